@@ -1,0 +1,50 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+  name: "Gloss",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "gloss", targets: ["gloss"]),
+    .library(name: "GlossCore", targets: ["GlossCore"]),
+    .library(name: "Agreement", targets: ["Agreement"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CLibgit2",
+      pkgConfig: "libgit2",
+      providers: [.apt(["libgit2-dev"])]
+    ),
+    .target(name: "GitKit", dependencies: ["CLibgit2"]),
+    .target(name: "Agreement"),
+    .target(
+      name: "GlossCore",
+      dependencies: ["GitKit", "Agreement", .product(name: "Yams", package: "Yams")]
+    ),
+    .target(name: "Interchange", dependencies: ["GlossCore"]),
+    .executableTarget(
+      name: "gloss",
+      dependencies: [
+        "GlossCore", "Interchange", "Agreement",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(name: "GitKitTests", dependencies: ["GitKit"]),
+    .testTarget(
+      name: "AgreementTests",
+      dependencies: ["Agreement", .product(name: "PropertyBased", package: "swift-property-based")],
+      resources: [.copy("Fixtures")]
+    ),
+    .testTarget(
+      name: "GlossCoreTests",
+      dependencies: ["GlossCore", .product(name: "PropertyBased", package: "swift-property-based")]
+    ),
+    .testTarget(name: "InterchangeTests", dependencies: ["Interchange"]),
+    .testTarget(name: "glossTests", dependencies: ["GlossCore"]),
+  ]
+)

@@ -1,0 +1,127 @@
+/// The unit of analysis for turning spans into binary values (DESIGN §4, `--unit`).
+public enum SweepUnit: Sendable, Equatable {
+  /// Every code point is a unit.
+  case char
+  /// Each paragraph is a unit; the ranges are half-open code-point ranges, sorted and
+  /// disjoint, computed by the caller. A coder's value is 1 when one of its spans
+  /// overlaps the paragraph by at least one code point.
+  case para([Range<Int>])
+  /// The whole document is one unit: 1 when the coder used the code anywhere in it.
+  case doc
+}
+
+/// Turns the spans of one code in one document into a `BinaryTally` without visiting
+/// every code point: documents are long and spans few, so the work follows the spans.
+public enum SpanSweep {
+  /// The tally for one document of `length` code points.
+  ///
+  /// `coders[i]` is `nil` when coder `i` has no annotation file for the document (no value
+  /// for any unit), otherwise that coder's spans of the code: half-open, in any order,
+  /// possibly overlapping, possibly empty. Spans are clipped to `0..<length`. Only the
+  /// first 64 coders are used (a `Pattern` holds 64).
+  public static func tally(length: Int, coders: [[Range<Int>]?], unit: SweepUnit)
+    -> BinaryTally
+  {
+    let coders = Array(coders.prefix(64))
+    let spans = coders.map { list in list.map { clipped($0, length: length) } }
+    var coded: UInt64 = 0
+    for (index, list) in coders.enumerated() where list != nil {
+      coded |= 1 << UInt64(index)
+    }
+    switch unit {
+    case .char:
+      return characters(length: length, coded: coded, spans: spans)
+    case .para(let paragraphs):
+      return SpanSweep.paragraphs(paragraphs, coded: coded, spans: spans)
+    case .doc:
+      var ones: UInt64 = 0
+      for (index, list) in spans.enumerated() where list?.isEmpty == false {
+        ones |= 1 << UInt64(index)
+      }
+      var tally = BinaryTally()
+      tally.add(Pattern(coded: coded, ones: ones))
+      return tally
+    }
+  }
+
+  /// Non-empty spans inside the document; `nil` stays `nil` (a missing coder).
+  private static func clipped(_ spans: [Range<Int>], length: Int) -> [Range<Int>] {
+    spans.compactMap { span in
+      let lower = max(span.lowerBound, 0)
+      let upper = min(span.upperBound, length)
+      return lower < upper ? lower..<upper : nil
+    }
+  }
+
+  /// Sweep over the sorted span ends: between two consecutive ends every code point has
+  /// the same pattern, so each run is added once with its length. O(S log S).
+  private static func characters(length: Int, coded: UInt64, spans: [[Range<Int>]?])
+    -> BinaryTally
+  {
+    var tally = BinaryTally()
+    guard length > 0 else { return tally }
+    // (position, coder, +1 at a start / −1 at an end)
+    var events: [(position: Int, coder: Int, change: Int)] = []
+    for (coder, list) in spans.enumerated() {
+      for span in list ?? [] {
+        events.append((span.lowerBound, coder, 1))
+        events.append((span.upperBound, coder, -1))
+      }
+    }
+    events.sort { $0.position < $1.position }
+    var depth = [Int](repeating: 0, count: spans.count)  // open spans per coder
+    var ones: UInt64 = 0
+    var previous = 0
+    var index = 0
+    while index < events.count {
+      let position = events[index].position
+      tally.add(Pattern(coded: coded, ones: ones), count: position - previous)
+      while index < events.count && events[index].position == position {
+        let event = events[index]
+        depth[event.coder] += event.change
+        let bit: UInt64 = 1 << UInt64(event.coder)
+        ones = depth[event.coder] > 0 ? ones | bit : ones & ~bit
+        index += 1
+      }
+      previous = position
+    }
+    tally.add(Pattern(coded: coded, ones: ones), count: length - previous)
+    return tally
+  }
+
+  /// Each span marks the paragraphs it overlaps, found by binary search; paragraphs no
+  /// span touches share one all-zero pattern. O(S log P + touched paragraphs).
+  private static func paragraphs(
+    _ paragraphs: [Range<Int>], coded: UInt64, spans: [[Range<Int>]?]
+  ) -> BinaryTally {
+    var touched: [Int: UInt64] = [:]  // paragraph index → coders with a 1
+    for (coder, list) in spans.enumerated() {
+      for span in list ?? [] {
+        // First paragraph that ends after the span starts.
+        var low = 0
+        var high = paragraphs.count
+        while low < high {
+          let middle = (low + high) / 2
+          if paragraphs[middle].upperBound <= span.lowerBound {
+            low = middle + 1
+          } else {
+            high = middle
+          }
+        }
+        var index = low
+        while index < paragraphs.count && paragraphs[index].lowerBound < span.upperBound {
+          if !paragraphs[index].isEmpty {
+            touched[index, default: 0] |= 1 << UInt64(coder)
+          }
+          index += 1
+        }
+      }
+    }
+    var tally = BinaryTally()
+    for ones in touched.values {
+      tally.add(Pattern(coded: coded, ones: ones))
+    }
+    tally.add(Pattern(coded: coded, ones: 0), count: paragraphs.count - touched.count)
+    return tally
+  }
+}

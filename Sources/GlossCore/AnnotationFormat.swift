@@ -1,0 +1,368 @@
+import Foundation
+
+/// Reads and writes annotation files (`annotations/<coder>/<doc>.jsonl`) in the canonical
+/// byte form of DESIGN §2, so two writers always produce identical files.
+public enum AnnotationFormat {
+  /// The canonical bytes of a set of assignments: sorted, compact, one LF-terminated line each.
+  public static func encode(_ assignments: [Assignment]) -> Data {
+    var out: [UInt8] = []
+    out.reserveCapacity(assignments.count * 128)
+    for assignment in assignments.sorted(by: Assignment.canonicalOrder) {
+      appendLine(assignment, to: &out)
+    }
+    return Data(out)
+  }
+
+  /// One canonical line, without its LF.
+  public static func line(_ assignment: Assignment) -> String {
+    var out: [UInt8] = []
+    appendLine(assignment, to: &out)
+    out.removeLast()
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  static func appendLine(_ a: Assignment, to out: inout [UInt8]) {
+    out.append(contentsOf: #"{"id":"#.utf8)
+    appendString(a.id, to: &out)
+    out.append(contentsOf: #","code":"#.utf8)
+    appendString(a.code, to: &out)
+    out.append(contentsOf: #","start":"#.utf8)
+    out.append(contentsOf: String(a.start).utf8)
+    out.append(contentsOf: #","end":"#.utf8)
+    out.append(contentsOf: String(a.end).utf8)
+    out.append(contentsOf: #","exact":"#.utf8)
+    appendString(a.exact, to: &out)
+    if let memo = a.memo, !memo.isEmpty {
+      out.append(contentsOf: #","memo":"#.utf8)
+      appendString(memo, to: &out)
+    }
+    if let review = a.review, !review.isEmpty {
+      out.append(contentsOf: #","review":"#.utf8)
+      appendString(review, to: &out)
+    }
+    if let sources = a.sources, !sources.isEmpty {
+      out.append(contentsOf: #","sources":["#.utf8)
+      for (index, source) in sources.enumerated() {
+        if index > 0 { out.append(UInt8(ascii: ",")) }
+        appendString(source, to: &out)
+      }
+      out.append(UInt8(ascii: "]"))
+    }
+    out.append(contentsOf: "}\n".utf8)
+  }
+
+  /// A JSON string literal with only `"`, `\` and control characters escaped.
+  public static func appendString(_ value: String, to out: inout [UInt8]) {
+    let hex: [UInt8] = Array("0123456789abcdef".utf8)
+    out.append(UInt8(ascii: "\""))
+    for byte in value.utf8 {
+      switch byte {
+      case UInt8(ascii: "\""): out.append(contentsOf: [0x5c, 0x22])
+      case UInt8(ascii: "\\"): out.append(contentsOf: [0x5c, 0x5c])
+      case 0x0a: out.append(contentsOf: [0x5c, UInt8(ascii: "n")])
+      case 0x09: out.append(contentsOf: [0x5c, UInt8(ascii: "t")])
+      case 0x0d: out.append(contentsOf: [0x5c, UInt8(ascii: "r")])
+      case 0..<0x20:
+        out.append(contentsOf: Array(#"\u00"#.utf8))
+        out.append(hex[Int(byte >> 4)])
+        out.append(hex[Int(byte & 0x0f)])
+      default: out.append(byte)
+      }
+    }
+    out.append(UInt8(ascii: "\""))
+  }
+
+  /// A problem found while reading a file, with its 1-based line.
+  public struct Problem: Error, Equatable, Sendable {
+    public let line: Int
+    public let message: String
+  }
+
+  /// Parses an annotation file. Every line must be a JSON object with the known keys and
+  /// types; key order and sorting are not required here (validation reports those).
+  public static func decode(_ data: Data) throws(Problem) -> [Assignment] {
+    var result: [Assignment] = []
+    let bytes = [UInt8](data)
+    var lineNumber = 0
+    var lineStart = 0
+    while lineStart < bytes.count {
+      lineNumber += 1
+      var lineEnd = lineStart
+      while lineEnd < bytes.count && bytes[lineEnd] != 0x0a { lineEnd += 1 }
+      if lineEnd == bytes.count {
+        throw Problem(line: lineNumber, message: "last line does not end with a line feed")
+      }
+      do {
+        result.append(try parseLine(bytes, lineStart, lineEnd))
+      } catch {
+        throw Problem(line: lineNumber, message: error.message)
+      }
+      lineStart = lineEnd + 1
+    }
+    return result
+  }
+
+  /// Parses one line (without its LF).
+  public static func decodeLine(_ text: String) throws(Problem) -> Assignment {
+    let bytes = Array(text.utf8)
+    do {
+      return try parseLine(bytes, 0, bytes.count)
+    } catch {
+      throw Problem(line: 1, message: error.message)
+    }
+  }
+
+  private static func parseLine(_ bytes: [UInt8], _ start: Int, _ end: Int) throws(JSONLineError)
+    -> Assignment
+  {
+    var parser = JSONLineParser(bytes: bytes, position: start, end: end, base: start)
+    let object = try parser.parseObject()
+    var fields: [String: JSONValue] = [:]
+    for (key, value) in object {
+      guard fields[key] == nil else { throw JSONLineError("duplicate key \"\(key)\"") }
+      fields[key] = value
+    }
+    let known: Set<String> = ["id", "code", "start", "end", "exact", "memo", "review", "sources"]
+    if let unknown = object.first(where: { !known.contains($0.0) }) {
+      throw JSONLineError("unknown key \"\(unknown.0)\"")
+    }
+    func string(_ key: String, required: Bool) throws(JSONLineError) -> String? {
+      switch fields[key] {
+      case .string(let value): return value
+      case nil where !required: return nil
+      case nil: throw JSONLineError("missing key \"\(key)\"")
+      default: throw JSONLineError("\"\(key)\" must be a string")
+      }
+    }
+    func integer(_ key: String) throws(JSONLineError) -> Int {
+      switch fields[key] {
+      case .integer(let value): return value
+      case nil: throw JSONLineError("missing key \"\(key)\"")
+      default: throw JSONLineError("\"\(key)\" must be a non-negative integer")
+      }
+    }
+    var sources: [String]?
+    switch fields["sources"] {
+    case nil: sources = nil
+    case .strings(let values): sources = values
+    default: throw JSONLineError("\"sources\" must be an array of strings")
+    }
+    let assignment = Assignment(
+      id: try string("id", required: true) ?? "",
+      code: try string("code", required: true) ?? "",
+      start: try integer("start"),
+      end: try integer("end"),
+      exact: try string("exact", required: true) ?? "",
+      memo: try string("memo", required: false),
+      review: try string("review", required: false),
+      sources: sources)
+    guard assignment.start < assignment.end else {
+      throw JSONLineError("start \(assignment.start) must be less than end \(assignment.end)")
+    }
+    return assignment
+  }
+}
+
+/// The values an annotation line may hold.
+enum JSONValue: Equatable {
+  case string(String)
+  case integer(Int)
+  case strings([String])
+  case other
+}
+
+struct JSONLineError: Error {
+  let message: String
+  init(_ message: String) { self.message = message }
+}
+
+/// A small strict JSON reader for flat objects; faster than Foundation and keeps key order.
+struct JSONLineParser {
+  let bytes: [UInt8]
+  var position: Int
+  let end: Int
+  /// Where the line starts, for column numbers in messages.
+  let base: Int
+
+  mutating func parseObject() throws(JSONLineError) -> [(String, JSONValue)] {
+    skipSpace()
+    try expect(UInt8(ascii: "{"))
+    var members: [(String, JSONValue)] = []
+    skipSpace()
+    if peek() == UInt8(ascii: "}") {
+      position += 1
+    } else {
+      while true {
+        skipSpace()
+        let key = try parseString()
+        skipSpace()
+        try expect(UInt8(ascii: ":"))
+        skipSpace()
+        members.append((key, try parseValue()))
+        skipSpace()
+        if peek() == UInt8(ascii: ",") {
+          position += 1
+          continue
+        }
+        try expect(UInt8(ascii: "}"))
+        break
+      }
+    }
+    skipSpace()
+    guard position == end else { throw JSONLineError("unexpected text after the JSON object") }
+    return members
+  }
+
+  private mutating func parseValue() throws(JSONLineError) -> JSONValue {
+    guard let byte = peek() else { throw JSONLineError("unexpected end of line") }
+    switch byte {
+    case UInt8(ascii: "\""): return .string(try parseString())
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): return .integer(try parseInteger())
+    case UInt8(ascii: "-"):
+      throw JSONLineError("negative number")
+    case UInt8(ascii: "["):
+      position += 1
+      var items: [String] = []
+      skipSpace()
+      if peek() == UInt8(ascii: "]") {
+        position += 1
+        return .strings(items)
+      }
+      while true {
+        skipSpace()
+        guard peek() == UInt8(ascii: "\"") else { return try skipOther() }
+        items.append(try parseString())
+        skipSpace()
+        if peek() == UInt8(ascii: ",") {
+          position += 1
+          continue
+        }
+        try expect(UInt8(ascii: "]"))
+        return .strings(items)
+      }
+    default:
+      return try skipOther()
+    }
+  }
+
+  /// Rejects values Gloss never writes (objects, booleans, null, nested arrays).
+  private mutating func skipOther() throws(JSONLineError) -> JSONValue {
+    let rest = String(decoding: bytes[position..<min(end, position + 12)], as: UTF8.self)
+    if rest.hasPrefix("true") || rest.hasPrefix("false") || rest.hasPrefix("null")
+      || rest.hasPrefix("{") || rest.hasPrefix("[")
+    {
+      // Consume a literal so the caller can report a type error for the right key.
+      for literal in ["true", "false", "null"] where rest.hasPrefix(literal) {
+        position += literal.utf8.count
+        return .other
+      }
+    }
+    throw JSONLineError("unsupported JSON value near '\(rest)'")
+  }
+
+  private mutating func parseInteger() throws(JSONLineError) -> Int {
+    var value = 0
+    let start = position
+    while let byte = peek(), byte >= 0x30 && byte <= 0x39 {
+      let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+      let (sum, overflow2) = times.addingReportingOverflow(Int(byte - 0x30))
+      guard !overflow1 && !overflow2 else { throw JSONLineError("number too large") }
+      value = sum
+      position += 1
+    }
+    if position - start > 1 && bytes[start] == 0x30 {
+      throw JSONLineError("number with a leading zero")
+    }
+    if let byte = peek(),
+      byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e")
+        || byte == UInt8(ascii: "E")
+    {
+      throw JSONLineError("offsets must be integers")
+    }
+    return value
+  }
+
+  private mutating func parseString() throws(JSONLineError) -> String {
+    try expect(UInt8(ascii: "\""))
+    var out: [UInt8] = []
+    while true {
+      guard let byte = peek() else { throw JSONLineError("unterminated string") }
+      position += 1
+      switch byte {
+      case UInt8(ascii: "\""):
+        guard let text = String(validating: out, as: UTF8.self) else {
+          throw JSONLineError("invalid UTF-8 in a string")
+        }
+        return text
+      case UInt8(ascii: "\\"):
+        guard let escape = peek() else { throw JSONLineError("unterminated escape") }
+        position += 1
+        switch escape {
+        case UInt8(ascii: "\""): out.append(0x22)
+        case UInt8(ascii: "\\"): out.append(0x5c)
+        case UInt8(ascii: "/"): out.append(0x2f)
+        case UInt8(ascii: "b"): out.append(0x08)
+        case UInt8(ascii: "f"): out.append(0x0c)
+        case UInt8(ascii: "n"): out.append(0x0a)
+        case UInt8(ascii: "r"): out.append(0x0d)
+        case UInt8(ascii: "t"): out.append(0x09)
+        case UInt8(ascii: "u"):
+          var scalar = try parseHex4()
+          if (0xD800..<0xDC00).contains(scalar) {
+            guard peek() == UInt8(ascii: "\\") else { throw JSONLineError("lone surrogate") }
+            position += 1
+            guard peek() == UInt8(ascii: "u") else { throw JSONLineError("lone surrogate") }
+            position += 1
+            let low = try parseHex4()
+            guard (0xDC00..<0xE000).contains(low) else { throw JSONLineError("lone surrogate") }
+            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+          } else if (0xDC00..<0xE000).contains(scalar) {
+            throw JSONLineError("lone surrogate")
+          }
+          guard let unicode = Unicode.Scalar(scalar) else {
+            throw JSONLineError("invalid \\u escape")
+          }
+          out.append(contentsOf: Array(String(Character(unicode)).utf8))
+        default:
+          throw JSONLineError("invalid escape \\\(Character(Unicode.Scalar(escape)))")
+        }
+      case 0..<0x20:
+        throw JSONLineError("unescaped control character in a string")
+      default:
+        out.append(byte)
+      }
+    }
+  }
+
+  private mutating func parseHex4() throws(JSONLineError) -> UInt32 {
+    guard position + 4 <= end else { throw JSONLineError("truncated \\u escape") }
+    var value: UInt32 = 0
+    for _ in 0..<4 {
+      let byte = bytes[position]
+      position += 1
+      let digit: UInt8
+      switch byte {
+      case 0x30...0x39: digit = byte - 0x30
+      case 0x61...0x66: digit = byte - 0x61 + 10
+      case 0x41...0x46: digit = byte - 0x41 + 10
+      default: throw JSONLineError("invalid \\u escape")
+      }
+      value = value << 4 | UInt32(digit)
+    }
+    return value
+  }
+
+  private func peek() -> UInt8? { position < end ? bytes[position] : nil }
+
+  private mutating func skipSpace() {
+    while let byte = peek(), byte == 0x20 || byte == 0x09 || byte == 0x0d { position += 1 }
+  }
+
+  private mutating func expect(_ byte: UInt8) throws(JSONLineError) {
+    guard peek() == byte else {
+      if peek() == nil { throw JSONLineError("unexpected end of line") }
+      throw JSONLineError("expected '\(Character(Unicode.Scalar(byte)))' at column \(position - base + 1)")
+    }
+    position += 1
+  }
+}

@@ -1,0 +1,46 @@
+import Foundation
+
+/// Assignment ids: UUID v7 (time-ordered) for new assignments.
+public enum AssignmentID {
+  /// A new UUID v7: 48 bits of Unix milliseconds, then random bits.
+  public static func make(now: Date = Date()) -> String {
+    var generator = SystemRandomNumberGenerator()
+    return make(milliseconds: UInt64(max(0, now.timeIntervalSince1970 * 1000)), using: &generator)
+  }
+
+  public static func make<G: RandomNumberGenerator>(milliseconds: UInt64, using generator: inout G)
+    -> String
+  {
+    var bytes = [UInt8](repeating: 0, count: 16)
+    for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: milliseconds >> (8 * (5 - index))) }
+    let random = (generator.next() as UInt64, generator.next() as UInt64)
+    for index in 6..<16 {
+      let source = index < 14 ? random.0 : random.1
+      bytes[index] = UInt8(truncatingIfNeeded: source >> (8 * UInt64(index % 8)))
+    }
+    bytes[6] = (bytes[6] & 0x0f) | 0x70
+    bytes[8] = (bytes[8] & 0x3f) | 0x80
+    return format(bytes)
+  }
+
+  static func format(_ bytes: [UInt8]) -> String {
+    let hex = bytes.map { String(format: "%02x", $0) }.joined()
+    let characters = Array(hex)
+    let groups = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32]
+    return groups.map { String(characters[$0]) }.joined(separator: "-")
+  }
+
+  /// Whether `value` looks like a UUID in the canonical lowercase form.
+  public static func isValid(_ value: String) -> Bool {
+    let bytes = Array(value.utf8)
+    guard bytes.count == 36 else { return false }
+    for (index, byte) in bytes.enumerated() {
+      if [8, 13, 18, 23].contains(index) {
+        if byte != UInt8(ascii: "-") { return false }
+      } else if !((0x30...0x39).contains(byte) || (0x61...0x66).contains(byte)) {
+        return false
+      }
+    }
+    return true
+  }
+}

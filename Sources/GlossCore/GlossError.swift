@@ -1,0 +1,76 @@
+import Foundation
+
+/// Everything that can go wrong in Gloss, said in the user's terms (codes, documents, coders).
+public enum GlossError: Error, LocalizedError, Equatable {
+  case noRepository(path: String)
+  case notAProject(path: String)
+  case futureFormat(version: Int)
+  case malformed(file: String, line: Int?, message: String)
+  case unknownDocument(String)
+  case unknownCode(String)
+  case unknownCoder(String)
+  case unknownAssignment(String)
+  case unknownRevision(String)
+  case invalidIdentifier(kind: String, value: String, rule: String)
+  case duplicate(String)
+  case invalidArgument(argument: String, message: String)
+  case invalidInput(file: String, line: Int?, message: String)
+  case quoteNotFound(String)
+  case ambiguousQuote(quote: String, matches: [String])
+  case uncommittedChanges(paths: [String])
+  case detachedHead
+  case noIdentity
+  case notAllowed(String)
+  case codeInUse(code: String, uses: Int)
+  case alreadyExists(String)
+  case nothingToDo(String)
+  case repository(String)
+
+  public var errorDescription: String? {
+    switch self {
+    case .noRepository(let path):
+      return "\(path): not a git repository (or any of its parents); run 'gloss init' first"
+    case .notAProject(let path):
+      return "\(path): not a Gloss project (no gloss.yaml at HEAD); run 'gloss init'"
+    case .futureFormat(let version):
+      return
+        "gloss.yaml: format version \(version) is newer than this gloss understands (1); upgrade gloss"
+    case .malformed(let file, let line, let message),
+      .invalidInput(let file, let line, let message):
+      return line.map { "\(file):\($0): \(message)" } ?? "\(file): \(message)"
+    case .unknownDocument(let id):
+      return "unknown document '\(id)' (see 'gloss doc list')"
+    case .unknownCode(let id):
+      return "unknown code '\(id)' (see 'gloss code list')"
+    case .unknownCoder(let id):
+      return "no annotations by coder '\(id)'"
+    case .unknownAssignment(let id):
+      return "no assignment with id '\(id)'"
+    case .unknownRevision(let rev):
+      return "unknown revision '\(rev)'"
+    case .invalidIdentifier(let kind, let value, let rule):
+      return "invalid \(kind) '\(value)': must match \(rule)"
+    case .duplicate(let message), .alreadyExists(let message), .notAllowed(let message),
+      .nothingToDo(let message), .repository(let message):
+      return message
+    case .invalidArgument(let argument, let message):
+      return "\(argument): \(message)"
+    case .quoteNotFound(let quote):
+      return "--quote: text not found in the document: \"\(quote)\""
+    case .ambiguousQuote(let quote, let matches):
+      return
+        "--quote: \"\(quote)\" occurs \(matches.count) times (at \(matches.joined(separator: ", "))); "
+        + "quote more text or use --chars"
+    case .uncommittedChanges(let paths):
+      return
+        "uncommitted changes in \(paths.joined(separator: ", ")); commit or discard them first"
+    case .detachedHead:
+      return "HEAD is detached; check out a branch before changing annotations"
+    case .noIdentity:
+      return
+        "who is coding? pass --as CODER, set GLOSS_CODER, or run 'git config gloss.coder NAME'"
+    case .codeInUse(let code, let uses):
+      return "code '\(code)' is used by \(uses) assignment(s); use --force to remove them too"
+    }
+  }
+}

@@ -1,0 +1,112 @@
+import Foundation
+
+/// An ordered JSON value for Gloss's output, so keys come out in the documented order.
+public indirect enum JSON: Sendable, Equatable {
+  case string(String)
+  case int(Int)
+  case double(Double)
+  case bool(Bool)
+  case null
+  case array([JSON])
+  case object([(String, JSON)])
+
+  public static func == (lhs: JSON, rhs: JSON) -> Bool { lhs.compact == rhs.compact }
+
+  /// A number, or null when undefined (never NaN in output).
+  public static func number(_ value: Double?) -> JSON {
+    guard let value, value.isFinite else { return .null }
+    return .double(value)
+  }
+
+  public static func optional(_ value: String?) -> JSON { value.map(JSON.string) ?? .null }
+
+  /// One-line form.
+  public var compact: String {
+    var out: [UInt8] = []
+    write(to: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  func write(to out: inout [UInt8]) {
+    switch self {
+    case .string(let value): AnnotationFormat.appendString(value, to: &out)
+    case .int(let value): out.append(contentsOf: String(value).utf8)
+    case .double(let value):
+      if value == value.rounded(), abs(value) < 1e15 {
+        out.append(contentsOf: String(Int(value)).utf8)
+      } else {
+        out.append(contentsOf: "\(value)".utf8)
+      }
+    case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
+    case .null: out.append(contentsOf: "null".utf8)
+    case .array(let items):
+      out.append(UInt8(ascii: "["))
+      for (index, item) in items.enumerated() {
+        if index > 0 { out.append(UInt8(ascii: ",")) }
+        item.write(to: &out)
+      }
+      out.append(UInt8(ascii: "]"))
+    case .object(let members):
+      out.append(UInt8(ascii: "{"))
+      for (index, (key, value)) in members.enumerated() {
+        if index > 0 { out.append(UInt8(ascii: ",")) }
+        AnnotationFormat.appendString(key, to: &out)
+        out.append(UInt8(ascii: ":"))
+        value.write(to: &out)
+      }
+      out.append(UInt8(ascii: "}"))
+    }
+  }
+
+  /// An array with one element per line: readable, and still one JSON document.
+  public static func lines(_ items: [JSON]) -> String {
+    guard !items.isEmpty else { return "[]" }
+    return "[\n" + items.map { "  " + $0.compact }.joined(separator: ",\n") + "\n]"
+  }
+}
+
+extension LocatedAssignment {
+  /// The JSON shape of DESIGN §3 (`ls`, `diff`, `log`, `export csv`).
+  public var json: JSON {
+    var members: [(String, JSON)] = [
+      ("id", .string(assignment.id)), ("coder", .string(coder)), ("doc", .string(doc)),
+      ("code", .string(assignment.code)), ("start", .int(assignment.start)),
+      ("end", .int(assignment.end)), ("exact", .string(assignment.exact)),
+      ("memo", .string(assignment.memo ?? "")),
+    ]
+    if let review = assignment.review { members.append(("review", .string(review))) }
+    if let sources = assignment.sources { members.append(("sources", .array(sources.map(JSON.string)))) }
+    return .object(members)
+  }
+
+  /// The CSV columns, in the order of the JSON shape.
+  public static let csvHeader = ["id", "coder", "doc", "code", "start", "end", "exact", "memo"]
+
+  public var csvRow: [String] {
+    [
+      assignment.id, coder, doc, assignment.code, String(assignment.start), String(assignment.end),
+      assignment.exact, assignment.memo ?? "",
+    ]
+  }
+}
+
+extension AssignmentChange {
+  public var json: JSON {
+    var members: [(String, JSON)] = [("change", .string(kind.rawValue)), ("assignment", assignment.json)]
+    if let before { members.append(("before", before.json)) }
+    return .object(members)
+  }
+}
+
+/// RFC 4180 CSV: fields with a comma, quote or line break are quoted; lines end in CRLF.
+public enum CSV {
+  public static func row(_ fields: [String]) -> String {
+    fields.map(field).joined(separator: ",") + "\r\n"
+  }
+
+  public static func field(_ value: String) -> String {
+    let needsQuotes = value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
+    guard needsQuotes else { return value }
+    return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+  }
+}

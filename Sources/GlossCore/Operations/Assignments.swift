@@ -1,0 +1,257 @@
+import Foundation
+import GitKit
+
+/// A request to assign a code, from the command line or a batch line.
+public struct AssignmentRequest: Sendable {
+  public var doc: String
+  /// A code id, or a code name (matched ignoring case).
+  public var code: String
+  public var span: SpanSelector
+  public var memo: String?
+  /// Where the request came from (`batch.jsonl:3`), prefixed to its errors.
+  public var origin: String?
+
+  public init(doc: String, code: String, span: SpanSelector, memo: String? = nil, origin: String? = nil) {
+    self.doc = doc
+    self.code = code
+    self.span = span
+    self.memo = memo
+    self.origin = origin
+  }
+}
+
+/// A change to one assignment field by `gloss edit`.
+public struct AssignmentEdit: Sendable {
+  public var memo: String?
+  public var code: String?
+  public var chars: (Int, Int)?
+
+  public init(memo: String? = nil, code: String? = nil, chars: (Int, Int)? = nil) {
+    self.memo = memo
+    self.code = code
+    self.chars = chars
+  }
+}
+
+extension Project {
+  /// Assigns codes in one commit and returns the new assignments.
+  public func addAssignments(_ requests: [AssignmentRequest], as coder: String) throws
+    -> (result: CommitResult, added: [LocatedAssignment])
+  {
+    try Self.checkWritable(coder)
+    guard !requests.isEmpty else { throw GlossError.nothingToDo("no assignments to add") }
+    var added: [LocatedAssignment] = []
+    let result = try commit(as: coder) { transaction in
+      added = []
+      let book = try transaction.codebook()
+      var files: [String: [Assignment]] = [:]
+      var keys: [String: Set<Assignment.Key>] = [:]
+      for request in requests {
+        do {
+          let text = try transaction.snapshot.requireDocument(request.doc)
+          guard let code = book.lookup(request.code) else { throw GlossError.unknownCode(request.code) }
+          let range = try request.span.resolve(in: text)
+          if files[request.doc] == nil {
+            let existing = try transaction.annotations(coder: coder, doc: request.doc) ?? []
+            files[request.doc] = existing
+            keys[request.doc] = Set(existing.map(\.key))
+          }
+          let memo = request.memo.flatMap { $0.isEmpty ? nil : $0 }
+          let record = Assignment(
+            id: AssignmentID.make(), code: code.id, start: range.lowerBound, end: range.upperBound,
+            exact: text.slice(range.lowerBound, range.upperBound), memo: memo)
+          guard keys[request.doc, default: []].insert(record.key).inserted else {
+            throw GlossError.duplicate(
+              "\(coder) already assigned \(code.id) to chars \(record.start)-\(record.end) of \(request.doc)")
+          }
+          files[request.doc, default: []].append(record)
+          added.append(LocatedAssignment(coder: coder, doc: request.doc, assignment: record))
+        } catch let error as GlossError {
+          guard let origin = request.origin else { throw error }
+          throw GlossError.invalidInput(
+            file: origin, line: nil, message: error.errorDescription ?? "invalid assignment")
+        }
+      }
+      for (doc, records) in files { transaction.setAnnotations(records, coder: coder, doc: doc) }
+      if let only = added.first, added.count == 1 {
+        let text = try transaction.snapshot.requireDocument(only.doc)
+        return "gloss: \(coder) adds \(only.assignment.code) to \(only.doc) "
+          + "¶\(text.paragraphNumber(at: only.assignment.start))"
+      }
+      let docs = Set(added.map(\.doc)).sorted()
+      let where_ = docs.count <= 3 ? docs.joined(separator: ", ") : "\(docs.count) documents"
+      return "gloss: \(coder) adds \(added.count) assignments to \(where_)"
+    }
+    return (result, added)
+  }
+
+  /// Parses a batch of JSON lines (`{"doc":…,"code":…,"start":…,"end":…,"memo":…}`).
+  public static func parseBatch(_ data: Data, source: String) throws -> [AssignmentRequest] {
+    guard let text = String(validating: [UInt8](data), as: UTF8.self) else {
+      throw GlossError.invalidInput(file: source, line: nil, message: "is not valid UTF-8")
+    }
+    var requests: [AssignmentRequest] = []
+    for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
+      if line.isEmpty { continue }
+      func fail(_ message: String) -> GlossError {
+        GlossError.invalidInput(file: source, line: index + 1, message: message)
+      }
+      guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+      else { throw fail("not a JSON object") }
+      let allowed: Set<String> = ["doc", "code", "start", "end", "memo", "quote"]
+      if let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
+        throw fail("unknown key \"\(unknown)\"")
+      }
+      guard let doc = object["doc"] as? String else { throw fail("\"doc\" must be a string") }
+      guard let code = object["code"] as? String else { throw fail("\"code\" must be a string") }
+      let memo = object["memo"] as? String
+      if object["memo"] != nil && memo == nil { throw fail("\"memo\" must be a string") }
+      let span: SpanSelector
+      if let quote = object["quote"] as? String {
+        span = .quote(quote)
+      } else {
+        guard let start = integer(object["start"]), let end = integer(object["end"]) else {
+          throw fail("\"start\" and \"end\" must be integers (or give \"quote\")")
+        }
+        span = .chars(start, end)
+      }
+      requests.append(
+        AssignmentRequest(doc: doc, code: code, span: span, memo: memo, origin: "\(source):\(index + 1)"))
+    }
+    return requests
+  }
+
+  private static func integer(_ value: Any?) -> Int? {
+    guard let number = value as? NSNumber, !(value is Bool) else { return nil }
+    let double = number.doubleValue
+    guard double == double.rounded(), abs(double) < 1e15 else { return nil }
+    return number.intValue
+  }
+
+  /// Removes the coder's own assignments by id (or unique id prefix) in one commit.
+  public func removeAssignments(ids: [String], as coder: String) throws
+    -> (result: CommitResult, removed: [LocatedAssignment])
+  {
+    try Self.checkWritable(coder)
+    var removed: [LocatedAssignment] = []
+    let result = try commit(as: coder) { transaction in
+      removed = []
+      for id in ids {
+        let found = try transaction.snapshot.findAssignment(id)
+        guard found.coder == coder else {
+          throw GlossError.notAllowed(
+            "assignment \(found.assignment.id) belongs to \(found.coder); coders remove only their own")
+        }
+        if !removed.contains(found) { removed.append(found) }
+      }
+      return try Self.stageRemoval(removed, coder: coder, in: transaction)
+    }
+    return (result, removed)
+  }
+
+  /// Removes the coder's assignment of `code` on exactly the span `selector` names.
+  public func removeAssignment(doc: String, code: String, span: SpanSelector, as coder: String)
+    throws -> (result: CommitResult, removed: [LocatedAssignment])
+  {
+    try Self.checkWritable(coder)
+    var removed: [LocatedAssignment] = []
+    let result = try commit(as: coder) { transaction in
+      let text = try transaction.snapshot.requireDocument(doc)
+      guard let codeEntry = try transaction.codebook().lookup(code) else {
+        throw GlossError.unknownCode(code)
+      }
+      let range = try span.resolve(in: text)
+      let records = try transaction.annotations(coder: coder, doc: doc) ?? []
+      let matches = records.filter {
+        $0.code == codeEntry.id && $0.start == range.lowerBound && $0.end == range.upperBound
+      }
+      guard !matches.isEmpty else {
+        let near = records.filter {
+          $0.code == codeEntry.id && $0.start < range.upperBound && range.lowerBound < $0.end
+        }
+        let hint =
+          near.isEmpty
+          ? ""
+          : "; overlapping: " + near.map { "\($0.id.prefix(8)) chars \($0.start)-\($0.end)" }.joined(separator: ", ")
+        throw GlossError.unknownAssignment(
+          "\(codeEntry.id) on chars \(range.lowerBound)-\(range.upperBound) of \(doc) by \(coder)\(hint)")
+      }
+      removed = matches.map { LocatedAssignment(coder: coder, doc: doc, assignment: $0) }
+      return try Self.stageRemoval(removed, coder: coder, in: transaction)
+    }
+    return (result, removed)
+  }
+
+  private static func stageRemoval(
+    _ removed: [LocatedAssignment], coder: String, in transaction: Transaction
+  ) throws -> String {
+    let byDoc = Dictionary(grouping: removed, by: \.doc)
+    for (doc, items) in byDoc {
+      let ids = Set(items.map(\.assignment.id))
+      let rest = (try transaction.annotations(coder: coder, doc: doc) ?? []).filter { !ids.contains($0.id) }
+      transaction.setAnnotations(rest, coder: coder, doc: doc)
+    }
+    if let only = removed.first, removed.count == 1 {
+      let text = try transaction.snapshot.requireDocument(only.doc)
+      return "gloss: \(coder) removes \(only.assignment.code) from \(only.doc) "
+        + "¶\(text.paragraphNumber(at: only.assignment.start))"
+    }
+    return "gloss: \(coder) removes \(removed.count) assignments"
+  }
+
+  /// Changes one of the coder's assignments in place, keeping its id.
+  public func editAssignment(id: String, edit: AssignmentEdit, as coder: String) throws
+    -> (result: CommitResult, before: LocatedAssignment, after: LocatedAssignment)
+  {
+    try Self.checkWritable(coder)
+    guard edit.memo != nil || edit.code != nil || edit.chars != nil else {
+      throw GlossError.nothingToDo("nothing to change: give --memo, --code or --chars")
+    }
+    var before: LocatedAssignment?
+    var after: LocatedAssignment?
+    let result = try commit(as: coder) { transaction in
+      let found = try transaction.snapshot.findAssignment(id)
+      guard found.coder == coder else {
+        throw GlossError.notAllowed(
+          "assignment \(found.assignment.id) belongs to \(found.coder); coders edit only their own")
+      }
+      let text = try transaction.snapshot.requireDocument(found.doc)
+      var record = found.assignment
+      if let memo = edit.memo { record.memo = memo.isEmpty ? nil : memo }
+      if let code = edit.code {
+        guard let entry = try transaction.codebook().lookup(code) else { throw GlossError.unknownCode(code) }
+        record.code = entry.id
+      }
+      if let (start, end) = edit.chars {
+        let range = try SpanSelector.chars(start, end).resolve(in: text)
+        record.start = range.lowerBound
+        record.end = range.upperBound
+        record.exact = text.slice(range.lowerBound, range.upperBound)
+        record.review = nil
+      }
+      guard record != found.assignment else { throw GlossError.nothingToDo("the assignment already says that") }
+      var records = try transaction.annotations(coder: coder, doc: found.doc) ?? []
+      records.removeAll { $0.id == record.id }
+      if records.contains(where: { $0.key == record.key }) {
+        throw GlossError.duplicate(
+          "\(coder) already assigned \(record.code) to chars \(record.start)-\(record.end) of \(found.doc)")
+      }
+      records.append(record)
+      transaction.setAnnotations(records, coder: coder, doc: found.doc)
+      before = found
+      after = LocatedAssignment(coder: coder, doc: found.doc, assignment: record)
+      return "gloss: \(coder) edits \(record.code) on \(found.doc) ¶\(text.paragraphNumber(at: record.start))"
+    }
+    guard let before, let after else { throw GlossError.nothingToDo("nothing changed") }
+    return (result, before, after)
+  }
+
+  /// Coders write only their own folder; `consensus` is the leads' adjudicated set.
+  static func checkWritable(_ coder: String) throws {
+    if coder == Identifier.consensus {
+      throw GlossError.notAllowed(
+        "'consensus' is the adjudicated set, not a coder; code as yourself with --as")
+    }
+  }
+}

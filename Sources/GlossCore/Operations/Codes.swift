@@ -1,0 +1,173 @@
+import Foundation
+import GitKit
+
+extension Project {
+  /// Adds a code to the codebook; its id is derived from the name unless given.
+  @discardableResult
+  public func addCode(
+    name: String, id explicitID: String? = nil, parent: String? = nil, description: String? = nil,
+    color: String? = nil, as coder: String
+  ) throws -> (code: Code, result: CommitResult) {
+    let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard !trimmed.isEmpty, !trimmed.contains("\n") else {
+      throw GlossError.invalidArgument(argument: "NAME", message: "a code needs a one-line name")
+    }
+    let id = explicitID ?? Identifier.slug(trimmed)
+    guard Identifier.isCode(id) else {
+      throw GlossError.invalidIdentifier(kind: "code id", value: id, rule: Identifier.codeRule)
+    }
+    if let color, !Self.isColor(color) {
+      throw GlossError.invalidArgument(argument: "--color \(color)", message: "expected #RRGGBB")
+    }
+    var added = Code(id: id, name: trimmed, parent: nil, description: description, color: color)
+    let result = try commit(as: coder) { transaction in
+      var book = try transaction.codebook()
+      if book.code(id) != nil { throw GlossError.alreadyExists("code id '\(id)' already exists") }
+      if let clash = book.codes.first(where: { $0.name.lowercased() == trimmed.lowercased() }) {
+        throw GlossError.alreadyExists("a code named '\(clash.name)' already exists (\(clash.id))")
+      }
+      if let parent {
+        guard let parentCode = book.lookup(parent) else { throw GlossError.unknownCode(parent) }
+        added.parent = parentCode.id
+      }
+      book.upsert(added)
+      transaction.setCodebook(book)
+      return "gloss: \(coder) adds code \(id)"
+    }
+    return (added, result)
+  }
+
+  /// Gives a code a new display name; assignments keep the id, so nothing else changes.
+  @discardableResult
+  public func renameCode(_ idOrName: String, to name: String, as coder: String) throws
+    -> CommitResult
+  {
+    let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard !trimmed.isEmpty, !trimmed.contains("\n") else {
+      throw GlossError.invalidArgument(argument: "NAME", message: "a code needs a one-line name")
+    }
+    return try commit(as: coder) { transaction in
+      var book = try transaction.codebook()
+      guard var code = book.lookup(idOrName) else { throw GlossError.unknownCode(idOrName) }
+      if let clash = book.codes.first(where: {
+        $0.id != code.id && $0.name.lowercased() == trimmed.lowercased()
+      }) {
+        throw GlossError.alreadyExists("a code named '\(clash.name)' already exists (\(clash.id))")
+      }
+      guard code.name != trimmed else { throw GlossError.nothingToDo("the code is already named '\(trimmed)'") }
+      let old = code.name
+      code.name = trimmed
+      book.upsert(code)
+      transaction.setCodebook(book)
+      return "gloss: \(coder) renames code \(code.id) from '\(old)' to '\(trimmed)'"
+    }
+  }
+
+  /// Folds code `from` into `into`: every assignment of `from`, in every coder's files, is
+  /// rewritten; records that become duplicates keep the smaller id.
+  public func mergeCodes(_ from: String, into: String, as coder: String) throws
+    -> (result: CommitResult, rewritten: Int, dropped: Int)
+  {
+    var rewritten = 0
+    var dropped = 0
+    let result = try commit(as: coder) { transaction in
+      rewritten = 0
+      dropped = 0
+      var book = try transaction.codebook()
+      guard let source = book.lookup(from) else { throw GlossError.unknownCode(from) }
+      guard let target = book.lookup(into) else { throw GlossError.unknownCode(into) }
+      guard source.id != target.id else {
+        throw GlossError.invalidArgument(argument: "INTO", message: "cannot merge a code into itself")
+      }
+      var ancestor = target.parent
+      while let id = ancestor {
+        if id == source.id {
+          throw GlossError.invalidArgument(
+            argument: "INTO", message: "'\(target.id)' is inside '\(source.id)'; merge it upwards instead")
+        }
+        ancestor = book.code(id)?.parent
+      }
+      for (fileCoder, doc) in try transaction.annotationFiles() {
+        guard let records = try transaction.annotations(coder: fileCoder, doc: doc),
+          records.contains(where: { $0.code == source.id })
+        else { continue }
+        var kept: [Assignment.Key: Assignment] = [:]
+        for var record in records {
+          if record.code == source.id {
+            record.code = target.id
+            rewritten += 1
+          }
+          if let other = kept[record.key] {
+            dropped += 1
+            if record.id.utf8.lexicographicallyPrecedes(other.id.utf8) { kept[record.key] = record }
+          } else {
+            kept[record.key] = record
+          }
+        }
+        transaction.setAnnotations(Array(kept.values), coder: fileCoder, doc: doc)
+      }
+      for var child in book.children(of: source.id) {
+        child.parent = target.id
+        book.upsert(child)
+      }
+      book.remove(source.id)
+      transaction.setCodebook(book)
+      return "gloss: \(coder) merges code \(source.id) into \(target.id)"
+    }
+    return (result, rewritten, dropped)
+  }
+
+  /// Removes a code. While assignments use it this fails, unless `force`, which removes them
+  /// too. Child codes move up to the removed code's parent.
+  public func removeCode(_ idOrName: String, force: Bool, as coder: String) throws
+    -> (result: CommitResult, removedAssignments: Int)
+  {
+    var removed = 0
+    let result = try commit(as: coder) { transaction in
+      removed = 0
+      var book = try transaction.codebook()
+      guard let code = book.lookup(idOrName) else { throw GlossError.unknownCode(idOrName) }
+      var uses: [(String, String, [Assignment])] = []
+      for (fileCoder, doc) in try transaction.annotationFiles() {
+        guard let records = try transaction.annotations(coder: fileCoder, doc: doc) else { continue }
+        let count = records.filter { $0.code == code.id }.count
+        if count > 0 {
+          removed += count
+          uses.append((fileCoder, doc, records.filter { $0.code != code.id }))
+        }
+      }
+      if removed > 0 && !force { throw GlossError.codeInUse(code: code.id, uses: removed) }
+      for (fileCoder, doc, rest) in uses {
+        transaction.setAnnotations(rest, coder: fileCoder, doc: doc)
+      }
+      for var child in book.children(of: code.id) {
+        child.parent = code.parent
+        book.upsert(child)
+      }
+      book.remove(code.id)
+      transaction.setCodebook(book)
+      return "gloss: \(coder) removes code \(code.id)"
+        + (removed > 0 ? " and its \(removed) assignment(s)" : "")
+    }
+    return (result, removed)
+  }
+
+  /// How many assignments use each code id at a snapshot.
+  public func codeUsage(at snapshot: Snapshot) throws -> [String: Int] {
+    var usage: [String: Int] = [:]
+    for (coder, doc) in try snapshot.annotationFiles() {
+      for record in try snapshot.annotations(coder: coder, doc: doc) ?? [] {
+        usage[record.code, default: 0] += 1
+      }
+    }
+    return usage
+  }
+
+  static func isColor(_ value: String) -> Bool {
+    let bytes = Array(value.utf8)
+    return bytes.count == 7 && bytes[0] == UInt8(ascii: "#")
+      && bytes.dropFirst().allSatisfy {
+        (0x30...0x39).contains($0) || (0x61...0x66).contains($0) || (0x41...0x46).contains($0)
+      }
+  }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import GitKit
+
+/// A transcript to add: its id, its raw bytes and where they came from (for messages).
+public struct DocumentInput: Sendable {
+  public let id: String
+  public let data: Data
+  public let source: String
+
+  public init(id: String, data: Data, source: String) {
+    self.id = id
+    self.data = data
+    self.source = source
+  }
+}
+
+/// One row of `gloss doc list`.
+public struct DocumentSummary: Sendable, Equatable {
+  public let id: String
+  public let length: Int
+  public let paragraphs: Int
+  /// Coders with an annotation file for the document.
+  public let coders: [String]
+  public let assignments: Int
+}
+
+extension Project {
+  /// Adds transcripts in one commit; returns what normalization changed for each.
+  public func addDocuments(_ inputs: [DocumentInput], as coder: String) throws
+    -> (result: CommitResult, changes: [(id: String, changes: [String])])
+  {
+    var seen: Set<String> = []
+    var prepared: [(DocumentInput, TextNormalizer.Result)] = []
+    for input in inputs {
+      guard Identifier.isDocument(input.id) else {
+        throw GlossError.invalidIdentifier(
+          kind: "document id", value: input.id, rule: Identifier.documentRule)
+      }
+      guard seen.insert(input.id).inserted else {
+        throw GlossError.duplicate("document id '\(input.id)' given twice")
+      }
+      let normalized = try TextNormalizer.normalize(input.data, file: input.source)
+      guard !normalized.text.isEmpty else {
+        throw GlossError.invalidInput(file: input.source, line: nil, message: "is empty")
+      }
+      prepared.append((input, normalized))
+    }
+    let result = try commit(as: coder) { transaction in
+      for (input, normalized) in prepared {
+        let path = Layout.document(input.id)
+        if try transaction.file(path) != nil {
+          throw GlossError.alreadyExists(
+            "document '\(input.id)' already exists; use 'gloss doc update \(input.id) FILE'")
+        }
+        transaction.write(path, Data(normalized.text.utf8))
+      }
+      let ids = prepared.map(\.0.id)
+      let list = ids.count <= 3 ? ids.joined(separator: ", ") : "\(ids.count) documents"
+      return "gloss: \(coder) adds \(list)"
+    }
+    return (result, prepared.map { ($0.0.id, $0.1.changes) })
+  }
+
+  /// Puts documents on coders' lists by creating their empty annotation files.
+  public func assignDocuments(_ docs: [String], to coders: [String], as coder: String) throws
+    -> (result: CommitResult, created: [String], existing: [String])
+  {
+    var created: [String] = []
+    var existing: [String] = []
+    let result = try commit(as: coder) { transaction in
+      created = []
+      existing = []
+      for target in coders {
+        guard Identifier.isCoder(target) else {
+          throw GlossError.invalidIdentifier(kind: "coder", value: target, rule: Identifier.coderRule)
+        }
+      }
+      for doc in docs {
+        _ = try transaction.snapshot.requireDocument(doc)
+        for target in coders {
+          let path = Layout.annotation(coder: target, doc: doc)
+          if try transaction.file(path) != nil {
+            existing.append(path)
+          } else {
+            transaction.write(path, Data())
+            created.append(path)
+          }
+        }
+      }
+      guard !created.isEmpty else {
+        throw GlossError.nothingToDo("every document is already assigned to those coders")
+      }
+      return "gloss: \(coder) assigns \(docs.joined(separator: ", ")) to \(coders.joined(separator: ", "))"
+    }
+    return (result, created, existing)
+  }
+
+  /// Documents with their size and who coded them.
+  public func documentSummaries(at snapshot: Snapshot) throws -> [DocumentSummary] {
+    let files = try snapshot.annotationFiles()
+    var byDoc: [String: [String]] = [:]
+    var counts: [String: Int] = [:]
+    for (coder, doc) in files {
+      byDoc[doc, default: []].append(coder)
+      counts[doc, default: 0] += try snapshot.annotations(coder: coder, doc: doc)?.count ?? 0
+    }
+    return try snapshot.documentIDs().map { id in
+      let text = try snapshot.requireDocument(id)
+      return DocumentSummary(
+        id: id, length: text.length, paragraphs: text.paragraphs.count,
+        coders: (byDoc[id] ?? []).sorted(), assignments: counts[id] ?? 0)
+    }
+  }
+}

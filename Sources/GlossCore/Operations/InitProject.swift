@@ -1,0 +1,56 @@
+import Foundation
+import GitKit
+
+extension Project {
+  /// The merge driver entry `gloss init` writes into the repository configuration.
+  public static let mergeDriverConfig = [
+    ("merge.gloss.name", "Gloss record-by-record merge of annotations and codebook"),
+    ("merge.gloss.driver", "gloss merge-driver %O %A %B %P"),
+  ]
+
+  /// Creates a project in `path`: a new repository (or an existing one without Gloss files),
+  /// `gloss.yaml`, an empty codebook, `.gitattributes` and the merge driver configuration,
+  /// in one commit.
+  @discardableResult
+  public static func initialize(
+    at path: String, name: String?, leads: [String], coder: String?, bare: Bool = false
+  ) throws -> (Project, CommitResult) {
+    // Settle who is initialising before anything is written, so a failure leaves no trace.
+    let existing: Repository?
+    do {
+      existing = try Repository.open(at: path)
+    } catch let error as GitError where error.code == .notFound {
+      existing = nil
+    }
+    let who = try Project.resolveCoder(
+      explicit: coder, environment: ProcessInfo.processInfo.environment,
+      config: { key in existing?.config(key) ?? Repository.globalConfig(key) })
+    for lead in leads where !Identifier.isCoder(lead) {
+      throw GlossError.invalidIdentifier(kind: "lead", value: lead, rule: Identifier.coderRule)
+    }
+    let repository: Repository
+    if let existing {
+      repository = existing
+    } else {
+      do {
+        repository = try Repository.create(at: path, bare: bare)
+      } catch let error as GitError {
+        throw GlossError.repository("cannot create a repository in \(path): \(error.message)")
+      }
+    }
+    let project = Project(repository: repository)
+    if try project.snapshot().file(Settings.path) != nil {
+      throw GlossError.alreadyExists("\(path): already a Gloss project")
+    }
+    let folderName = URL(fileURLWithPath: path).standardizedFileURL.lastPathComponent
+    let settings = Settings(name: name ?? folderName, leads: leads.isEmpty ? [who] : leads)
+    let result = try project.commit(as: who) { transaction in
+      transaction.write(Settings.path, settings.encode())
+      transaction.write(Codebook.path, Codebook().encode())
+      transaction.write(Layout.gitattributes, Data(Layout.gitattributesContents.utf8))
+      return "gloss: \(who) creates the project \(settings.name)"
+    }
+    for (key, value) in mergeDriverConfig { try repository.setConfig(key, value) }
+    return (project, result)
+  }
+}

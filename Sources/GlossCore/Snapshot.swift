@@ -1,0 +1,142 @@
+import Foundation
+import GitKit
+
+/// A read-only view of a project at one commit. Files are read on demand and cached.
+public final class Snapshot {
+  public let repository: Repository
+  /// nil for an unborn branch (no commit yet).
+  public let commit: Oid?
+  public let tree: Oid?
+  private var settingsCache: Settings?
+  private var codebookCache: Codebook?
+  private var documentCache: [String: DocumentText] = [:]
+
+  public init(repository: Repository, commit: Oid?) throws {
+    self.repository = repository
+    self.commit = commit
+    self.tree = try commit.map { try repository.commit($0).tree }
+  }
+
+  /// The bytes at `path`, nil when the file does not exist.
+  public func file(_ path: String) throws -> Data? {
+    guard let tree else { return nil }
+    return try repository.file(at: path, inTree: tree)
+  }
+
+  public func exists(_ path: String) throws -> Bool {
+    guard let tree else { return false }
+    return try repository.entry(at: path, inTree: tree) != nil
+  }
+
+  public func settings() throws -> Settings {
+    if let settingsCache { return settingsCache }
+    guard let data = try file(Settings.path) else {
+      throw GlossError.notAProject(path: repository.workdir ?? repository.gitDirectory)
+    }
+    let settings = try Settings.decode(data)
+    settingsCache = settings
+    return settings
+  }
+
+  public func codebook() throws -> Codebook {
+    if let codebookCache { return codebookCache }
+    let book = try file(Codebook.path).map { try Codebook.decode($0) } ?? Codebook()
+    codebookCache = book
+    return book
+  }
+
+  /// Document ids, sorted.
+  public func documentIDs() throws -> [String] {
+    guard let tree else { return [] }
+    return try repository.entries(inFolder: "documents", ofTree: tree)
+      .filter { $0.kind == .blob && $0.name.hasSuffix(".txt") }
+      .map { String($0.name.dropLast(4)) }
+      .filter(Identifier.isDocument)
+      .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+  }
+
+  /// A document's text; nil when there is no such document.
+  public func documentText(_ id: String) throws -> DocumentText? {
+    if let cached = documentCache[id] { return cached }
+    guard Identifier.isDocument(id), let data = try file(Layout.document(id)) else { return nil }
+    guard let string = String(validating: [UInt8](data), as: UTF8.self) else {
+      throw GlossError.malformed(file: Layout.document(id), line: nil, message: "is not valid UTF-8")
+    }
+    let text = DocumentText(string)
+    documentCache[id] = text
+    return text
+  }
+
+  /// A document's text, or an error naming the unknown document.
+  public func requireDocument(_ id: String) throws -> DocumentText {
+    guard let text = try documentText(id) else { throw GlossError.unknownDocument(id) }
+    return text
+  }
+
+  /// Coders with an annotation folder (consensus included), sorted.
+  public func coders() throws -> [String] {
+    guard let tree else { return [] }
+    return try repository.entries(inFolder: "annotations", ofTree: tree)
+      .filter { $0.kind == .tree }.map(\.name).sorted()
+  }
+
+  /// Annotation files as (coder, doc) pairs, sorted by doc then coder.
+  public func annotationFiles(coders filter: Set<String>? = nil) throws -> [(coder: String, doc: String)] {
+    guard let tree else { return [] }
+    var result: [(String, String)] = []
+    for coder in try coders() where filter?.contains(coder) ?? true {
+      for entry in try repository.entries(inFolder: "annotations/\(coder)", ofTree: tree)
+      where entry.kind == .blob && entry.name.hasSuffix(".jsonl") {
+        result.append((coder, String(entry.name.dropLast(6))))
+      }
+    }
+    return result.sorted {
+      $0.1 != $1.1 ? $0.1.utf8.lexicographicallyPrecedes($1.1.utf8) : $0.0 < $1.0
+    }
+  }
+
+  /// A coder's assignments on a document; nil when the coder has no file for it.
+  public func annotations(coder: String, doc: String) throws -> [Assignment]? {
+    let path = Layout.annotation(coder: coder, doc: doc)
+    guard let data = try file(path) else { return nil }
+    return try Self.decodeAnnotations(data, path: path)
+  }
+
+  static func decodeAnnotations(_ data: Data, path: String) throws -> [Assignment] {
+    do {
+      return try AnnotationFormat.decode(data)
+    } catch {
+      throw GlossError.malformed(file: path, line: error.line, message: error.message)
+    }
+  }
+
+  /// Every assignment matching the filters, in listing order.
+  public func assignments(docs: Set<String>? = nil, coders: Set<String>? = nil, codes: Set<String>? = nil)
+    throws -> [LocatedAssignment]
+  {
+    var result: [LocatedAssignment] = []
+    for (coder, doc) in try annotationFiles(coders: coders) where docs?.contains(doc) ?? true {
+      for assignment in try annotations(coder: coder, doc: doc) ?? []
+      where codes?.contains(assignment.code) ?? true {
+        result.append(LocatedAssignment(coder: coder, doc: doc, assignment: assignment))
+      }
+    }
+    return result.sorted(by: LocatedAssignment.listingOrder)
+  }
+
+  /// Finds an assignment by id, or by a unique prefix of at least 8 characters.
+  public func findAssignment(_ idOrPrefix: String, coders: Set<String>? = nil) throws
+    -> LocatedAssignment
+  {
+    let all = try assignments(coders: coders)
+    if let exact = all.first(where: { $0.assignment.id == idOrPrefix }) { return exact }
+    guard idOrPrefix.count >= 8 else { throw GlossError.unknownAssignment(idOrPrefix) }
+    let matches = all.filter { $0.assignment.id.hasPrefix(idOrPrefix) }
+    if matches.count > 1 {
+      throw GlossError.invalidArgument(
+        argument: idOrPrefix, message: "matches \(matches.count) assignments; give more of the id")
+    }
+    guard let match = matches.first else { throw GlossError.unknownAssignment(idOrPrefix) }
+    return match
+  }
+}

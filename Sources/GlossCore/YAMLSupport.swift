@@ -1,0 +1,95 @@
+import Foundation
+import Yams
+
+/// Reading Gloss's small YAML files with line numbers, and writing them canonically.
+enum YAMLSupport {
+  /// Parses `text` into a node tree, turning YAML errors into one-line messages.
+  static func parse(_ data: Data, file: String) throws -> Node? {
+    guard let text = String(validating: [UInt8](data), as: UTF8.self) else {
+      throw GlossError.malformed(file: file, line: nil, message: "is not valid UTF-8")
+    }
+    guard !text.contains("\u{0}") else {
+      throw GlossError.malformed(file: file, line: nil, message: "contains a NUL byte")
+    }
+    do {
+      return try Yams.compose(yaml: text)
+    } catch let error as YamlError {
+      switch error {
+      case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+        .composer(_, let problem, let mark, _):
+        throw GlossError.malformed(file: file, line: mark.line, message: problem)
+      case .duplicatedKeysInMapping(let duplicates, _):
+        throw GlossError.malformed(
+          file: file, line: nil,
+          message: "duplicate keys: \(duplicates.joined(separator: ", "))")
+      default:
+        let first = "\(error)".split(separator: "\n").first.map(String.init) ?? "invalid YAML"
+        throw GlossError.malformed(file: file, line: nil, message: first)
+      }
+    }
+  }
+
+  static func line(_ node: Node) -> Int? { node.mark?.line }
+
+  /// A scalar as a string, or an error naming the key and line.
+  static func string(_ node: Node?, key: String, file: String, required: Bool) throws -> String? {
+    guard let node else {
+      if required {
+        throw GlossError.malformed(file: file, line: nil, message: "missing '\(key)'")
+      }
+      return nil
+    }
+    guard case .scalar(let scalar) = node else {
+      throw GlossError.malformed(file: file, line: line(node), message: "'\(key)' must be text")
+    }
+    if scalar.tag == .implicit && scalar.style == .plain
+      && ["~", "null", "Null", "NULL", ""].contains(scalar.string)
+    {
+      if required {
+        throw GlossError.malformed(file: file, line: line(node), message: "'\(key)' is empty")
+      }
+      return nil
+    }
+    return scalar.string
+  }
+
+  /// A scalar or a flow/block list of scalars.
+  static func strings(_ node: Node?, key: String, file: String) throws -> [String] {
+    guard let node else { return [] }
+    switch node {
+    case .scalar(let scalar): return scalar.string.isEmpty ? [] : [scalar.string]
+    case .sequence(let sequence):
+      return try sequence.map { item in
+        guard case .scalar(let scalar) = item else {
+          throw GlossError.malformed(
+            file: file, line: line(item), message: "'\(key)' must be a list of names")
+        }
+        return scalar.string
+      }
+    default:
+      throw GlossError.malformed(
+        file: file, line: line(node), message: "'\(key)' must be a list of names")
+    }
+  }
+
+  /// A scalar written plain when YAML would read it back unchanged, double-quoted otherwise.
+  static func scalar(_ value: String) -> String {
+    if isPlainSafe(value) { return value }
+    var out: [UInt8] = []
+    AnnotationFormat.appendString(value, to: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  private static func isPlainSafe(_ value: String) -> Bool {
+    guard let first = value.unicodeScalars.first, let last = value.unicodeScalars.last,
+      first.properties.isAlphabetic, last != " "
+    else { return false }
+    let reserved: Set<String> = ["y", "n", "yes", "no", "on", "off", "true", "false", "null"]
+    guard !reserved.contains(value.lowercased()) else { return false }
+    guard !value.contains(": "), !value.contains(" #") else { return false }
+    let allowedPunctuation = Set(" _.,()/+-'".unicodeScalars)
+    return value.unicodeScalars.allSatisfy {
+      $0.properties.isAlphabetic || ("0"..."9").contains($0) || allowedPunctuation.contains($0)
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import GlossCore
+
+struct DocAssign: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "assign",
+    abstract: "Put documents on coders' lists (creates their empty annotation files).",
+    discussion: """
+      An empty annotation file means "coded, nothing assigned"; agreement then counts the \
+      coder's silence as zeros instead of missing data.
+
+      Examples:
+        gloss doc assign interview-34 interview-35 --to ana ben
+      """)
+
+  @OptionGroup var globals: GlobalOptions
+  @Argument(help: "Document ids.") var docs: [String]
+  @Option(parsing: .upToNextOption, help: "Coders to assign the documents to.") var to: [String]
+
+  func validate() throws {
+    if docs.isEmpty { throw ValidationError("give at least one DOC") }
+    if to.isEmpty { throw ValidationError("give the coders with --to") }
+  }
+
+  func run() throws {
+    let project = try globals.project()
+    let coder = try globals.identity(in: project)
+    let (result, created, existing) = try project.assignDocuments(docs, to: splitList(to), as: coder)
+    for path in created { Output.print("created \(path)") }
+    for path in existing { Output.note("already there: \(path)") }
+    Output.note("committed \(result.commit.short)")
+  }
+}

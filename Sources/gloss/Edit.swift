@@ -1,0 +1,35 @@
+import ArgumentParser
+import GlossCore
+
+struct Edit: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Change one of your assignments in place (it keeps its id).",
+    discussion: """
+      Examples:
+        gloss edit 0193a1c2 --memo "clear case of too little data"
+        gloss edit 0193a1c2 --code data-quality --chars 118-245
+        gloss edit 0193a1c2 --memo ""      # clears the memo
+      """)
+
+  @OptionGroup var globals: GlobalOptions
+  @Argument(help: "Assignment id (or a unique prefix of 8+ characters).") var id: String
+  @Option(help: "New memo (empty clears it).") var memo: String?
+  @Option(help: "New code (id or name).") var code: String?
+  @Option(help: ArgumentHelp("New span in code points, 0-based, end-exclusive.", valueName: "S-E"))
+  var chars: String?
+
+  func run() throws {
+    let project = try globals.project()
+    let coder = try globals.identity(in: project)
+    let range = try chars.map { try SpanSelector.parseRange($0, option: "--chars") }
+    let outcome = try project.editAssignment(
+      id: id, edit: AssignmentEdit(memo: memo, code: code, chars: range), as: coder)
+    switch globals.format {
+    case .table:
+      Output.print("edited \(outcome.after.assignment.id)")
+    case .json, .csv:
+      Output.print(Output.assignments([outcome.after], format: globals.format))
+    }
+    Output.note("committed \(outcome.result.commit.short)")
+  }
+}

@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import GlossCore
+
+/// How listings print.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+  case table, json, csv
+}
+
+/// Options every command takes, before or after the subcommand name (as in git).
+struct GlobalOptions: ParsableArguments {
+  @Option(name: .customShort("C"), help: ArgumentHelp("Run as if gloss was started in <path>.", valueName: "path"))
+  var directory: String?
+
+  @Option(
+    name: .customLong("as"),
+    help: ArgumentHelp(
+      "Act as this coder (else GLOSS_CODER, git config gloss.coder, or user.name).",
+      valueName: "coder"))
+  var coder: String?
+
+  @Option(help: "Output format for listings: table, json or csv.")
+  var format: OutputFormat = .table
+
+  func project() throws -> Project { try Project.open(at: directory) }
+
+  func identity(in project: Project) throws -> String { try project.coder(explicit: coder) }
+}
+
+/// Printing helpers shared by the commands.
+enum Output {
+  static func print(_ text: String) {
+    FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+  }
+
+  static func note(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+  }
+
+  /// Aligned columns with a header; the last column is left unpadded.
+  static func table(_ header: [String], _ rows: [[String]]) -> String {
+    guard !header.isEmpty else { return "" }
+    var widths = header.map(\.count)
+    for row in rows {
+      for (index, cell) in row.enumerated() where index < widths.count {
+        widths[index] = max(widths[index], cell.count)
+      }
+    }
+    func render(_ cells: [String]) -> String {
+      cells.enumerated().map { index, cell in
+        index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+      }.joined(separator: "  ")
+    }
+    return ([render(header)] + rows.map(render)).joined(separator: "\n")
+  }
+
+  static func csv(_ header: [String], _ rows: [[String]]) -> String {
+    ([header] + rows).map(CSV.row).joined()
+  }
+
+  /// A one-line excerpt for tables.
+  static func excerpt(_ text: String, limit: Int = 48) -> String {
+    let flat = text.replacingOccurrences(of: "\n", with: " ")
+    return flat.count <= limit ? flat : String(flat.prefix(limit - 1)) + "…"
+  }
+
+  static func assignments(_ items: [LocatedAssignment], format: OutputFormat) -> String {
+    switch format {
+    case .json: return JSON.lines(items.map(\.json))
+    case .csv: return csv(LocatedAssignment.csvHeader, items.map(\.csvRow))
+    case .table:
+      return table(
+        ["ID", "CODER", "DOC", "CODE", "SPAN", "TEXT"],
+        items.map {
+          [
+            String($0.assignment.id.prefix(8)), $0.coder, $0.doc, $0.assignment.code,
+            "\($0.assignment.start)-\($0.assignment.end)", excerpt($0.assignment.exact),
+          ]
+        })
+    }
+  }
+
+  /// Reads a file named on the command line, or standard input for `-`.
+  static func readInput(_ path: String, argument: String) throws -> Data {
+    if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+      throw GlossError.invalidArgument(argument: argument, message: "\(path): no such file")
+    }
+    guard !isFolder.boolValue else {
+      throw GlossError.invalidArgument(argument: argument, message: "\(path) is a folder")
+    }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw GlossError.invalidArgument(argument: argument, message: "\(path): cannot be read")
+    }
+    return data
+  }
+}
+
+/// Splits comma-separated option values (`--coders ana,ben`), accepting repeats too.
+func splitList(_ values: [String]) -> [String] {
+  values.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+    .filter { !$0.isEmpty }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import GitKit
+import GlossCore
+
+/// `gloss`: versioned qualitative coding on git.
+struct Gloss: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "gloss",
+    abstract: "Versioned qualitative coding: transcripts, codes and agreement in a git repository.",
+    discussion: """
+      Every change is one commit on the current branch. Global options (-C, --as, --format) \
+      work before or after the subcommand.
+
+      Examples:
+        gloss init study && cd study
+        gloss doc add interview-34.txt
+        gloss code add "Data-low-quantity"
+        gloss --as ana add interview-34 data-low-quantity --para 12
+        gloss ls --format json
+      """,
+    version: "0.1.0",
+    subcommands: [
+      Init.self, Doc.self, CodeCommand.self, Add.self, Remove.self, Edit.self, List.self,
+      Diff.self, Log.self,
+    ]
+  )
+
+  @OptionGroup var globals: GlobalOptions
+}
+
+/// Runs the command line, printing domain errors as one `error:` line with exit status 1.
+@main
+enum Main {
+  static func main() {
+    do {
+      var command = try Gloss.parseAsRoot()
+      try command.run()
+    } catch let error as GlossError {
+      fail(error.localizedDescription)
+    } catch let error as GitError {
+      fail(error.localizedDescription)
+    } catch {
+      Gloss.exit(withError: error)
+    }
+  }
+
+  static func fail(_ message: String) -> Never {
+    let line = message.replacingOccurrences(of: "\n", with: " ")
+    FileHandle.standardError.write(Data("error: \(line)\n".utf8))
+    Foundation.exit(1)
+  }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import GlossCore
+
+struct List: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "ls",
+    abstract: "List assignments.",
+    discussion: """
+      Sorted by document, coder, start, end, code and id. --format json prints the JSON \
+      shape of DESIGN §3, one assignment per line inside one array.
+
+      Examples:
+        gloss ls --doc interview-34 --coder ana
+        gloss ls --code data-low-quantity --format csv > low-quantity.csv
+        gloss ls --rev main~3 --format json
+      """)
+
+  @OptionGroup var globals: GlobalOptions
+  @Option(parsing: .singleValue, help: "Only these documents (repeatable or comma-separated).")
+  var doc: [String] = []
+  @Option(parsing: .singleValue, help: "Only these codes.") var code: [String] = []
+  @Option(parsing: .singleValue, help: "Only these coders.") var coder: [String] = []
+  @Option(help: "Revision to read (default: HEAD).") var rev: String?
+
+  func run() throws {
+    let project = try globals.project()
+    let snapshot = try project.snapshot(at: rev)
+    let filter = try AssignmentFilter.checked(docs: doc, codes: code, coders: coder, in: snapshot)
+    let items = try snapshot.assignments(docs: filter.docs, coders: filter.coders, codes: filter.codes)
+    Output.print(Output.assignments(items, format: globals.format))
+  }
+}
+
+extension AssignmentFilter {
+  /// A filter from command-line lists, refusing documents and codes the project lacks.
+  static func checked(docs: [String], codes: [String], coders: [String], in snapshot: Snapshot) throws
+    -> AssignmentFilter
+  {
+    let docList = splitList(docs)
+    let known = Set(try snapshot.documentIDs())
+    for doc in docList where !known.contains(doc) { throw GlossError.unknownDocument(doc) }
+    let book = try snapshot.codebook()
+    let codeIDs = try splitList(codes).map { name in
+      guard let code = book.lookup(name) else { throw GlossError.unknownCode(name) }
+      return code.id
+    }
+    let coderList = splitList(coders)
+    return AssignmentFilter(
+      docs: docList.isEmpty ? nil : Set(docList), codes: codeIDs.isEmpty ? nil : Set(codeIDs),
+      coders: coderList.isEmpty ? nil : Set(coderList))
+  }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import GlossCore
+
+struct Log: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "History of assignment changes, newest first.",
+    discussion: """
+      Each commit that changed assignments, with who made it and what changed. Merge \
+      commits author nothing of their own, so changes show where they were made.
+
+      Examples:
+        gloss log
+        gloss log --coder ana --doc interview-34
+        gloss log --code data-low-quantity --format json
+      """)
+
+  @OptionGroup var globals: GlobalOptions
+  @Option(parsing: .singleValue, help: "Only these documents.") var doc: [String] = []
+  @Option(parsing: .singleValue, help: "Only these codes.") var code: [String] = []
+  @Option(parsing: .singleValue, help: "Only these coders.") var coder: [String] = []
+  @Option(help: "Start from this revision (default: HEAD).") var rev: String?
+  @Option(name: .shortAndLong, help: "Show at most this many commits.") var maxCount: Int?
+
+  func run() throws {
+    let project = try globals.project()
+    let snapshot = try project.snapshot(at: rev)
+    guard let tip = snapshot.commit else { return }
+    let filter = try AssignmentFilter.checked(docs: doc, codes: code, coders: coder, in: snapshot)
+    let entries = try project.log(from: tip, filter: filter, limit: maxCount)
+    let iso = ISO8601DateFormatter()
+    switch globals.format {
+    case .json:
+      Output.print(
+        JSON.lines(
+          entries.map {
+            .object([
+              ("commit", .string($0.commit.id.hex)), ("date", .string(iso.string(from: $0.commit.author.time))),
+              ("coder", .string($0.coder)), ("message", .string($0.commit.summary)),
+              ("changes", .array($0.changes.map(\.json))),
+            ])
+          }))
+    case .csv:
+      Output.print(
+        Output.csv(
+          ["commit", "date", "committer_coder", "change"] + LocatedAssignment.csvHeader,
+          entries.flatMap { entry in
+            entry.changes.map {
+              [entry.commit.id.hex, iso.string(from: entry.commit.author.time), entry.coder, $0.kind.rawValue]
+                + $0.assignment.csvRow
+            }
+          }))
+    case .table:
+      let text = entries.map { entry in
+        let head =
+          "\(entry.commit.id.short)  \(iso.string(from: entry.commit.author.time))  \(entry.coder)  \(entry.commit.summary)"
+        let lines = entry.changes.map { change -> String in
+          let a = change.assignment
+          let mark = change.kind == .added ? "+" : change.kind == .removed ? "-" : "~"
+          return
+            "    \(mark) \(a.doc) \(a.coder) \(a.assignment.code) \(a.assignment.start)-\(a.assignment.end) \"\(Output.excerpt(a.assignment.exact, limit: 40))\""
+        }
+        return ([head] + lines).joined(separator: "\n")
+      }
+      Output.print(text.isEmpty ? "no assignment changes" : text.joined(separator: "\n\n"))
+    }
+  }
+}
