@@ -45,6 +45,6 @@ let package = Package(
       dependencies: ["GlossCore", .product(name: "PropertyBased", package: "swift-property-based")]
     ),
     .testTarget(name: "InterchangeTests", dependencies: ["Interchange"]),
-    .testTarget(name: "glossTests", dependencies: ["GlossCore"]),
+    .testTarget(name: "glossTests", dependencies: ["gloss", "GlossCore"]),
   ]
 )

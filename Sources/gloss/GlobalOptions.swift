@@ -73,7 +73,7 @@ enum Output {
         ["ID", "CODER", "DOC", "CODE", "SPAN", "TEXT"],
         items.map {
           [
-            String($0.assignment.id.prefix(8)), $0.coder, $0.doc, $0.assignment.code,
+            $0.assignment.id, $0.coder, $0.doc, $0.assignment.code,
             "\($0.assignment.start)-\($0.assignment.end)", excerpt($0.assignment.exact),
           ]
         })

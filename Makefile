@@ -1,0 +1,44 @@
+# Gloss: `make demo` and `make test` work on a fresh Debian/Ubuntu machine with Swift.
+SWIFT ?= swift
+PREFIX ?= /usr/local
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps build release demo test install lint bench clean
+
+all: build
+
+# libgit2 comes from the system (pkg-config libgit2); install it when missing.
+deps:
+	@if ! pkg-config --exists libgit2 2>/dev/null; then \
+	  echo "==> installing libgit2-dev (apt, non-interactive)"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgit2-dev pkg-config >/dev/null; \
+	fi
+	@pkg-config --exists libgit2 || { echo "error: libgit2-dev could not be installed" >&2; exit 1; }
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+demo: release
+	@bash Examples/demo.sh "$$($(SWIFT) build -c release --show-bin-path)/gloss"
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+install: release
+	install -d $(PREFIX)/bin $(PREFIX)/share/man/man1
+	install "$$($(SWIFT) build -c release --show-bin-path)/gloss" $(PREFIX)/bin/gloss
+	"$(PREFIX)/bin/gloss" --generate-completion-script bash > /dev/null 2>&1 || true
+
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests Package.swift
+
+bench: release
+	@bash Benchmarks/run.sh "$$($(SWIFT) build -c release --show-bin-path)/gloss"
+
+clean:
+	rm -rf .build
