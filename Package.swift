@@ -13,6 +13,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
   ],
   targets: [
     .systemLibrary(
@@ -26,7 +27,10 @@ let package = Package(
       name: "GlossCore",
       dependencies: ["GitKit", "Agreement", .product(name: "Yams", package: "Yams")]
     ),
-    .target(name: "Interchange", dependencies: ["GlossCore"]),
+    .target(
+      name: "Interchange",
+      dependencies: ["GlossCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+    ),
     .executableTarget(
       name: "gloss",
       dependencies: [
@@ -44,7 +48,7 @@ let package = Package(
       name: "GlossCoreTests",
       dependencies: ["GlossCore", .product(name: "PropertyBased", package: "swift-property-based")]
     ),
-    .testTarget(name: "InterchangeTests", dependencies: ["Interchange"]),
+    .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "GlossCore"]),
     .testTarget(name: "glossTests", dependencies: ["gloss", "GlossCore"]),
   ]
 )
