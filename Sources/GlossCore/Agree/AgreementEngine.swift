@@ -1,0 +1,628 @@
+import Agreement
+import Foundation
+import GitKit
+
+/// Computes agreement at commits straight from git objects. Every per-document result is
+/// remembered under the blob ids it came from (the document and each coder's annotation
+/// file), so walking a history re-reads and recomputes only the blobs that changed: cost
+/// follows spans and changed blobs, never characters × commits.
+public final class AgreementEngine {
+  public let repository: Repository
+  public let options: AgreementOptions
+
+  /// Blobs read and per-document tallies computed so far: lets tests prove the reuse.
+  public private(set) var blobsRead = 0
+  public private(set) var documentsComputed = 0
+
+  // Caches keyed by object ids. After each commit only the entries that commit used are
+  // kept: a first-parent walk reuses from its predecessor, and memory stays bounded.
+  private var texts: [Oid: DocumentInfo] = [:]
+  private var annotations: [Oid: [String: [Range<Int>]]] = [:]
+  private var folders: [Oid: [String: Oid]] = [:]
+  private var tallies: [DocumentKey: DocumentTallies] = [:]
+  private var codebook: (id: Oid?, book: Codebook)?
+  private var previous: (key: CommitKey, report: AgreementReport)?
+  private var used = UsedObjects()
+
+  public init(repository: Repository, options: AgreementOptions) {
+    self.repository = repository
+    self.options = options
+  }
+
+  // MARK: Entry points
+
+  /// The figures at `commit`; throws for unknown coders, codes or documents and when fewer
+  /// than two coders have data.
+  public func report(at commit: Oid) throws -> AgreementReport {
+    switch try outcome(at: commit) {
+    case .report(let report): return report
+    case .failed(let error): throw error
+    }
+  }
+
+  /// The figures at a snapshot's commit.
+  public func report(for snapshot: Snapshot) throws -> AgreementReport {
+    guard let commit = snapshot.commit else { throw GlossError.unknownRevision("HEAD") }
+    return try report(at: commit)
+  }
+
+  /// The figures at every commit of `commits` that has data in scope, in the order given;
+  /// commits where the scope does not exist yet (a coder or code not yet there, fewer than
+  /// two coders with data) are skipped. Returns how many reports were produced.
+  @discardableResult
+  public func history(_ commits: [Oid], each: (AgreementReport) throws -> Void) throws -> Int {
+    var produced = 0
+    for commit in commits {
+      if case .report(let report) = try outcome(at: commit) {
+        try each(report)
+        produced += 1
+      }
+    }
+    return produced
+  }
+
+  /// The stretches where the selected coders differ, per document and code, for
+  /// reconciliation: runs of code points (`char`, `segment`), paragraphs, or documents.
+  public func disagreements(at commit: Oid) throws -> [Disagreement] {
+    let tree = try repository.commit(commit).tree
+    let layout = try TreeLayout(repository: repository, tree: tree)
+    let scope: Scope
+    switch try resolveScope(layout) {
+    case .success(let resolved): scope = resolved
+    case .failure(let error): throw error
+    }
+    var result: [Disagreement] = []
+    for document in scope.documents {
+      let data = try repository.blob(document.blob)
+      let text = DocumentText(String(decoding: data, as: UTF8.self))
+      let spans = try document.coders.map { coder, blob in
+        try parsedAnnotations(blob, path: Layout.annotation(coder: coder, doc: document.id))
+      }
+      let names = document.coders.map(\.name)
+      for code in scope.codes {
+        let perCoder = spans.map { $0[code.id] ?? [] }
+        for stretch in Self.differingStretches(perCoder, text: text, unit: options.unit) {
+          result.append(
+            Disagreement(
+              doc: document.id, code: code.id, start: stretch.range.lowerBound,
+              end: stretch.range.upperBound,
+              coded: names.indices.filter { stretch.ones & (1 << UInt64($0)) != 0 }.map { names[$0] },
+              notCoded: names.indices.filter { stretch.ones & (1 << UInt64($0)) == 0 }.map {
+                names[$0]
+              },
+              text: text.slice(stretch.range.lowerBound, stretch.range.upperBound)))
+        }
+      }
+    }
+    return result.sorted { lhs, rhs in
+      if lhs.doc != rhs.doc { return lhs.doc.utf8.lexicographicallyPrecedes(rhs.doc.utf8) }
+      if lhs.start != rhs.start { return lhs.start < rhs.start }
+      if lhs.end != rhs.end { return lhs.end < rhs.end }
+      return lhs.code.utf8.lexicographicallyPrecedes(rhs.code.utf8)
+    }
+  }
+
+  /// Checks that the coders, codes and documents named in the options exist at `commit`,
+  /// so a typo fails at once instead of silently matching nothing.
+  public func checkNames(at commit: Oid) throws {
+    let layout = try TreeLayout(repository: repository, tree: try repository.commit(commit).tree)
+    _ = try names(layout)
+  }
+
+  // MARK: One commit
+
+  private enum Outcome {
+    case report(AgreementReport)
+    case failed(GlossError)
+  }
+
+  private func outcome(at commit: Oid) throws -> Outcome {
+    let info = try repository.commit(commit)
+    let layout = try TreeLayout(repository: repository, tree: info.tree)
+    let key = CommitKey(
+      documents: layout.documentsTree, annotations: layout.annotationsTree,
+      codebook: layout.codebookBlob)
+    if let previous, previous.key == key {
+      return .report(previous.report.at(commit: info))
+    }
+    used = UsedObjects()
+    defer { evictUnused() }
+    let scope: Scope
+    switch try resolveScope(layout) {
+    case .success(let resolved): scope = resolved
+    case .failure(let error): return .failed(error)
+    }
+    var documents: [DocumentTallies] = []
+    for document in scope.documents {
+      documents.append(try documentTallies(document))
+    }
+    let report = compute(scope: scope, documents: documents).at(commit: info)
+    previous = (key, report)
+    return .report(report)
+  }
+
+  // MARK: Scope
+
+  /// What is measured at one commit: coders in output order, codes by id, and the documents
+  /// that at least two selected coders coded, with their blobs.
+  struct Scope {
+    var coders: [String]
+    var codes: [Code]
+    var documents: [ScopedDocument]
+  }
+
+  struct ScopedDocument {
+    var id: String
+    var blob: Oid
+    /// Selected coders with an annotation file for the document, sorted.
+    var coders: [(name: String, blob: Oid)]
+  }
+
+  private struct Names {
+    var coders: [String]
+    var folders: [String: Oid]
+    var codes: [Code]
+    var documents: [(id: String, blob: Oid)]
+  }
+
+  /// Resolves the names given in the options against one tree.
+  private func names(_ layout: TreeLayout) throws -> Names {
+    let folders = try layout.coderFolders(repository)
+    let selected: [String]
+    if let requested = options.coders {
+      for coder in requested where folders[coder] == nil {
+        throw GlossError.unknownCoder(coder)
+      }
+      selected = Array(Set(requested)).sorted()
+    } else {
+      selected = folders.keys.filter { $0 != "consensus" }.sorted()
+    }
+    let book = try loadCodebook(layout.codebookBlob)
+    var codes: [Code]
+    if let requested = options.codes {
+      var chosen: [String: Code] = [:]
+      for name in requested {
+        guard let code = book.lookup(name) else { throw GlossError.unknownCode(name) }
+        chosen[code.id] = code
+      }
+      codes = Array(chosen.values)
+    } else {
+      codes = book.codes
+    }
+    codes.sort { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
+    var documents = try layout.documents(repository)
+    if let requested = options.docs {
+      let known = Set(documents.map(\.id))
+      for doc in requested where !known.contains(doc) {
+        throw GlossError.unknownDocument(doc)
+      }
+      let wanted = Set(requested)
+      documents = documents.filter { wanted.contains($0.id) }
+    }
+    return Names(
+      coders: selected, folders: folders.filter { selected.contains($0.key) }, codes: codes,
+      documents: documents)
+  }
+
+  private func resolveScope(_ layout: TreeLayout) throws -> Result<Scope, GlossError> {
+    let names: Names
+    do {
+      names = try self.names(layout)
+    } catch let error as GlossError {
+      switch error {
+      case .unknownCoder, .unknownCode, .unknownDocument: return .failure(error)
+      default: throw error
+      }
+    }
+    var files: [String: [String: Oid]] = [:]  // coder → doc → blob
+    for coder in names.coders {
+      guard let folder = names.folders[coder] else { continue }
+      files[coder] = try folderListing(folder)
+    }
+    var documents: [ScopedDocument] = []
+    var withData: Set<String> = []
+    for document in names.documents {
+      let coders = names.coders.compactMap { coder in
+        files[coder]?[document.id].map { (name: coder, blob: $0) }
+      }
+      guard coders.count >= 2 else { continue }
+      documents.append(ScopedDocument(id: document.id, blob: document.blob, coders: coders))
+      withData.formUnion(coders.map(\.name))
+    }
+    guard !documents.isEmpty else {
+      let who = names.coders.isEmpty ? "none" : names.coders.joined(separator: ", ")
+      return .failure(
+        GlossError.nothingToDo(
+          "agreement needs two coders with data: no document in scope has annotation files "
+            + "from two of the selected coders (\(who))"))
+    }
+    let coders = options.coders == nil ? names.coders.filter(withData.contains) : names.coders
+    return .success(Scope(coders: coders, codes: names.codes, documents: documents))
+  }
+
+  // MARK: Per-document tallies
+
+  private func documentTallies(_ document: ScopedDocument) throws -> DocumentTallies {
+    let key = DocumentKey(
+      document: document.blob, coders: document.coders.map(\.name),
+      blobs: document.coders.map(\.blob))
+    used.tallies.insert(key)
+    used.texts.insert(document.blob)
+    used.annotations.formUnion(document.coders.map(\.blob))
+    if let cached = tallies[key] { return cached }
+    let info = try documentInfo(document.blob)
+    let spans = try document.coders.map { coder, blob in
+      try parsedAnnotations(blob, path: Layout.annotation(coder: coder, doc: document.id))
+    }
+    let unit: SweepUnit
+    switch options.unit {
+    case .char, .segment: unit = .char
+    case .para: unit = .para(info.paragraphs ?? [])
+    case .doc: unit = .doc
+    }
+    var codes = Set<String>()
+    for coder in spans { codes.formUnion(coder.keys) }
+    var byCode: [String: BinaryTally] = [:]
+    var segments: [String: [[Range<Int>]]] = [:]
+    for code in codes {
+      let perCoder = spans.map { $0[code] ?? [] }
+      byCode[code] = SpanSweep.tally(length: info.length, coders: perCoder, unit: unit)
+      if options.unit == .segment { segments[code] = perCoder }
+    }
+    let empty = SpanSweep.tally(
+      length: info.length, coders: Array(repeating: [], count: spans.count), unit: unit)
+    let result = DocumentTallies(
+      id: document.id, length: info.length, coders: document.coders.map(\.name), byCode: byCode,
+      empty: empty, segments: segments)
+    tallies[key] = result
+    documentsComputed += 1
+    return result
+  }
+
+  private func documentInfo(_ blob: Oid) throws -> DocumentInfo {
+    if let cached = texts[blob] { return cached }
+    let data = try repository.blob(blob)
+    blobsRead += 1
+    let info: DocumentInfo
+    if options.unit == .para {
+      let text = DocumentText(String(decoding: data, as: UTF8.self))
+      info = DocumentInfo(length: text.length, paragraphs: text.paragraphs)
+    } else {
+      // Code points are the UTF-8 bytes that do not continue a sequence.
+      let length = data.withUnsafeBytes { bytes in
+        bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+      }
+      info = DocumentInfo(length: length, paragraphs: nil)
+    }
+    texts[blob] = info
+    return info
+  }
+
+  private func parsedAnnotations(_ blob: Oid, path: String) throws -> [String: [Range<Int>]] {
+    if let cached = annotations[blob] { return cached }
+    let data = try repository.blob(blob)
+    blobsRead += 1
+    var spans: [String: [Range<Int>]] = [:]
+    for assignment in try Snapshot.decodeAnnotations(data, path: path)
+    where assignment.start < assignment.end {
+      spans[assignment.code, default: []].append(assignment.start..<assignment.end)
+    }
+    annotations[blob] = spans
+    return spans
+  }
+
+  private func folderListing(_ folder: Oid) throws -> [String: Oid] {
+    used.folders.insert(folder)
+    if let cached = folders[folder] { return cached }
+    var listing: [String: Oid] = [:]
+    for entry in try repository.entries(inFolder: "", ofTree: folder)
+    where entry.kind == .blob && entry.name.hasSuffix(".jsonl") {
+      listing[String(entry.name.dropLast(6))] = entry.id
+    }
+    folders[folder] = listing
+    return listing
+  }
+
+  private func loadCodebook(_ blob: Oid?) throws -> Codebook {
+    if let codebook, codebook.id == blob { return codebook.book }
+    let book = try blob.map { try Codebook.decode(try repository.blob($0)) } ?? Codebook()
+    codebook = (blob, book)
+    return book
+  }
+
+  private func evictUnused() {
+    texts = texts.filter { used.texts.contains($0.key) }
+    annotations = annotations.filter { used.annotations.contains($0.key) }
+    folders = folders.filter { used.folders.contains($0.key) }
+    tallies = tallies.filter { used.tallies.contains($0.key) }
+  }
+
+  // MARK: Figures
+
+  private func compute(scope: Scope, documents: [DocumentTallies]) -> AgreementReport {
+    var index: [String: Int] = [:]
+    for (position, coder) in scope.coders.enumerated() { index[coder] = position }
+    let positions = documents.map { document in document.coders.map { index[$0] ?? 0 } }
+    let segment = options.unit == .segment
+    var codes: [CodeFigures] = []
+    var pooledByDocument = [BinaryTally](repeating: BinaryTally(), count: documents.count)
+    var segmentsByDocument = [[UnitizingDocument]](repeating: [], count: documents.count)
+    for code in scope.codes {
+      var perDocument: [BinaryTally] = []
+      var continua: [UnitizingDocument] = []
+      for (number, document) in documents.enumerated() {
+        let tally = Self.remap(document.tally(code.id), to: positions[number])
+        perDocument.append(tally)
+        pooledByDocument[number].merge(tally)
+        if segment {
+          let continuum = document.continuum(code.id)
+          continua.append(continuum)
+          segmentsByDocument[number].append(continuum)
+        }
+      }
+      codes.append(
+        figures(
+          code: code, perDocument: perDocument, coders: scope.coders,
+          segments: segment ? continua.map { [$0] } : nil))
+    }
+    let overall = overallFigures(
+      perDocument: pooledByDocument, coders: scope.coders,
+      segments: segment ? segmentsByDocument : nil)
+    var byDocument: [DocumentFigures]?
+    if options.byDocument {
+      byDocument = documents.map { document in
+        let perCode = scope.codes.map { code in
+          figures(
+            code: code, perDocument: [document.tally(code.id)], coders: document.coders,
+            segments: segment ? [[document.continuum(code.id)]] : nil, bootstrap: false)
+        }
+        let pooled = scope.codes.reduce(into: BinaryTally()) { $0.merge(document.tally($1.id)) }
+        let overall = overallFigures(
+          perDocument: [pooled], coders: document.coders,
+          segments: segment ? [scope.codes.map { document.continuum($0.id) }] : nil,
+          bootstrap: false)
+        return DocumentFigures(
+          doc: document.id, coders: document.coders, codes: perCode, overall: overall)
+      }
+    }
+    return AgreementReport(
+      rev: "", date: Date(timeIntervalSince1970: 0), offsetMinutes: 0, unit: options.unit,
+      coders: scope.coders, documents: documents.map(\.id), codes: codes, overall: overall,
+      byDocument: byDocument)
+  }
+
+  /// Figures of one code from its per-document tallies (bits = positions in `coders`);
+  /// `segments`, per document, replaces alpha with unitizing alpha.
+  private func figures(
+    code: Code, perDocument: [BinaryTally], coders: [String], segments: [[UnitizingDocument]]?,
+    bootstrap: Bool = true
+  ) -> CodeFigures {
+    let pooled = perDocument.reduce(into: BinaryTally()) { $0.merge($1) }
+    let agreement = BinaryAgreement(pooled, coders: coders.count)
+    let alpha = segments.map { unitizingAlpha($0.flatMap { $0 }) } ?? agreement.alpha
+    let interval = bootstrap ? self.interval(perDocument: perDocument, coders: coders, segments: segments) : nil
+    return CodeFigures(
+      code: code.id, name: code.name, nUnits: agreement.nUnits, prevalence: agreement.prevalence,
+      alpha: alpha, alphaCI: interval, pa: agreement.pa, fleissKappa: agreement.fleissKappa,
+      ac1: agreement.ac1, bp: agreement.bp, pairs: Self.pairs(agreement, coders: coders))
+  }
+
+  private func overallFigures(
+    perDocument: [BinaryTally], coders: [String], segments: [[UnitizingDocument]]?,
+    bootstrap: Bool = true
+  ) -> OverallFigures {
+    let pooled = perDocument.reduce(into: BinaryTally()) { $0.merge($1) }
+    let agreement = BinaryAgreement(pooled, coders: coders.count)
+    let alpha = segments.map { unitizingAlpha($0.flatMap { $0 }) } ?? agreement.alpha
+    let interval = bootstrap ? self.interval(perDocument: perDocument, coders: coders, segments: segments) : nil
+    return OverallFigures(
+      nUnits: agreement.nUnits, alpha: alpha, alphaCI: interval, pa: agreement.pa,
+      pairs: Self.pairs(agreement, coders: coders))
+  }
+
+  /// The bootstrap interval of alpha, resampling documents; nil without `--bootstrap`.
+  private func interval(
+    perDocument: [BinaryTally], coders: [String], segments: [[UnitizingDocument]]?
+  ) -> ConfidenceInterval? {
+    guard let replicates = options.bootstrap, replicates > 0 else { return nil }
+    let bounds: (lower: Double, upper: Double)?
+    if let segments {
+      bounds = bootstrapPercentiles(resampling: segments, replicates: replicates, seed: options.seed) {
+        unitizingAlpha($0.flatMap { $0 })
+      }
+    } else {
+      bounds = bootstrapPercentiles(
+        perDocument: perDocument, coders: coders.count, replicates: replicates, seed: options.seed
+      ) { $0.alpha }
+    }
+    return bounds.map { ConfidenceInterval(lower: $0.lower, upper: $0.upper) }
+  }
+
+  private static func pairs(_ agreement: BinaryAgreement, coders: [String]) -> [PairFigures] {
+    agreement.pairs.compactMap { pair in
+      guard pair.a < coders.count, pair.b < coders.count else { return nil }
+      return PairFigures(
+        a: coders[pair.a], b: coders[pair.b], nUnits: pair.nUnits, pa: pair.pa,
+        cohenKappa: pair.cohenKappa)
+    }
+  }
+
+  /// Moves a document's tally from its own coder numbering to the report's.
+  static func remap(_ tally: BinaryTally, to positions: [Int]) -> BinaryTally {
+    if positions.enumerated().allSatisfy({ $0.offset == $0.element }) { return tally }
+    var result = BinaryTally()
+    for (pattern, count) in tally.counts {
+      var coded: UInt64 = 0
+      var ones: UInt64 = 0
+      for (local, global) in positions.enumerated() where global < 64 {
+        if pattern.coded & (1 << UInt64(local)) != 0 { coded |= 1 << UInt64(global) }
+        if pattern.ones & (1 << UInt64(local)) != 0 { ones |= 1 << UInt64(global) }
+      }
+      result.add(Pattern(coded: coded, ones: ones), count: count)
+    }
+    return result
+  }
+
+  // MARK: Disagreements
+
+  /// Stretches where some coders have the code and others do not, with who has it (bits).
+  static func differingStretches(_ spans: [[Range<Int>]], text: DocumentText, unit: AgreementUnit)
+    -> [(range: Range<Int>, ones: UInt64)]
+  {
+    let length = text.length
+    let all: UInt64 = spans.count >= 64 ? ~0 : (1 << UInt64(spans.count)) - 1
+    func mixed(_ ones: UInt64) -> Bool { ones != 0 && ones != all }
+    switch unit {
+    case .doc:
+      var ones: UInt64 = 0
+      for (coder, list) in spans.enumerated() where list.contains(where: { $0.lowerBound < $0.upperBound }) {
+        ones |= 1 << UInt64(coder)
+      }
+      return mixed(ones) ? [(0..<length, ones)] : []
+    case .para:
+      var result: [(Range<Int>, UInt64)] = []
+      for paragraph in text.paragraphs where !paragraph.isEmpty {
+        var ones: UInt64 = 0
+        for (coder, list) in spans.enumerated()
+        where list.contains(where: { $0.overlaps(paragraph) }) {
+          ones |= 1 << UInt64(coder)
+        }
+        if mixed(ones) { result.append((paragraph, ones)) }
+      }
+      return result
+    case .char, .segment:
+      var events: [(position: Int, coder: Int, change: Int)] = []
+      for (coder, list) in spans.enumerated() {
+        for span in list {
+          let lower = max(0, span.lowerBound)
+          let upper = min(length, span.upperBound)
+          guard lower < upper else { continue }
+          events.append((lower, coder, 1))
+          events.append((upper, coder, -1))
+        }
+      }
+      events.sort { $0.position < $1.position }
+      var depth = [Int](repeating: 0, count: spans.count)
+      var ones: UInt64 = 0
+      var result: [(range: Range<Int>, ones: UInt64)] = []
+      var index = 0
+      var previous = 0
+      while index < events.count {
+        let position = events[index].position
+        if position > previous && mixed(ones) {
+          if let last = result.last, last.ones == ones, last.range.upperBound == previous {
+            result[result.count - 1].range = last.range.lowerBound..<position
+          } else {
+            result.append((previous..<position, ones))
+          }
+        }
+        while index < events.count && events[index].position == position {
+          let event = events[index]
+          depth[event.coder] += event.change
+          let bit: UInt64 = 1 << UInt64(event.coder)
+          ones = depth[event.coder] > 0 ? ones | bit : ones & ~bit
+          index += 1
+        }
+        previous = position
+      }
+      return result
+    }
+  }
+}
+
+// MARK: Supporting values
+
+/// What a document contributes: its length and, for `para`, its paragraphs.
+struct DocumentInfo {
+  var length: Int
+  var paragraphs: [Range<Int>]?
+}
+
+/// The blobs a per-document result depends on.
+struct DocumentKey: Hashable {
+  var document: Oid
+  var coders: [String]
+  var blobs: [Oid]
+}
+
+/// The subtrees and codebook blob a whole commit's result depends on.
+struct CommitKey: Equatable {
+  var documents: Oid?
+  var annotations: Oid?
+  var codebook: Oid?
+}
+
+/// Per-document tallies in the document's own coder numbering (its coders, sorted), for
+/// every code used in it; codes nobody used there share `empty`.
+struct DocumentTallies {
+  var id: String
+  var length: Int
+  var coders: [String]
+  var byCode: [String: BinaryTally]
+  var empty: BinaryTally
+  /// `segment` only: per code, each coder's spans.
+  var segments: [String: [[Range<Int>]]]
+
+  func tally(_ code: String) -> BinaryTally { byCode[code] ?? empty }
+
+  func continuum(_ code: String) -> UnitizingDocument {
+    UnitizingDocument(
+      length: length, coders: segments[code] ?? Array(repeating: [], count: coders.count))
+  }
+}
+
+/// Object ids a commit used; everything else is dropped from the caches after it.
+struct UsedObjects {
+  var texts: Set<Oid> = []
+  var annotations: Set<Oid> = []
+  var folders: Set<Oid> = []
+  var tallies: Set<DocumentKey> = []
+}
+
+/// The top-level entries of a commit's tree that agreement reads.
+struct TreeLayout {
+  var documentsTree: Oid?
+  var annotationsTree: Oid?
+  var codebookBlob: Oid?
+
+  init(repository: Repository, tree: Oid) throws {
+    for entry in try repository.entries(inFolder: "", ofTree: tree) {
+      switch (entry.name, entry.kind) {
+      case ("documents", .tree): documentsTree = entry.id
+      case ("annotations", .tree): annotationsTree = entry.id
+      case (Codebook.path, .blob): codebookBlob = entry.id
+      default: break
+      }
+    }
+  }
+
+  /// Coder → annotation folder.
+  func coderFolders(_ repository: Repository) throws -> [String: Oid] {
+    guard let annotationsTree else { return [:] }
+    var result: [String: Oid] = [:]
+    for entry in try repository.entries(inFolder: "", ofTree: annotationsTree) where entry.kind == .tree {
+      result[entry.name] = entry.id
+    }
+    return result
+  }
+
+  /// Documents with their blobs, sorted by id.
+  func documents(_ repository: Repository) throws -> [(id: String, blob: Oid)] {
+    guard let documentsTree else { return [] }
+    return try repository.entries(inFolder: "", ofTree: documentsTree)
+      .filter { $0.kind == .blob && $0.name.hasSuffix(".txt") }
+      .map { (id: String($0.name.dropLast(4)), blob: $0.id) }
+      .filter { Identifier.isDocument($0.id) }
+      .sorted { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
+  }
+}
+
+extension AgreementReport {
+  /// The same figures stamped with a commit's id and time.
+  func at(commit: CommitInfo) -> AgreementReport {
+    AgreementReport(
+      rev: commit.id.hex, date: commit.committer.time,
+      offsetMinutes: commit.committer.offsetMinutes, unit: unit, coders: coders,
+      documents: documents, codes: codes, overall: overall, byDocument: byDocument)
+  }
+}

@@ -1,0 +1,270 @@
+import Agreement
+import Foundation
+
+/// The unit of analysis of `gloss agree --unit` (DESIGN §4).
+public enum AgreementUnit: String, CaseIterable, Sendable {
+  /// Every code point is a unit.
+  case char
+  /// Every paragraph (maximal run of non-blank lines) is a unit.
+  case para
+  /// The document is the unit.
+  case doc
+  /// Krippendorff's unitizing alpha on the continuum of code points; the other figures
+  /// are those of `char`, the same continuum.
+  case segment
+
+  /// What one unit is, for table headers.
+  public var label: String {
+    switch self {
+    case .char: return "char (each code point is a unit)"
+    case .para: return "para (each paragraph is a unit)"
+    case .doc: return "doc (each document is a unit)"
+    case .segment: return "segment (unitizing alpha on code points)"
+    }
+  }
+}
+
+/// What `gloss agree` measures: which coders, codes and documents, on which unit.
+public struct AgreementOptions: Sendable, Equatable {
+  public var unit: AgreementUnit
+  /// Coders to compare; nil: every coder with annotations except `consensus`.
+  public var coders: [String]?
+  /// Code ids or names; nil: every code of the codebook.
+  public var codes: [String]?
+  /// Document ids; nil: every document.
+  public var docs: [String]?
+  /// Also give the figures of each document on its own (`--by doc`).
+  public var byDocument: Bool
+  /// Bootstrap replicates for `alpha_ci`; nil or 0: no interval.
+  public var bootstrap: Int?
+  public var seed: UInt64
+
+  public init(
+    unit: AgreementUnit = .char, coders: [String]? = nil, codes: [String]? = nil,
+    docs: [String]? = nil, byDocument: Bool = false, bootstrap: Int? = nil, seed: UInt64 = 0
+  ) {
+    self.unit = unit
+    self.coders = coders
+    self.codes = codes
+    self.docs = docs
+    self.byDocument = byDocument
+    self.bootstrap = bootstrap
+    self.seed = seed
+  }
+}
+
+/// A 95% percentile interval from the bootstrap.
+public struct ConfidenceInterval: Sendable, Equatable {
+  public let lower: Double
+  public let upper: Double
+
+  public init(lower: Double, upper: Double) {
+    self.lower = lower
+    self.upper = upper
+  }
+}
+
+/// Cohen's kappa and percent agreement of one pair of coders, on the units both coded.
+public struct PairFigures: Sendable, Equatable {
+  public let a: String
+  public let b: String
+  public let nUnits: Int
+  public let pa: Double?
+  public let cohenKappa: Double?
+}
+
+/// The figures of one code (DESIGN §4, one element of `codes`).
+public struct CodeFigures: Sendable, Equatable {
+  public let code: String
+  public let name: String
+  public let nUnits: Int
+  public let prevalence: Double?
+  public let alpha: Double?
+  public let alphaCI: ConfidenceInterval?
+  public let pa: Double?
+  public let fleissKappa: Double?
+  public let ac1: Double?
+  public let bp: Double?
+  public let pairs: [PairFigures]
+}
+
+/// Every (unit, code) pooled as one binary unit (DESIGN §4 `overall`).
+public struct OverallFigures: Sendable, Equatable {
+  public let nUnits: Int
+  public let alpha: Double?
+  public let alphaCI: ConfidenceInterval?
+  public let pa: Double?
+  /// Cohen's kappa per pair on the pooled units: the table's kappa matrix (not in JSON).
+  public let pairs: [PairFigures]
+}
+
+/// The figures of one document on its own (`--by doc`), over the coders who coded it.
+public struct DocumentFigures: Sendable, Equatable {
+  public let doc: String
+  public let coders: [String]
+  public let codes: [CodeFigures]
+  public let overall: OverallFigures
+}
+
+/// The result of `gloss agree` at one commit.
+public struct AgreementReport: Sendable, Equatable {
+  public let rev: String
+  /// Commit time, for `--history`.
+  public let date: Date
+  /// Minutes east of UTC of the commit time, so the date prints as the committer saw it.
+  public let offsetMinutes: Int
+  public let unit: AgreementUnit
+  public let coders: [String]
+  public let documents: [String]
+  public let codes: [CodeFigures]
+  public let overall: OverallFigures
+  /// Present with `--by doc`.
+  public let byDocument: [DocumentFigures]?
+
+  /// The commit time in ISO 8601 with the committer's offset.
+  public var isoDate: String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime]
+    formatter.timeZone = TimeZone(secondsFromGMT: offsetMinutes * 60) ?? TimeZone(secondsFromGMT: 0)
+    return formatter.string(from: date)
+  }
+}
+
+/// One stretch of text where the coders differ on one code (`--disagreements`).
+public struct Disagreement: Sendable, Equatable {
+  public let doc: String
+  public let code: String
+  /// Code point offsets, end-exclusive: a run of characters, a paragraph, or the document.
+  public let start: Int
+  public let end: Int
+  /// Coders whose value is 1 (they applied the code here).
+  public let coded: [String]
+  /// Coders whose value is 0 (they coded the document but not this stretch with the code).
+  public let notCoded: [String]
+  public let text: String
+}
+
+// MARK: JSON (DESIGN §4, keys in the documented order)
+
+extension PairFigures {
+  public var json: JSON {
+    .object([
+      ("a", .string(a)), ("b", .string(b)), ("n_units", .int(nUnits)), ("pa", .number(pa)),
+      ("cohen_kappa", .number(cohenKappa)),
+    ])
+  }
+}
+
+extension ConfidenceInterval {
+  public var json: JSON { .array([.number(lower), .number(upper)]) }
+}
+
+extension CodeFigures {
+  public func json(withInterval: Bool) -> JSON {
+    var members: [(String, JSON)] = [
+      ("code", .string(code)), ("name", .string(name)), ("n_units", .int(nUnits)),
+      ("prevalence", .number(prevalence)), ("alpha", .number(alpha)),
+    ]
+    if withInterval { members.append(("alpha_ci", alphaCI?.json ?? .null)) }
+    members += [
+      ("pa", .number(pa)), ("fleiss_kappa", .number(fleissKappa)), ("ac1", .number(ac1)),
+      ("bp", .number(bp)), ("pairs", .array(pairs.map(\.json))),
+    ]
+    return .object(members)
+  }
+}
+
+extension OverallFigures {
+  public func json(withInterval: Bool) -> JSON {
+    var members: [(String, JSON)] = [("n_units", .int(nUnits)), ("alpha", .number(alpha))]
+    if withInterval { members.append(("alpha_ci", alphaCI?.json ?? .null)) }
+    members.append(("pa", .number(pa)))
+    return .object(members)
+  }
+}
+
+extension AgreementReport {
+  /// The object of `gloss agree --format json`; with `date`, one line of `--history`.
+  public func json(withInterval: Bool = false, includeDate: Bool = false) -> JSON {
+    var members: [(String, JSON)] = [
+      ("rev", .string(rev)), ("unit", .string(unit.rawValue)),
+      ("coders", .array(coders.map(JSON.string))),
+      ("documents", .array(documents.map(JSON.string))),
+      ("codes", .array(codes.map { $0.json(withInterval: withInterval) })),
+      ("overall", overall.json(withInterval: withInterval)),
+    ]
+    if let byDocument {
+      members.append(
+        (
+          "by_doc",
+          .array(
+            byDocument.map { document in
+              .object([
+                ("doc", .string(document.doc)),
+                ("coders", .array(document.coders.map(JSON.string))),
+                ("codes", .array(document.codes.map { $0.json(withInterval: false) })),
+                ("overall", document.overall.json(withInterval: false)),
+              ])
+            })
+        ))
+    }
+    if includeDate { members.append(("date", .string(isoDate))) }
+    return .object(members)
+  }
+
+  /// Column names of the CSV form: one row per code (and per document with `--by doc`),
+  /// then an `overall` row; `--history` repeats them per commit.
+  public static let csvHeader = [
+    "rev", "date", "unit", "doc", "code", "name", "n_units", "prevalence", "alpha",
+    "alpha_ci_lower", "alpha_ci_upper", "pa", "fleiss_kappa", "ac1", "bp",
+  ]
+
+  /// CSV rows in the order of `csvHeader`; undefined figures are empty fields.
+  public var csvRows: [[String]] {
+    func number(_ value: Double?) -> String {
+      guard let value, value.isFinite else { return "" }
+      return JSON.double(value).compact
+    }
+    func rows(doc: String, codes: [CodeFigures], overall: OverallFigures) -> [[String]] {
+      let prefix = [rev, isoDate, unit.rawValue, doc]
+      var result = codes.map { figures in
+        prefix + [
+          figures.code, figures.name, String(figures.nUnits), number(figures.prevalence),
+          number(figures.alpha), number(figures.alphaCI?.lower), number(figures.alphaCI?.upper),
+          number(figures.pa), number(figures.fleissKappa), number(figures.ac1), number(figures.bp),
+        ]
+      }
+      result.append(
+        prefix + [
+          "overall", "", String(overall.nUnits), "", number(overall.alpha),
+          number(overall.alphaCI?.lower), number(overall.alphaCI?.upper), number(overall.pa), "", "",
+          "",
+        ])
+      return result
+    }
+    var result = rows(doc: "", codes: codes, overall: overall)
+    for document in byDocument ?? [] {
+      result += rows(doc: document.doc, codes: document.codes, overall: document.overall)
+    }
+    return result
+  }
+}
+
+extension Disagreement {
+  public var json: JSON {
+    .object([
+      ("doc", .string(doc)), ("code", .string(code)), ("start", .int(start)), ("end", .int(end)),
+      ("coded", .array(coded.map(JSON.string))), ("not_coded", .array(notCoded.map(JSON.string))),
+      ("text", .string(text)),
+    ])
+  }
+
+  public static let csvHeader = ["doc", "code", "start", "end", "coded", "not_coded", "text"]
+
+  public var csvRow: [String] {
+    [
+      doc, code, String(start), String(end), coded.joined(separator: " "),
+      notCoded.joined(separator: " "), text,
+    ]
+  }
+}

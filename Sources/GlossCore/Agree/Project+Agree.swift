@@ -1,0 +1,63 @@
+import Foundation
+import GitKit
+
+extension Project {
+  /// Agreement at `revision` (HEAD when nil), DESIGN §4.
+  public func agreement(at revision: String? = nil, options: AgreementOptions) throws
+    -> AgreementReport
+  {
+    let snapshot = try self.snapshot(at: revision)
+    return try AgreementEngine(repository: repository, options: options).report(for: snapshot)
+  }
+
+  /// The spans where the selected coders differ at `revision`.
+  public func disagreements(at revision: String? = nil, options: AgreementOptions) throws
+    -> [Disagreement]
+  {
+    let snapshot = try self.snapshot(at: revision)
+    guard let commit = snapshot.commit else { throw GlossError.unknownRevision(revision ?? "HEAD") }
+    return try AgreementEngine(repository: repository, options: options).disagreements(at: commit)
+  }
+
+  /// The commits of `A..B` (first parent, oldest first), as `git rev-list --first-parent
+  /// --reverse A..B` lists them. `A..` means up to HEAD; `..B` (or plain `B`) from the
+  /// first commit.
+  public func historyCommits(_ range: String) throws -> [Oid] {
+    guard !range.contains("...") else {
+      throw GlossError.invalidArgument(
+        argument: "--history \(range)", message: "expected A..B (two dots), not a symmetric range")
+    }
+    let parts = range.components(separatedBy: "..")
+    guard parts.count <= 2 else {
+      throw GlossError.invalidArgument(argument: "--history \(range)", message: "expected A..B")
+    }
+    let tipName = parts.count == 2 ? parts[1] : parts[0]
+    let baseName = parts.count == 2 ? parts[0] : ""
+    guard let tip = try snapshot(at: tipName.isEmpty ? "HEAD" : tipName).commit else {
+      throw GlossError.unknownRevision(tipName)
+    }
+    let base = baseName.isEmpty ? nil : try snapshot(at: baseName).commit
+    return try repository.walk(from: tip, hiding: base, firstParentOnly: true, oldestFirst: true)
+  }
+
+  /// Agreement at every commit of `range` that has data in scope, oldest first, each
+  /// reported as computed; unchanged blobs are reused from commit to commit. The names in
+  /// `options` are checked at the range's last commit.
+  @discardableResult
+  public func agreementHistory(
+    _ range: String, options: AgreementOptions, each: (AgreementReport) throws -> Void
+  ) throws -> Int {
+    let commits = try historyCommits(range)
+    guard let last = commits.last else {
+      throw GlossError.nothingToDo("--history \(range): the range has no commits")
+    }
+    let engine = AgreementEngine(repository: repository, options: options)
+    try engine.checkNames(at: last)
+    let produced = try engine.history(commits, each: each)
+    if produced == 0 {
+      // Say why, in the words of the last commit.
+      _ = try engine.report(at: last)
+    }
+    return produced
+  }
+}

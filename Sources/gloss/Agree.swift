@@ -1,0 +1,228 @@
+import ArgumentParser
+import Foundation
+import GlossCore
+
+/// `gloss agree`: inter-coder agreement (DESIGN §4). The figures come from GlossCore; this
+/// file only parses options and prints.
+struct Agree: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Inter-coder agreement per code: Krippendorff's alpha, kappas, percent agreement.",
+    discussion: """
+      For each code every unit (a code point, a paragraph or a document, --unit) gets from \
+      each coder 1 (a span with the code covers it) or 0; a coder without an annotation file \
+      for a document gives no value (missing data). 'consensus' counts only when named in \
+      --coders. Documents in scope are those at least two selected coders coded. A figure \
+      that is undefined (no variation, zero units) is null / n/a, never 1. The methods are \
+      in docs/agreement.md.
+
+      Examples:
+        gloss agree
+        gloss agree --unit para --coders ana,ben
+        gloss agree --codes data-low-quantity --by doc
+        gloss agree --bootstrap 1000 --seed 7 --format json
+        gloss agree --min 0.8                      # CI gate: exit 1 naming codes below 0.8
+        gloss agree --history main~50..main --format csv > alpha-over-time.csv
+        gloss agree --disagreements --coders ana,ben --docs interview-34
+      """)
+
+  @OptionGroup var globals: GlobalOptions
+
+  @Option(help: "Revision to measure (default: HEAD).") var rev: String?
+  @Option(
+    parsing: .singleValue,
+    help: "Coders to compare, comma-separated (default: all but consensus).")
+  var coders: [String] = []
+  @Option(parsing: .singleValue, help: "Codes (ids or names), comma-separated (default: all).")
+  var codes: [String] = []
+  @Option(parsing: .singleValue, help: "Documents, comma-separated (default: all).")
+  var docs: [String] = []
+  @Option(help: "Unit of analysis: char, para, doc or segment (unitizing alpha).")
+  var unit: UnitOption = .char
+  @Option(help: ArgumentHelp("Also give the figures of each document ('doc').", valueName: "doc"))
+  var by: ByOption?
+  @Option(help: ArgumentHelp("Bootstrap replicates for a 95% interval of alpha.", valueName: "N"))
+  var bootstrap: Int?
+  @Option(help: ArgumentHelp("Seed of the bootstrap (reproducible intervals).", valueName: "S"))
+  var seed: UInt64 = 0
+  @Option(
+    name: .customLong("min"),
+    help: ArgumentHelp("Exit 1 naming every code whose alpha is below ALPHA.", valueName: "ALPHA"))
+  var minimum: Double?
+  @Option(
+    help: ArgumentHelp(
+      "Figures at each commit of A..B (first parent, oldest first).", valueName: "A..B"))
+  var history: String?
+  @Flag(help: "List the spans where the coders differ, with their text.")
+  var disagreements = false
+
+  enum UnitOption: String, ExpressibleByArgument, CaseIterable {
+    case char, para, doc, segment
+  }
+
+  enum ByOption: String, ExpressibleByArgument, CaseIterable {
+    case doc
+  }
+
+  func validate() throws {
+    if let bootstrap, bootstrap < 1 { throw ValidationError("--bootstrap needs at least 1 replicate") }
+    if history != nil {
+      if rev != nil { throw ValidationError("--history and --rev exclude each other") }
+      if minimum != nil { throw ValidationError("--min checks one revision; drop --history") }
+      if disagreements { throw ValidationError("--disagreements lists one revision; drop --history") }
+    }
+    if disagreements && (by != nil || bootstrap != nil || minimum != nil) {
+      throw ValidationError("--disagreements is a listing; it takes no --by, --bootstrap or --min")
+    }
+  }
+
+  var options: AgreementOptions {
+    func list(_ values: [String]) -> [String]? {
+      let items = splitList(values)
+      return items.isEmpty ? nil : items
+    }
+    return AgreementOptions(
+      unit: AgreementUnit(rawValue: unit.rawValue) ?? .char, coders: list(coders),
+      codes: list(codes), docs: list(docs), byDocument: by == .doc, bootstrap: bootstrap,
+      seed: seed)
+  }
+
+  func run() throws {
+    let project = try globals.project()
+    let options = self.options
+    let format = globals.format
+    if let history {
+      var reports: [AgreementReport] = []
+      if format == .csv { Self.write(CSV.row(AgreementReport.csvHeader)) }
+      try project.agreementHistory(history, options: options) { report in
+        switch format {
+        case .json:
+          Output.print(report.json(withInterval: bootstrap != nil, includeDate: true).compact)
+        case .csv: Self.write(report.csvRows.map(CSV.row).joined())
+        case .table: reports.append(report)
+        }
+      }
+      if format == .table { Output.print(Self.historyTable(reports)) }
+      return
+    }
+    if disagreements {
+      let items = try project.disagreements(at: rev, options: options)
+      let text = Self.render(items, format: format)
+      if format == .csv { Self.write(text) } else { Output.print(text) }
+      return
+    }
+    let report = try project.agreement(at: rev, options: options)
+    switch format {
+    case .json: Output.print(report.json(withInterval: bootstrap != nil).compact)
+    case .csv: Self.write(Output.csv(AgreementReport.csvHeader, report.csvRows))
+    case .table: Output.print(Self.table(report, withInterval: bootstrap != nil))
+    }
+    if let minimum {
+      let below = report.codes.filter { ($0.alpha ?? .infinity) < minimum }
+      if !below.isEmpty {
+        let names = below.map { "\($0.code) (\(Self.number($0.alpha)))" }
+        throw GlossError.notAllowed(
+          "alpha below \(minimum) for \(below.count) code(s): \(names.joined(separator: ", "))")
+      }
+    }
+  }
+
+  /// Writes text as is: CSV rows already end in CRLF, which `Output.print` would not see
+  /// as a line end (Swift treats CRLF as one character).
+  static func write(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+  }
+
+  // MARK: Tables
+
+  /// A figure with three decimals; `n/a` when undefined.
+  static func number(_ value: Double?) -> String {
+    guard let value, value.isFinite else { return "n/a" }
+    return String(format: "%.3f", value)
+  }
+
+  static func table(_ report: AgreementReport, withInterval: Bool) -> String {
+    var lines = [
+      "Agreement at \(report.rev.prefix(10)), unit: \(report.unit.label)",
+      "coders: \(report.coders.joined(separator: ", ")); documents (\(report.documents.count)): "
+        + Output.excerpt(report.documents.joined(separator: ", "), limit: 80),
+      "",
+    ]
+    lines.append(codeTable(report.codes, overall: report.overall, withInterval: withInterval))
+    lines.append("")
+    lines.append("Cohen's kappa per pair of coders (all codes in scope pooled):")
+    lines.append(kappaMatrix(report.coders, pairs: report.overall.pairs))
+    for document in report.byDocument ?? [] {
+      lines.append("")
+      lines.append("\(document.doc) (coders: \(document.coders.joined(separator: ", ")))")
+      lines.append(codeTable(document.codes, overall: document.overall, withInterval: false))
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  static func codeTable(_ codes: [CodeFigures], overall: OverallFigures, withInterval: Bool)
+    -> String
+  {
+    var header = ["CODE", "ALPHA", "PA", "N", "PREVALENCE"]
+    if withInterval { header.append("95% CI") }
+    func interval(_ value: ConfidenceInterval?) -> String {
+      value.map { "[\(number($0.lower)), \(number($0.upper))]" } ?? "n/a"
+    }
+    var rows = codes.map { figures -> [String] in
+      var row = [
+        figures.code, number(figures.alpha), number(figures.pa), String(figures.nUnits),
+        number(figures.prevalence),
+      ]
+      if withInterval { row.append(interval(figures.alphaCI)) }
+      return row
+    }
+    var last = ["overall", number(overall.alpha), number(overall.pa), String(overall.nUnits), ""]
+    if withInterval { last.append(interval(overall.alphaCI)) }
+    rows.append(last)
+    return Output.table(header, rows)
+  }
+
+  static func kappaMatrix(_ coders: [String], pairs: [PairFigures]) -> String {
+    var kappa: [String: Double?] = [:]
+    for pair in pairs {
+      kappa[pair.a + "\u{0}" + pair.b] = pair.cohenKappa
+      kappa[pair.b + "\u{0}" + pair.a] = pair.cohenKappa
+    }
+    let rows = coders.map { row in
+      [row]
+        + coders.map { column in
+          row == column ? "-" : number(kappa[row + "\u{0}" + column] ?? nil)
+        }
+    }
+    return Output.table([""] + coders, rows)
+  }
+
+  static func historyTable(_ reports: [AgreementReport]) -> String {
+    var codes: [String] = []
+    for report in reports {
+      for code in report.codes where !codes.contains(code.code) { codes.append(code.code) }
+    }
+    let rows = reports.map { report in
+      let alphas = Dictionary(report.codes.map { ($0.code, $0.alpha) }, uniquingKeysWith: { a, _ in a })
+      return [String(report.rev.prefix(10)), report.isoDate, number(report.overall.alpha)]
+        + codes.map { number(alphas[$0] ?? nil) }
+    }
+    return Output.table(["COMMIT", "DATE", "OVERALL"] + codes, rows)
+  }
+
+  static func render(_ items: [Disagreement], format: OutputFormat) -> String {
+    switch format {
+    case .json: return JSON.lines(items.map(\.json))
+    case .csv: return Output.csv(Disagreement.csvHeader, items.map(\.csvRow))
+    case .table:
+      guard !items.isEmpty else { return "no disagreements" }
+      return Output.table(
+        ["DOC", "CODE", "SPAN", "CODED", "NOT CODED", "TEXT"],
+        items.map {
+          [
+            $0.doc, $0.code, "\($0.start)-\($0.end)", $0.coded.joined(separator: ","),
+            $0.notCoded.joined(separator: ","), Output.excerpt($0.text),
+          ]
+        })
+    }
+  }
+}
