@@ -1,0 +1,203 @@
+import Foundation
+import GlossCore
+
+/// The changes an import makes, collected over a read view of the project (a transaction,
+/// or HEAD for `--dry-run`) and written only where something really changes, so importing
+/// the same data again is a no-op.
+final class ImportStage {
+  private let readCodebook: () throws -> Codebook
+  private let readDocument: (String) throws -> String?
+  private let readAnnotations: (String, String) throws -> [Assignment]?
+  private let readAllIDs: () throws -> Set<String>
+  let settings: Settings
+
+  private(set) var codebook: Codebook
+  private(set) var createdCodes: [Code] = []
+  private(set) var newDocuments: [(id: String, text: String)] = []
+  private var documents: [String: String] = [:]
+  /// Annotation files touched, keyed by `coder/doc`, with whether they changed.
+  private var files: [String: (coder: String, doc: String, records: [Assignment], changed: Bool)] = [:]
+  private var fileOrder: [String] = []
+  private var knownIDs: Set<String>?
+
+  init(transaction: Transaction) throws {
+    settings = try transaction.settings()
+    codebook = try transaction.codebook()
+    readCodebook = { try transaction.codebook() }
+    readDocument = { id in
+      try transaction.file(Layout.document(id)).map { String(decoding: $0, as: UTF8.self) }
+    }
+    readAnnotations = { try transaction.annotations(coder: $0, doc: $1) }
+    readAllIDs = { Set(try transaction.snapshot.assignments().map(\.assignment.id)) }
+  }
+
+  init(snapshot: Snapshot) throws {
+    settings = try snapshot.settings()
+    codebook = try snapshot.codebook()
+    readCodebook = { try snapshot.codebook() }
+    readDocument = { try snapshot.documentText($0)?.string }
+    readAnnotations = { try snapshot.annotations(coder: $0, doc: $1) }
+    readAllIDs = { Set(try snapshot.assignments().map(\.assignment.id)) }
+  }
+
+  var isLead: (String) -> Bool { { [settings] in settings.leads.contains($0) } }
+
+  /// Refuses writing `target`'s folder as `importer` (DESIGN §6): coders write only their
+  /// own folder; `consensus` only leads.
+  func checkWritable(_ target: String, importer: String) throws {
+    if target == Identifier.consensus {
+      guard isLead(importer) else {
+        throw GlossError.notAllowed("only leads (\(settings.leads.joined(separator: ", "))) write consensus")
+      }
+      return
+    }
+    guard target == importer else {
+      throw GlossError.notAllowed(
+        "\(importer) cannot write \(target)'s annotations; coders write only their own "
+          + "(run the import as \(target): gloss --as \(target) …)")
+    }
+  }
+
+  // MARK: Documents
+
+  enum DocumentStatus { case added, unchanged }
+
+  /// Adds a document, or confirms the project already holds exactly this text.
+  func document(_ id: String, text: String, source: String) throws -> DocumentStatus {
+    guard Identifier.isDocument(id) else {
+      throw GlossError.invalidIdentifier(kind: "document id", value: id, rule: Identifier.documentRule)
+    }
+    if let staged = documents[id] {
+      guard staged == text else {
+        throw GlossError.duplicate("\(source): document '\(id)' is given twice with different text")
+      }
+      return .unchanged
+    }
+    if let existing = try readDocument(id) {
+      guard existing == text else {
+        throw GlossError.alreadyExists(
+          "\(source): document '\(id)' already exists with different text; import under another "
+            + "id (--doc-id) or update it first with 'gloss doc update \(id) FILE'")
+      }
+      documents[id] = text
+      return .unchanged
+    }
+    documents[id] = text
+    newDocuments.append((id, text))
+    return .added
+  }
+
+  func documentText(_ id: String) throws -> String? {
+    if let staged = documents[id] { return staged }
+    return try readDocument(id)
+  }
+
+  // MARK: Codes
+
+  /// The code with this name (ignoring case) or id, created when missing: its id is the
+  /// slug of the name, made unique; names with no Latin letters get `code-<hash>`.
+  func code(named name: String, parent: String? = nil, description: String? = nil, color: String? = nil)
+    throws -> Code
+  {
+    let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard !trimmed.isEmpty, !trimmed.contains(where: \.isNewline) else {
+      throw GlossError.invalidArgument(argument: "code name", message: "a code needs a one-line name")
+    }
+    if let found = codebook.codes.first(where: { $0.name.lowercased() == trimmed.lowercased() }) {
+      return found
+    }
+    if let found = codebook.code(trimmed) { return found }
+    var base = Identifier.slug(trimmed)
+    if base.isEmpty || !Identifier.isCode(base) {
+      base = "code-" + String(SHA1.hex(Array(trimmed.utf8)).prefix(8))
+    }
+    var id = base
+    var suffix = 2
+    while codebook.code(id) != nil {
+      id = String(base.prefix(60)) + "-\(suffix)"
+      suffix += 1
+    }
+    let created = Code(id: id, name: trimmed, parent: parent, description: description, color: color)
+    codebook.upsert(created)
+    createdCodes.append(created)
+    return created
+  }
+
+  /// Changes a code created by this import (its parent is known only later).
+  func updateCreated(_ code: Code) {
+    guard createdCodes.contains(where: { $0.id == code.id }) else { return }
+    createdCodes.removeAll { $0.id == code.id }
+    createdCodes.append(code)
+    codebook.upsert(code)
+  }
+
+  // MARK: Assignments
+
+  enum AddStatus { case added, present }
+
+  /// Adds a record to a coder's file unless one with its id, or with its (code, start, end),
+  /// is there already. Ids already used elsewhere in the project are refused.
+  func add(_ record: Assignment, coder: String, doc: String) throws -> AddStatus {
+    let key = "\(coder)/\(doc)"
+    var file = try loadFile(coder: coder, doc: doc)
+    if file.records.contains(where: { $0.id == record.id || $0.key == record.key }) { return .present }
+    if knownIDs == nil { knownIDs = try readAllIDs() }
+    if knownIDs?.contains(record.id) == true {
+      throw GlossError.duplicate("assignment id \(record.id) is already used in another file")
+    }
+    knownIDs?.insert(record.id)
+    file.records.append(record)
+    file.changed = true
+    files[key] = file
+    return .added
+  }
+
+  /// Makes sure the coder's file for `doc` exists (the document is on the coder's list).
+  func touch(coder: String, doc: String) throws {
+    let key = "\(coder)/\(doc)"
+    if files[key] != nil { return }
+    let existing = try readAnnotations(coder, doc)
+    files[key] = (coder, doc, existing ?? [], existing == nil)
+    fileOrder.append(key)
+  }
+
+  private func loadFile(coder: String, doc: String) throws
+    -> (coder: String, doc: String, records: [Assignment], changed: Bool)
+  {
+    try touch(coder: coder, doc: doc)
+    return files["\(coder)/\(doc)"] ?? (coder, doc, [], true)
+  }
+
+  /// Writes what changed into the transaction.
+  func apply(to transaction: Transaction) {
+    if !createdCodes.isEmpty { transaction.setCodebook(codebook) }
+    for (id, text) in newDocuments { transaction.write(Layout.document(id), Data(text.utf8)) }
+    for key in fileOrder {
+      guard let file = files[key], file.changed else { continue }
+      transaction.setAnnotations(file.records, coder: file.coder, doc: file.doc)
+    }
+  }
+}
+
+extension Project {
+  /// Runs an import: on a transaction (one commit), or read-only on HEAD for a dry run.
+  /// Returns nil when nothing was written (dry run, or everything already there).
+  func runImport(as coder: String, dryRun: Bool, _ body: (ImportStage) throws -> String) throws
+    -> CommitResult?
+  {
+    if dryRun {
+      _ = try body(try ImportStage(snapshot: try snapshot()))
+      return nil
+    }
+    do {
+      return try commit(as: coder) { transaction in
+        let stage = try ImportStage(transaction: transaction)
+        let summary = try body(stage)
+        stage.apply(to: transaction)
+        return summary
+      }
+    } catch GlossError.nothingToDo {
+      return nil
+    }
+  }
+}
