@@ -23,6 +23,7 @@ struct Gloss: ParsableCommand {
     subcommands: [
       Init.self, Doc.self, CodeCommand.self, Add.self, Remove.self, Edit.self, List.self,
       Diff.self, Log.self, Agree.self,
+      Merge.self, MergeDriver.self,
     ]
   )
 

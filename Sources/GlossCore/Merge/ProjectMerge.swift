@@ -1,0 +1,227 @@
+import Foundation
+import GitKit
+
+/// How to settle conflicts in `gloss merge`.
+public struct MergeChoices: Sendable {
+  /// Selectors (record id, id prefix or path) with the side to take for them.
+  public var picks: [(selector: String, side: MergeSide)]
+  /// The side for every conflict no pick names; nil reports them instead.
+  public var prefer: MergeSide?
+
+  public init(picks: [(selector: String, side: MergeSide)] = [], prefer: MergeSide? = nil) {
+    self.picks = picks
+    self.prefer = prefer
+  }
+
+  func side(for conflict: MergeConflict) -> MergeSide? {
+    picks.first { conflict.matches($0.selector) }?.side ?? prefer
+  }
+}
+
+/// What `gloss merge` did.
+public struct MergeReport: Sendable {
+  public enum Outcome: Sendable, Equatable {
+    /// Their commit is already part of ours.
+    case upToDate
+    case fastForward(Oid)
+    case merged(Oid)
+    /// Nothing was written: these conflicts need a decision.
+    case conflicts
+  }
+
+  public var outcome: Outcome
+  public var conflicts: [MergeConflict] = []
+  public var notes: [String] = []
+  /// Assignments kept but made on another version of their document's text (issue 8 will
+  /// re-anchor them; until then they are listed here and by `gloss validate`).
+  public var staleAnchors: [LocatedAssignment] = []
+  /// Assignment changes the merge brought into our branch.
+  public var changes: [AssignmentChange] = []
+}
+
+extension Project {
+  /// Merges `revision` into the current branch in process: fast-forward when possible,
+  /// else a three-way merge per path (annotation files and the codebook record by record,
+  /// other files line by line) committed with both parents through a compare-and-swap.
+  /// With unsettled conflicts nothing is written and the report lists them.
+  public func merge(
+    _ revision: String, label: String? = nil, as coder: String, choices: MergeChoices = .init()
+  ) throws -> MergeReport {
+    guard let branch = try repository.headBranch() else { throw GlossError.detachedHead }
+    let theirs: Oid
+    do {
+      theirs = try repository.resolveCommit(revision)
+    } catch is GitError {
+      throw GlossError.unknownRevision(revision)
+    }
+    let name = label ?? revision
+    let branchName = branch.hasPrefix("refs/heads/") ? String(branch.dropFirst(11)) : branch
+    return try repository.withWriterLock {
+      var attempt = 0
+      while true {
+        attempt += 1
+        do {
+          return try mergeOnce(
+            theirs: theirs, branch: branch,
+            summary: "gloss: \(coder) merges \(name) into \(branchName)", coder: coder,
+            choices: choices)
+        } catch let error as GitError
+          where [.modified, .exists, .locked].contains(error.code) && attempt < 100
+        {
+          usleep(UInt32.random(in: 1_000...20_000))
+        }
+      }
+    }
+  }
+
+  private func mergeOnce(
+    theirs: Oid, branch: String, summary: String, coder: String, choices: MergeChoices
+  ) throws -> MergeReport {
+    let ours = try repository.referenceTarget(branch)
+    if let ours, try repository.isAncestor(theirs, of: ours) {
+      return MergeReport(outcome: .upToDate)
+    }
+    let oursTree = try ours.map { try repository.commit($0).tree }
+    let theirsTree = try repository.commit(theirs).tree
+    let behind = try ours.map { try repository.isAncestor($0, of: theirs) } ?? true
+    if behind {
+      var updates: [TreeUpdate] = []
+      for change in try repository.changedFiles(from: oursTree, to: theirsTree) {
+        if let blob = change.newBlob {
+          updates.append(.write(path: change.path, contents: try repository.blob(blob)))
+        } else {
+          updates.append(.remove(path: change.path))
+        }
+      }
+      try refuseLocalChanges(updates)
+      try repository.compareAndSwap(
+        reference: branch, expected: ours, new: theirs, logMessage: "gloss: fast-forward")
+      try syncAfterMerge(updates, commit: theirs)
+      var report = MergeReport(outcome: .fastForward(theirs))
+      report.changes = try changes(
+        from: try Snapshot(repository: repository, commit: ours),
+        to: try Snapshot(repository: repository, commit: theirs))
+      return report
+    }
+    guard let ours, let oursTree else { return MergeReport(outcome: .upToDate) }
+    guard let base = try repository.mergeBase(ours, theirs) else {
+      throw GlossError.notAllowed(
+        "refusing to merge unrelated histories: \(theirs.short) shares no commit with \(branch)")
+    }
+    let baseTree = try repository.commit(base).tree
+    let mine = Dictionary(
+      try repository.changedFiles(from: baseTree, to: oursTree).map { ($0.path, $0) },
+      uniquingKeysWith: { a, _ in a })
+    let other = try repository.changedFiles(from: baseTree, to: theirsTree)
+    var report = MergeReport(outcome: .conflicts)
+    var updates: [TreeUpdate] = []
+    for change in other {
+      guard let ourChange = mine[change.path] else {
+        if let blob = change.newBlob {
+          updates.append(.write(path: change.path, contents: try repository.blob(blob)))
+        } else {
+          updates.append(.remove(path: change.path))
+        }
+        continue
+      }
+      if ourChange.newBlob == change.newBlob { continue }
+      let result = try FileMerge.merge(
+        path: change.path, base: try change.oldBlob.map(repository.blob),
+        ours: try ourChange.newBlob.map(repository.blob),
+        theirs: try change.newBlob.map(repository.blob), choose: choices.side(for:))
+      report.conflicts += result.conflicts
+      report.notes += result.notes
+      let current = try ourChange.newBlob.map(repository.blob)
+      if result.contents != current {
+        if let contents = result.contents {
+          updates.append(.write(path: change.path, contents: contents))
+        } else {
+          updates.append(.remove(path: change.path))
+        }
+      }
+    }
+    for pick in choices.picks where !report.conflicts.contains(where: { $0.matches(pick.selector) }) {
+      if !report.notes.contains(where: { $0.contains(pick.selector) }) {
+        report.notes.append("--\(pick.side.rawValue) \(pick.selector) named no conflict")
+      }
+    }
+    guard report.conflicts.isEmpty else { return report }
+    let tree = try repository.tree(applying: updates, to: oursTree)
+    let touchedDocs = Set((Array(mine.keys) + other.map(\.path)).compactMap(Layout.parseDocumentPath))
+    report.staleAnchors = try staleAnchors(in: tree, docs: touchedDocs)
+    report.notes += try unknownCodes(in: tree, paths: Set(mine.keys).union(other.map(\.path)))
+    try refuseLocalChanges(updates)
+    let message = "\(summary)\n\nGloss-Coder: \(coder)\n"
+    let signature = repository.defaultSignature(
+      fallbackName: coder, fallbackEmail: "\(coder)@gloss.invalid")
+    let commit = try repository.createCommit(
+      tree: tree, parents: [ours, theirs], message: message, author: signature)
+    try repository.compareAndSwap(
+      reference: branch, expected: ours, new: commit, logMessage: "gloss: merge")
+    try syncAfterMerge(updates, commit: commit)
+    report.outcome = .merged(commit)
+    report.changes = try changes(
+      from: try Snapshot(repository: repository, commit: ours),
+      to: try Snapshot(repository: repository, commit: commit))
+    return report
+  }
+
+  private func refuseLocalChanges(_ updates: [TreeUpdate]) throws {
+    let dirty = try repository.pathsWithLocalChanges(updates.map(\.path))
+    if !dirty.isEmpty { throw GlossError.uncommittedChanges(paths: dirty) }
+  }
+
+  /// Brings the work tree and index in line, retrying while git holds index.lock.
+  func syncAfterMerge(_ updates: [TreeUpdate], commit: Oid) throws {
+    var attempt = 0
+    while true {
+      do {
+        try repository.syncWorkTree(updates)
+        return
+      } catch let error as GitError where error.code == .locked && attempt < 200 {
+        attempt += 1
+        usleep(10_000)
+      } catch {
+        throw GlossError.repository(
+          "merged as \(commit.short), but the work tree could not be updated: "
+            + error.localizedDescription + "; run 'git checkout -- .' to refresh it")
+      }
+    }
+  }
+
+  /// Assignments on `docs` whose `exact` no longer matches the merged text.
+  func staleAnchors(in tree: Oid, docs: Set<String>) throws -> [LocatedAssignment] {
+    var stale: [LocatedAssignment] = []
+    for doc in docs.sorted() {
+      guard let data = try repository.file(at: Layout.document(doc), inTree: tree),
+        let string = String(validating: [UInt8](data), as: UTF8.self)
+      else { continue }
+      let text = DocumentText(string)
+      for coder in try repository.entries(inFolder: "annotations", ofTree: tree) where coder.kind == .tree {
+        let path = Layout.annotation(coder: coder.name, doc: doc)
+        guard let file = try repository.file(at: path, inTree: tree) else { continue }
+        for record in try Snapshot.decodeAnnotations(file, path: path)
+        where record.end > text.length || text.slice(record.start, record.end) != record.exact {
+          stale.append(LocatedAssignment(coder: coder.name, doc: doc, assignment: record))
+        }
+      }
+    }
+    return stale
+  }
+
+  /// Notes for merged assignments whose code the merged codebook no longer has.
+  func unknownCodes(in tree: Oid, paths: Set<String>) throws -> [String] {
+    let book = try repository.file(at: Codebook.path, inTree: tree).map { try Codebook.decode($0) }
+    guard let book else { return [] }
+    let known = Set(book.codes.map(\.id))
+    var notes: [String] = []
+    for path in paths.sorted() where Layout.parseAnnotationPath(path) != nil {
+      guard let file = try repository.file(at: path, inTree: tree) else { continue }
+      let missing = Set(try Snapshot.decodeAnnotations(file, path: path).map(\.code)).subtracting(known)
+      for code in missing.sorted() {
+        notes.append("\(path): uses code '\(code)', which the merged codebook no longer has")
+      }
+    }
+    return notes
+  }
+}
