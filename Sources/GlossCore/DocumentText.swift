@@ -35,16 +35,20 @@ public struct DocumentText: Sendable {
 
   /// Line `index` (0-based) as `[start, end)` without its line break.
   public func lineRange(_ index: Int) -> Range<Int> {
-    Self.lineRange(index, lineStarts: lineStarts, length: scalars.count)
+    Self.lineRange(index, lineStarts: lineStarts, scalars: scalars)
   }
 
   public var lineCount: Int { scalars.isEmpty ? 0 : lineStarts.count }
 
-  private static func lineRange(_ index: Int, lineStarts: [Int], length: Int) -> Range<Int> {
+  /// A line's range without its line break (the text's final LF included).
+  private static func lineRange(_ index: Int, lineStarts: [Int], scalars: [Unicode.Scalar])
+    -> Range<Int>
+  {
     let start = lineStarts[index]
-    var end = index + 1 < lineStarts.count ? lineStarts[index + 1] - 1 : length
-    if end < start { end = start }
-    return start..<end
+    let isLast = index + 1 == lineStarts.count
+    var end = isLast ? scalars.count : lineStarts[index + 1] - 1
+    if isLast, end > start, scalars[end - 1] == "\n" { end -= 1 }
+    return start..<max(start, end)
   }
 
   private static func findParagraphs(_ scalars: [Unicode.Scalar], lineStarts: [Int])
@@ -54,7 +58,7 @@ public struct DocumentText: Sendable {
     var current: Range<Int>?
     let lines = scalars.isEmpty ? 0 : lineStarts.count
     for line in 0..<lines {
-      let range = lineRange(line, lineStarts: lineStarts, length: scalars.count)
+      let range = lineRange(line, lineStarts: lineStarts, scalars: scalars)
       let blank = scalars[range].allSatisfy { $0.properties.isWhitespace }
       if blank {
         if let open = current { result.append(open) }

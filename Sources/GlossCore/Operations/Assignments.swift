@@ -122,11 +122,15 @@ extension Project {
     return requests
   }
 
+  /// A JSON integer; booleans and fractions are refused.
   private static func integer(_ value: Any?) -> Int? {
-    guard let number = value as? NSNumber, !(value is Bool) else { return nil }
+    // Foundation hands JSON numbers and booleans over as NSNumber; booleans have type "c".
+    guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else {
+      return nil
+    }
     let double = number.doubleValue
     guard double == double.rounded(), abs(double) < 1e15 else { return nil }
-    return number.intValue
+    return Int(double)
   }
 
   /// Removes the coder's own assignments by id (or unique id prefix) in one commit.
