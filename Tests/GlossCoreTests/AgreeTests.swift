@@ -1,0 +1,372 @@
+import Agreement
+import Foundation
+import GitKit
+import Testing
+
+@testable import GlossCore
+
+/// A project in a temporary folder, built through GlossCore, with what each coder was asked
+/// to assign kept aside so the figures can be recomputed independently.
+final class AgreeFixture {
+  let root: String
+  let project: Project
+  /// doc → coder → spans per code; a coder missing for a doc has no annotation file.
+  var coded: [String: [String: [String: [Range<Int>]]]] = [:]
+  var texts: [String: String] = [:]
+
+  init() throws {
+    root =
+      FileManager.default.temporaryDirectory
+      .appendingPathComponent("gloss-agree-\(UUID().uuidString)").path
+    (project, _) = try Project.initialize(at: root, name: "agree", leads: ["lead"], coder: "lead")
+  }
+
+  deinit { try? FileManager.default.removeItem(atPath: root) }
+
+  func addDocuments(_ documents: [(String, String)]) throws {
+    try project.addDocuments(
+      documents.map { DocumentInput(id: $0.0, data: Data($0.1.utf8), source: $0.0) }, as: "lead")
+    for (id, text) in documents { texts[id] = text }
+  }
+
+  func addCodes(_ names: [String]) throws {
+    for name in names { try project.addCode(name: name, as: "lead") }
+  }
+
+  /// Gives `coder` an annotation file for `doc` (possibly empty) holding `spans`.
+  func code(_ coder: String, _ doc: String, _ spans: [(code: String, range: Range<Int>)]) throws {
+    if coded[doc]?[coder] == nil {
+      _ = try? project.assignDocuments([doc], to: [coder], as: "lead")
+    }
+    coded[doc, default: [:]][coder, default: [:]] = coded[doc]?[coder] ?? [:]
+    guard !spans.isEmpty else { return }
+    try project.addAssignments(
+      spans.map {
+        AssignmentRequest(
+          doc: doc, code: $0.code, span: .chars($0.range.lowerBound, $0.range.upperBound))
+      }, as: coder)
+    for span in spans {
+      coded[doc]?[coder]?[span.code, default: []].append(span.range)
+    }
+  }
+
+  func head() throws -> Oid {
+    guard let commit = try project.repository.headCommit() else { throw GlossError.detachedHead }
+    return commit
+  }
+
+  /// Reliability data the slow way: one column per unit, built from the requested spans.
+  func expected(code: String, coders: [String], unit: AgreementUnit) -> ReliabilityData {
+    var rows = [[Double?]](repeating: [], count: coders.count)
+    for doc in texts.keys.sorted() {
+      let files = coders.map { coded[doc]?[$0] }
+      guard files.compactMap({ $0 }).count >= 2, let string = texts[doc] else { continue }
+      let text = DocumentText(string)
+      let units: [Range<Int>]
+      switch unit {
+      case .char, .segment: units = (0..<text.length).map { $0..<($0 + 1) }
+      case .para: units = text.paragraphs
+      case .doc: units = [0..<text.length]
+      }
+      for (index, file) in files.enumerated() {
+        for unitRange in units {
+          guard let file else {
+            rows[index].append(nil)
+            continue
+          }
+          let hit = (file[code] ?? []).contains { $0.overlaps(unitRange) }
+          rows[index].append(hit ? 1 : 0)
+        }
+      }
+    }
+    return ReliabilityData(rows)
+  }
+}
+
+/// Naive pairwise figures on the units both coders coded.
+private func naivePair(_ a: [Double?], _ b: [Double?]) -> (n: Int, pa: Double?) {
+  var n = 0
+  var same = 0
+  for (x, y) in zip(a, b) {
+    guard let x, let y else { continue }
+    n += 1
+    if x == y { same += 1 }
+  }
+  return (n, n > 0 ? Double(same) / Double(n) : nil)
+}
+
+private func close(_ lhs: Double?, _ rhs: Double?, _ tolerance: Double = 1e-9) -> Bool {
+  switch (lhs, rhs) {
+  case (nil, nil): return true
+  case (let x?, let y?): return abs(x - y) <= tolerance
+  default: return false
+  }
+}
+
+/// A small deterministic generator, independent of the one the bootstrap uses.
+private struct Lcg {
+  var state: UInt64
+  mutating func next(_ bound: Int) -> Int {
+    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+    return Int((state >> 33) % UInt64(bound))
+  }
+}
+
+@Suite(.serialized) struct AgreeTests {
+  /// Three documents (one with non-ASCII text), three coders, two codes, random spans; one
+  /// coder never opened doc c, another has an empty file for doc b.
+  func randomProject(seed: UInt64) throws -> AgreeFixture {
+    let fixture = try AgreeFixture()
+    var random = Lcg(state: seed)
+    var documents: [(String, String)] = []
+    for (index, id) in ["doc-a", "doc-b", "doc-c"].enumerated() {
+      var paragraphs: [String] = []
+      for _ in 0..<(4 + index * 2) {
+        let words = (0..<(5 + random.next(12))).map { _ in
+          ["data", "missing", "café", "ラベル", "outlier", "sensor", "noise"][random.next(7)]
+        }
+        paragraphs.append(words.joined(separator: " "))
+      }
+      documents.append((id, paragraphs.joined(separator: "\n\n") + "\n"))
+    }
+    try fixture.addDocuments(documents)
+    try fixture.addCodes(["Alpha", "Beta", "Unused"])
+    for (doc, text) in documents {
+      let length = text.unicodeScalars.count
+      for coder in ["ana", "ben", "cy"] {
+        if doc == "doc-c" && coder == "cy" { continue }
+        if doc == "doc-b" && coder == "ben" {
+          try fixture.code(coder, doc, [])
+          continue
+        }
+        var spans: [(code: String, range: Range<Int>)] = []
+        var seen = Set<String>()
+        for _ in 0..<(1 + random.next(5)) {
+          let start = random.next(length - 1)
+          let end = min(length, start + 1 + random.next(60))
+          let code = random.next(3) == 0 ? "beta" : "alpha"
+          if seen.insert("\(code) \(start) \(end)").inserted {
+            spans.append((code, start..<end))
+          }
+        }
+        try fixture.code(coder, doc, spans)
+      }
+    }
+    return fixture
+  }
+
+  @Test(arguments: [AgreementUnit.char, .para, .doc])
+  func matchesAnIndependentComputation(unit: AgreementUnit) throws {
+    for seed in [1, 2, 3] as [UInt64] {
+      let fixture = try randomProject(seed: seed)
+      let report = try fixture.project.agreement(options: AgreementOptions(unit: unit))
+      let coders = ["ana", "ben", "cy"]
+      #expect(report.coders == coders)
+      #expect(report.documents == ["doc-a", "doc-b", "doc-c"])
+      #expect(report.codes.map(\.code) == ["alpha", "beta", "unused"])
+      #expect(report.codes[0].alpha != nil && report.codes[0].alpha != 1)
+      var pooled = [[Double?]](repeating: [], count: coders.count)
+      for figures in report.codes {
+        let data = fixture.expected(code: figures.code, coders: coders, unit: unit)
+        for index in coders.indices { pooled[index] += data.values[index] }
+        let columns = (0..<data.unitCount).map(data.unitValues).filter { $0.count >= 2 }
+        let values = columns.joined()
+        #expect(figures.nUnits == columns.count)
+        #expect(
+          close(figures.prevalence, values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)))
+        #expect(close(figures.alpha, krippendorffAlpha(data)), "alpha \(figures.code) \(unit)")
+        #expect(close(figures.pa, percentAgreement(data)))
+        #expect(close(figures.fleissKappa, fleissKappa(data)))
+        #expect(close(figures.ac1, gwetAC1(data, categories: 2)))
+        #expect(close(figures.bp, brennanPrediger(data, categories: 2)))
+        #expect(figures.pairs.map { "\($0.a)-\($0.b)" } == ["ana-ben", "ana-cy", "ben-cy"])
+        for pair in figures.pairs {
+          guard let a = coders.firstIndex(of: pair.a), let b = coders.firstIndex(of: pair.b) else {
+            Issue.record("unknown coder in pair")
+            continue
+          }
+          let naive = naivePair(data.values[a], data.values[b])
+          #expect(pair.nUnits == naive.n)
+          #expect(close(pair.pa, naive.pa))
+          #expect(close(pair.cohenKappa, cohenKappa(data.values[a], data.values[b])))
+        }
+      }
+      let all = ReliabilityData(pooled)
+      #expect(close(report.overall.alpha, krippendorffAlpha(all)))
+      #expect(close(report.overall.pa, percentAgreement(all)))
+      #expect(report.overall.nUnits == (0..<all.unitCount).filter { all.unitValues($0).count >= 2 }.count)
+      // The unused code: no variation, so no alpha and no kappa; AC1 and BP stay defined.
+      let unused = try #require(report.codes.last)
+      #expect(unused.alpha == nil && unused.fleissKappa == nil && unused.pairs.allSatisfy { $0.cohenKappa == nil })
+      #expect(unused.ac1 == 1 && unused.bp == 1 && unused.prevalence == 0)
+    }
+  }
+
+  @Test func segmentUsesUnitizingAlpha() throws {
+    let fixture = try randomProject(seed: 9)
+    let report = try fixture.project.agreement(options: AgreementOptions(unit: .segment))
+    let char = try fixture.project.agreement(options: AgreementOptions(unit: .char))
+    for (figures, charFigures) in zip(report.codes, char.codes) {
+      let documents = fixture.texts.keys.sorted().compactMap { doc -> UnitizingDocument? in
+        guard let text = fixture.texts[doc] else { return nil }
+        let coders = ["ana", "ben", "cy"].map { coder in
+          fixture.coded[doc]?[coder].map { $0[figures.code] ?? [] }
+        }
+        return UnitizingDocument(length: text.unicodeScalars.count, coders: coders)
+      }
+      #expect(close(figures.alpha, unitizingAlpha(documents)))
+      #expect(figures.pa == charFigures.pa && figures.nUnits == charFigures.nUnits)
+    }
+  }
+
+  /// The `design4-binary-missing` fixture through a repository: each unit is a document
+  /// (`--unit doc`), a 1 is a span with the code, a 0 an empty file, a null no file.
+  @Test func reproducesTheDesignFixtureThroughARepository() throws {
+    var url = URL(fileURLWithPath: #filePath)
+    url.deleteLastPathComponent()
+    url.deleteLastPathComponent()
+    let data = try Data(
+      contentsOf: url.appendingPathComponent("AgreementTests/Fixtures/published.json"))
+    let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let examples = try #require(root["examples"] as? [[String: Any]])
+    let example = try #require(examples.first { $0["id"] as? String == "design4-binary-missing" })
+    let matrix = try #require(example["data"] as? [[Any]])
+    let values = try #require(example["values"] as? [String: Any])
+    let coders = ["a", "b", "c", "d"]
+
+    let fixture = try AgreeFixture()
+    let units = matrix.map(\.count).max() ?? 0
+    let docs = (0..<units).map { String(format: "u%02d", $0 + 1) }
+    try fixture.addDocuments(docs.map { ($0, "Unit \($0) of the fixture.\n") })
+    try fixture.addCodes(["Three"])
+    for (row, coder) in coders.enumerated() {
+      for (unit, doc) in docs.enumerated() {
+        guard let value = matrix[row][unit] as? Int else { continue }
+        try fixture.code(coder, doc, value == 1 ? [(code: "three", range: 0..<4)] : [])
+      }
+    }
+    let report = try fixture.project.agreement(options: AgreementOptions(unit: .doc))
+    let figures = try #require(report.codes.first)
+    #expect(report.coders == coders)
+    #expect(figures.nUnits == values["n_units"] as? Int)
+    #expect(close(figures.prevalence, values["prevalence"] as? Double))
+    #expect(close(figures.alpha, values["alpha"] as? Double))
+    #expect(close(figures.pa, values["pa"] as? Double))
+    #expect(close(figures.fleissKappa, values["fleiss_kappa"] as? Double))
+    #expect(close(figures.ac1, values["ac1"] as? Double))
+    #expect(close(figures.bp, values["bp"] as? Double))
+    let pairs = try #require(values["pairs"] as? [[String: Any]])
+    #expect(pairs.count == figures.pairs.count)
+    for (published, pair) in zip(pairs, figures.pairs) {
+      #expect((published["a"] as? String)?.lowercased() == pair.a)
+      #expect((published["b"] as? String)?.lowercased() == pair.b)
+      #expect(published["n_units"] as? Int == pair.nUnits)
+      #expect(close(pair.pa, published["pa"] as? Double))
+      #expect(close(pair.cohenKappa, published["cohen_kappa"] as? Double))
+    }
+  }
+
+  @Test func scopeConsensusAndErrors() throws {
+    let fixture = try AgreeFixture()
+    try fixture.addDocuments([("d1", "One two three.\n\nFour five six.\n"), ("d2", "Seven.\n")])
+    try fixture.addCodes(["Alpha"])
+    try fixture.code("ana", "d1", [(code: "alpha", range: 0..<3)])
+    try fixture.code("ben", "d1", [(code: "alpha", range: 0..<7)])
+    try fixture.code("ben", "d2", [])
+    try fixture.project.assignDocuments(["d1"], to: ["consensus"], as: "lead")
+    let project = fixture.project
+
+    let plain = try project.agreement(options: AgreementOptions())
+    #expect(plain.coders == ["ana", "ben"])
+    #expect(plain.documents == ["d1"])  // only ben coded d2
+    let named = try project.agreement(options: AgreementOptions(coders: ["consensus", "ana"]))
+    #expect(named.coders == ["ana", "consensus"])
+
+    #expect(throws: GlossError.unknownCoder("zed")) {
+      try project.agreement(options: AgreementOptions(coders: ["ana", "zed"]))
+    }
+    #expect(throws: GlossError.unknownCode("nope")) {
+      try project.agreement(options: AgreementOptions(codes: ["nope"]))
+    }
+    #expect(throws: GlossError.unknownDocument("d9")) {
+      try project.agreement(options: AgreementOptions(docs: ["d9"]))
+    }
+    #expect(throws: GlossError.unknownRevision("nope")) {
+      try project.agreement(at: "nope", options: AgreementOptions())
+    }
+    #expect(throws: GlossError.self) {
+      try project.agreement(options: AgreementOptions(docs: ["d2"]))
+    }
+    // Codes by name; spans of both coders agree on "One" and differ on " two".
+    let byName = try project.agreement(options: AgreementOptions(codes: ["ALPHA"]))
+    #expect(byName.codes.map(\.code) == ["alpha"])
+    let differences = try project.disagreements(options: AgreementOptions(coders: ["ana", "ben"]))
+    #expect(
+      differences == [
+        Disagreement(
+          doc: "d1", code: "alpha", start: 3, end: 7, coded: ["ben"], notCoded: ["ana"],
+          text: " two")
+      ])
+    let paragraphs = try project.disagreements(
+      options: AgreementOptions(unit: .para, coders: ["ana", "ben"]))
+    #expect(paragraphs.isEmpty)
+  }
+
+  @Test func bootstrapIsSeededAndByDocumentIsPerDocument() throws {
+    let fixture = try randomProject(seed: 4)
+    let options = AgreementOptions(byDocument: true, bootstrap: 200, seed: 11)
+    let first = try fixture.project.agreement(options: options)
+    let second = try fixture.project.agreement(options: options)
+    #expect(first == second)
+    let interval = try #require(first.codes.first?.alphaCI)
+    #expect(interval.lower <= interval.upper)
+    #expect(first.overall.alphaCI != nil)
+    let byDocument = try #require(first.byDocument)
+    #expect(byDocument.map(\.doc) == first.documents)
+    let alone = try fixture.project.agreement(options: AgreementOptions(docs: ["doc-c"]))
+    let docC = try #require(byDocument.last)
+    #expect(docC.coders == ["ana", "ben"])
+    #expect(docC.codes.map(\.alpha) == alone.codes.map(\.alpha))
+    let json = first.json(withInterval: true).compact
+    #expect(json.contains(#""alpha_ci":["#))
+    #expect(json.contains(#""by_doc":[{"doc":"doc-a","coders":["ana","ben","cy"],"codes":["#))
+  }
+
+  /// The history engine gives, at every commit, what a fresh computation gives, and reads
+  /// only the blobs that changed.
+  @Test func historyReusesUnchangedBlobs() throws {
+    let fixture = try AgreeFixture()
+    let documents = (1...6).map { ("d\($0)", "Paragraph one of \($0).\n\nParagraph two of \($0).\n") }
+    try fixture.addDocuments(documents)
+    try fixture.addCodes(["Alpha", "Beta"])
+    for (doc, _) in documents {
+      try fixture.code("ana", doc, [(code: "alpha", range: 0..<9)])
+      try fixture.code("ben", doc, [(code: "alpha", range: 2..<9)])
+    }
+    let base = try fixture.head()
+    var random = Lcg(state: 5)
+    for step in 0..<12 {
+      let doc = "d\(1 + random.next(6))"
+      let coder = step % 2 == 0 ? "ana" : "ben"
+      try fixture.code(coder, doc, [(code: step % 3 == 0 ? "beta" : "alpha", range: (10 + step)..<(20 + step))])
+      if step == 5 { try fixture.addCodes(["Gamma"]) }
+    }
+    let commits = try fixture.project.historyCommits(base.hex + "..HEAD")
+    #expect(commits.count == 13)
+    let engine = AgreementEngine(
+      repository: fixture.project.repository, options: AgreementOptions(unit: .para))
+    var reports: [AgreementReport] = []
+    try engine.history(commits) { reports.append($0) }
+    #expect(reports.count == commits.count)
+    #expect(reports.map(\.rev) == commits.map(\.hex))
+    for (commit, report) in zip(commits, reports) {
+      let fresh = AgreementEngine(
+        repository: fixture.project.repository, options: AgreementOptions(unit: .para))
+      #expect(try fresh.report(at: commit) == report)
+    }
+    // The first commit reads 6 documents and 12 annotation files; each later commit changes
+    // one annotation file (or only the codebook), so at most one blob and one document more.
+    #expect(engine.blobsRead <= 18 + 12)
+    #expect(engine.documentsComputed <= 6 + 12)
+  }
+}
