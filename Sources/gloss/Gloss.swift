@@ -22,7 +22,7 @@ struct Gloss: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       Init.self, Doc.self, CodeCommand.self, Add.self, Remove.self, Edit.self, List.self,
-      Diff.self, Log.self, Agree.self,
+      Diff.self, Log.self, Import.self, Export.self, Agree.self,
       Merge.self, MergeDriver.self,
     ]
   )

@@ -7,7 +7,7 @@ struct Import: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "import",
     abstract: "Bring in work from other tools: Delve, REFI-QDA (.qdpx), CSV.",
-    subcommands: [ImportDelve.self])
+    subcommands: [ImportDelve.self, ImportQDPX.self, ImportCSV.self])
 }
 
 struct ImportDelve: ParsableCommand {
@@ -87,5 +87,103 @@ extension DelveImportReport {
       "  assignments:   \(assignmentsAdded) added"
         + (assignmentsPresent > 0 ? ", \(assignmentsPresent) already there" : ""))
     return lines.joined(separator: "\n")
+  }
+}
+
+struct ImportCSV: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "csv",
+    abstract: "Import assignments prepared in a spreadsheet, all or nothing, in one commit.",
+    discussion: """
+      Columns (header row, any order): doc, code, and start+end (code points, end-exclusive) \
+      or quote (must occur exactly once); optional coder, memo, id, exact. An empty coder \
+      means you; rows of other coders are refused (coders write only their own folder), or \
+      skipped with --skip-others; consensus rows need a lead. Any bad row fails the whole \
+      import with its line number. A file from 'gloss export csv' imports back unchanged.
+
+      Examples:
+        gloss --as ana import csv coding.csv
+        gloss --as ana import csv everyone.csv --skip-others --dry-run
+      """)
+
+  @OptionGroup var globals: GlobalOptions
+  @Argument(help: "The CSV file, or - for standard input.") var file: String
+  @Flag(help: "Skip rows of other coders instead of failing.") var skipOthers = false
+  @Flag(help: "Check the file and show what would be imported without writing.") var dryRun = false
+
+  func run() throws {
+    let project = try globals.project()
+    let coder = try globals.identity(in: project)
+    let data = try Output.readInput(file, argument: "FILE")
+    let (report, commit) = try project.importCSV(
+      data, source: file == "-" ? "<stdin>" : file, as: coder, skipOthers: skipOthers, dryRun: dryRun)
+    Output.print(
+      "\(report.rows) rows: \(report.added) assignments added"
+        + (report.present > 0 ? ", \(report.present) already there" : "")
+        + (report.skipped > 0 ? ", \(report.skipped) of other coders skipped" : ""))
+    if dryRun {
+      Output.note("dry run: nothing written")
+    } else if let commit {
+      Output.note("committed \(commit.commit.short)")
+    } else {
+      Output.note("nothing to do: every assignment is already there")
+    }
+  }
+}
+
+struct ImportQDPX: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "qdpx",
+    abstract: "Import a REFI-QDA project (.qdpx) from ATLAS.ti, NVivo, MAXQDA, QualCoder…",
+    discussion: """
+      Text sources become documents (other kinds are reported and skipped), codes are \
+      matched by name or created with their hierarchy, colors and descriptions, and one \
+      user's codings become your assignments (memo from the selection's description and \
+      notes). By default that user is the one whose name is your coder name; pick another \
+      with --user. Other users' codings are counted: each coder imports their own, and \
+      running the import again adds only what is new. See docs/interchange.md.
+
+      Examples:
+        gloss --as ana import qdpx study.qdpx
+        gloss --as ana import qdpx nvivo-export.qdpx --user "Ana Lima" --dry-run
+      """)
+
+  @OptionGroup var globals: GlobalOptions
+  @Argument(help: "The .qdpx file.") var file: String
+  @Option(help: "Import this User's codings (name, id or GUID; default: the one named like you).")
+  var user: String?
+  @Flag(help: "Show what would be imported without writing.") var dryRun = false
+
+  func run() throws {
+    let project = try globals.project()
+    let coder = try globals.identity(in: project)
+    guard FileManager.default.isReadableFile(atPath: file) else {
+      throw GlossError.invalidArgument(argument: "FILE", message: "\(file): no such file")
+    }
+    let (report, commit) = try project.importQDPX(
+      URL(fileURLWithPath: file), source: file, as: coder, user: user, dryRun: dryRun)
+    var lines = ["\(file): REFI-QDA project '\(report.projectName)'"]
+    lines.append("  text sources:  \(report.textSources)")
+    for skipped in report.skippedSources { lines.append("  skipped:       \(skipped)") }
+    lines.append(
+      "  documents:     \(report.documentsAdded.count) added"
+        + (report.documentsAdded.isEmpty ? "" : " (\(report.documentsAdded.joined(separator: ", ")))"))
+    let codes = report.codesCreated.map(\.id).joined(separator: ", ")
+    lines.append("  codes created: \(report.codesCreated.count)" + (codes.isEmpty ? "" : " (\(codes))"))
+    lines.append(
+      "  assignments:   \(report.assignmentsAdded) added for \(report.coder)"
+        + (report.user.map { " (user \"\($0)\")" } ?? "")
+        + (report.assignmentsPresent > 0 ? ", \(report.assignmentsPresent) already there" : ""))
+    for (other, count) in report.otherUsers.sorted(by: { $0.key < $1.key }) {
+      lines.append("  not imported:  \(count) codings by \(other) (gloss --as \(other) import qdpx \(file))")
+    }
+    Output.print(lines.joined(separator: "\n"))
+    if dryRun {
+      Output.note("dry run: nothing written")
+    } else if let commit {
+      Output.note("committed \(commit.commit.short)")
+    } else {
+      Output.note("nothing to do: everything is already there")
+    }
   }
 }
