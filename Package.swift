@@ -48,7 +48,11 @@ let package = Package(
       name: "GlossCoreTests",
       dependencies: ["GlossCore", .product(name: "PropertyBased", package: "swift-property-based")]
     ),
-    .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "GlossCore"]),
+    .testTarget(
+      name: "InterchangeTests",
+      dependencies: ["Interchange", "GlossCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+      resources: [.copy("Fixtures")]
+    ),
     .testTarget(name: "glossTests", dependencies: ["gloss", "GlossCore"]),
   ]
 )

@@ -1,0 +1,97 @@
+import Foundation
+import GlossCore
+import Testing
+
+@testable import Interchange
+
+@Suite struct CSVTests {
+  @Test func readsRFC4180() throws {
+    let text = "a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\n,,\nlast,1,2"
+    let records = try CSVReader.parse(Data(text.utf8), file: "t.csv")
+    #expect(
+      records.map(\.fields) == [
+        ["a", "b", "c"], ["x, y", "say \"hi\"", "two\nlines"], ["", "", ""], ["last", "1", "2"],
+      ])
+    #expect(records.map(\.line) == [1, 2, 4, 5])
+  }
+
+  @Test(arguments: [
+    ("a,b\n\"open,1\n", "t.csv:2: a quoted field is never closed"),
+    ("a,b\nx\"y,1\n", "t.csv:2: a quote in the middle of a field"),
+    ("a,b\n\"x\"y,1\n", "t.csv:2: a quote in the middle of a field"),
+  ])
+  func rejectsBrokenQuoting(text: String, message: String) {
+    #expect {
+      _ = try CSVReader.parse(Data(text.utf8), file: "t.csv")
+    } throws: { error in
+      (error as? GlossError)?.errorDescription?.hasPrefix(message) == true
+    }
+  }
+
+  func coded() throws -> (TempFolder, Project) {
+    let folder = try TempFolder()
+    let project = try folder.project()
+    try project.importDelve(
+      [DocumentInput(id: "interview-34", data: try Fixture.data("interview-34.txt"), source: "i34")], as: "ana")
+    return (folder, project)
+  }
+
+  @Test func exportThenImportIntoAFreshProjectGivesTheSameRows() throws {
+    let (folder, project) = try coded()
+    let records = try #require(try project.snapshot().annotations(coder: "ana", doc: "interview-34"))
+    _ = try project.editAssignment(id: records[0].id, edit: AssignmentEdit(memo: "a \"memo\", with\nbreaks"), as: "ana")
+    let csv = try project.exportCSV()
+    #expect(String(decoding: csv, as: UTF8.self).hasPrefix("id,coder,doc,code,start,end,exact,memo\r\n"))
+    let fresh = try folder.project("fresh")
+    try fresh.importDelve(
+      [DocumentInput(id: "interview-34", data: try Fixture.data("interview-34.txt"), source: "i34")],
+      as: "lead", textOnly: true)
+    for code in try project.snapshot().codebook().codes { try fresh.addCode(name: code.name, as: "lead") }
+    let (report, commit) = try fresh.importCSV(csv, source: "all.csv", as: "ana")
+    #expect(report.added == 33 && commit != nil)
+    #expect(try fresh.exportCSV() == csv)
+    let (again, none) = try fresh.importCSV(csv, source: "all.csv", as: "ana")
+    #expect(again.present == 33 && none == nil)
+  }
+
+  @Test func quotesCodersAndLineNumberedErrors() throws {
+    let (folder, project) = try coded()
+    defer { withExtendedLifetime(folder) {} }
+    let tip = try head(project)
+    func fails(_ text: String, as coder: String = "ben", _ message: String) {
+      #expect {
+        _ = try project.importCSV(Data(text.utf8), source: "s.csv", as: coder)
+      } throws: { error in
+        let description = (error as? GlossError)?.errorDescription ?? ""
+        return description.contains(message)
+      }
+    }
+    fails(
+      "doc,code,quote\ninterview-34,tabular-issue,I found the outliers\ninterview-34,nope,x\n",
+      "s.csv:3: unknown code 'nope'")
+    fails("doc,code,start,end\ninterview-34,tabular-issue,5,999999\n", "s.csv:2:")
+    fails("doc,code,start,end\nnowhere,tabular-issue,1,2\n", "s.csv:2: unknown document 'nowhere'")
+    fails(
+      "doc,code,start,end,coder\ninterview-34,tabular-issue,1,2,ana\n", "s.csv:2: ben cannot write ana's annotations")
+    fails("doc,code,start,end,coder\ninterview-34,tabular-issue,1,2,consensus\n", "s.csv:2: only leads")
+    fails("doc,code,start,end,exact\ninterview-34,tabular-issue,0,3,xyz\n", "\"exact\" does not match")
+    fails("doc,code,colour\n", "s.csv:1: unknown column \"colour\"")
+    fails("doc,code\n", "needs columns \"start\" and \"end\", or \"quote\"")
+    fails("doc,code,start,end\n", "has no rows")
+    #expect(try head(project) == tip)
+    let (report, _) = try project.importCSV(
+      Data("doc,code,quote,coder,memo\ninterview-34,tabular-issue,I found the outliers,,why\n".utf8),
+      source: "ok.csv", as: "ben")
+    #expect(report.added == 1)
+    let ben = try #require(try project.snapshot().annotations(coder: "ben", doc: "interview-34"))
+    #expect(ben.map(\.exact) == ["I found the outliers"] && ben[0].memo == "why")
+    let (skipping, _) = try project.importCSV(
+      Data("doc,code,start,end,coder\ninterview-34,tabular-issue,0,5,ana\n".utf8), source: "x.csv", as: "ben",
+      skipOthers: true)
+    #expect(skipping.skipped == 1 && skipping.added == 0)
+    let (lead, _) = try project.importCSV(
+      Data("doc,code,start,end,coder\ninterview-34,tabular-issue,0,5,consensus\n".utf8), source: "c.csv",
+      as: "lead")
+    #expect(lead.added == 1)
+  }
+}
