@@ -73,3 +73,17 @@ enum XMLLint {
 func head(_ project: Project) throws -> String? {
   try project.repository.headCommit().map { "\($0)" }
 }
+
+/// A thin reader over ZIPFoundation for checking exports.
+struct ZIPFoundationArchive {
+  let archive: Archive
+
+  init(url: URL) throws { archive = try Archive(url: url, accessMode: .read) }
+
+  func read(_ path: String) throws -> Data {
+    let entry = try #require(archive[path])
+    var data = Data()
+    _ = try archive.extract(entry) { data.append($0) }
+    return data
+  }
+}

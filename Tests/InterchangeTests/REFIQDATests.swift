@@ -1,0 +1,199 @@
+import Foundation
+import GlossCore
+import Testing
+
+@testable import Interchange
+
+@Suite struct REFIQDATests {
+  /// A project with both exports, ana's Delve coding, a memo, a nested code with a color
+  /// and a description that needs escaping, and one of ben's assignments.
+  func sample() throws -> (TempFolder, Project) {
+    let folder = try TempFolder()
+    let project = try folder.project()
+    let inputs = try ["interview-34", "interview-35"].map {
+      DocumentInput(id: $0, data: try Fixture.data("\($0).txt"), source: "\($0).txt")
+    }
+    try project.importDelve(inputs, as: "ana")
+    try project.addCode(
+      name: "Parent code", description: "has <xml> & \"quotes\"\nand lines", color: "#1f77b4", as: "lead")
+    try project.addCode(name: "Child", parent: "parent-code", as: "lead")
+    _ = try project.addAssignments(
+      [AssignmentRequest(doc: "interview-35", code: "child", span: .chars(0, 12), memo: "ben's\tmemo <&>")], as: "ben")
+    return (folder, project)
+  }
+
+  @Test(.enabled(if: XMLLint.available, "xmllint not found (apt-get install libxml2-utils, or make deps)"))
+  func exportsValidateAgainstThePublishedSchemas() throws {
+    let (folder, project) = try sample()
+    try project.exportQDPX(to: folder.path("study.qdpx"))
+    let qde = try QDPXTestArchive.entry(folder.path("study.qdpx"), "project.qde")
+    try qde.write(to: folder.path("project.qde"))
+    #expect(try XMLLint.validate(folder.path("project.qde"), schema: "Project-mrt2019.xsd") == nil)
+    try project.exportQDC().write(to: folder.path("codebook.qdc"))
+    #expect(try XMLLint.validate(folder.path("codebook.qdc"), schema: "Codebook-mrt2019.xsd") == nil)
+  }
+
+  @Test func exportIsDeterministic() throws {
+    let (folder, project) = try sample()
+    try project.exportQDPX(to: folder.path("a.qdpx"))
+    try project.exportQDPX(to: folder.path("b.qdpx"))
+    #expect(try Data(contentsOf: folder.path("a.qdpx")) == Data(contentsOf: folder.path("b.qdpx")))
+  }
+
+  @Test func roundTripKeepsEveryAssignmentCodeCoderAndMemo() throws {
+    let (folder, project) = try sample()
+    try project.exportQDPX(to: folder.path("study.qdpx"))
+    let fresh = try folder.project("fresh")
+    let first = try fresh.importQDPX(folder.path("study.qdpx"), source: "study.qdpx", as: "ana")
+    #expect(first.report.otherUsers == ["ben": 1])
+    #expect(first.report.documentsAdded == ["interview-34", "interview-35"])
+    let second = try fresh.importQDPX(folder.path("study.qdpx"), source: "study.qdpx", as: "ben")
+    #expect(second.report.assignmentsAdded == 1)
+    #expect(try fresh.exportCSV() == project.exportCSV())
+    #expect(try fresh.snapshot().codebook() == project.snapshot().codebook())
+    for doc in ["interview-34", "interview-35"] {
+      #expect(try fresh.snapshot().requireDocument(doc).string == project.snapshot().requireDocument(doc).string)
+    }
+    let again = try fresh.importQDPX(folder.path("study.qdpx"), source: "study.qdpx", as: "ana")
+    #expect(again.commit == nil && again.report.assignmentsPresent == 33)
+  }
+
+  @Test func foreignProjectWithCRLFNotesColorsAndOtherSources() throws {
+    let folder = try TempFolder()
+    let project = try folder.project()
+    let text = "Line one\r\nCafe\u{301} two\r\nthree"
+    let qde = """
+      <?xml version="1.0" encoding="UTF-8"?>
+      <Project xmlns="urn:QDA-XML:project:1.0" name="NVivo study" origin="NVivo">
+        <Users><User guid="{11111111-1111-1111-1111-111111111111}" name="Ana Lima"/></Users>
+        <CodeBook><Codes>
+          <Code guid="22222222-2222-2222-2222-222222222222" name="Themes" isCodable="false" color="#abc">
+            <Description>Top level</Description>
+            <Code guid="33333333-3333-3333-3333-333333333333" name="Quality" isCodable="true"/>
+          </Code>
+        </Codes></CodeBook>
+        <Sources>
+          <TextSource guid="44444444-4444-4444-4444-444444444444" name="Interview A.docx">
+            <PlainTextContent>\(text.replacingOccurrences(of: "\r", with: "&#13;"))</PlainTextContent>
+            <PlainTextSelection guid="55555555-5555-5555-5555-555555555555" startPosition="10" endPosition="19"
+                creatingUser="11111111-1111-1111-1111-111111111111">
+              <Description>why</Description>
+              <Coding guid="66666666-6666-6666-6666-666666666666"><CodeRef targetGUID="33333333-3333-3333-3333-333333333333"/>
+                <NoteRef targetGUID="77777777-7777-7777-7777-777777777777"/></Coding>
+            </PlainTextSelection>
+          </TextSource>
+          <PictureSource guid="88888888-8888-8888-8888-888888888888" name="photo.jpg"/>
+        </Sources>
+        <Notes><Note guid="77777777-7777-7777-7777-777777777777" name="n"><PlainTextContent>a note</PlainTextContent></Note></Notes>
+      </Project>
+      """
+    let url = try folder.zip("nvivo.qdpx", [("project.qde", Data(qde.utf8))])
+    let (report, _) = try project.importQDPX(url, source: "nvivo.qdpx", as: "ana", user: "Ana Lima")
+    #expect(report.skippedSources == ["PictureSource \"photo.jpg\""])
+    #expect(report.documentsAdded == ["Interview-A"])
+    let snapshot = try project.snapshot()
+    #expect(try snapshot.requireDocument("Interview-A").string == "Line one\nCafé two\nthree")
+    let records = try #require(try snapshot.annotations(coder: "ana", doc: "Interview-A"))
+    #expect(records.count == 1)
+    #expect(records[0].exact == "Café two")  // positions 10-19 in the CRLF/NFD text
+    #expect(records[0].id == "66666666-6666-6666-6666-666666666666")
+    #expect(records[0].memo == "why\n\na note")
+    let book = try snapshot.codebook()
+    #expect(book.code("themes")?.color == "#aabbcc" && book.code("themes")?.description == "Top level")
+    #expect(book.code("quality")?.parent == "themes")
+  }
+
+  func rejects(_ entries: [(String, Data)], limits: REFIQDA.Limits = .standard, _ message: String) throws {
+    let folder = try TempFolder()
+    let project = try folder.project()
+    let tip = try head(project)
+    let url = try folder.zip("bad.qdpx", entries)
+    #expect {
+      _ = try project.importQDPX(url, source: "bad.qdpx", as: "ana", limits: limits)
+    } throws: { error in
+      let text = (error as? GlossError)?.errorDescription ?? "\(error)"
+      return text.hasPrefix("bad.qdpx") && text.contains(message)
+    }
+    #expect(try head(project) == tip)
+  }
+
+  static let minimal = """
+    <?xml version="1.0" encoding="UTF-8"?>
+    <Project xmlns="urn:QDA-XML:project:1.0" name="p">
+      <CodeBook><Codes><Code guid="22222222-2222-2222-2222-222222222222" name="C" isCodable="true"/></Codes></CodeBook>
+      <Sources><TextSource guid="44444444-4444-4444-4444-444444444444" name="d">
+        <PlainTextContent>short text</PlainTextContent>
+        <PlainTextSelection guid="55555555-5555-5555-5555-555555555555" startPosition="START" endPosition="END">
+          <Coding guid="66666666-6666-6666-6666-666666666666"><CodeRef targetGUID="CODE"/></Coding>
+        </PlainTextSelection>
+      </TextSource></Sources>
+    </Project>
+    """
+
+  func project(start: String = "0", end: String = "5", code: String = "22222222-2222-2222-2222-222222222222")
+    -> Data
+  {
+    Data(
+      Self.minimal.replacingOccurrences(of: "START", with: start).replacingOccurrences(of: "END", with: end)
+        .replacingOccurrences(of: "CODE", with: code).utf8)
+  }
+
+  @Test func minimalProjectImports() throws {
+    let folder = try TempFolder()
+    let project = try folder.project()
+    let url = try folder.zip("ok.qdpx", [("project.qde", self.project())])
+    let (report, commit) = try project.importQDPX(url, source: "ok.qdpx", as: "ana")
+    #expect(report.assignmentsAdded == 1 && commit != nil)
+  }
+
+  @Test func hostileArchivesAreRefused() throws {
+    try rejects([("project.qde", project()), ("../evil.txt", Data("x".utf8))], "unsafe entry name")
+    try rejects([("project.qde", project()), ("/etc/evil", Data("x".utf8))], "unsafe entry name")
+    try rejects([("project.qde", project()), ("sources\\..\\..\\evil", Data("x".utf8))], "unsafe entry name")
+    let big = Data(repeating: 0x20, count: 4096)
+    try rejects(
+      [("project.qde", project()), ("sources/big.txt", big)],
+      limits: REFIQDA.Limits(maxEntryBytes: 1024, maxTotalBytes: 1 << 20, maxEntries: 10), "over the 1024-byte limit")
+    try rejects(
+      [("project.qde", project()), ("a.txt", big), ("b.txt", big)],
+      limits: REFIQDA.Limits(maxEntryBytes: 1 << 20, maxTotalBytes: 6000, maxEntries: 10), "unpacks to more than")
+    try rejects([("other.xml", project())], "no project.qde")
+  }
+
+  @Test func hostileXMLIsRefused() throws {
+    try rejects(
+      [("project.qde", Data("<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"p\"><Sources>".utf8))],
+      "not well-formed XML")
+    try rejects([("project.qde", Data("<Codebook/>".utf8))], "not a REFI-QDA <Project>")
+    let laughs = "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">]><Project name=\"&lol;\"/>"
+    try rejects([("project.qde", Data(laughs.utf8))], "DOCTYPE")
+    try rejects([("project.qde", project(start: "3", end: "500"))], "beyond its text (10 characters)")
+    try rejects([("project.qde", project(start: "-1", end: "5"))], "beyond its text")
+    try rejects([("project.qde", project(start: "x", end: "5"))], "integer startPosition")
+    try rejects(
+      [("project.qde", project(code: "99999999-9999-9999-9999-999999999999"))], "refers to an unknown code")
+  }
+
+  @Test func notAZipIsRefused() throws {
+    let folder = try TempFolder()
+    let project = try folder.project()
+    let url = folder.path("x.qdpx")
+    try Data("hello".utf8).write(to: url)
+    #expect(throws: GlossError.self) { _ = try project.importQDPX(url, source: "x.qdpx", as: "ana") }
+  }
+
+  @Test func textMappingFollowsNormalization() {
+    let mapping = TextMapping("\u{FEFF}a\r\nbe\u{301}c")
+    #expect(mapping.text == "a\nbéc")
+    #expect(mapping.originalLength == 7)
+    #expect((0...7).map(mapping.offset) == [0, 1, 1, 2, 3, 3, 4, 5])
+  }
+}
+
+/// Reads one entry of an exported archive.
+enum QDPXTestArchive {
+  static func entry(_ url: URL, _ path: String) throws -> Data {
+    let archive = try ZIPFoundationArchive(url: url)
+    return try archive.read(path)
+  }
+}
