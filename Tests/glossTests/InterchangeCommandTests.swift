@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+
+@Suite struct InterchangeCommandTests {
+  @Test func importDelveReportsCommitsOnceAndReimportIsANoOp() throws {
+    let box = try Sandbox()
+    let file = Sandbox.example("interview-34.txt")
+    let run = try box.gloss("--as", "ana", "import", "delve", file, Sandbox.example("interview-35.txt"))
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.contains("code blocks:   32"))
+    #expect(run.stdout.contains("codes created: 7"))
+    #expect(run.stdout.contains("assignments:   33 added"))
+    #expect(try box.commitCount() == 2)
+    #expect(try box.git("log", "-1", "--format=%B").stdout.contains("Gloss-Coder: ana"))
+    try box.expectHealthy()
+    // Global options after the subcommand too; a second import changes nothing.
+    let again = try box.gloss("import", "delve", file, "--as", "ana")
+    #expect(again.status == 0)
+    #expect(again.stderr.contains("nothing to do"))
+    #expect(again.stdout.contains("33 already there"))
+    #expect(try box.commitCount() == 2)
+    let listed = try box.gloss("ls", "--format", "json")
+    #expect(listed.stdout.components(separatedBy: "\"coder\":\"ana\"").count - 1 == 33)
+  }
+
+  @Test func dryRunAndJSON() throws {
+    let box = try Sandbox()
+    let run = try box.gloss(
+      "--as", "ana", "import", "delve", Sandbox.example("interview-34.txt"), "--dry-run", "--format", "json")
+    #expect(run.status == 0)
+    #expect(run.stdout.contains("\"assignments_added\":33"))
+    #expect(run.stderr.contains("dry run"))
+    #expect(try box.commitCount() == 1)
+  }
+
+  @Test func badDelveFilesFailCleanly() throws {
+    let box = try Sandbox()
+    let notes = try box.write("notes.txt", "just notes\n")
+    let empty = try box.write("empty.txt", "")
+    let binary = box.root + "/blob.txt"
+    try Data([0x00, 0x01, 0x02, 0xFF]).write(to: URL(fileURLWithPath: binary))
+    for file in [notes, empty, binary] {
+      let run = try box.gloss("--as", "ana", "import", "delve", file)
+      #expect(run.status == 1)
+      #expect(run.stderr.hasPrefix("error: \(file)"), "\(run.stderr)")
+      #expect(!run.stderr.contains("Fatal") && run.stdout.isEmpty)
+    }
+    #expect(try box.commitCount() == 1)
+    try box.expectHealthy()
+  }
+
+  @Test func csvExportImportRoundTrip() throws {
+    let box = try Sandbox()
+    try box.gloss("--as", "ana", "import", "delve", Sandbox.example("interview-34.txt"))
+    let export = try box.gloss("export", "csv", "-")
+    #expect(export.status == 0)
+    #expect(export.stdout.hasPrefix("id,coder,doc,code,start,end,exact,memo\r\n"))
+    #expect(try box.gloss("export", "csv", box.root + "/all.csv").status == 0)
+    let other = try Sandbox()
+    try other.gloss("--as", "lead", "import", "delve", Sandbox.example("interview-34.txt"), "--text-only")
+    for name in [
+      "Data-containing-outliers", "tabular-issue", "Data-collection-web-scrape", "Data-missing-value",
+      "Data-collection-system", "Data-low-quantity", "Data-low-quantity-fix",
+    ] {
+      try other.gloss("code", "add", name)
+    }
+    let refused = try other.gloss("--as", "ben", "import", "csv", box.root + "/all.csv")
+    #expect(refused.status == 1)
+    #expect(refused.stderr.contains("all.csv:2: ben cannot write ana's annotations"))
+    let imported = try other.gloss("--as", "ana", "import", "csv", box.root + "/all.csv")
+    #expect(imported.status == 0, "\(imported.stderr)")
+    #expect(try other.gloss("export", "csv", "-").stdout == export.stdout)
+    try other.expectHealthy()
+  }
+
+  @Test func qdpxExportAndImportRoundTrip() throws {
+    let box = try Sandbox()
+    try box.gloss("--as", "ana", "import", "delve", Sandbox.example("interview-34.txt"))
+    try box.gloss("--as", "ben", "add", "interview-34", "tabular-issue", "--para", "3", "--memo", "ben says")
+    let out = box.root + "/study.qdpx"
+    #expect(try box.gloss("export", "qdpx", out).status == 0)
+    let qdc = try box.gloss("export", "qdc", "-")
+    #expect(qdc.stdout.contains("<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\""))
+    let other = try Sandbox()
+    let ana = try other.gloss("--as", "ana", "import", "qdpx", out)
+    #expect(ana.status == 0, "\(ana.stderr)")
+    #expect(ana.stdout.contains("not imported:  1 codings by ben"))
+    #expect(try other.gloss("--as", "ben", "import", "qdpx", out).status == 0)
+    #expect(try other.gloss("export", "csv", "-").stdout == box.gloss("export", "csv", "-").stdout)
+    let again = try other.gloss("--as", "ben", "import", "qdpx", out)
+    #expect(again.status == 0 && again.stderr.contains("nothing to do"))
+    try other.expectHealthy()
+  }
+
+  @Test func hostileQDPXFailsCleanly() throws {
+    let box = try Sandbox()
+    let garbage = try box.write("garbage.qdpx", "PK not really a zip")
+    let run = try box.gloss("--as", "ana", "import", "qdpx", garbage)
+    #expect(run.status == 1)
+    #expect(run.stderr.hasPrefix("error: \(garbage): is not a .qdpx file"))
+    let missing = try box.gloss("--as", "ana", "import", "qdpx", box.root + "/nope.qdpx")
+    #expect(missing.status == 1 && missing.stderr.contains("no such file"))
+    #expect(try box.commitCount() == 1)
+  }
+}
