@@ -15,6 +15,13 @@ deps:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgit2-dev pkg-config >/dev/null; \
 	fi
 	@pkg-config --exists libgit2 || { echo "error: libgit2-dev could not be installed" >&2; exit 1; }
+	@# xmllint validates REFI-QDA exports against the published schemas in the tests.
+	@if ! command -v xmllint >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then \
+	  echo "==> installing libxml2-utils (xmllint, for the REFI-QDA schema tests)"; \
+	  { $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxml2-utils >/dev/null; } || \
+	  echo "warning: libxml2-utils not installed; REFI-QDA schema tests will be skipped" >&2; \
+	fi
 
 build: deps
 	$(SWIFT) build
