@@ -21,6 +21,14 @@ public final class Repository {
   public static func discover(at path: String) throws -> Repository {
     _ = libgit2Ready
     var repo: OpaquePointer?
+    // Inside a git hook, GIT_DIR and the quarantine's object directories come from the
+    // environment; libgit2 honours them only when asked to.
+    let environment = ProcessInfo.processInfo.environment
+    if environment["GIT_DIR"] != nil && environment["GIT_OBJECT_DIRECTORY"] != nil {
+      let flags = GIT_REPOSITORY_OPEN_FROM_ENV.rawValue
+      try check(git_repository_open_ext(&repo, nil, flags, nil), "open repository from GIT_DIR")
+      if let repo { return Repository(pointer: repo) }
+    }
     try check(git_repository_open_ext(&repo, path, 0, nil), "open repository at \(path)")
     guard let repo else {
       throw GitError(code: .notFound, message: "", operation: "open repository at \(path)")

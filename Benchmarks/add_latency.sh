@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# `gloss add` in a repository with 10,000 commits and 100,000 assignments, against
+# `git add` + `git commit` of the same one-line change (DESIGN §7: no slower).
+set -euo pipefail
+gloss="${1:?usage: add_latency.sh path/to/gloss [runs]}"
+runs="${2:-20}"
+here="$(cd "$(dirname "$0")" && pwd)"
+work="${BENCH_WORK:-$(mktemp -d "${TMPDIR:-/tmp}/gloss-bench-add.XXXXXX")}"
+repo="$work/repo"
+export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.org GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.org
+if [ ! -d "$repo/.git" ]; then
+  start=$(date +%s)
+  python3 "$here/make_history_repo.py" "$repo" --commits 10000 --assignments 100000
+  echo "repository built in $(( $(date +%s) - start )) s"
+fi
+cd "$repo"
+git gc -q --auto || true
+
+# Each run adds one new assignment (a fresh span) to coder0's file of doc-0000.
+now() { date +%s%N; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+gloss_times=(); git_times=()
+for i in $(seq 1 "$runs"); do
+  s=$(( 10000 + i * 7 )); e=$(( s + 25 ))
+  t0=$(now)
+  "$gloss" --as coder0 add doc-0000 code-1 --chars "$s-$e" >/dev/null 2>&1
+  t1=$(now)
+  gloss_times+=($(( (t1 - t0) / 1000 )))
+  # The same one-line change by hand: append a record, then git add + git commit.
+  printf '{"id":"%s","code":"code-2","start":%d,"end":%d,"exact":"x"}\n' "$(cat /proc/sys/kernel/random/uuid)" "$s" "$e" \
+    >> annotations/coder1/doc-0000.jsonl
+  t2=$(now)
+  git add annotations/coder1/doc-0000.jsonl
+  git commit -q -m "hand edit $i"
+  t3=$(now)
+  git_times+=($(( (t3 - t2) / 1000 )))
+done
+g=$(printf '%s\n' "${gloss_times[@]}" | median)
+h=$(printf '%s\n' "${git_times[@]}" | median)
+commits=$(git rev-list --count HEAD)
+assignments=$(cat annotations/*/*.jsonl | wc -l)
+printf '\nadd latency (%s runs, %s commits, %s assignments)\n' "$runs" "$commits" "$assignments"
+awk -v g="$g" -v h="$h" 'BEGIN {
+  printf "  gloss add              median %8.1f ms\n", g / 1000
+  printf "  git add + git commit   median %8.1f ms\n", h / 1000
+  printf "  ratio gloss/git        %8.2f  (budget: <= 1.00)\n", g / h
+}'
+git fsck --no-dangling >/dev/null 2>&1 && echo "  git fsck: ok"

@@ -1,0 +1,26 @@
+import Foundation
+
+extension Project {
+  /// Writes the shipped hooks into the repository's hooks folder (`core.hooksPath` if set).
+  /// An existing hook that gloss did not write is kept unless `force`.
+  public func installHooks(server: Bool, force: Bool) throws -> [String] {
+    var folder = repository.config("core.hooksPath") ?? (repository.gitDirectory + "hooks")
+    if !folder.hasPrefix("/") { folder = (repository.workdir ?? repository.gitDirectory) + folder }
+    let manager = FileManager.default
+    try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    var installed: [String] = []
+    for name in server ? ShippedHooks.server : ShippedHooks.client {
+      guard let script = ShippedHooks.script(name) else { continue }
+      let path = folder + "/" + name
+      if let existing = manager.contents(atPath: path), !force,
+        !String(decoding: existing, as: UTF8.self).contains("Gloss")
+      {
+        throw GlossError.alreadyExists("\(path) exists and was not written by gloss; use --force to replace it")
+      }
+      try Data(script.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+      try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+      installed.append(path)
+    }
+    return installed
+  }
+}

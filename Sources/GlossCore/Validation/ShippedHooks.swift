@@ -1,0 +1,74 @@
+/// The git hooks shipped in `hooks/`, embedded so an installed gloss can install them.
+/// A test checks these copies equal the files in `hooks/`.
+public enum ShippedHooks {
+  /// Hooks for a coder's clone.
+  public static let client = ["pre-commit", "pre-push"]
+  /// Hooks for a shared (bare) repository.
+  public static let server = ["pre-receive"]
+
+  public static func script(_ name: String) -> String? { scripts[name].map { $0 + "\n" } }
+
+  static let scripts: [String: String] = [
+    "pre-commit": """
+    #!/bin/sh
+    # Gloss pre-commit hook: refuses a commit whose staged files break the Gloss format.
+    # Installed by `gloss hooks install`. Set GLOSS to the gloss binary if it is not on PATH.
+    gloss="${GLOSS:-gloss}"
+    command -v "$gloss" >/dev/null 2>&1 || { echo "gloss pre-commit: '$gloss' not found; set GLOSS" >&2; exit 1; }
+    exec "$gloss" validate --staged
+    """,
+    "pre-push": """
+    #!/bin/sh
+    # Gloss pre-push hook: validates every pushed range (format and authorship) and, when
+    # `git config gloss.minAlpha` is set, refuses a push whose agreement falls below it.
+    # Installed by `gloss hooks install`. Set GLOSS to the gloss binary if it is not on PATH.
+    gloss="${GLOSS:-gloss}"
+    command -v "$gloss" >/dev/null 2>&1 || { echo "gloss pre-push: '$gloss' not found; set GLOSS" >&2; exit 1; }
+    zero=0000000000000000000000000000000000000000
+    min="$(git config gloss.minAlpha)"
+    status=0
+    while read -r local_ref local_oid remote_ref remote_oid; do
+      [ "$local_oid" = "$zero" ] && continue
+      base="$remote_oid"
+      if [ "$base" = "$zero" ] || ! git cat-file -e "$base^{commit}" 2>/dev/null; then base=""; fi
+      "$gloss" validate --range "$base..$local_oid" || status=1
+      if [ -n "$min" ]; then
+        "$gloss" agree --rev "$local_oid" --min "$min" >/dev/null || status=1
+      fi
+    done
+    exit $status
+    """,
+    "pre-receive": """
+    #!/bin/sh
+    # Gloss pre-receive hook (server side): rejects a push whose commits break the Gloss
+    # format or forge authorship, with the validation messages. Installed by
+    # `gloss hooks install --server`. Set GLOSS to the gloss binary if it is not on PATH.
+    gloss="${GLOSS:-gloss}"
+    command -v "$gloss" >/dev/null 2>&1 || { echo "gloss pre-receive: '$gloss' not found; set GLOSS" >&2; exit 1; }
+    zero=0000000000000000000000000000000000000000
+    status=0
+    while read -r old new ref; do
+      [ "$new" = "$zero" ] && continue
+      case "$ref" in refs/heads/*) ;; *) continue ;; esac
+      base="$old"
+      [ "$base" = "$zero" ] && base=""
+      "$gloss" validate --range "$base..$new" >&2 || status=1
+    done
+    [ $status -eq 0 ] || echo "gloss: push rejected; fix the problems above and push again" >&2
+    exit $status
+    """,
+    "update": """
+    #!/bin/sh
+    # Gloss update hook (server side, one branch at a time): the same check as pre-receive,
+    # for servers that run update hooks. Arguments: <ref> <old> <new>.
+    gloss="${GLOSS:-gloss}"
+    command -v "$gloss" >/dev/null 2>&1 || { echo "gloss update: '$gloss' not found; set GLOSS" >&2; exit 1; }
+    zero=0000000000000000000000000000000000000000
+    ref="$1" old="$2" new="$3"
+    [ "$new" = "$zero" ] && exit 0
+    case "$ref" in refs/heads/*) ;; *) exit 0 ;; esac
+    [ "$old" = "$zero" ] && old=""
+    "$gloss" validate --range "$old..$new" >&2 || { echo "gloss: $ref rejected" >&2; exit 1; }
+    """,
+  ]
+}

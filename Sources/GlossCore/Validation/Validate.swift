@@ -1,0 +1,82 @@
+import Foundation
+import GitKit
+
+/// What `gloss validate` looks at.
+public enum ValidationTarget: Sendable {
+  /// The work tree (HEAD in a bare repository).
+  case current
+  case revision(String)
+  /// `A..B`: authorship of every commit in the range, and the files at B.
+  case range(String)
+  case staged
+}
+
+extension Project {
+  /// Validates the project as `target` names it.
+  public func validate(_ target: ValidationTarget) throws -> [Finding] {
+    let validator = Validator()
+    switch target {
+    case .current:
+      if let root = repository.workdir { return validator.validate(.workTree(at: root)) }
+      return try validate(.revision("HEAD"))
+    case .staged:
+      guard !repository.isBare else {
+        throw GlossError.notAllowed("--staged needs a work tree; this repository is bare")
+      }
+      return validator.validate(try .index(of: repository))
+    case .revision(let revision):
+      let snapshot = try self.snapshot(at: revision)
+      guard let tree = snapshot.tree else { return [] }
+      return validator.validate(try .tree(tree, in: repository, label: revision))
+    case .range(let range):
+      let parts = range.components(separatedBy: "..")
+      guard parts.count == 2, !parts[1].isEmpty else {
+        throw GlossError.invalidArgument(argument: "--range \(range)", message: "expected A..B")
+      }
+      let tip = try resolve(parts[1])
+      let base = parts[0].isEmpty ? nil : try resolve(parts[0])
+      let tree = try repository.commit(tip).tree
+      return try checkAuthorship(from: base, to: tip)
+        + validator.validate(try .tree(tree, in: repository, label: parts[1]))
+    }
+  }
+
+  private func resolve(_ revision: String) throws -> Oid {
+    guard let commit = try snapshot(at: revision).commit else { throw GlossError.unknownRevision(revision) }
+    return commit
+  }
+
+  /// Rewrites what can be fixed mechanically at HEAD (record order and canonical bytes of
+  /// annotation files, the codebook's canonical form) in one commit; returns the paths.
+  public func fixFormat(as coder: String) throws -> (result: CommitResult, fixed: [String]) {
+    var fixed: [String] = []
+    let result = try commit(as: coder) { transaction in
+      fixed = []
+      if let data = try transaction.file(Codebook.path) {
+        let book = try Codebook.decode(data)
+        if book.encode() != data {
+          transaction.setCodebook(book)
+          fixed.append(Codebook.path)
+        }
+      }
+      for (fileCoder, doc) in try transaction.annotationFiles() {
+        let path = Layout.annotation(coder: fileCoder, doc: doc)
+        guard let data = try transaction.file(path) else { continue }
+        let records = try Snapshot.decodeAnnotations(data, path: path)
+        var kept: [Assignment.Key: Assignment] = [:]
+        for record in records {
+          if let other = kept[record.key], other.id.utf8.lexicographicallyPrecedes(record.id.utf8) { continue }
+          kept[record.key] = record
+        }
+        let canonical = AnnotationFormat.encode(Array(kept.values))
+        if canonical != data {
+          transaction.write(path, canonical)
+          fixed.append(path)
+        }
+      }
+      guard !fixed.isEmpty else { throw GlossError.nothingToDo("nothing to fix mechanically") }
+      return "gloss: \(coder) rewrites \(fixed.count) file(s) in canonical form"
+    }
+    return (result, fixed)
+  }
+}

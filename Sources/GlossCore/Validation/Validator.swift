@@ -1,0 +1,241 @@
+import Foundation
+import GitKit
+
+/// One problem found by validation, located by file and line.
+public struct Finding: Sendable, Equatable {
+  public enum Severity: String, Sendable { case error, warning }
+  public let severity: Severity
+  public let path: String
+  public let line: Int?
+  public let message: String
+  /// The commit a range check found it in.
+  public let commit: String?
+
+  public init(_ severity: Severity, _ path: String, line: Int? = nil, _ message: String, commit: String? = nil) {
+    self.severity = severity
+    self.path = path
+    self.line = line
+    self.message = message
+    self.commit = commit
+  }
+
+  /// `path:line: error: message`, the form editors and CI logs understand.
+  public var text: String {
+    let location = line.map { "\(path):\($0)" } ?? path
+    let prefix = commit.map { "\(String($0.prefix(10))): " } ?? ""
+    return "\(prefix)\(location): \(severity.rawValue): \(message)"
+  }
+
+  public var json: JSON {
+    .object([
+      ("severity", .string(severity.rawValue)), ("path", .string(path)), ("line", line.map(JSON.int) ?? .null),
+      ("message", .string(message)), ("commit", .optional(commit)),
+    ])
+  }
+}
+
+/// Checks every rule of the repository format (DESIGN §2), file by file, so memory stays
+/// bounded by the largest document and the set of assignment ids.
+public struct Validator {
+  public init() {}
+
+  public func validate(_ files: ProjectFiles) -> [Finding] {
+    var findings: [Finding] = []
+    func add(_ finding: Finding) { findings.append(finding) }
+
+    // gloss.yaml and codebook.yaml.
+    do {
+      guard let data = try files.read(Settings.path) else {
+        return [Finding(.error, Settings.path, "missing: not a Gloss project")]
+      }
+      _ = try Settings.decode(data)
+    } catch let error as GlossError {
+      if case .futureFormat = error { return [Finding(.error, Settings.path, error.localizedDescription)] }
+      add(finding(from: error, path: Settings.path))
+    } catch {
+      add(Finding(.error, Settings.path, error.localizedDescription))
+    }
+    var codebook: Codebook?
+    do {
+      if let data = try files.read(Codebook.path) {
+        let book = try Codebook.decode(data)
+        codebook = book
+        if book.encode() != data {
+          add(Finding(.warning, Codebook.path, "not in canonical form; 'gloss validate --fix' rewrites it"))
+        }
+      } else {
+        add(Finding(.error, Codebook.path, "missing"))
+      }
+    } catch {
+      add(finding(from: error, path: Codebook.path))
+    }
+
+    // Documents.
+    var documents: Set<String> = []
+    var annotationFiles: [(path: String, coder: String, doc: String)] = []
+    for path in files.paths {
+      if path.hasPrefix(Layout.documents) {
+        guard let id = Layout.parseDocumentPath(path), Identifier.isDocument(id) else {
+          add(
+            Finding(
+              .error, path, "not a document: expected documents/<id>.txt with id matching \(Identifier.documentRule)"))
+          continue
+        }
+        documents.insert(id)
+        do {
+          if let data = try files.read(path) { findings += checkDocument(data, path: path) }
+        } catch {
+          add(Finding(.error, path, "cannot be read: \(error.localizedDescription)"))
+        }
+      } else if path.hasPrefix(Layout.annotations) {
+        guard let (coder, doc) = Layout.parseAnnotationPath(path) else {
+          add(Finding(.error, path, "not an annotation file: expected annotations/<coder>/<doc-id>.jsonl"))
+          continue
+        }
+        guard Identifier.isCoder(coder) else {
+          add(Finding(.error, path, "invalid coder '\(coder)': must match \(Identifier.coderRule)"))
+          continue
+        }
+        annotationFiles.append((path, coder, doc))
+      }
+    }
+
+    // Annotation files, grouped by document so each text is loaded once.
+    var ids = IDSet()
+    annotationFiles.sort { $0.doc != $1.doc ? $0.doc < $1.doc : $0.coder < $1.coder }
+    var currentDoc: (id: String, text: DocumentText?)?
+    for file in annotationFiles {
+      guard documents.contains(file.doc) else {
+        add(Finding(.error, file.path, "annotations for unknown document '\(file.doc)'"))
+        continue
+      }
+      if currentDoc?.id != file.doc {
+        let data = try? files.read(Layout.document(file.doc))
+        let text = data.flatMap { String(validating: [UInt8]($0), as: UTF8.self) }.map(DocumentText.init)
+        currentDoc = (file.doc, text)
+      }
+      do {
+        guard let data = try files.read(file.path) else { continue }
+        findings += checkAnnotations(
+          data, path: file.path, text: currentDoc?.text, codebook: codebook, ids: &ids)
+      } catch {
+        add(Finding(.error, file.path, "cannot be read: \(error.localizedDescription)"))
+      }
+    }
+    return findings
+  }
+
+  func finding(from error: Error, path: String) -> Finding {
+    if case .malformed(let file, let line, let message) = error as? GlossError {
+      return Finding(.error, file, line: line, message)
+    }
+    return Finding(.error, path, error.localizedDescription)
+  }
+
+  /// UTF-8, no BOM, LF line endings, NFC, no NUL bytes.
+  func checkDocument(_ data: Data, path: String) -> [Finding] {
+    let bytes = [UInt8](data)
+    var findings: [Finding] = []
+    func lineOf(_ offset: Int) -> Int { bytes[..<offset].reduce(1) { $0 + ($1 == 0x0a ? 1 : 0) } }
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+      findings.append(Finding(.error, path, line: 1, "starts with a byte-order mark"))
+    }
+    if let nul = bytes.firstIndex(of: 0) {
+      findings.append(Finding(.error, path, line: lineOf(nul), "contains a NUL byte"))
+    }
+    guard let text = String(validating: bytes, as: UTF8.self) else {
+      findings.append(Finding(.error, path, "is not valid UTF-8"))
+      return findings
+    }
+    if let cr = bytes.firstIndex(of: 0x0d) {
+      findings.append(Finding(.error, path, line: lineOf(cr), "has a CR line ending; documents use LF"))
+    }
+    if !text.precomposedStringWithCanonicalMapping.unicodeScalars.elementsEqual(text.unicodeScalars) {
+      findings.append(Finding(.error, path, "is not in Unicode NFC"))
+    }
+    return findings
+  }
+
+  /// Every record: JSON, types, canonical bytes, offsets, `exact`, known code, unique ids,
+  /// no duplicate (code, start, end), sorted.
+  func checkAnnotations(
+    _ data: Data, path: String, text: DocumentText?, codebook: Codebook?, ids: inout IDSet
+  ) -> [Finding] {
+    var findings: [Finding] = []
+    let bytes = [UInt8](data)
+    var keys: Set<Assignment.Key> = []
+    var previous: Assignment?
+    var lineNumber = 0
+    var start = 0
+    while start < bytes.count {
+      lineNumber += 1
+      var end = start
+      while end < bytes.count && bytes[end] != 0x0a { end += 1 }
+      defer { start = end + 1 }
+      func add(_ severity: Finding.Severity, _ message: String) {
+        findings.append(Finding(severity, path, line: lineNumber, message))
+      }
+      if end == bytes.count { add(.error, "last line does not end with a line feed") }
+      guard let line = String(validating: bytes[start..<end], as: UTF8.self) else {
+        add(.error, "is not valid UTF-8")
+        continue
+      }
+      let record: Assignment
+      do {
+        record = try AnnotationFormat.decodeLine(line)
+      } catch {
+        add(.error, error.message)
+        continue
+      }
+      if AnnotationFormat.line(record) != line {
+        add(.error, "not in canonical form (key order, spacing or escaping); 'gloss validate --fix' rewrites it")
+      }
+      if !AssignmentID.isValid(record.id) { add(.error, "id '\(record.id)' is not a lowercase UUID") }
+      if !ids.insert(record.id) { add(.error, "id \(record.id) is used by another assignment") }
+      if let codebook, codebook.code(record.code) == nil { add(.error, "unknown code '\(record.code)'") }
+      if !keys.insert(record.key).inserted {
+        add(.error, "duplicate assignment of \(record.code) to \(record.start)-\(record.end)")
+      }
+      if let previous, !Assignment.canonicalOrder(previous, record) {
+        add(.error, "not sorted by (start, end, code, id); 'gloss validate --fix' sorts it")
+      }
+      previous = record
+      if let text {
+        if record.end > text.length {
+          add(.error, "end \(record.end) is past the end of the document (\(text.length) characters)")
+        } else if text.slice(record.start, record.end) != record.exact {
+          let found = text.slice(record.start, record.end)
+          let shown = found.count > 40 ? String(found.prefix(39)) + "…" : found
+          add(.error, "exact text does not match the document at \(record.start)-\(record.end) (found \"\(shown)\")")
+        }
+      }
+      if let review = record.review { add(.warning, "marked for review: \(review)") }
+    }
+    return findings
+  }
+}
+
+/// Assignment ids seen so far; UUIDs kept as 128-bit values so a million cost 16 MB.
+struct IDSet {
+  private var uuids: Set<UUIDKey> = []
+  private var others: Set<String> = []
+
+  struct UUIDKey: Hashable {
+    let high: UInt64
+    let low: UInt64
+  }
+
+  /// Inserts `id`; false when it was already there.
+  mutating func insert(_ id: String) -> Bool {
+    guard AssignmentID.isValid(id) else { return others.insert(id).inserted }
+    var high: UInt64 = 0
+    var low: UInt64 = 0
+    var count = 0
+    for byte in id.utf8 where byte != UInt8(ascii: "-") {
+      let digit = UInt64(byte <= 0x39 ? byte - 0x30 : byte - 0x61 + 10)
+      if count < 16 { high = high << 4 | digit } else { low = low << 4 | digit }
+      count += 1
+    }
+    return uuids.insert(UUIDKey(high: high, low: low)).inserted
+  }
+}
