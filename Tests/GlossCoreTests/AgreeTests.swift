@@ -370,3 +370,37 @@ private struct Lcg {
     #expect(engine.documentsComputed <= 6 + 12)
   }
 }
+
+@Suite struct AgreeFormatTests {
+  @Test(arguments: [
+    (0, 0, "1970-01-01T00:00:00Z"), (1_700_000_000, 120, "2023-11-15T00:13:20+02:00"),
+    (951_782_400, -330, "2000-02-28T18:30:00-05:30"), (-1, 0, "1969-12-31T23:59:59Z"),
+    (4_107_542_400, 0, "2100-03-01T00:00:00Z"),
+  ])
+  func isoDatesMatchFoundation(seconds: Int, offset: Int, expected: String) throws {
+    let report = AgreementReport(
+      rev: "", date: Date(timeIntervalSince1970: TimeInterval(seconds)), offsetMinutes: offset,
+      unit: .char, coders: [], documents: [], codes: [],
+      overall: OverallFigures(nUnits: 0, alpha: nil, alphaCI: nil, pa: nil, pairs: []),
+      byDocument: nil)
+    #expect(report.isoDate == expected)
+    let formatter = ISO8601DateFormatter()
+    formatter.timeZone = TimeZone(secondsFromGMT: offset * 60)
+    #expect(formatter.date(from: expected) == report.date)
+  }
+
+  @Test func spanScannerReadsCanonicalFilesAndRefusesOthers() throws {
+    let records = [
+      Assignment(
+        id: "0193a1c2-7e4f-7cc2-9a55-3f1e2d4c5b6a", code: "a", start: 3, end: 9, exact: "x\"y\\\n{\"id\":",
+        memo: "m,\"end\":1"),
+      Assignment(id: "0193a1c2-7e4f-7cc2-9a55-3f1e2d4c5b6b", code: "b.c", start: 0, end: 1, exact: "é"),
+      Assignment(id: "0193a1c2-7e4f-7cc2-9a55-3f1e2d4c5b6c", code: "a", start: 10, end: 12, exact: "日本"),
+    ]
+    let spans = try #require(SpanScanner.scan(AnnotationFormat.encode(records)))
+    #expect(spans == ["a": [3..<9, 10..<12], "b.c": [0..<1]])
+    #expect(SpanScanner.scan(Data()) == [:])
+    #expect(SpanScanner.scan(Data(#"{"code":"a","id":"x","start":1,"end":2,"exact":"q"}"#.utf8 + [0x0a])) == nil)
+    #expect(SpanScanner.scan(Data(#"{"id":"x","code":"a","start":1,"end":2,"exact":"q"}"#.utf8)) == nil)
+  }
+}

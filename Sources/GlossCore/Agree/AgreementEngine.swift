@@ -22,6 +22,7 @@ public final class AgreementEngine {
   private var tallies: [DocumentKey: DocumentTallies] = [:]
   private var codebook: (id: Oid?, book: Codebook)?
   private var previous: (key: CommitKey, report: AgreementReport)?
+  private var pool = Pool(coders: [], codes: [])
   private var used = UsedObjects()
 
   public init(repository: Repository, options: AgreementOptions) {
@@ -272,7 +273,7 @@ public final class AgreementEngine {
     let empty = SpanSweep.tally(
       length: info.length, coders: Array(repeating: [], count: spans.count), unit: unit)
     let result = DocumentTallies(
-      id: document.id, length: info.length, coders: document.coders.map(\.name), byCode: byCode,
+      id: document.id, key: key, length: info.length, coders: document.coders.map(\.name), byCode: byCode,
       empty: empty, segments: segments)
     tallies[key] = result
     documentsComputed += 1
@@ -302,6 +303,10 @@ public final class AgreementEngine {
     if let cached = annotations[blob] { return cached }
     let data = try repository.blob(blob)
     blobsRead += 1
+    if let spans = SpanScanner.scan(data) {
+      annotations[blob] = spans
+      return spans
+    }
     var spans: [String: [Range<Int>]] = [:]
     for assignment in try Snapshot.decodeAnnotations(data, path: path)
     where assignment.start < assignment.end {
@@ -340,47 +345,46 @@ public final class AgreementEngine {
   // MARK: Figures
 
   private func compute(scope: Scope, documents: [DocumentTallies]) -> AgreementReport {
-    var index: [String: Int] = [:]
-    for (position, coder) in scope.coders.enumerated() { index[coder] = position }
-    let positions = documents.map { document in document.coders.map { index[$0] ?? 0 } }
     let segment = options.unit == .segment
+    let bootstrap = (options.bootstrap ?? 0) > 0
+    let codeIDs = scope.codes.map(\.id)
+    updatePool(coders: scope.coders, codes: codeIDs, documents: documents)
     var codes: [CodeFigures] = []
-    var pooledByDocument = [BinaryTally](repeating: BinaryTally(), count: documents.count)
-    var segmentsByDocument = [[UnitizingDocument]](repeating: [], count: documents.count)
-    for code in scope.codes {
-      var perDocument: [BinaryTally] = []
-      var continua: [UnitizingDocument] = []
-      for (number, document) in documents.enumerated() {
-        let tally = Self.remap(document.tally(code.id), to: positions[number])
-        perDocument.append(tally)
-        pooledByDocument[number].merge(tally)
-        if segment {
-          let continuum = document.continuum(code.id)
-          continua.append(continuum)
-          segmentsByDocument[number].append(continuum)
-        }
-      }
+    var overallPooled = BinaryTally()
+    for (number, code) in scope.codes.enumerated() {
+      let pooled = pool.pooled(code: number)
+      overallPooled.merge(pooled)
+      let perDocument = bootstrap ? documents.map { pool.contribution($0.id, code: number) } : []
+      let continua = segment ? documents.map { [$0.continuum(code.id)] } : nil
       codes.append(
         figures(
-          code: code, perDocument: perDocument, coders: scope.coders,
-          segments: segment ? continua.map { [$0] } : nil))
+          code: code, pooled: pooled, perDocument: perDocument, coders: scope.coders,
+          segments: continua))
+    }
+    var perDocument: [BinaryTally] = []
+    if bootstrap {
+      perDocument = documents.map { document in
+        (0..<codeIDs.count).reduce(into: BinaryTally()) {
+          $0.merge(pool.contribution(document.id, code: $1))
+        }
+      }
     }
     let overall = overallFigures(
-      perDocument: pooledByDocument, coders: scope.coders,
-      segments: segment ? segmentsByDocument : nil)
+      pooled: overallPooled, perDocument: perDocument, coders: scope.coders,
+      segments: segment ? documents.map { document in codeIDs.map(document.continuum) } : nil)
     var byDocument: [DocumentFigures]?
     if options.byDocument {
       byDocument = documents.map { document in
         let perCode = scope.codes.map { code in
           figures(
-            code: code, perDocument: [document.tally(code.id)], coders: document.coders,
-            segments: segment ? [[document.continuum(code.id)]] : nil, bootstrap: false)
+            code: code, pooled: document.tally(code.id), perDocument: [],
+            coders: document.coders,
+            segments: segment ? [[document.continuum(code.id)]] : nil)
         }
-        let pooled = scope.codes.reduce(into: BinaryTally()) { $0.merge(document.tally($1.id)) }
+        let pooled = codeIDs.reduce(into: BinaryTally()) { $0.merge(document.tally($1)) }
         let overall = overallFigures(
-          perDocument: [pooled], coders: document.coders,
-          segments: segment ? [scope.codes.map { document.continuum($0.id) }] : nil,
-          bootstrap: false)
+          pooled: pooled, perDocument: [], coders: document.coders,
+          segments: segment ? [codeIDs.map(document.continuum)] : nil)
         return DocumentFigures(
           doc: document.id, coders: document.coders, codes: perCode, overall: overall)
       }
@@ -391,16 +395,37 @@ public final class AgreementEngine {
       byDocument: byDocument)
   }
 
-  /// Figures of one code from its per-document tallies (bits = positions in `coders`);
-  /// `segments`, per document, replaces alpha with unitizing alpha.
+  /// Brings the pooled tallies to this commit's documents: only documents whose blobs
+  /// changed are taken out and put back in, so a commit that touched one file costs one
+  /// document's patterns, not every document's.
+  private func updatePool(coders: [String], codes: [String], documents: [DocumentTallies]) {
+    if pool.coders != coders || pool.codes != codes {
+      pool = Pool(coders: coders, codes: codes)
+    }
+    var index: [String: Int] = [:]
+    for (position, coder) in coders.enumerated() { index[coder] = position }
+    let current = Set(documents.map(\.id))
+    for gone in pool.contributions.keys where !current.contains(gone) {
+      pool.withdraw(gone)
+    }
+    for document in documents where pool.contributions[document.id]?.key != document.key {
+      pool.withdraw(document.id)
+      let positions = document.coders.map { index[$0] ?? 0 }
+      pool.deposit(
+        document.id, key: document.key,
+        tallies: codes.map { Self.remap(document.tally($0), to: positions) })
+    }
+  }
+
+  /// Figures of one code from its pooled tally (bits = positions in `coders`); the
+  /// per-document tallies feed the bootstrap, `segments` (per document) unitizing alpha.
   private func figures(
-    code: Code, perDocument: [BinaryTally], coders: [String], segments: [[UnitizingDocument]]?,
-    bootstrap: Bool = true
+    code: Code, pooled: BinaryTally, perDocument: [BinaryTally], coders: [String],
+    segments: [[UnitizingDocument]]?
   ) -> CodeFigures {
-    let pooled = perDocument.reduce(into: BinaryTally()) { $0.merge($1) }
     let agreement = BinaryAgreement(pooled, coders: coders.count)
     let alpha = segments.map { unitizingAlpha($0.flatMap { $0 }) } ?? agreement.alpha
-    let interval = bootstrap ? self.interval(perDocument: perDocument, coders: coders, segments: segments) : nil
+    let interval = self.interval(perDocument: perDocument, coders: coders, segments: segments)
     return CodeFigures(
       code: code.id, name: code.name, nUnits: agreement.nUnits, prevalence: agreement.prevalence,
       alpha: alpha, alphaCI: interval, pa: agreement.pa, fleissKappa: agreement.fleissKappa,
@@ -408,13 +433,12 @@ public final class AgreementEngine {
   }
 
   private func overallFigures(
-    perDocument: [BinaryTally], coders: [String], segments: [[UnitizingDocument]]?,
-    bootstrap: Bool = true
+    pooled: BinaryTally, perDocument: [BinaryTally], coders: [String],
+    segments: [[UnitizingDocument]]?
   ) -> OverallFigures {
-    let pooled = perDocument.reduce(into: BinaryTally()) { $0.merge($1) }
     let agreement = BinaryAgreement(pooled, coders: coders.count)
     let alpha = segments.map { unitizingAlpha($0.flatMap { $0 }) } ?? agreement.alpha
-    let interval = bootstrap ? self.interval(perDocument: perDocument, coders: coders, segments: segments) : nil
+    let interval = self.interval(perDocument: perDocument, coders: coders, segments: segments)
     return OverallFigures(
       nUnits: agreement.nUnits, alpha: alpha, alphaCI: interval, pa: agreement.pa,
       pairs: Self.pairs(agreement, coders: coders))
@@ -424,7 +448,9 @@ public final class AgreementEngine {
   private func interval(
     perDocument: [BinaryTally], coders: [String], segments: [[UnitizingDocument]]?
   ) -> ConfidenceInterval? {
-    guard let replicates = options.bootstrap, replicates > 0 else { return nil }
+    guard let replicates = options.bootstrap, replicates > 0, !perDocument.isEmpty else {
+      return nil
+    }
     let bounds: (lower: Double, upper: Double)?
     if let segments {
       bounds = bootstrapPercentiles(resampling: segments, replicates: replicates, seed: options.seed) {
@@ -556,6 +582,7 @@ struct CommitKey: Equatable {
 /// every code used in it; codes nobody used there share `empty`.
 struct DocumentTallies {
   var id: String
+  var key: DocumentKey
   var length: Int
   var coders: [String]
   var byCode: [String: BinaryTally]
@@ -568,6 +595,49 @@ struct DocumentTallies {
   func continuum(_ code: String) -> UnitizingDocument {
     UnitizingDocument(
       length: length, coders: segments[code] ?? Array(repeating: [], count: coders.count))
+  }
+}
+
+/// Every code's tally pooled over the documents in scope, kept as plain counts so a
+/// changed document can be taken out again.
+struct Pool {
+  let coders: [String]
+  let codes: [String]
+  /// Per document: the blobs it came from and its tally per code, in report numbering.
+  var contributions: [String: (key: DocumentKey, tallies: [BinaryTally])] = [:]
+  var counts: [[Pattern: Int]]
+
+  init(coders: [String], codes: [String]) {
+    self.coders = coders
+    self.codes = codes
+    counts = Array(repeating: [:], count: codes.count)
+  }
+
+  mutating func deposit(_ doc: String, key: DocumentKey, tallies: [BinaryTally]) {
+    contributions[doc] = (key, tallies)
+    for (code, tally) in tallies.enumerated() {
+      for (pattern, count) in tally.counts { counts[code][pattern, default: 0] += count }
+    }
+  }
+
+  mutating func withdraw(_ doc: String) {
+    guard let old = contributions.removeValue(forKey: doc) else { return }
+    for (code, tally) in old.tallies.enumerated() {
+      for (pattern, count) in tally.counts {
+        let left = (counts[code][pattern] ?? 0) - count
+        counts[code][pattern] = left > 0 ? left : nil
+      }
+    }
+  }
+
+  func pooled(code: Int) -> BinaryTally {
+    var tally = BinaryTally()
+    for (pattern, count) in counts[code] { tally.add(pattern, count: count) }
+    return tally
+  }
+
+  func contribution(_ doc: String, code: Int) -> BinaryTally {
+    contributions[doc]?.tallies[code] ?? BinaryTally()
   }
 }
 
@@ -624,5 +694,75 @@ extension AgreementReport {
       rev: commit.id.hex, date: commit.committer.time,
       offsetMinutes: commit.committer.offsetMinutes, unit: unit, coders: coders,
       documents: documents, codes: codes, overall: overall, byDocument: byDocument)
+  }
+}
+
+/// Reads only (code, start, end) from an annotation file in the canonical form of DESIGN §2
+/// (`{"id":"…","code":"…","start":N,"end":N,…}` per line), which is all agreement needs:
+/// skipping the quoted text is most of the cost of a history walk. nil when a line is not
+/// in that form, so the caller falls back to the full, validating parser.
+enum SpanScanner {
+  static func scan(_ data: Data) -> [String: [Range<Int>]]? {
+    data.withUnsafeBytes { raw -> [String: [Range<Int>]]? in
+      let bytes = raw.bindMemory(to: UInt8.self)
+      var result: [String: [Range<Int>]] = [:]
+      var index = 0
+      let count = bytes.count
+      func expect(_ literal: StaticString) -> Bool {
+        let matches = literal.withUTF8Buffer { text in
+          index + text.count <= count && (0..<text.count).allSatisfy { bytes[index + $0] == text[$0] }
+        }
+        let length = literal.withUTF8Buffer { $0.count }
+        if matches { index += length }
+        return matches
+      }
+      func skipString() -> Bool {  // after the opening quote, up to and past the closing one
+        while index < count {
+          switch bytes[index] {
+          case UInt8(ascii: "\\"): index += 2
+          case UInt8(ascii: "\""):
+            index += 1
+            return true
+          case 0x0a: return false
+          default: index += 1
+          }
+        }
+        return false
+      }
+      func number() -> Int? {
+        var value = 0
+        let start = index
+        while index < count, bytes[index] >= 0x30, bytes[index] <= 0x39, index - start < 18 {
+          value = value * 10 + Int(bytes[index] - 0x30)
+          index += 1
+        }
+        return index > start ? value : nil
+      }
+      while index < count {
+        guard expect(#"{"id":""#), skipString(), expect(#","code":""#) else { return nil }
+        let codeStart = index
+        while index < count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
+          index += 1
+        }
+        guard index < count, bytes[index] == UInt8(ascii: "\"") else { return nil }
+        let code = String(decoding: UnsafeBufferPointer(rebasing: bytes[codeStart..<index]), as: UTF8.self)
+        index += 1
+        guard expect(#","start":"#), let start = number(), expect(#","end":"#), let end = number()
+        else { return nil }
+        // The rest of the line: strings may hold anything but a raw line feed.
+        while index < count, bytes[index] != 0x0a {
+          if bytes[index] == UInt8(ascii: "\"") {
+            index += 1
+            guard skipString() else { return nil }
+          } else {
+            index += 1
+          }
+        }
+        guard index < count else { return nil }  // every line ends in LF
+        index += 1
+        if start < end { result[code, default: []].append(start..<end) }
+      }
+      return result
+    }
   }
 }

@@ -121,12 +121,32 @@ public struct AgreementReport: Sendable, Equatable {
   /// Present with `--by doc`.
   public let byDocument: [DocumentFigures]?
 
-  /// The commit time in ISO 8601 with the committer's offset.
+  /// The commit time in ISO 8601 with the committer's offset (`2024-05-01T10:00:00+02:00`),
+  /// computed by hand: a date formatter per history line costs more than the figures.
   public var isoDate: String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime]
-    formatter.timeZone = TimeZone(secondsFromGMT: offsetMinutes * 60) ?? TimeZone(secondsFromGMT: 0)
-    return formatter.string(from: date)
+    let local = Int(date.timeIntervalSince1970.rounded(.down)) + offsetMinutes * 60
+    let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+    let seconds = local - days * 86_400
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let dayOfEra = z - era * 146_097
+    let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+    let monthIndex = (5 * dayOfYear + 2) / 153
+    let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+    let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+    let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+    func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+    var zone = "Z"
+    if offsetMinutes != 0 {
+      let magnitude = abs(offsetMinutes)
+      zone = (offsetMinutes < 0 ? "-" : "+") + two(magnitude / 60) + ":" + two(magnitude % 60)
+    }
+    let yearText =
+      String(year).count < 4 ? String(repeating: "0", count: 4 - String(year).count) + String(year) : String(year)
+    return "\(yearText)-\(two(month))-\(two(day))T\(two(seconds / 3600)):\(two(seconds / 60 % 60)):"
+      + "\(two(seconds % 60))\(zone)"
   }
 }
 
