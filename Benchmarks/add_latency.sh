@@ -21,7 +21,8 @@ now() { date +%s%N; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 gloss_times=(); git_times=()
 for i in $(seq 1 "$runs"); do
-  s=$(( 10000 + i * 7 )); e=$(( s + 25 ))
+  # A fresh span each run (re-runs on the same repository must not repeat one).
+  s=$(( ($(date +%s%N) / 1000 + i * 7919) % 19000 )); e=$(( s + 25 ))
   t0=$(now)
   "$gloss" --as coder0 add doc-0000 code-1 --chars "$s-$e" >/dev/null 2>&1
   t1=$(now)

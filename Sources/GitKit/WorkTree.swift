@@ -6,17 +6,50 @@ import Foundation
 #endif
 
 extension Repository {
-  /// Paths among `paths` whose work-tree file or index entry differs from HEAD.
+  /// Paths among `paths` with uncommitted changes against HEAD.
   public func pathsWithLocalChanges(_ paths: [String]) throws -> [String] {
-    guard !isBare else { return [] }
+    let tree = try headCommit().map { try commit($0).tree }
+    return try pathsWithLocalChanges(paths, headTree: tree)
+  }
+
+  /// Paths among `paths` whose index entry differs from `headTree` or whose work-tree file
+  /// differs from the index, as `git status` would report them. Only the named paths are
+  /// looked at (a stat each, and a hash only when the stat data changed), so the cost does
+  /// not grow with the size of the work tree.
+  public func pathsWithLocalChanges(_ paths: [String], headTree: Oid?) throws -> [String] {
+    guard let root = workdir, !paths.isEmpty else { return [] }
+    var index: OpaquePointer?
+    try check(git_repository_index(&index, pointer), "open index")
+    defer { git_index_free(index) }
+    try check(git_index_read(index, 0), "read index")
+    // An entry written in the same second as the index may hide a later edit of the same
+    // size ("racy git"); such entries are always hashed.
+    var indexInfo = stat()
+    let indexTime = stat(gitDirectory + "index", &indexInfo) == 0 ? Int64(indexInfo.st_mtim.tv_sec) : Int64.max
     var dirty: [String] = []
     for path in paths {
-      var flags: UInt32 = 0
-      let result = git_status_file(&flags, pointer, path)
-      if result == GIT_ENOTFOUND.rawValue { continue }
-      try check(result, "check status of \(path)")
-      let ignored = GIT_STATUS_IGNORED.rawValue
-      if flags & ~ignored != 0 { dirty.append(path) }
+      let committed = try headTree.flatMap { try entry(at: path, inTree: $0) }?.id
+      let staged = git_index_get_bypath(index, path, 0)?.pointee
+      if staged.map({ Oid($0.id) }) != committed {
+        dirty.append(path)
+        continue
+      }
+      var info = stat()
+      guard lstat(root + path, &info) == 0 else {
+        if staged != nil { dirty.append(path) }
+        continue
+      }
+      guard let entry = staged else {
+        dirty.append(path)
+        continue
+      }
+      let sameStat =
+        Int64(entry.file_size) == Int64(info.st_size) && Int64(entry.mtime.seconds) == Int64(info.st_mtim.tv_sec)
+        && Int64(entry.mtime.nanoseconds) == Int64(info.st_mtim.tv_nsec)
+      if sameStat && Int64(entry.mtime.seconds) < indexTime { continue }
+      var hashed = git_oid()
+      try check(git_odb_hashfile(&hashed, root + path, GIT_OBJECT_BLOB), "read \(path)")
+      if Oid(hashed) != Oid(entry.id) { dirty.append(path) }
     }
     return dirty
   }

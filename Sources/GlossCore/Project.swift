@@ -102,7 +102,7 @@ extension Project {
         let summary = try body(transaction)
         let updates = transaction.updates
         guard !updates.isEmpty else { throw GlossError.nothingToDo("nothing to change") }
-        let dirty = try repository.pathsWithLocalChanges(updates.map(\.path))
+        let dirty = try repository.pathsWithLocalChanges(updates.map(\.path), headTree: snapshot.tree)
         if !dirty.isEmpty { throw GlossError.uncommittedChanges(paths: dirty) }
         let message = "\(summary)\n\nGloss-Coder: \(coder)\n"
         let signature = repository.defaultSignature(
