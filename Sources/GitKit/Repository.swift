@@ -17,9 +17,6 @@ public final class Repository {
 
   deinit { git_repository_free(pointer) }
 
-  /// Initialises libgit2 ahead of the first call (safe from any thread, done once).
-  public static func prepare() { _ = libgit2Ready }
-
   /// Opens the repository containing `path`, searching parent folders as git does.
   public static func discover(at path: String) throws -> Repository {
     _ = libgit2Ready

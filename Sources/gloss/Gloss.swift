@@ -35,9 +35,6 @@ struct Gloss: ParsableCommand {
 @main
 enum Main {
   static func main() {
-    // libgit2's start-up (it parses the system's CA bundle) runs while the arguments
-    // are parsed; the first repository call waits for it.
-    Thread.detachNewThread { Repository.prepare() }
     do {
       var command = try Gloss.parseAsRoot()
       try command.run()
