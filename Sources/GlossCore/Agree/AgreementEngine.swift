@@ -336,6 +336,9 @@ public final class AgreementEngine {
   }
 
   private func evictUnused() {
+    // Dropping is itself a pass over the caches, so it waits until they have doubled.
+    guard tallies.count > 2 * used.tallies.count + 64 || annotations.count > 2 * used.annotations.count + 256
+    else { return }
     texts = texts.filter { used.texts.contains($0.key) }
     annotations = annotations.filter { used.annotations.contains($0.key) }
     folders = folders.filter { used.folders.contains($0.key) }
@@ -349,17 +352,25 @@ public final class AgreementEngine {
     let bootstrap = (options.bootstrap ?? 0) > 0
     let codeIDs = scope.codes.map(\.id)
     updatePool(coders: scope.coders, codes: codeIDs, documents: documents)
+    // Without bootstrap or segments, a code whose pooled counts did not change keeps its
+    // figures: a commit that touched one code of one file recomputes one code.
+    let reuse = !bootstrap && !segment
     var codes: [CodeFigures] = []
-    var overallPooled = BinaryTally()
     for (number, code) in scope.codes.enumerated() {
+      if reuse, !pool.dirty.contains(number), let cached = pool.figures[number],
+        cached.name == code.name
+      {
+        codes.append(cached)
+        continue
+      }
       let pooled = pool.pooled(code: number)
-      overallPooled.merge(pooled)
       let perDocument = bootstrap ? documents.map { pool.contribution($0.id, code: number) } : []
       let continua = segment ? documents.map { [$0.continuum(code.id)] } : nil
-      codes.append(
-        figures(
-          code: code, pooled: pooled, perDocument: perDocument, coders: scope.coders,
-          segments: continua))
+      let figures = figures(
+        code: code, pooled: pooled, perDocument: perDocument, coders: scope.coders,
+        segments: continua)
+      pool.figures[number] = figures
+      codes.append(figures)
     }
     var perDocument: [BinaryTally] = []
     if bootstrap {
@@ -369,9 +380,16 @@ public final class AgreementEngine {
         }
       }
     }
-    let overall = overallFigures(
-      pooled: overallPooled, perDocument: perDocument, coders: scope.coders,
-      segments: segment ? documents.map { document in codeIDs.map(document.continuum) } : nil)
+    let overall: OverallFigures
+    if reuse, pool.dirty.isEmpty, let cached = pool.overall {
+      overall = cached
+    } else {
+      overall = overallFigures(
+        pooled: pool.pooledOverall(), perDocument: perDocument, coders: scope.coders,
+        segments: segment ? documents.map { document in codeIDs.map(document.continuum) } : nil)
+      pool.overall = overall
+    }
+    pool.dirty = []
     var byDocument: [DocumentFigures]?
     if options.byDocument {
       byDocument = documents.map { document in
@@ -406,12 +424,11 @@ public final class AgreementEngine {
     for (position, coder) in coders.enumerated() { index[coder] = position }
     let current = Set(documents.map(\.id))
     for gone in pool.contributions.keys where !current.contains(gone) {
-      pool.withdraw(gone)
+      pool.replace(gone, key: nil, tallies: nil)
     }
     for document in documents where pool.contributions[document.id]?.key != document.key {
-      pool.withdraw(document.id)
       let positions = document.coders.map { index[$0] ?? 0 }
-      pool.deposit(
+      pool.replace(
         document.id, key: document.key,
         tallies: codes.map { Self.remap(document.tally($0), to: positions) })
     }
@@ -599,40 +616,64 @@ struct DocumentTallies {
 }
 
 /// Every code's tally pooled over the documents in scope, kept as plain counts so a
-/// changed document can be taken out again.
+/// changed document can be taken out again, with the figures last computed from them.
 struct Pool {
   let coders: [String]
   let codes: [String]
   /// Per document: the blobs it came from and its tally per code, in report numbering.
   var contributions: [String: (key: DocumentKey, tallies: [BinaryTally])] = [:]
   var counts: [[Pattern: Int]]
+  var overallCounts: [Pattern: Int] = [:]
+  /// Codes whose counts changed since their figures were computed.
+  var dirty: Set<Int>
+  var figures: [CodeFigures?]
+  var overall: OverallFigures?
 
   init(coders: [String], codes: [String]) {
     self.coders = coders
     self.codes = codes
     counts = Array(repeating: [:], count: codes.count)
+    dirty = Set(codes.indices)
+    figures = Array(repeating: nil, count: codes.count)
   }
 
-  mutating func deposit(_ doc: String, key: DocumentKey, tallies: [BinaryTally]) {
-    contributions[doc] = (key, tallies)
-    for (code, tally) in tallies.enumerated() {
-      for (pattern, count) in tally.counts { counts[code][pattern, default: 0] += count }
-    }
-  }
-
-  mutating func withdraw(_ doc: String) {
-    guard let old = contributions.removeValue(forKey: doc) else { return }
-    for (code, tally) in old.tallies.enumerated() {
-      for (pattern, count) in tally.counts {
-        let left = (counts[code][pattern] ?? 0) - count
-        counts[code][pattern] = left > 0 ? left : nil
+  /// Puts a document's tallies in place of what it contributed before (nothing when
+  /// `tallies` is nil); codes whose tally is unchanged are not touched.
+  mutating func replace(_ doc: String, key: DocumentKey?, tallies: [BinaryTally]?) {
+    let old = contributions[doc]?.tallies
+    for code in codes.indices {
+      let before = old?[code]
+      let after = tallies?[code]
+      if before == after { continue }
+      dirty.insert(code)
+      for (pattern, count) in before?.counts ?? [:] {
+        Self.change(&counts[code], pattern, by: -count)
+        Self.change(&overallCounts, pattern, by: -count)
+      }
+      for (pattern, count) in after?.counts ?? [:] {
+        Self.change(&counts[code], pattern, by: count)
+        Self.change(&overallCounts, pattern, by: count)
       }
     }
+    if let key, let tallies {
+      contributions[doc] = (key, tallies)
+    } else {
+      contributions[doc] = nil
+    }
   }
 
-  func pooled(code: Int) -> BinaryTally {
+  private static func change(_ counts: inout [Pattern: Int], _ pattern: Pattern, by delta: Int) {
+    let value = (counts[pattern] ?? 0) + delta
+    counts[pattern] = value > 0 ? value : nil
+  }
+
+  func pooled(code: Int) -> BinaryTally { Self.tally(counts[code]) }
+
+  func pooledOverall() -> BinaryTally { Self.tally(overallCounts) }
+
+  private static func tally(_ counts: [Pattern: Int]) -> BinaryTally {
     var tally = BinaryTally()
-    for (pattern, count) in counts[code] { tally.add(pattern, count: count) }
+    for (pattern, count) in counts { tally.add(pattern, count: count) }
     return tally
   }
 
