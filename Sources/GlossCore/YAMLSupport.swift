@@ -12,7 +12,9 @@ enum YAMLSupport {
       throw GlossError.malformed(file: file, line: nil, message: "contains a NUL byte")
     }
     do {
-      return try Yams.compose(yaml: text)
+      // The basic resolver leaves scalars as text (callers convert what they need), which
+      // spares compiling the default resolver's regular expressions on every run.
+      return try Yams.compose(yaml: text, .basic)
     } catch let error as YamlError {
       switch error {
       case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
@@ -42,8 +44,7 @@ enum YAMLSupport {
     guard case .scalar(let scalar) = node else {
       throw GlossError.malformed(file: file, line: line(node), message: "'\(key)' must be text")
     }
-    if scalar.tag == .implicit && scalar.style == .plain
-      && ["~", "null", "Null", "NULL", ""].contains(scalar.string)
+    if scalar.style == .plain && ["~", "null", "Null", "NULL", ""].contains(scalar.string)
     {
       if required {
         throw GlossError.malformed(file: file, line: line(node), message: "'\(key)' is empty")
