@@ -13,6 +13,7 @@ struct List: ParsableCommand {
         gloss ls --doc interview-34 --coder ana
         gloss ls --code data-low-quantity --format csv > low-quantity.csv
         gloss ls --rev main~3 --format json
+        gloss ls --review           # spans marked after re-anchoring (see 'gloss doc update')
       """)
 
   @OptionGroup var globals: GlobalOptions
@@ -21,12 +22,20 @@ struct List: ParsableCommand {
   @Option(parsing: .singleValue, help: "Only these codes.") var code: [String] = []
   @Option(parsing: .singleValue, help: "Only these coders.") var coder: [String] = []
   @Option(help: "Revision to read (default: HEAD).") var rev: String?
+  @Flag(help: "Only spans marked for review by re-anchoring, with the reason.") var review = false
 
   func run() throws {
     let project = try globals.project()
     let snapshot = try project.snapshot(at: rev)
     let filter = try AssignmentFilter.checked(docs: doc, codes: code, coders: coder, in: snapshot)
-    let items = try snapshot.assignments(docs: filter.docs, coders: filter.coders, codes: filter.codes)
+    var items = try snapshot.assignments(docs: filter.docs, coders: filter.coders, codes: filter.codes)
+    if review {
+      items = items.filter { $0.assignment.review != nil }
+      if globals.format == .table {
+        Output.print(Output.reviewTable(items))
+        return
+      }
+    }
     Output.print(Output.assignments(items, format: globals.format))
   }
 }
@@ -48,5 +57,19 @@ extension AssignmentFilter {
     return AssignmentFilter(
       docs: docList.isEmpty ? nil : Set(docList), codes: codeIDs.isEmpty ? nil : Set(codeIDs),
       coders: coderList.isEmpty ? nil : Set(coderList))
+  }
+}
+
+extension Output {
+  /// `gloss ls --review` as a table: the reason replaces the text column's excerpt.
+  static func reviewTable(_ items: [LocatedAssignment]) -> String {
+    table(
+      ["ID", "CODER", "DOC", "CODE", "SPAN", "REVIEW"],
+      items.map {
+        [
+          $0.assignment.id, $0.coder, $0.doc, $0.assignment.code,
+          "\($0.assignment.start)-\($0.assignment.end)", $0.assignment.review ?? "",
+        ]
+      })
   }
 }

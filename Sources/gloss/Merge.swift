@@ -67,6 +67,13 @@ struct Merge: ParsableCommand {
         ),
         ("notes", .array(report.notes.map(JSON.string))),
         ("stale", .array(report.staleAnchors.map(\.json))),
+        (
+          "reanchored",
+          .array(
+            report.reanchored.map {
+              LocatedAssignment(coder: $0.coder, doc: $0.doc, assignment: $0.span.after).json
+            })
+        ),
         ("changes", .array(report.changes.map(\.json))),
       ]).compact
     case .table:
@@ -92,6 +99,17 @@ struct Merge: ParsableCommand {
           "settle each with \(rerun) --ours ID or --theirs ID (or --prefer ours|theirs for all)")
       }
       lines += report.notes.map { "note: \($0)" }
+      if !report.reanchored.isEmpty {
+        let marked = report.reanchored.filter { $0.span.outcome == .review }
+        lines.append(
+          "re-anchored \(report.reanchored.count) span(s) made on another version of their document's text"
+            + (marked.isEmpty ? "" : "; \(marked.count) marked for review (gloss ls --review):"))
+        for item in marked {
+          lines.append(
+            "  \(item.doc) \(item.coder) \(item.span.after.id) \(item.span.after.code) "
+              + "\(item.span.after.start)-\(item.span.after.end): \(item.span.after.review ?? "")")
+        }
+      }
       if !report.staleAnchors.isEmpty {
         lines.append(
           "kept \(report.staleAnchors.count) assignment(s) made on another version of the text; "

@@ -51,7 +51,7 @@ public struct SpanMapper: Sendable {
   /// keeping (code, start, end) unique as the format requires.
   public func map(_ records: [Assignment]) -> [AnchoredSpan] {
     var results = records.map(map)
-    separate(&results)
+    Self.separate(&results, in: new)
     return results
   }
 
@@ -138,7 +138,7 @@ public struct SpanMapper: Sendable {
 
   /// Keeps (code, start, end) unique: a record that lands on another's span is widened by
   /// the fewest code points that make it unique, and marked.
-  func separate(_ results: inout [AnchoredSpan]) {
+  public static func separate(_ results: inout [AnchoredSpan], in new: DocumentText) {
     let length = new.length
     var taken: [Assignment.Key: String] = [:]
     let order = results.indices.sorted {

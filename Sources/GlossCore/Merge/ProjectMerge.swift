@@ -32,9 +32,12 @@ public struct MergeReport: Sendable {
   public var outcome: Outcome
   public var conflicts: [MergeConflict] = []
   public var notes: [String] = []
-  /// Assignments kept but made on another version of their document's text (issue 8 will
-  /// re-anchor them; until then they are listed here and by `gloss validate`).
+  /// Assignments whose `exact` still does not match the merged text after re-anchoring
+  /// (none unless a record came from neither side's text); `gloss validate` lists them too.
   public var staleAnchors: [LocatedAssignment] = []
+  /// Spans the merge re-anchored because their side's text of the document differs from the
+  /// merged text (issue 8); those marked for review carry the reason.
+  public var reanchored: [MergedAnchor] = []
   /// Assignment changes the merge brought into our branch.
   public var changes: [AssignmentChange] = []
 }
@@ -146,8 +149,16 @@ extension Project {
       }
     }
     guard report.conflicts.isEmpty else { return report }
-    let tree = try repository.tree(applying: updates, to: oursTree)
+    var tree = try repository.tree(applying: updates, to: oursTree)
     let touchedDocs = Set((Array(mine.keys) + other.map(\.path)).compactMap(Layout.parseDocumentPath))
+    var anchoring = MergeAnchoring(repository: repository)
+    let anchored = try anchoring.reanchor(tree: tree, sides: [oursTree, theirsTree], docs: touchedDocs)
+    if !anchored.updates.isEmpty {
+      let rewritten = Set(anchored.updates.map(\.path))
+      updates = updates.filter { !rewritten.contains($0.path) } + anchored.updates
+      tree = try repository.tree(applying: anchored.updates, to: tree)
+    }
+    report.reanchored = anchored.spans
     report.staleAnchors = try staleAnchors(in: tree, docs: touchedDocs)
     report.notes += try unknownCodes(in: tree, paths: Set(mine.keys).union(other.map(\.path)))
     try refuseLocalChanges(updates)

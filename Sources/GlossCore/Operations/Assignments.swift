@@ -60,6 +60,15 @@ extension Project {
           let record = Assignment(
             id: AssignmentID.make(), code: code.id, start: range.lowerBound, end: range.upperBound,
             exact: text.slice(range.lowerBound, range.upperBound), memo: memo)
+          if let index = files[request.doc]?.firstIndex(where: {
+            $0.key == record.key && $0.review != nil && (memo == nil || $0.memo == memo)
+          }), var marked = files[request.doc]?[index] {
+            // Adding a span marked for review again confirms it: the mark goes, the id stays.
+            marked.review = nil
+            files[request.doc]?[index] = marked
+            added.append(LocatedAssignment(coder: coder, doc: request.doc, assignment: marked))
+            continue
+          }
           guard keys[request.doc, default: []].insert(record.key).inserted else {
             throw GlossError.duplicate(
               "\(coder) already assigned \(code.id) to chars \(record.start)-\(record.end) of \(request.doc)")

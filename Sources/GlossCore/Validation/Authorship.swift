@@ -59,7 +59,8 @@ extension Project {
     return settings.coders.first { _, emails in emails.contains { $0.lowercased() == email } }?.key
   }
 
-  /// A merge commit may only combine its parents' records, never author its own.
+  /// A merge commit may only combine its parents' records, never author its own; re-anchoring
+  /// a parent's record to the merged text (DESIGN §5) is checked by redoing it.
   private func checkMerge(_ info: CommitInfo) throws -> [Finding] {
     var findings: [Finding] = []
     let parentTrees = try info.parents.map { try repository.commit($0).tree }
@@ -80,7 +81,12 @@ extension Project {
         try repository.file(at: change.path, inTree: info.tree).map {
           try Snapshot.decodeAnnotations($0, path: change.path)
         } ?? [])
+      var anchoring = MergeAnchoring(repository: repository)
       for record in merged where !known.contains(record) {
+        // A parent's record re-anchored to the merged text, exactly as `gloss merge` does it.
+        if try anchoring.isReanchored(record, path: change.path, merge: info.tree, parents: parentTrees) {
+          continue
+        }
         findings.append(
           Finding(
             .error, change.path, "merge commit authors assignment \(record.id) found in neither parent",
