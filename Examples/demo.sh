@@ -38,5 +38,7 @@ run git merge -q --no-edit ana ben
 g ls --doc interview-34
 g log --max-count 4
 g diff --coders ana ben
+g agree --unit para
+g agree --format json | cut -c1-400
 g doc show interview-34 --coder ana --para | sed -n '/^¶21 /,/^¶22 /p'
 printf '\nThe demo project is in %s\n' "$work/study"
