@@ -20,7 +20,7 @@ struct Agree: ParsableCommand {
         gloss agree --unit para --coders ana,ben
         gloss agree --codes data-low-quantity --by doc
         gloss agree --bootstrap 1000 --seed 7 --format json
-        gloss agree --min 0.8                      # CI gate: exit 1 naming codes below 0.8
+        gloss agree --unit para --min 0.8          # CI gate: exit 1 below 0.8
         gloss agree --history main~50..main --format csv > alpha-over-time.csv
         gloss agree --disagreements --coders ana,ben --docs interview-34
       """)
