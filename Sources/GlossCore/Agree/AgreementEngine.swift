@@ -23,6 +23,7 @@ public final class AgreementEngine {
   private var codebook: (id: Oid?, book: Codebook)?
   private var previous: (key: CommitKey, report: AgreementReport)?
   private var pool = Pool(coders: [], codes: [])
+  private var documentListing: (tree: Oid?, documents: [(id: String, blob: Oid)])?
   private var used = UsedObjects()
 
   public init(repository: Repository, options: AgreementOptions) {
@@ -191,7 +192,13 @@ public final class AgreementEngine {
       codes = book.codes
     }
     codes.sort { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
-    var documents = try layout.documents(repository)
+    var documents: [(id: String, blob: Oid)]
+    if let cached = documentListing, cached.tree == layout.documentsTree {
+      documents = cached.documents
+    } else {
+      documents = try layout.documents(repository)
+      documentListing = (layout.documentsTree, documents)
+    }
     if let requested = options.docs {
       let known = Set(documents.map(\.id))
       for doc in requested where !known.contains(doc) {
