@@ -27,8 +27,9 @@ public enum QuoteSearch {
     return approximate(pattern, in: text.scalars)
   }
 
-  /// The exact occurrence of `quote` closest to `[start, end)`, searched within one quote's
-  /// length (plus a margin) around it; nil when there is none or two are equally close.
+  /// The exact occurrence of `quote` that overlaps `[start, end)` (touches it, when empty) with the closest
+  /// start; nil when there is none or two are equally close. It catches the diff aligning
+  /// repeated characters differently, never a span's words elsewhere in the text.
   public static func nearest(_ quote: String, in text: DocumentText, around start: Int, _ end: Int)
     -> Range<Int>?
   {
@@ -44,7 +45,12 @@ public enum QuoteSearch {
     for candidate in lower...(upper - pattern.count) where scalars[candidate] == first {
       var index = 1
       while index < pattern.count, scalars[candidate + index] == pattern[index] { index += 1 }
-      guard index == pattern.count else { continue }
+      // Overlapping the mapped range; touching it only when the diff left the span empty.
+      let overlaps =
+        start < end
+        ? candidate < end && candidate + pattern.count > start
+        : candidate <= start && candidate + pattern.count >= start
+      guard index == pattern.count, overlaps else { continue }
       let distance = abs(candidate - start)
       if let current = best, current.distance <= distance {
         if current.distance == distance { tie = true }

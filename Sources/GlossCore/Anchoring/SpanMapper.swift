@@ -82,8 +82,11 @@ public struct SpanMapper: Sendable {
     let similarity = Double(2 * kept) / Double(record.end - record.start + end - start)
     if similarity >= Self.threshold { return result(record, start, end, .adjusted) }
     let percent = Int((similarity * 100).rounded(.down))
+    // A rewritten span is placed on its replacement, not on letters it shares by chance.
+    let rough = (diff.withoutChanceMatches.mapStart(record.start), diff.withoutChanceMatches.mapEnd(record.end))
+    let (lower, upper) = rough.0 < rough.1 ? rough : (start, end)
     return marked(
-      record, start, end,
+      record, lower, upper,
       reason: "text rewritten (\(percent)% similar; was \"\(Self.excerpt(record.exact))\")")
   }
 

@@ -32,6 +32,47 @@ public struct TextDiff: Sendable, Equatable {
     blocks = builder.blocks
   }
 
+  private init(oldLength: Int, newLength: Int, blocks: [Block]) {
+    self.oldLength = oldLength
+    self.newLength = newLength
+    self.blocks = blocks
+  }
+
+  /// The diff without chance matches inside rewritten text (after diff-match-patch's semantic
+  /// cleanup): a matched run of at most 3 code points no longer than the change on each side
+  /// of it counts as changed, so "Interviewee" -> "Amin" is one replacement, not edits around
+  /// a shared "i". Used to place spans that are marked anyway; positions of kept text come
+  /// from the exact diff.
+  public var withoutChanceMatches: TextDiff {
+    TextDiff(
+      oldLength: oldLength, newLength: newLength,
+      blocks: Self.cleanup(blocks, oldLength: oldLength, newLength: newLength))
+  }
+
+  static func cleanup(_ blocks: [Block], oldLength: Int, newLength: Int) -> [Block] {
+    var kept: [Block] = []
+    for (index, block) in blocks.enumerated() {
+      // Longer runs are real text in common, whatever surrounds them.
+      guard block.length <= chanceMatch else {
+        kept.append(block)
+        continue
+      }
+      let previous = index > 0 ? blocks[index - 1] : nil
+      let before = max(
+        block.old - (previous.map { $0.old + $0.length } ?? 0),
+        block.new - (previous.map { $0.new + $0.length } ?? 0))
+      let next = index + 1 < blocks.count ? blocks[index + 1] : nil
+      let after = max(
+        (next?.old ?? oldLength) - (block.old + block.length),
+        (next?.new ?? newLength) - (block.new + block.length))
+      if block.length > before || block.length > after { kept.append(block) }
+    }
+    return kept
+  }
+
+  /// The longest matched run that can be a coincidence inside rewritten text.
+  static let chanceMatch = 3
+
   public init(old: String, new: String) {
     self.init(old: Array(old.unicodeScalars), new: Array(new.unicodeScalars))
   }
@@ -167,10 +208,13 @@ public struct TextDiff: Sendable, Equatable {
       }
     }
     for block in lineBlocks.blocks {
-      charGap(toOld: block.old, toNew: block.new)
       let oldStart = aLines[block.old].lowerBound
       let newStart = bLines[block.new].lowerBound
       let length = aLines[block.old + block.length - 1].upperBound - oldStart
+      // A short run of matched lines between changes (a blank line, a speaker heading) may be
+      // paired with the wrong copy of itself; the characters around it decide instead.
+      if length < strongLines { continue }
+      charGap(toOld: block.old, toNew: block.new)
       builder.add(old: oldStart, new: newStart, length: length)
       oldLine = block.old + block.length
       newLine = block.new + block.length
@@ -178,6 +222,9 @@ public struct TextDiff: Sendable, Equatable {
     charGap(toOld: aLines.count, toNew: bLines.count)
     builder.add(old: a.count - suffix, new: b.count - suffix, length: suffix)
   }
+
+  /// The fewest code points a run of matched lines between changes needs to be trusted.
+  static let strongLines = 32
 
   /// The code point range of lines `from..<to`; empty at the right place when no lines.
   private static func lineSpan(_ lines: [Range<Int>], _ from: Int, _ to: Int, fallback: Int)
