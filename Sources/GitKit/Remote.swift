@@ -1,0 +1,141 @@
+import CLibgit2
+import Foundation
+
+/// What the credential callback may try; libgit2 calls it again after each refusal, so it
+/// counts attempts to fail instead of looping forever.
+private final class CredentialState {
+  var attempts = 0
+  var rejected: [String] = []
+}
+
+/// Credentials for libgit2: an ssh key from ssh-agent for ssh://, user name and password
+/// from the URL or from GLOSS_GIT_USERNAME/GLOSS_GIT_PASSWORD for http(s)://, and the
+/// platform's default (Negotiate/NTLM) where offered.
+private let acquireCredentials: git_credential_acquire_cb = { out, _, usernameFromURL, allowed, payload in
+  guard let out, let payload else { return GIT_PASSTHROUGH.rawValue }
+  let state = Unmanaged<CredentialState>.fromOpaque(payload).takeUnretainedValue()
+  state.attempts += 1
+  guard state.attempts <= 3 else { return GIT_EAUTH.rawValue }
+  let environment = ProcessInfo.processInfo.environment
+  let user = usernameFromURL.map { String(cString: $0) } ?? environment["GLOSS_GIT_USERNAME"]
+  if allowed & GIT_CREDENTIAL_SSH_KEY.rawValue != 0 {
+    return git_credential_ssh_key_from_agent(out, user ?? "git")
+  }
+  if allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0, let user,
+    let password = environment["GLOSS_GIT_PASSWORD"]
+  {
+    return git_credential_userpass_plaintext_new(out, user, password)
+  }
+  if allowed & GIT_CREDENTIAL_USERNAME.rawValue != 0 {
+    return git_credential_username_new(out, user ?? "git")
+  }
+  if allowed & GIT_CREDENTIAL_DEFAULT.rawValue != 0 {
+    return git_credential_default_new(out)
+  }
+  return GIT_PASSTHROUGH.rawValue
+}
+
+/// Collects the remote's refusals of individual references during a push.
+private let pushUpdate: git_push_update_reference_cb = { refname, status, payload in
+  guard let status, let payload else { return 0 }
+  let state = Unmanaged<CredentialState>.fromOpaque(payload).takeUnretainedValue()
+  state.rejected.append("\(refname.map { String(cString: $0) } ?? "?"): \(String(cString: status))")
+  return 0
+}
+
+extension Repository {
+  /// Clones `url` into `path` (work tree checked out) through libgit2.
+  public static func clone(from url: String, to path: String) throws -> Repository {
+    _ = Repository.globalConfig("core.bare")
+    var options = git_clone_options()
+    try check(git_clone_options_init(&options, UInt32(GIT_CLONE_OPTIONS_VERSION)), "clone")
+    let state = CredentialState()
+    options.fetch_opts.callbacks.credentials = acquireCredentials
+    options.fetch_opts.callbacks.payload = Unmanaged.passUnretained(state).toOpaque()
+    options.checkout_opts.checkout_strategy = GIT_CHECKOUT_SAFE.rawValue
+    var repo: OpaquePointer?
+    try withExtendedLifetime(state) {
+      try check(git_clone(&repo, url, path, &options), "clone \(url)")
+    }
+    git_repository_free(repo)
+    return try Repository.open(at: path)
+  }
+
+  /// Runs `body` with the remote named `name`, or an anonymous one when `name` is a URL or path.
+  private func withRemote<T>(_ name: String, _ body: (OpaquePointer?) throws -> T) throws -> T {
+    var remote: OpaquePointer?
+    let found = git_remote_lookup(&remote, pointer, name)
+    if found == GIT_ENOTFOUND.rawValue || found == GIT_EINVALIDSPEC.rawValue {
+      guard name.contains("/") || name.contains(":") else {
+        throw GitError(code: .notFound, message: "no remote named '\(name)'", operation: "find remote")
+      }
+      try check(git_remote_create_anonymous(&remote, pointer, name), "open remote \(name)")
+    } else {
+      try check(found, "open remote \(name)")
+    }
+    defer { git_remote_free(remote) }
+    return try body(remote)
+  }
+
+  /// Whether a remote of that name is configured.
+  public func hasRemote(_ name: String) -> Bool {
+    var remote: OpaquePointer?
+    guard git_remote_lookup(&remote, pointer, name) == 0 else { return false }
+    git_remote_free(remote)
+    return true
+  }
+
+  /// Fetches from `remote` with its configured refspecs (or `refspecs`), updating the
+  /// remote-tracking branches and FETCH_HEAD.
+  public func fetch(remote: String, refspecs: [String] = []) throws {
+    try withRemote(remote) { handle in
+      var options = git_fetch_options()
+      try check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), "fetch")
+      let state = CredentialState()
+      options.callbacks.credentials = acquireCredentials
+      options.callbacks.payload = Unmanaged.passUnretained(state).toOpaque()
+      try withStrings(refspecs) { specs in
+        try withExtendedLifetime(state) {
+          try check(
+            git_remote_fetch(handle, refspecs.isEmpty ? nil : specs, &options, "gloss: fetch"),
+            "fetch from \(remote)")
+        }
+      }
+    }
+  }
+
+  /// Pushes `refspec` (`refs/heads/x:refs/heads/x`) to `remote`. Throws `.nonFastForward`
+  /// when the remote branch has commits this repository does not.
+  public func push(remote: String, refspec: String) throws {
+    try withRemote(remote) { handle in
+      var options = git_push_options()
+      try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)), "push")
+      let state = CredentialState()
+      options.callbacks.credentials = acquireCredentials
+      options.callbacks.push_update_reference = pushUpdate
+      options.callbacks.payload = Unmanaged.passUnretained(state).toOpaque()
+      try withStrings([refspec]) { specs in
+        try withExtendedLifetime(state) {
+          try check(git_remote_push(handle, specs, &options), "push to \(remote)")
+        }
+      }
+      if !state.rejected.isEmpty {
+        let message = state.rejected.joined(separator: "; ")
+        let code: GitError.Code =
+          message.contains("fast-forward") || message.contains("fetch first") ? .nonFastForward : .other(-1)
+        throw GitError(code: code, message: message, operation: "push to \(remote)")
+      }
+    }
+  }
+
+  private func withStrings<T>(_ strings: [String], _ body: (UnsafeMutablePointer<git_strarray>) throws -> T)
+    rethrows -> T
+  {
+    var array: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+    defer { array.forEach { free($0) } }
+    return try array.withUnsafeMutableBufferPointer { buffer in
+      var list = git_strarray(strings: buffer.baseAddress, count: buffer.count)
+      return try body(&list)
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import GitKit
+
+extension Project {
+  /// Clones a project through libgit2 and registers Gloss's merge driver, which repository
+  /// configuration does not carry across a clone.
+  public static func clone(from url: String, to path: String?) throws -> (Project, path: String) {
+    let target = path ?? cloneFolder(for: url)
+    if FileManager.default.fileExists(atPath: target),
+      !((try? FileManager.default.contentsOfDirectory(atPath: target))?.isEmpty ?? true)
+    {
+      throw GlossError.alreadyExists("\(target): already exists and is not empty")
+    }
+    let repository: Repository
+    do {
+      repository = try Repository.clone(from: url, to: target)
+    } catch let error as GitError {
+      throw GlossError.repository("cannot clone \(url): \(error.message)")
+    }
+    for (key, value) in mergeDriverConfig { try repository.setConfig(key, value) }
+    return (Project(repository: repository), target)
+  }
+
+  /// `host:/srv/study.git` → `study`, as git names the folder.
+  public static func cloneFolder(for url: String) -> String {
+    var name = url
+    while name.hasSuffix("/") { name.removeLast() }
+    name = String(name.split(whereSeparator: { $0 == "/" || $0 == ":" }).last ?? "project")
+    if name.hasSuffix(".git") { name.removeLast(4) }
+    return name.isEmpty ? "project" : name
+  }
+
+  /// The short name of the checked-out branch.
+  public func currentBranchName() throws -> String {
+    guard let branch = try repository.headBranch() else { throw GlossError.detachedHead }
+    return branch.hasPrefix("refs/heads/") ? String(branch.dropFirst(11)) : branch
+  }
+
+  /// Fetches a remote's branches into its remote-tracking branches.
+  public func fetch(remote: String) throws {
+    do {
+      try repository.fetch(remote: remote)
+    } catch let error as GitError {
+      throw GlossError.repository("fetch from \(remote): \(error.message)")
+    }
+  }
+
+  /// Fetches, then merges the remote's branch with the annotation-aware merge.
+  public func pull(remote: String, branch: String?, as coder: String, choices: MergeChoices = .init())
+    throws -> MergeReport
+  {
+    guard repository.hasRemote(remote) else {
+      throw GlossError.invalidArgument(
+        argument: remote, message: "no such remote; add one with 'git remote add \(remote) URL'")
+    }
+    let name = try branch ?? currentBranchName()
+    try fetch(remote: remote)
+    let tracking = "refs/remotes/\(remote)/\(name)"
+    guard try repository.referenceTarget(tracking) != nil else {
+      throw GlossError.invalidArgument(argument: name, message: "\(remote) has no branch '\(name)'")
+    }
+    return try merge(tracking, label: "\(remote)/\(name)", as: coder, choices: choices)
+  }
+
+  /// Pushes the branch to the same name on the remote; refuses a non-fast-forward.
+  @discardableResult
+  public func push(remote: String, branch: String?) throws -> String {
+    let name = try branch ?? currentBranchName()
+    guard try repository.referenceTarget("refs/heads/\(name)") != nil else {
+      throw GlossError.invalidArgument(argument: name, message: "no local branch '\(name)'")
+    }
+    do {
+      try repository.push(remote: remote, refspec: "refs/heads/\(name):refs/heads/\(name)")
+    } catch let error as GitError {
+      if error.code == .nonFastForward || error.message.contains("not present locally")
+        || error.message.contains("fast-forward")
+      {
+        throw GlossError.notAllowed(
+          "push to \(remote) refused: \(remote)/\(name) has commits you do not have; "
+            + "pull first ('gloss pull \(remote) \(name)'), then push again")
+      }
+      throw GlossError.repository("push to \(remote): \(error.message)")
+    }
+    return name
+  }
+}

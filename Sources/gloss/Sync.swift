@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import GlossCore
+
+struct Clone: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Clone a project and register Gloss's merge driver.",
+    discussion: """
+      URL may be a local path, file://, git://, http(s):// or ssh:// (keys from ssh-agent; \
+      for http(s) a user name and password from the URL or from GLOSS_GIT_USERNAME and \
+      GLOSS_GIT_PASSWORD).
+
+      Examples:
+        gloss clone /srv/git/study.git
+        gloss clone ssh://git@example.org/team/study.git study-ana
+      """)
+
+  @OptionGroup var globals: GlobalOptions
+  @Argument(help: "Where to clone from.") var url: String
+  @Argument(help: "The new folder (default: the URL's last part).") var directory: String?
+
+  func run() throws {
+    let base = globals.directory ?? FileManager.default.currentDirectoryPath
+    let target = directory.map { $0.hasPrefix("/") ? $0 : base + "/" + $0 }
+    let (_, path) = try Project.clone(from: url, to: target ?? base + "/" + Project.cloneFolder(for: url))
+    Output.print("cloned \(url) into \(path)")
+  }
+}
+
+struct Fetch: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Fetch a remote's branches (default: origin).")
+
+  @OptionGroup var globals: GlobalOptions
+  @Argument(help: "Remote name or URL.") var remote = "origin"
+
+  func run() throws {
+    try globals.project().fetch(remote: remote)
+    Output.print("fetched \(remote)")
+  }
+}
+
+struct Pull: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Fetch and merge a remote branch, annotation by annotation.",
+    discussion: """
+      The same merge as 'gloss merge REMOTE/BRANCH', with the same --ours, --theirs and \
+      --prefer for conflicts.
+
+      Examples:
+        gloss pull
+        gloss pull origin main --prefer theirs
+      """)
+
+  @OptionGroup var globals: GlobalOptions
+  @Argument(help: "Remote name.") var remote = "origin"
+  @Argument(help: "Remote branch (default: the current branch's name).") var branch: String?
+  @Option(name: .customLong("ours"), parsing: .singleValue, help: "Keep our side of this conflict.")
+  var oursPicks: [String] = []
+  @Option(name: .customLong("theirs"), parsing: .singleValue, help: "Take their side of this conflict.")
+  var theirsPicks: [String] = []
+  @Option(help: "Side to take for every conflict not named otherwise.") var prefer: MergeSide?
+
+  func run() throws {
+    let project = try globals.project()
+    let coder = try globals.identity(in: project)
+    let choices = MergeChoices(
+      picks: oursPicks.map { ($0, .ours) } + theirsPicks.map { ($0, .theirs) }, prefer: prefer)
+    let report = try project.pull(remote: remote, branch: branch, as: coder, choices: choices)
+    let label = "\(remote)/\(try branch ?? project.currentBranchName())"
+    Output.print(
+      Merge.render(
+        report, label: label, rerun: "gloss pull \(remote) \(branch ?? "")", format: globals.format))
+    if report.outcome == .conflicts { throw ExitCode(1) }
+  }
+}
+
+struct Push: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Push the current branch (or BRANCH) to a remote; refuses a non-fast-forward.")
+
+  @OptionGroup var globals: GlobalOptions
+  @Argument(help: "Remote name or URL.") var remote = "origin"
+  @Argument(help: "Branch (default: the current one).") var branch: String?
+
+  func run() throws {
+    let name = try globals.project().push(remote: remote, branch: branch)
+    Output.print("pushed \(name) to \(remote)")
+  }
+}
