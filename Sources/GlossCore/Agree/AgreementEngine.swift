@@ -23,6 +23,8 @@ public final class AgreementEngine {
   private var codebook: (id: Oid?, book: Codebook)?
   private var previous: (key: CommitKey, report: AgreementReport)?
   private var pool = Pool(coders: [], codes: [])
+  /// The last tallies computed for each document id, to reuse unchanged codes.
+  private var latest: [String: DocumentTallies] = [:]
   private var documentListing: (tree: Oid?, documents: [(id: String, blob: Oid)])?
   private var used = UsedObjects()
 
@@ -270,12 +272,21 @@ public final class AgreementEngine {
     }
     var codes = Set<String>()
     for coder in spans { codes.formUnion(coder.keys) }
+    // The previous version of this document, when the text and coders are the same: a
+    // commit usually changes one code of one coder, so the other codes keep their tallies.
+    let earlier = latest[document.id].flatMap {
+      $0.key.document == key.document && $0.coders == key.coders ? $0 : nil
+    }
     var byCode: [String: BinaryTally] = [:]
     var segments: [String: [[Range<Int>]]] = [:]
     for code in codes {
       let perCoder = spans.map { $0[code] ?? [] }
-      byCode[code] = SpanSweep.tally(length: info.length, coders: perCoder, unit: unit)
-      if options.unit == .segment { segments[code] = perCoder }
+      if let earlier, earlier.segments[code] == perCoder, let tally = earlier.byCode[code] {
+        byCode[code] = tally
+      } else {
+        byCode[code] = SpanSweep.tally(length: info.length, coders: perCoder, unit: unit)
+      }
+      segments[code] = perCoder
     }
     let empty = SpanSweep.tally(
       length: info.length, coders: Array(repeating: [], count: spans.count), unit: unit)
@@ -283,6 +294,7 @@ public final class AgreementEngine {
       id: document.id, key: key, length: info.length, coders: document.coders.map(\.name), byCode: byCode,
       empty: empty, segments: segments)
     tallies[key] = result
+    latest[document.id] = result
     documentsComputed += 1
     return result
   }
@@ -611,7 +623,7 @@ struct DocumentTallies {
   var coders: [String]
   var byCode: [String: BinaryTally]
   var empty: BinaryTally
-  /// `segment` only: per code, each coder's spans.
+  /// Per code, each coder's spans (unitizing alpha, and reuse across versions).
   var segments: [String: [[Range<Int>]]]
 
   func tally(_ code: String) -> BinaryTally { byCode[code] ?? empty }
