@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import GlossCore
+
+struct Reconcile: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Reconcile coders' assignments into annotations/consensus/ (leads only).",
+    discussion: """
+      Spans every named coder assigned identically (same code, start and end) go into \
+      consensus, with the coders' ids as 'sources'. Every other assignment is listed as a \
+      disagreement with its text; decide each with --take ID (into consensus; take both \
+      sides by taking both ids) or --drop ID (neither). Decisions are recorded in \
+      memos/reconcile/<doc>.md and remembered on later runs. One commit per run.
+
+      Examples:
+        gloss reconcile interview-34 --coders ana,ben
+        gloss reconcile interview-34 --coders ana,ben --take 0193a1c2 --drop 0193a1d7
+        gloss reconcile interview-34 --coders ana,ben --dry-run --format json
+      """)
+
+  @OptionGroup var globals: GlobalOptions
+  @Argument(help: "Documents to reconcile.") var docs: [String]
+  @Option(parsing: .singleValue, help: "The coders to compare (comma-separated or repeated).")
+  var coders: [String] = []
+  @Option(parsing: .singleValue, help: "Put this assignment into consensus (id or 8+ char prefix).")
+  var take: [String] = []
+  @Option(parsing: .singleValue, help: "Leave this assignment out of consensus.")
+  var drop: [String] = []
+  @Flag(help: "List agreements and disagreements without writing.") var dryRun = false
+
+  func validate() throws {
+    if docs.isEmpty { throw ValidationError("name at least one document") }
+  }
+
+  func run() throws {
+    let project = try globals.project()
+    let lead = try globals.identity(in: project)
+    let coderList = splitList(coders)
+    // Let short ids stand for the coders' full ids, as elsewhere.
+    let snapshot = try project.snapshot()
+    func expand(_ ids: [String]) throws -> [String] {
+      try splitList(ids).map { try snapshot.findAssignment($0, coders: Set(coderList)).assignment.id }
+    }
+    let report = try project.reconcile(
+      docs: docs, coders: coderList, take: try expand(take), drop: try expand(drop), as: lead,
+      dryRun: dryRun)
+    switch globals.format {
+    case .json, .csv:
+      Output.print(
+        JSON.object([
+          ("commit", .optional(report.commit?.commit.hex)),
+          ("agreed", .array(report.agreed.map(\.json))),
+          ("written", .array(report.written.map(\.json))),
+          (
+            "disagreements",
+            .array(
+              report.disagreements.map {
+                JSON.object([("decision", .string($0.decision.rawValue)), ("assignment", $0.assignment.json)])
+              })
+          ),
+        ]).compact)
+    case .table:
+      var lines = ["\(report.agreed.count) span(s) all coders agree on"]
+      if !report.disagreements.isEmpty {
+        lines.append("disagreements:")
+        lines += report.disagreements.map { item in
+          let a = item.assignment
+          return "  \(item.decision.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) "
+            + "\(a.assignment.id) \(a.doc) \(a.coder) \(a.assignment.code) "
+            + "\(a.assignment.start)-\(a.assignment.end) \"\(Output.excerpt(a.assignment.exact))\""
+        }
+        let open = report.disagreements.filter { $0.decision == .open }.count
+        if open > 0 { lines.append("\(open) open: decide with --take ID or --drop ID") }
+      }
+      if let commit = report.commit {
+        lines.append("wrote \(report.written.count) consensus record(s); committed \(commit.commit.short)")
+      } else if !dryRun {
+        lines.append("consensus already up to date")
+      }
+      Output.print(lines.joined(separator: "\n"))
+    }
+  }
+}

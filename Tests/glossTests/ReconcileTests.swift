@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+@Suite struct ReconcileTests {
+  @Test func agreementsGoToConsensusAndDecisionsAreRecorded() throws {
+    let box = try Sandbox.twoCoders()
+    let anaLow = try box.add("ana", "d1", "low", "--para", "1")
+    let anaOut = try box.add("ana", "d1", "outlier", "--para", "2")
+    let benLow = try box.add("ben", "d1", "low", "--para", "1")
+    let benMiss = try box.add("ben", "d1", "missing", "--para", "3")
+
+    let refused = try box.gloss("--as", "ana", "reconcile", "d1", "--coders", "ana,ben")
+    #expect(refused.status == 1 && refused.stderr.contains("only a lead"))
+
+    let first = try box.gloss("reconcile", "d1", "--coders", "ana,ben")
+    #expect(first.status == 0, "\(first.stderr)")
+    #expect(first.stdout.contains("1 span(s) all coders agree on"))
+    #expect(first.stdout.contains("open    \(anaOut)") && first.stdout.contains("open    \(benMiss)"))
+    #expect(first.stdout.contains("Second paragraph on outliers."))
+    let consensus = try box.read("annotations/consensus/d1.jsonl")
+    #expect(consensus.split(separator: "\n").count == 1)
+    #expect(consensus.contains("\"sources\":[\"\(min(anaLow, benLow))\",\"\(max(anaLow, benLow))\"]"))
+
+    let decide = try box.gloss(
+      "reconcile", "d1", "--coders", "ana,ben", "--take", String(anaOut.prefix(12)), "--drop", benMiss)
+    #expect(decide.status == 0, "\(decide.stderr)")
+    let after = try box.read("annotations/consensus/d1.jsonl")
+    #expect(after.split(separator: "\n").count == 2)
+    #expect(after.contains("\"sources\":[\"\(anaOut)\"]"))
+    let memo = try box.read("memos/reconcile/d1.md")
+    #expect(memo.contains("- taken \(anaOut) by lead: ana outlier"))
+    #expect(memo.contains("- dropped \(benMiss) by lead: ben missing"))
+
+    let again = try box.gloss("reconcile", "d1", "--coders", "ana,ben", "--format", "json")
+    #expect(again.status == 0)
+    #expect(!again.stdout.contains("\"open\""))
+    #expect(again.stdout.contains("\"commit\":null"))
+    let consensusListing = try box.listing().filter { $0.contains(",consensus,") }
+    #expect(consensusListing.count == 2)
+    try box.expectHealthy()
+  }
+
+  @Test func unknownDecisionsAndUncodedDocumentsAreRefused() throws {
+    let box = try Sandbox.twoCoders()
+    try box.add("ana", "d1", "low", "--para", "1")
+    let uncoded = try box.gloss("reconcile", "d1", "--coders", "ana,cy")
+    #expect(uncoded.status == 1 && uncoded.stderr.contains("cy has not coded d1"))
+    let bogus = try box.gloss("reconcile", "d1", "--coders", "ana,ben", "--take", "nonexistent-id")
+    #expect(bogus.status == 1)
+  }
+}
