@@ -12,6 +12,8 @@ public struct Settings: Sendable, Equatable {
   public var leads: [String]
   /// Author e-mail addresses accepted for each coder (DESIGN §6).
   public var coders: [String: [String]]
+  /// Blind coding: coders see only their own assignments until a lead turns it off (§6).
+  public var blind = false
 
   public init(name: String, leads: [String], coders: [String: [String]] = [:]) {
     self.version = Self.currentVersion
@@ -60,6 +62,13 @@ public struct Settings: Sendable, Equatable {
     }
     var settings = Settings(name: name ?? "", leads: leads, coders: coders)
     settings.version = version
+    if let node = mapping["blind"] {
+      guard let flag = node.bool else {
+        throw GlossError.malformed(
+          file: file, line: YAMLSupport.line(node), message: "'blind' must be true or false")
+      }
+      settings.blind = flag
+    }
     return settings
   }
 
@@ -67,6 +76,7 @@ public struct Settings: Sendable, Equatable {
     var text = "gloss: \(version)\n"
     text += "name: \(YAMLSupport.scalar(name))\n"
     text += "leads: [\(leads.map(YAMLSupport.scalar).joined(separator: ", "))]\n"
+    if blind { text += "blind: true\n" }
     if !coders.isEmpty {
       text += "coders:\n"
       for coder in coders.keys.sorted() {

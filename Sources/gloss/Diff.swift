@@ -42,6 +42,11 @@ struct Diff: ParsableCommand {
       to = try project.snapshot(at: revisions.first)
       from = to
       let filter = try AssignmentFilter.checked(docs: doc, codes: code, coders: [], in: to)
+      if let visible = try project.visibleCoders(explicit: globals.coder),
+        let hidden = pair.first(where: { !visible.contains($0) })
+      {
+        throw Project.blindRefusal(hidden)
+      }
       changes = try project.coderChanges(pair[0], pair[1], at: to, filter: filter)
     } else {
       switch revisions.count {
@@ -55,7 +60,8 @@ struct Diff: ParsableCommand {
         from = try project.snapshot(at: revisions[0])
         to = try project.snapshot(at: revisions[1])
       }
-      let filter = try AssignmentFilter.checked(docs: doc, codes: code, coders: [], in: to)
+      var filter = try AssignmentFilter.checked(docs: doc, codes: code, coders: [], in: to)
+      filter.coders = Project.restrict(filter.coders, to: try project.visibleCoders(explicit: globals.coder))
       changes = try project.changes(from: from, to: to, filter: filter)
     }
     Output.print(Self.render(changes, from: from, to: to, coders: pair.count == 2 ? pair : nil, format: globals.format))

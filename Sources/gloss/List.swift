@@ -28,7 +28,8 @@ struct List: ParsableCommand {
     let project = try globals.project()
     let snapshot = try project.snapshot(at: rev)
     let filter = try AssignmentFilter.checked(docs: doc, codes: code, coders: coder, in: snapshot)
-    var items = try snapshot.assignments(docs: filter.docs, coders: filter.coders, codes: filter.codes)
+    let coders = Project.restrict(filter.coders, to: try project.visibleCoders(explicit: globals.coder))
+    var items = try snapshot.assignments(docs: filter.docs, coders: coders, codes: filter.codes)
     if review {
       items = items.filter { $0.assignment.review != nil }
       if globals.format == .table {

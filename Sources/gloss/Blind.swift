@@ -1,0 +1,33 @@
+import ArgumentParser
+import GlossCore
+
+struct Blind: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Blind coding: coders see only their own assignments until a lead opens the comparison.",
+    discussion: """
+      'on' and 'off' (leads only) set 'blind:' in gloss.yaml in one commit. While it is on, \
+      ls, doc show and diff show a coder who is not a lead only their own assignments. It \
+      prevents accidental peeking in gloss; it is not access control (git holds every file).
+
+      Examples:
+        gloss blind on
+        gloss blind off
+        gloss blind
+      """)
+
+  enum Mode: String, ExpressibleByArgument, CaseIterable { case on, off, status }
+
+  @OptionGroup var globals: GlobalOptions
+  @Argument(help: "on, off, or status (default).") var mode: Mode = .status
+
+  func run() throws {
+    let project = try globals.project()
+    switch mode {
+    case .status:
+      Output.print("blind coding is \(try project.snapshot().settings().blind ? "on" : "off")")
+    case .on, .off:
+      let result = try project.setBlind(mode == .on, as: try globals.identity(in: project))
+      Output.print("blind coding is \(mode.rawValue); committed \(result.commit.short)")
+    }
+  }
+}
