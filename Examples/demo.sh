@@ -34,11 +34,13 @@ g --as ben add interview-34 data-missing-value --para 30
 g --as ben add interview-34 data-low-quantity --para 79
 
 run git checkout -q main
-run git merge -q --no-edit ana ben
+g --as lead merge ana
+g --as lead merge ben
 g ls --doc interview-34
 g log --max-count 4
 g diff --coders ana ben
 g agree --unit para
 g agree --format json | cut -c1-400
+g --as lead reconcile interview-34 --coders ana,ben | sed -n '1,12p'
 g doc show interview-34 --coder ana --para | sed -n '/^¶21 /,/^¶22 /p'
 printf '\nThe demo project is in %s\n' "$work/study"
