@@ -284,3 +284,33 @@ private func record(
     }
   }
 }
+
+@Suite struct FileMergeTests {
+  @Test func textFilesMergeLineByLineAndConflictsCanBeSettled() throws {
+    let base = Data("a\nb\nc\n".utf8)
+    let clean = try FileMerge.merge(
+      path: "memos/m.md", base: base, ours: Data("A\nb\nc\n".utf8), theirs: Data("a\nb\nC\n".utf8))
+    #expect(clean.contents == Data("A\nb\nC\n".utf8) && clean.conflicts.isEmpty)
+    let clash = try FileMerge.merge(
+      path: "memos/m.md", base: base, ours: Data("x\nb\nc\n".utf8), theirs: Data("y\nb\nc\n".utf8))
+    #expect(clash.conflicts.count == 1 && clash.conflicts.first?.id == nil)
+    #expect(String(decoding: clash.contents ?? Data(), as: UTF8.self).contains("<<<<<<< ours"))
+    let settled = try FileMerge.merge(
+      path: "memos/m.md", base: base, ours: Data("x\nb\nc\n".utf8), theirs: Data("y\nb\nc\n".utf8)
+    ) { $0.matches("memos/m.md") ? .theirs : nil }
+    #expect(settled.contents == Data("y\nb\nc\n".utf8) && settled.conflicts.isEmpty)
+    let removed = try FileMerge.merge(path: "memos/m.md", base: base, ours: nil, theirs: base)
+    #expect(removed.contents == nil && removed.conflicts.isEmpty)
+  }
+
+  @Test func annotationFileRemovalAndMalformedInput() throws {
+    let a = AnnotationFormat.encode([Assignment(id: "a", code: "c", start: 0, end: 1, exact: "x")])
+    let removed = try FileMerge.merge(
+      path: "annotations/ana/d.jsonl", base: a, ours: nil, theirs: a)
+    #expect(removed.contents == nil)
+    #expect(throws: GlossError.self) {
+      try FileMerge.merge(
+        path: "annotations/ana/d.jsonl", base: a, ours: Data("{oops\n".utf8), theirs: a)
+    }
+  }
+}
