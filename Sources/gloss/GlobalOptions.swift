@@ -30,7 +30,8 @@ struct GlobalOptions: ParsableArguments {
 /// Printing helpers shared by the commands.
 enum Output {
   static func print(_ text: String) {
-    FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    // Compare bytes: a CSV's final "\r\n" is one Character, which hasSuffix("\n") misses.
+    FileHandle.standardOutput.write(Data((text.utf8.last == 0x0a ? text : text + "\n").utf8))
   }
 
   static func note(_ text: String) {
