@@ -6,7 +6,7 @@ PREFIX ?= /usr/local
 RELEASE := -c release --static-swift-stdlib
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build release demo test install lint bench clean
+.PHONY: all deps build release demo test install docs lint bench clean
 
 all: build
 
@@ -40,9 +40,18 @@ test: deps
 	$(SWIFT) test --skip-build
 
 install: release
-	install -d $(PREFIX)/bin $(PREFIX)/share/man/man1
+	install -d $(PREFIX)/bin $(PREFIX)/share/man/man1 $(PREFIX)/share/bash-completion/completions \
+	  $(PREFIX)/share/zsh/site-functions $(PREFIX)/share/fish/vendor_completions.d
 	install "$$($(SWIFT) build $(RELEASE) --show-bin-path)/gloss" $(PREFIX)/bin/gloss
-	"$(PREFIX)/bin/gloss" --generate-completion-script bash > /dev/null 2>&1 || true
+	install -m 644 docs/man/gloss.1 $(PREFIX)/share/man/man1/gloss.1
+	$(PREFIX)/bin/gloss --generate-completion-script bash > $(PREFIX)/share/bash-completion/completions/gloss
+	$(PREFIX)/bin/gloss --generate-completion-script zsh > $(PREFIX)/share/zsh/site-functions/_gloss
+	$(PREFIX)/bin/gloss --generate-completion-script fish > $(PREFIX)/share/fish/vendor_completions.d/gloss.fish
+
+# Regenerates the man page and the command reference from the commands' help.
+docs: build
+	$(SWIFT) package --allow-writing-to-directory docs/man generate-manual --output-directory docs/man --authors "The Gloss developers"
+	python3 docs/make-commands.py "$$($(SWIFT) build --show-bin-path)/gloss"
 
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests Package.swift

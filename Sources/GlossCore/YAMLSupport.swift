@@ -44,8 +44,7 @@ enum YAMLSupport {
     guard case .scalar(let scalar) = node else {
       throw GlossError.malformed(file: file, line: line(node), message: "'\(key)' must be text")
     }
-    if scalar.style == .plain && ["~", "null", "Null", "NULL", ""].contains(scalar.string)
-    {
+    if scalar.style == .plain && ["~", "null", "Null", "NULL", ""].contains(scalar.string) {
       if required {
         throw GlossError.malformed(file: file, line: line(node), message: "'\(key)' is empty")
       }

@@ -4,6 +4,7 @@ import GlossCore
 
 struct Add: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "add",
     abstract: "Assign a code to a span of a document.",
     discussion: """
       Prints the new assignment's id. --quote must match exactly once; otherwise gloss lists \

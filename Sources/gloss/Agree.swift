@@ -6,6 +6,7 @@ import GlossCore
 /// file only parses options and prints.
 struct Agree: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "agree",
     abstract: "Inter-coder agreement per code: Krippendorff's alpha, kappas, percent agreement.",
     discussion: """
       For each code every unit (a code point, a paragraph or a document, --unit) gets from \

@@ -3,6 +3,7 @@ import GlossCore
 
 struct Blind: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "blind",
     abstract: "Blind coding: coders see only their own assignments until a lead opens the comparison.",
     discussion: """
       'on' and 'off' (leads only) set 'blind:' in gloss.yaml in one commit. While it is on, \

@@ -3,6 +3,7 @@ import GlossCore
 
 struct Diff: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "diff",
     abstract: "Show assignment-level differences between revisions or between coders.",
     discussion: """
       With no revision: what the last commit changed (HEAD^ against HEAD). With one: that \

@@ -3,6 +3,7 @@ import GlossCore
 
 struct Edit: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "edit",
     abstract: "Change one of your assignments in place (it keeps its id).",
     discussion: """
       Examples:

@@ -3,6 +3,7 @@ import GlossCore
 
 struct Hooks: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "hooks",
     abstract: "Install the git hooks that keep a repository valid.",
     subcommands: [HooksInstall.self])
 }

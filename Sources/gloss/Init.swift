@@ -4,6 +4,7 @@ import GlossCore
 
 struct Init: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "init",
     abstract: "Create a new Gloss project.",
     discussion: """
       Creates the repository (unless DIR already is one), gloss.yaml, an empty codebook.yaml, \

@@ -4,6 +4,7 @@ import GlossCore
 
 struct Log: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "log",
     abstract: "History of assignment changes, newest first.",
     discussion: """
       Each commit that changed assignments, with who made it and what changed. Merge \

@@ -7,6 +7,7 @@ extension MergeSide: ExpressibleByArgument {}
 
 struct Merge: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "merge",
     abstract: "Merge a branch into the current one, annotation by annotation.",
     discussion: """
       Fast-forwards when possible; otherwise makes one merge commit with both parents. \

@@ -4,6 +4,7 @@ import GlossCore
 
 struct Reconcile: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "reconcile",
     abstract: "Reconcile coders' assignments into annotations/consensus/ (leads only).",
     discussion: """
       Spans every named coder assigned identically (same code, start and end) go into \

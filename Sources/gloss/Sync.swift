@@ -4,6 +4,7 @@ import GlossCore
 
 struct Clone: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "clone",
     abstract: "Clone a project and register Gloss's merge driver.",
     discussion: """
       URL may be a local path, file://, git://, http(s):// or ssh:// (keys from ssh-agent; \
@@ -29,6 +30,7 @@ struct Clone: ParsableCommand {
 
 struct Fetch: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "fetch",
     abstract: "Fetch a remote's branches (default: origin).")
 
   @OptionGroup var globals: GlobalOptions
@@ -42,6 +44,7 @@ struct Fetch: ParsableCommand {
 
 struct Pull: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "pull",
     abstract: "Fetch and merge a remote branch, annotation by annotation.",
     discussion: """
       The same merge as 'gloss merge REMOTE/BRANCH', with the same --ours, --theirs and \
@@ -77,6 +80,7 @@ struct Pull: ParsableCommand {
 
 struct Push: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "push",
     abstract: "Push the current branch (or BRANCH) to a remote; refuses a non-fast-forward.")
 
   @OptionGroup var globals: GlobalOptions

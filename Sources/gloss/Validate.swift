@@ -3,6 +3,7 @@ import GlossCore
 
 struct Validate: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "validate",
     abstract: "Check the project against the Gloss format, and a range of commits for authorship.",
     discussion: """
       Without options: the work tree (HEAD in a bare repository). Every rule of the format is \
