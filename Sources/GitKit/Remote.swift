@@ -54,7 +54,7 @@ extension Repository {
     options.fetch_opts.callbacks.payload = Unmanaged.passUnretained(state).toOpaque()
     options.checkout_opts.checkout_strategy = GIT_CHECKOUT_SAFE.rawValue
     var repo: OpaquePointer?
-    try withExtendedLifetime(state) {
+    _ = try withExtendedLifetime(state) {
       try check(git_clone(&repo, url, path, &options), "clone \(url)")
     }
     git_repository_free(repo)
@@ -94,7 +94,7 @@ extension Repository {
       let state = CredentialState()
       options.callbacks.credentials = acquireCredentials
       options.callbacks.payload = Unmanaged.passUnretained(state).toOpaque()
-      try withStrings(refspecs) { specs in
+      _ = try withStrings(refspecs) { specs in
         try withExtendedLifetime(state) {
           try check(
             git_remote_fetch(handle, refspecs.isEmpty ? nil : specs, &options, "gloss: fetch"),
@@ -114,7 +114,7 @@ extension Repository {
       options.callbacks.credentials = acquireCredentials
       options.callbacks.push_update_reference = pushUpdate
       options.callbacks.payload = Unmanaged.passUnretained(state).toOpaque()
-      try withStrings([refspec]) { specs in
+      _ = try withStrings([refspec]) { specs in
         try withExtendedLifetime(state) {
           try check(git_remote_push(handle, specs, &options), "push to \(remote)")
         }

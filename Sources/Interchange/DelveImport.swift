@@ -34,6 +34,7 @@ extension Project {
   /// uncoded export says nothing about what the coder would have coded.
   /// With `textOnly`, only the transcripts come in (no codes, no assignments): a lead sets
   /// up the documents that coders then import their own Delve coding onto.
+  @discardableResult
   public func importDelve(
     _ inputs: [DocumentInput], as coder: String, textOnly: Bool = false, dryRun: Bool = false
   ) throws

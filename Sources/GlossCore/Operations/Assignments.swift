@@ -35,6 +35,7 @@ public struct AssignmentEdit: Sendable {
 
 extension Project {
   /// Assigns codes in one commit and returns the new assignments.
+  @discardableResult
   public func addAssignments(_ requests: [AssignmentRequest], as coder: String) throws
     -> (result: CommitResult, added: [LocatedAssignment])
   {

@@ -26,6 +26,7 @@ public struct DocumentSummary: Sendable, Equatable {
 
 extension Project {
   /// Adds transcripts in one commit; returns what normalization changed for each.
+  @discardableResult
   public func addDocuments(_ inputs: [DocumentInput], as coder: String) throws
     -> (result: CommitResult, changes: [(id: String, changes: [String])])
   {
@@ -62,6 +63,7 @@ extension Project {
   }
 
   /// Puts documents on coders' lists by creating their empty annotation files.
+  @discardableResult
   public func assignDocuments(_ docs: [String], to coders: [String], as coder: String) throws
     -> (result: CommitResult, created: [String], existing: [String])
   {
