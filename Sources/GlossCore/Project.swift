@@ -126,7 +126,7 @@ extension Project {
   }
 
   /// Updates the work tree and index after a commit, retrying while git holds index.lock.
-  private func syncWorkTree(_ updates: [TreeUpdate], commit: Oid) throws {
+  func syncWorkTree(_ updates: [TreeUpdate], commit: Oid, verb: String = "committed") throws {
     var attempt = 0
     while true {
       do {
@@ -137,7 +137,7 @@ extension Project {
         usleep(10_000)
       } catch {
         throw GlossError.repository(
-          "committed \(commit.short), but the work tree could not be updated: "
+          "\(verb) \(commit.short), but the work tree could not be updated: "
             + error.localizedDescription + "; run 'git checkout -- .' to refresh it")
       }
     }

@@ -1,3 +1,4 @@
+import Agreement
 import Foundation
 import PropertyBased
 import Testing
@@ -5,17 +6,13 @@ import Testing
 @testable import GlossCore
 
 /// A small deterministic generator, so one seed describes a whole scenario.
-private struct SplitMix {
-  var state: UInt64
-  init(_ seed: Int) { state = UInt64(bitPattern: Int64(seed)) &+ 0x9E37_79B9_7F4A_7C15 }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-  mutating func int(_ range: ClosedRange<Int>) -> Int {
+/// The Agreement module's SplitMix64, seeded from a test's integer seed.
+private typealias SplitMix = SplitMix64
+
+extension SplitMix64 {
+  fileprivate init(_ seed: Int) { self.init(seed: UInt64(bitPattern: Int64(seed)) &+ 0x9E37_79B9_7F4A_7C15) }
+
+  fileprivate mutating func int(_ range: ClosedRange<Int>) -> Int {
     range.lowerBound + Int(next() % UInt64(range.upperBound - range.lowerBound + 1))
   }
 }

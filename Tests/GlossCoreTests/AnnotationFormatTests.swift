@@ -1,3 +1,4 @@
+import Agreement
 import Foundation
 import PropertyBased
 import Testing
@@ -73,7 +74,7 @@ let assignmentGen = zip(
 
   @Test func anyOrderInGivesTheCanonicalFileOut() async {
     await propertyCheck(count: 200, input: assignmentGen.array(of: 0...8), Gen.int(in: 0...1000)) { records, seed in
-      var generator = SeededGenerator(seed: UInt64(seed))
+      var generator = SplitMix64(seed: UInt64(seed))
       let shuffled = records.shuffled(using: &generator)
       #expect(AnnotationFormat.encode(shuffled) == AnnotationFormat.encode(records))
     }
@@ -134,18 +135,5 @@ let assignmentGen = zip(
     #expect(throws: AnnotationFormat.Problem(line: 1, message: "invalid UTF-8 in a string")) {
       try AnnotationFormat.decode(Data(bytes))
     }
-  }
-}
-
-/// A small deterministic generator for shuffles in tests.
-struct SeededGenerator: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

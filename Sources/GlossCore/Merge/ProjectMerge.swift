@@ -99,7 +99,7 @@ extension Project {
       try refuseLocalChanges(updates)
       try repository.compareAndSwap(
         reference: branch, expected: ours, new: theirs, logMessage: "gloss: fast-forward")
-      try syncAfterMerge(updates, commit: theirs)
+      try syncWorkTree(updates, commit: theirs, verb: "fast-forwarded to")
       var report = MergeReport(outcome: .fastForward(theirs))
       report.changes = try changes(
         from: try Snapshot(repository: repository, commit: ours),
@@ -169,7 +169,7 @@ extension Project {
       tree: tree, parents: [ours, theirs], message: message, author: signature)
     try repository.compareAndSwap(
       reference: branch, expected: ours, new: commit, logMessage: "gloss: merge")
-    try syncAfterMerge(updates, commit: commit)
+    try syncWorkTree(updates, commit: commit, verb: "merged as")
     report.outcome = .merged(commit)
     report.changes = try changes(
       from: try Snapshot(repository: repository, commit: ours),
@@ -180,24 +180,6 @@ extension Project {
   private func refuseLocalChanges(_ updates: [TreeUpdate]) throws {
     let dirty = try repository.pathsWithLocalChanges(updates.map(\.path))
     if !dirty.isEmpty { throw GlossError.uncommittedChanges(paths: dirty) }
-  }
-
-  /// Brings the work tree and index in line, retrying while git holds index.lock.
-  func syncAfterMerge(_ updates: [TreeUpdate], commit: Oid) throws {
-    var attempt = 0
-    while true {
-      do {
-        try repository.syncWorkTree(updates)
-        return
-      } catch let error as GitError where error.code == .locked && attempt < 200 {
-        attempt += 1
-        usleep(10_000)
-      } catch {
-        throw GlossError.repository(
-          "merged as \(commit.short), but the work tree could not be updated: "
-            + error.localizedDescription + "; run 'git checkout -- .' to refresh it")
-      }
-    }
   }
 
   /// Assignments on `docs` whose `exact` no longer matches the merged text.
