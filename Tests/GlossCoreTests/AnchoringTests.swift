@@ -137,14 +137,15 @@ private func expectInvariants(
       let oldString = words(random.int(10...80), &random)
       let old = DocumentText(oldString)
       let records = spans(in: old, count: random.int(1...6), &random)
-      // Edits whose range has no span inside or across it, applied right to left.
+      // Edits at least one code point away from every span, applied right to left. (An
+      // edit touching a span's edge can make the alignment of its edge characters
+      // ambiguous, e.g. "\n\nv" next to inserted "\n\n"; the mapper then marks the span
+      // for review rather than guess: seed 891886.)
       var edits: [(Int, Int, String)] = []
       for _ in 0..<random.int(1...4) {
         let lower = random.int(0...old.length)
         let upper = min(old.length, lower + random.int(0...8))
-        let clear =
-          records.allSatisfy { upper <= $0.start || lower >= $0.end }
-          && records.allSatisfy { !(lower > $0.start && lower < $0.end) }
+        let clear = records.allSatisfy { upper < $0.start || lower > $0.end }
         let overlapping = edits.contains { !(upper < $0.0 || lower > $0.1) }
         if clear && !overlapping { edits.append((lower, upper, words(random.int(0...3), &random))) }
       }
