@@ -99,9 +99,12 @@ struct Agree: ParsableCommand {
         case .json:
           Output.print(report.json(withInterval: bootstrap != nil, includeDate: true).compact)
         case .csv: Self.write(report.csvRows.map(CSV.row).joined())
-        case .table: reports.append(report)
+        case .table:
+          reports.append(report)
+          Output.progress("measuring commits:", reports.count)
         }
       }
+      Output.progressDone()
       if format == .table { Output.print(Self.historyTable(reports)) }
       return
     }

@@ -34,6 +34,20 @@ enum Output {
     FileHandle.standardOutput.write(Data((text.utf8.last == 0x0a ? text : text + "\n").utf8))
   }
 
+  /// A progress line on a terminal's stderr (`label n/total`), redrawn in place; silent
+  /// when stderr is a file or a pipe, so logs and scripts see only results.
+  static func progress(_ label: String, _ done: Int, _ total: Int? = nil) {
+    guard isatty(STDERR_FILENO) == 1 else { return }
+    let count = total.map { "\(done)/\($0)" } ?? "\(done)"
+    FileHandle.standardError.write(Data("\r\u{1B}[K\(label) \(count)".utf8))
+  }
+
+  /// Clears the progress line.
+  static func progressDone() {
+    guard isatty(STDERR_FILENO) == 1 else { return }
+    FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+  }
+
   static func note(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
   }

@@ -41,7 +41,10 @@ struct Validate: ParsableCommand {
     }
     let target: ValidationTarget =
       staged ? .staged : range.map(ValidationTarget.range) ?? rev.map(ValidationTarget.revision) ?? .current
-    let findings = try project.validate(target)
+    let findings = try project.validate(target) { done, total in
+      if done % 64 == 0 { Output.progress("validating annotation files:", done, total) }
+    }
+    Output.progressDone()
     switch globals.format {
     case .json: Output.print(JSON.lines(findings.map(\.json)))
     case .csv:

@@ -13,12 +13,14 @@ public enum ValidationTarget: Sendable {
 
 extension Project {
   /// Validates the project as `target` names it.
-  public func validate(_ target: ValidationTarget) throws -> [Finding] {
-    let validator = Validator()
+  public func validate(_ target: ValidationTarget, progress: ((Int, Int) -> Void)? = nil) throws
+    -> [Finding]
+  {
+    let validator = Validator(progress: progress)
     switch target {
     case .current:
       if let root = repository.workdir { return validator.validate(.workTree(at: root)) }
-      return try validate(.revision("HEAD"))
+      return try validate(.revision("HEAD"), progress: progress)
     case .staged:
       guard !repository.isBare else {
         throw GlossError.notAllowed("--staged needs a work tree; this repository is bare")

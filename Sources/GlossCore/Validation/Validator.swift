@@ -37,7 +37,12 @@ public struct Finding: Sendable, Equatable {
 /// Checks every rule of the repository format (DESIGN §2), file by file, so memory stays
 /// bounded by the largest document and the set of assignment ids.
 public struct Validator {
-  public init() {}
+  /// Called after each annotation file with (files done, files in all), for progress.
+  public var progress: ((Int, Int) -> Void)?
+
+  public init(progress: ((Int, Int) -> Void)? = nil) {
+    self.progress = progress
+  }
 
   public func validate(_ files: ProjectFiles) -> [Finding] {
     var findings: [Finding] = []
@@ -104,7 +109,8 @@ public struct Validator {
     var ids = IDSet()
     annotationFiles.sort { $0.doc != $1.doc ? $0.doc < $1.doc : $0.coder < $1.coder }
     var currentDoc: (id: String, text: DocumentText?)?
-    for file in annotationFiles {
+    for (done, file) in annotationFiles.enumerated() {
+      progress?(done, annotationFiles.count)
       guard documents.contains(file.doc) else {
         add(Finding(.error, file.path, "annotations for unknown document '\(file.doc)'"))
         continue
