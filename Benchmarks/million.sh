@@ -17,9 +17,9 @@ size=$(du -sh .git | cut -f1)
 echo "repository: $(git rev-list --count HEAD) commits, .git $size"
 measure() {
   local label="$1"; shift
-  local out
-  out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
-  set -- $out
+  local stats="$work/time.txt"
+  /usr/bin/time -o "$stats" -f "%e %M" "$@" >/dev/null 2>&1 || true
+  set -- $(tail -n 1 "$stats")
   printf '  %-34s %7.2f s   peak RSS %6.0f MB\n' "$label" "$1" "$(( $2 / 1024 ))"
 }
 if [ ! -x /usr/bin/time ]; then echo "needs /usr/bin/time (Debian package 'time')" >&2; exit 1; fi

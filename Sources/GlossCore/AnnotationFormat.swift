@@ -112,7 +112,7 @@ public enum AnnotationFormat {
     }
   }
 
-  private static func parseLine(_ bytes: [UInt8], _ start: Int, _ end: Int) throws(JSONLineError)
+  static func parseLine(_ bytes: [UInt8], _ start: Int, _ end: Int) throws(JSONLineError)
     -> Assignment
   {
     var parser = JSONLineParser(bytes: bytes, position: start, end: end, base: start)

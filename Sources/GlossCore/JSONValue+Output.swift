@@ -79,6 +79,33 @@ extension LocatedAssignment {
     return .object(members)
   }
 
+  /// `json.compact` written straight into a byte buffer, for listings of millions.
+  public func appendJSON(to out: inout [UInt8]) {
+    out.append(contentsOf: #"{"id":"#.utf8)
+    AnnotationFormat.appendString(assignment.id, to: &out)
+    for (key, value) in [("coder", coder), ("doc", doc), ("code", assignment.code)] {
+      out.append(contentsOf: ",\"\(key)\":".utf8)
+      AnnotationFormat.appendString(value, to: &out)
+    }
+    out.append(contentsOf: ",\"start\":\(assignment.start),\"end\":\(assignment.end),\"exact\":".utf8)
+    AnnotationFormat.appendString(assignment.exact, to: &out)
+    out.append(contentsOf: #","memo":"#.utf8)
+    AnnotationFormat.appendString(assignment.memo ?? "", to: &out)
+    if let review = assignment.review {
+      out.append(contentsOf: #","review":"#.utf8)
+      AnnotationFormat.appendString(review, to: &out)
+    }
+    if let sources = assignment.sources {
+      out.append(contentsOf: #","sources":["#.utf8)
+      for (index, source) in sources.enumerated() {
+        if index > 0 { out.append(UInt8(ascii: ",")) }
+        AnnotationFormat.appendString(source, to: &out)
+      }
+      out.append(UInt8(ascii: "]"))
+    }
+    out.append(UInt8(ascii: "}"))
+  }
+
   /// The CSV columns, in the order of the JSON shape.
   public static let csvHeader = ["id", "coder", "doc", "code", "start", "end", "exact", "memo"]
 

@@ -91,7 +91,8 @@ public final class Snapshot {
       }
     }
     return result.sorted {
-      $0.1 != $1.1 ? $0.1.utf8.lexicographicallyPrecedes($1.1.utf8) : $0.0 < $1.0
+      $0.1 != $1.1
+        ? $0.1.utf8.lexicographicallyPrecedes($1.1.utf8) : $0.0.utf8.lexicographicallyPrecedes($1.0.utf8)
     }
   }
 
@@ -115,13 +116,27 @@ public final class Snapshot {
     throws -> [LocatedAssignment]
   {
     var result: [LocatedAssignment] = []
+    try forEachAssignment(docs: docs, coders: coders, codes: codes) { result.append($0) }
+    return result
+  }
+
+  /// Calls `body` with every matching assignment in listing order (doc, coder, start, end,
+  /// code, id), one file at a time: files come sorted by (doc, coder) and their lines in
+  /// canonical order, so no global sort is needed and memory stays bounded by one file.
+  public func forEachAssignment(
+    docs: Set<String>? = nil, coders: Set<String>? = nil, codes: Set<String>? = nil,
+    _ body: (LocatedAssignment) throws -> Void
+  ) throws {
     for (coder, doc) in try annotationFiles(coders: coders) where docs?.contains(doc) ?? true {
-      for assignment in try annotations(coder: coder, doc: doc) ?? []
-      where codes?.contains(assignment.code) ?? true {
-        result.append(LocatedAssignment(coder: coder, doc: doc, assignment: assignment))
+      var records = try annotations(coder: coder, doc: doc) ?? []
+      // A hand-edited file may be out of order; put it right for the listing.
+      if zip(records, records.dropFirst()).contains(where: { !Assignment.canonicalOrder($0, $1) }) {
+        records.sort(by: Assignment.canonicalOrder)
+      }
+      for assignment in records where codes?.contains(assignment.code) ?? true {
+        try body(LocatedAssignment(coder: coder, doc: doc, assignment: assignment))
       }
     }
-    return result.sorted(by: LocatedAssignment.listingOrder)
   }
 
   /// Finds an assignment by id, or by a unique prefix of at least 8 characters.

@@ -95,6 +95,36 @@ enum Output {
     }
   }
 
+  /// Writes a listing as it is produced (JSON array or CSV), so a million assignments
+  /// never sit in memory at once. Returns false for the table, which needs every row to
+  /// size its columns.
+  static func streamAssignments(
+    format: OutputFormat, _ produce: ((LocatedAssignment) throws -> Void) throws -> Void
+  ) throws -> Bool {
+    guard format != .table else { return false }
+    var buffer: [UInt8] = []
+    buffer.reserveCapacity(1 << 17)
+    func flush() {
+      FileHandle.standardOutput.write(Data(buffer))
+      buffer.removeAll(keepingCapacity: true)
+    }
+    var count = 0
+    if format == .csv { buffer.append(contentsOf: CSV.row(LocatedAssignment.csvHeader).utf8) }
+    try produce { item in
+      if format == .json {
+        buffer.append(contentsOf: (count == 0 ? "[\n  " : ",\n  ").utf8)
+        item.appendJSON(to: &buffer)
+      } else {
+        buffer.append(contentsOf: CSV.row(item.csvRow).utf8)
+      }
+      count += 1
+      if buffer.count >= 1 << 16 { flush() }
+    }
+    if format == .json { buffer.append(contentsOf: (count == 0 ? "[]\n" : "\n]\n").utf8) }
+    flush()
+    return true
+  }
+
   /// Reads a file named on the command line, or standard input for `-`.
   static func readInput(_ path: String, argument: String) throws -> Data {
     if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }

@@ -29,6 +29,12 @@ struct List: ParsableCommand {
     let snapshot = try project.snapshot(at: rev)
     let filter = try AssignmentFilter.checked(docs: doc, codes: code, coders: coder, in: snapshot)
     let coders = Project.restrict(filter.coders, to: try project.visibleCoders(explicit: globals.coder))
+    if !review {
+      let streamed = try Output.streamAssignments(format: globals.format) { emit in
+        try snapshot.forEachAssignment(docs: filter.docs, coders: coders, codes: filter.codes, emit)
+      }
+      if streamed { return }
+    }
     var items = try snapshot.assignments(docs: filter.docs, coders: coders, codes: filter.codes)
     if review {
       items = items.filter { $0.assignment.review != nil }

@@ -92,6 +92,15 @@ let assignmentGen = zip(
     }
   }
 
+  @Test func streamedJSONEqualsTheJSONShape() async {
+    await propertyCheck(count: 200, input: assignmentGen, trickyString) { record, coder in
+      let item = LocatedAssignment(coder: coder, doc: "d-1", assignment: record)
+      var bytes: [UInt8] = []
+      item.appendJSON(to: &bytes)
+      #expect(String(decoding: bytes, as: UTF8.self) == item.json.compact)
+    }
+  }
+
   @Test func acceptsOtherValidJSONSpellings() throws {
     let line = #"{ "code" : "c", "id":"x","start":0,"end":2,"exact":"\u00e9\/\ud83d\ude00" }"#
     let record = try AnnotationFormat.decodeLine(line)

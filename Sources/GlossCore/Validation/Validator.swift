@@ -171,6 +171,7 @@ public struct Validator {
     let bytes = [UInt8](data)
     var keys: Set<Assignment.Key> = []
     var previous: Assignment?
+    var canonical: [UInt8] = []
     var lineNumber = 0
     var start = 0
     while start < bytes.count {
@@ -182,18 +183,17 @@ public struct Validator {
         findings.append(Finding(severity, path, line: lineNumber, message))
       }
       if end == bytes.count { add(.error, "last line does not end with a line feed") }
-      guard let line = String(validating: bytes[start..<end], as: UTF8.self) else {
-        add(.error, "is not valid UTF-8")
-        continue
-      }
       let record: Assignment
       do {
-        record = try AnnotationFormat.decodeLine(line)
+        record = try AnnotationFormat.parseLine(bytes, start, end)
       } catch {
         add(.error, error.message)
         continue
       }
-      if AnnotationFormat.line(record) != line {
+      // Canonical bytes: the record written again must give back the line exactly.
+      canonical.removeAll(keepingCapacity: true)
+      AnnotationFormat.appendLine(record, to: &canonical)
+      if !canonical.dropLast().elementsEqual(bytes[start..<end]) {
         add(.error, "not in canonical form (key order, spacing or escaping); 'gloss validate --fix' rewrites it")
       }
       if !AssignmentID.isValid(record.id) { add(.error, "id '\(record.id)' is not a lowercase UUID") }
@@ -209,7 +209,7 @@ public struct Validator {
       if let text {
         if record.end > text.length {
           add(.error, "end \(record.end) is past the end of the document (\(text.length) characters)")
-        } else if text.slice(record.start, record.end) != record.exact {
+        } else if !record.exact.unicodeScalars.elementsEqual(text.scalars[record.start..<record.end]) {
           let found = text.slice(record.start, record.end)
           let shown = found.count > 40 ? String(found.prefix(39)) + "…" : found
           add(.error, "exact text does not match the document at \(record.start)-\(record.end) (found \"\(shown)\")")
