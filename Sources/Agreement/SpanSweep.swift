@@ -59,11 +59,24 @@ public enum SpanSweep {
     -> BinaryTally
   {
     var tally = BinaryTally()
-    guard length > 0 else { return tally }
+    forEachRun(length: length, spans: spans) { run, ones in
+      tally.add(Pattern(coded: coded, ones: ones), count: run.count)
+    }
+    return tally
+  }
+
+  /// Calls `body` with the runs of `0..<length` over which the set of coders covering a code
+  /// point does not change, in order, with that set as bits (coder i → bit i). Spans may
+  /// overlap or reach past the text; a nil list is a coder with no spans. O(S log S) in the
+  /// number of spans, whatever the length.
+  public static func forEachRun(
+    length: Int, spans: [[Range<Int>]?], _ body: (Range<Int>, UInt64) -> Void
+  ) {
+    guard length > 0 else { return }
     // (position, coder, +1 at a start / −1 at an end)
     var events: [(position: Int, coder: Int, change: Int)] = []
-    for (coder, list) in spans.enumerated() {
-      for span in list ?? [] {
+    for (coder, list) in spans.enumerated() where coder < 64 {
+      for span in clipped(list ?? [], length: length) {
         events.append((span.lowerBound, coder, 1))
         events.append((span.upperBound, coder, -1))
       }
@@ -75,7 +88,7 @@ public enum SpanSweep {
     var index = 0
     while index < events.count {
       let position = events[index].position
-      tally.add(Pattern(coded: coded, ones: ones), count: position - previous)
+      if position > previous { body(previous..<position, ones) }
       while index < events.count && events[index].position == position {
         let event = events[index]
         depth[event.coder] += event.change
@@ -85,8 +98,7 @@ public enum SpanSweep {
       }
       previous = position
     }
-    tally.add(Pattern(coded: coded, ones: ones), count: length - previous)
-    return tally
+    if length > previous { body(previous..<length, ones) }
   }
 
   /// Each span marks the paragraphs it overlaps, found by binary search; paragraphs no

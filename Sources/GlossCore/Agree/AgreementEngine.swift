@@ -553,39 +553,14 @@ public final class AgreementEngine {
       }
       return result
     case .char, .segment:
-      var events: [(position: Int, coder: Int, change: Int)] = []
-      for (coder, list) in spans.enumerated() {
-        for span in list {
-          let lower = max(0, span.lowerBound)
-          let upper = min(length, span.upperBound)
-          guard lower < upper else { continue }
-          events.append((lower, coder, 1))
-          events.append((upper, coder, -1))
-        }
-      }
-      events.sort { $0.position < $1.position }
-      var depth = [Int](repeating: 0, count: spans.count)
-      var ones: UInt64 = 0
       var result: [(range: Range<Int>, ones: UInt64)] = []
-      var index = 0
-      var previous = 0
-      while index < events.count {
-        let position = events[index].position
-        if position > previous && mixed(ones) {
-          if let last = result.last, last.ones == ones, last.range.upperBound == previous {
-            result[result.count - 1].range = last.range.lowerBound..<position
-          } else {
-            result.append((previous..<position, ones))
-          }
+      SpanSweep.forEachRun(length: length, spans: spans) { run, ones in
+        guard mixed(ones) else { return }
+        if let last = result.last, last.ones == ones, last.range.upperBound == run.lowerBound {
+          result[result.count - 1].range = last.range.lowerBound..<run.upperBound
+        } else {
+          result.append((run, ones))
         }
-        while index < events.count && events[index].position == position {
-          let event = events[index]
-          depth[event.coder] += event.change
-          let bit: UInt64 = 1 << UInt64(event.coder)
-          ones = depth[event.coder] > 0 ? ones | bit : ones & ~bit
-          index += 1
-        }
-        previous = position
       }
       return result
     }
