@@ -62,6 +62,24 @@ import Testing
         "annotations/ana/interview-34.jsonl: error: changed by coder ben; only ana (or a lead) writes it"))
   }
 
+  @Test func rangeChecksEveryCommitNotOnlyTheTip() throws {
+    let box = try codedSandbox()
+    let base = try box.git("rev-parse", "HEAD").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    try box.gloss("--as", "ana", "add", "interview-34", "data-missing-value", "--para", "5")
+    let path = box.path + "/annotations/ana/interview-34.jsonl"
+    let good = try String(contentsOfFile: path, encoding: .utf8)
+    // A broken commit, repaired by the next one: the tip alone is valid.
+    try "{broken\n".write(toFile: path, atomically: true, encoding: .utf8)
+    try box.git("commit", "-qam", "broken", "--trailer", "Gloss-Coder: ana")
+    let broken = try box.git("rev-parse", "--short=10", "HEAD").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    try good.write(toFile: path, atomically: true, encoding: .utf8)
+    try box.git("commit", "-qam", "repaired", "--trailer", "Gloss-Coder: ana")
+    #expect(try box.gloss("validate").status == 0)
+    let range = try box.gloss("validate", "--range", "\(base)..HEAD")
+    #expect(range.status == 1)
+    #expect(range.stdout.contains("\(broken): annotations/ana/interview-34.jsonl:1: error:"))
+  }
+
   @Test func aServerWithTheHooksRefusesAForgedPushAndAcceptsAnHonestOne() throws {
     let box = try codedSandbox()
     box.coder = nil

@@ -39,8 +39,43 @@ extension Project {
       let base = parts[0].isEmpty ? nil : try resolve(parts[0])
       let tree = try repository.commit(tip).tree
       return try checkAuthorship(from: base, to: tip)
+        + checkIntermediateCommits(from: base, to: tip, validator: validator)
         + validator.validate(try .tree(tree, in: repository, label: parts[1]))
     }
+  }
+
+  /// The files each commit before the tip changed, checked against that commit's own
+  /// documents and codebook, so a range cannot smuggle a broken commit in and repair it
+  /// later. Cost grows with the changed blobs, not the size of the trees. Repository-wide
+  /// rules (unique ids) are checked at the tip.
+  private func checkIntermediateCommits(from base: Oid?, to tip: Oid, validator: Validator) throws
+    -> [Finding]
+  {
+    var findings: [Finding] = []
+    for id in try repository.walk(from: tip, hiding: base, oldestFirst: true) where id != tip {
+      let info = try repository.commit(id)
+      let parentTree = try info.parents.first.map { try repository.commit($0).tree }
+      let snapshot = try Snapshot(repository: repository, commit: id)
+      let codebook = try? snapshot.codebook()
+      var found: [Finding] = []
+      for change in try repository.changedFiles(from: parentTree, to: info.tree) {
+        guard let blob = change.newBlob else { continue }
+        let data = try repository.blob(blob)
+        if let (_, doc) = Layout.parseAnnotationPath(change.path) {
+          var ids = IDSet()
+          let text = (try? snapshot.documentText(doc)) ?? nil
+          found += validator.checkAnnotations(data, path: change.path, text: text, codebook: codebook, ids: &ids)
+        } else if Layout.parseDocumentPath(change.path) != nil {
+          found += validator.checkDocument(data, path: change.path)
+        } else if change.path == Codebook.path {
+          do { _ = try Codebook.decode(data) } catch { found.append(validator.finding(from: error, path: change.path)) }
+        }
+      }
+      findings += found.filter { $0.severity == .error }.map {
+        Finding($0.severity, $0.path, line: $0.line, $0.message, commit: id.hex)
+      }
+    }
+    return findings
   }
 
   private func resolve(_ revision: String) throws -> Oid {
