@@ -22,6 +22,8 @@ import Testing
     #expect(pair.status == 1 && pair.stderr.contains("blind coding is on"))
     let history = try box.gloss("--as", "ben", "diff", "HEAD~3", "HEAD", "--format", "json")
     #expect(history.stdout.contains(benID) && !history.stdout.contains(anaID), "\(history.stdout)")
+    let log = try box.gloss("--as", "ben", "log", "--format", "json")
+    #expect(log.stdout.contains(benID) && !log.stdout.contains(anaID), "\(log.stdout)")
     // The lead sees everything, and opens the comparison.
     #expect(try box.gloss("ls").stdout.contains(benID))
     #expect(try box.gloss("blind", "off").status == 0)
