@@ -40,7 +40,10 @@ struct Merge: ParsableCommand {
       picks: oursPicks.map { ($0, .ours) } + theirsPicks.map { ($0, .theirs) }, prefer: prefer)
     let report = try project.merge(branch, as: coder, choices: choices)
     Output.print(Self.render(report, label: branch, rerun: "gloss merge \(branch)", format: globals.format))
-    if report.outcome == .conflicts { throw ExitCode(1) }
+    if report.outcome == .conflicts {
+      throw GlossError.notAllowed(
+        "\(report.conflicts.count) conflict(s) merging \(branch); nothing was written (listed above)")
+    }
   }
 
   static func render(_ report: MergeReport, label: String, rerun: String, format: OutputFormat) -> String {

@@ -74,7 +74,10 @@ struct Pull: ParsableCommand {
     Output.print(
       Merge.render(
         report, label: label, rerun: "gloss pull \(remote) \(branch ?? "")", format: globals.format))
-    if report.outcome == .conflicts { throw ExitCode(1) }
+    if report.outcome == .conflicts {
+      throw GlossError.notAllowed(
+        "\(report.conflicts.count) conflict(s) merging \(label); nothing was written (listed above)")
+    }
   }
 }
 
