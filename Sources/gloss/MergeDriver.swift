@@ -13,6 +13,11 @@ struct MergeDriver: ParsableCommand {
       merged file into OURS and exits 0; when records conflict it writes them between \
       <<<<<<< ours / ======= / >>>>>>> theirs lines, lists them on stderr and exits 1, so \
       git reports a conflict to resolve by editing the file.
+
+      Examples:
+        # what gloss init writes into .git/config:
+        git config merge.gloss.driver "gloss merge-driver %O %A %B %P"
+        gloss merge-driver base.jsonl ours.jsonl theirs.jsonl annotations/ana/interview-34.jsonl
       """)
 
   @Argument(help: "The common ancestor's version (%O).") var base: String

@@ -31,7 +31,13 @@ struct Clone: ParsableCommand {
 struct Fetch: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "fetch",
-    abstract: "Fetch a remote's branches (default: origin).")
+    abstract: "Fetch a remote's branches (default: origin).",
+    discussion: """
+      Examples:
+        gloss fetch
+        gloss fetch origin main
+        gloss fetch /srv/study.git
+      """)
 
   @OptionGroup var globals: GlobalOptions
   @Argument(help: "Remote name or URL.") var remote = "origin"
@@ -84,7 +90,15 @@ struct Pull: ParsableCommand {
 struct Push: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "push",
-    abstract: "Push the current branch (or BRANCH) to a remote; refuses a non-fast-forward.")
+    abstract: "Push the current branch (or BRANCH) to a remote; refuses a non-fast-forward.",
+    discussion: """
+      A push the remote cannot fast-forward is refused with a message to pull first; a \
+      server with 'gloss hooks install --server' also validates what is pushed.
+
+      Examples:
+        gloss push
+        gloss push origin ana
+      """)
 
   @OptionGroup var globals: GlobalOptions
   @Argument(help: "Remote name or URL.") var remote = "origin"
