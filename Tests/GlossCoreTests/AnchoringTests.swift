@@ -131,37 +131,57 @@ private func expectInvariants(
 }
 
 @Suite struct SpanMapperTests {
+  /// One random case: a text, spans on it, and edits at least one code point away from
+  /// every span, applied right to left.
+  static func outsideEditCase(_ seed: Int) -> (old: DocumentText, new: DocumentText, records: [Assignment])? {
+    var random = SplitMix(seed)
+    let oldString = words(random.int(10...80), &random)
+    let old = DocumentText(oldString)
+    let records = spans(in: old, count: random.int(1...6), &random)
+    var edits: [(Int, Int, String)] = []
+    for _ in 0..<random.int(1...4) {
+      let lower = random.int(0...old.length)
+      let upper = min(old.length, lower + random.int(0...8))
+      let clear = records.allSatisfy { upper < $0.start || lower > $0.end }
+      let overlapping = edits.contains { !(upper < $0.0 || lower > $0.1) }
+      if clear && !overlapping { edits.append((lower, upper, words(random.int(0...3), &random))) }
+    }
+    var newString = oldString
+    for (lower, upper, text) in edits.sorted(by: { $0.0 > $1.0 }) {
+      newString = edit(newString, lower, upper, text)
+    }
+    let new = DocumentText(newString)
+    return new.length > 0 ? (old, new, records) : nil
+  }
+
+  /// Edits outside a span keep its text. The one exception is an alignment the diff cannot
+  /// settle (a short span between nearby edits that inserted the same letters, e.g. seeds
+  /// 15848 and 161477): the span is then marked for review, never moved silently.
   @Test func randomEditsOutsideSpansKeepEveryQuote() async {
     await propertyCheck(count: 300, input: Gen.int(in: 0...1_000_000)) { seed in
-      var random = SplitMix(seed)
-      let oldString = words(random.int(10...80), &random)
-      let old = DocumentText(oldString)
-      let records = spans(in: old, count: random.int(1...6), &random)
-      // Edits at least one code point away from every span, applied right to left. (An
-      // edit touching a span's edge can make the alignment of its edge characters
-      // ambiguous, e.g. "\n\nv" next to inserted "\n\n"; the mapper then marks the span
-      // for review rather than guess: seed 891886.)
-      var edits: [(Int, Int, String)] = []
-      for _ in 0..<random.int(1...4) {
-        let lower = random.int(0...old.length)
-        let upper = min(old.length, lower + random.int(0...8))
-        let clear = records.allSatisfy { upper < $0.start || lower > $0.end }
-        let overlapping = edits.contains { !(upper < $0.0 || lower > $0.1) }
-        if clear && !overlapping { edits.append((lower, upper, words(random.int(0...3), &random))) }
-      }
-      var newString = oldString
-      for (lower, upper, text) in edits.sorted(by: { $0.0 > $1.0 }) {
-        newString = edit(newString, lower, upper, text)
-      }
-      let new = DocumentText(newString)
-      guard new.length > 0 else { return }
+      guard let (old, new, records) = Self.outsideEditCase(seed) else { return }
       let results = SpanMapper(old: old, new: new).map(records)
       expectInvariants(results, records, new: new)
-      for result in results {
+      for result in results where result.outcome != .review {
         #expect(result.after.exact == result.before.exact, "seed \(seed): \(result)")
         #expect(result.outcome == .unchanged || result.outcome == .moved, "seed \(seed): \(result)")
       }
     }
+  }
+
+  /// ... and that exception is rare: over a fixed sweep of seeds, well under 1% of spans.
+  @Test func outsideEditsRarelyNeedReview() {
+    var spans = 0
+    var reviews = 0
+    for seed in 0..<4000 {
+      guard let (old, new, records) = Self.outsideEditCase(seed) else { continue }
+      let results = SpanMapper(old: old, new: new).map(records)
+      spans += results.count
+      reviews += results.filter { $0.outcome == .review }.count
+      #expect(results.allSatisfy { $0.outcome == .review || $0.after.exact == $0.before.exact }, "seed \(seed)")
+    }
+    #expect(spans > 10_000)
+    #expect(Double(reviews) < Double(spans) * 0.005, "\(reviews) of \(spans) spans marked")
   }
 
   @Test func editsInsideASpanAdjustItOrMarkIt() async {
@@ -181,7 +201,10 @@ private func expectInvariants(
       expectInvariants(results, records, new: new)
       guard let mapped = results.first else { return }
       let expected = edit(target.exact, lower - target.start, upper - target.start, replacement)
-      if mapped.after.review == nil {
+      // The edit may leave the very same words right next to the span (e.g. "model model"
+      // with one "model" deleted); finding the old quote there again is a move, and right.
+      let foundAgain = mapped.outcome == .moved && mapped.after.exact == target.exact
+      if mapped.after.review == nil && !foundAgain {
         // Adjusted spans cover the edited text; their edges may slide over characters that
         // the edit made ambiguous, never by more than the edit's size.
         let expectedEnd = target.start + expected.unicodeScalars.count
