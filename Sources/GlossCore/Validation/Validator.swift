@@ -15,8 +15,23 @@ public struct Finding: Sendable, Equatable {
     self.severity = severity
     self.path = path
     self.line = line
-    self.message = message
+    self.message = Self.oneLine(message)
     self.commit = commit
+  }
+
+  /// Messages quote user text, which may hold line breaks; a finding is one line, so
+  /// logs and editors can parse `path:line: error: message`.
+  static func oneLine(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" }) else { return text }
+    var out = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\n": out.append(contentsOf: "\\n".unicodeScalars)
+      case "\r": out.append(contentsOf: "\\r".unicodeScalars)
+      default: out.append(scalar)
+      }
+    }
+    return String(out)
   }
 
   /// `path:line: error: message`, the form editors and CI logs understand.
