@@ -83,23 +83,33 @@ public enum AnnotationFormat {
   public static func decode(_ data: Data) throws(Problem) -> [Assignment] {
     var result: [Assignment] = []
     let bytes = [UInt8](data)
-    var lineNumber = 0
-    var lineStart = 0
-    while lineStart < bytes.count {
-      lineNumber += 1
-      var lineEnd = lineStart
-      while lineEnd < bytes.count && bytes[lineEnd] != 0x0a { lineEnd += 1 }
-      if lineEnd == bytes.count {
-        throw Problem(line: lineNumber, message: "last line does not end with a line feed")
+    try forEachLine(bytes) { (number, line, terminated) throws(Problem) in
+      guard terminated else {
+        throw Problem(line: number, message: "last line does not end with a line feed")
       }
-      do {
-        result.append(try parseLine(bytes, lineStart, lineEnd))
+      do throws(JSONLineError) {
+        result.append(try parseLine(bytes, line.lowerBound, line.upperBound))
       } catch {
-        throw Problem(line: lineNumber, message: error.message)
+        throw Problem(line: number, message: error.message)
       }
-      lineStart = lineEnd + 1
     }
     return result
+  }
+
+  /// Calls `body` with each line's number (from 1) and byte range without its LF;
+  /// `terminated` is false for a last line that has no LF.
+  static func forEachLine<E: Error>(
+    _ bytes: [UInt8], _ body: (_ number: Int, _ line: Range<Int>, _ terminated: Bool) throws(E) -> Void
+  ) throws(E) {
+    var number = 0
+    var start = 0
+    while start < bytes.count {
+      number += 1
+      var end = start
+      while end < bytes.count && bytes[end] != 0x0a { end += 1 }
+      try body(number, start..<end, end < bytes.count)
+      start = end + 1
+    }
   }
 
   /// Parses one line (without its LF).

@@ -187,23 +187,18 @@ public struct Validator {
     var keys: Set<Assignment.Key> = []
     var previous: Assignment?
     var canonical: [UInt8] = []
-    var lineNumber = 0
-    var start = 0
-    while start < bytes.count {
-      lineNumber += 1
-      var end = start
-      while end < bytes.count && bytes[end] != 0x0a { end += 1 }
-      defer { start = end + 1 }
+    AnnotationFormat.forEachLine(bytes) { lineNumber, line, terminated in
+      let (start, end) = (line.lowerBound, line.upperBound)
       func add(_ severity: Finding.Severity, _ message: String) {
         findings.append(Finding(severity, path, line: lineNumber, message))
       }
-      if end == bytes.count { add(.error, "last line does not end with a line feed") }
+      if !terminated { add(.error, "last line does not end with a line feed") }
       let record: Assignment
-      do {
+      do throws(JSONLineError) {
         record = try AnnotationFormat.parseLine(bytes, start, end)
       } catch {
         add(.error, error.message)
-        continue
+        return
       }
       // Canonical bytes: the record written again must give back the line exactly.
       canonical.removeAll(keepingCapacity: true)
