@@ -152,11 +152,7 @@ extension Project {
     let result = try commit(as: coder) { transaction in
       removed = []
       for id in ids {
-        let found = try transaction.snapshot.findAssignment(id)
-        guard found.coder == coder else {
-          throw GlossError.notAllowed(
-            "assignment \(found.assignment.id) belongs to \(found.coder); coders remove only their own")
-        }
+        let found = try Self.ownAssignment(id, coder: coder, verb: "remove", in: transaction.snapshot)
         if !removed.contains(found) { removed.append(found) }
       }
       return try Self.stageRemoval(removed, coder: coder, in: transaction)
@@ -225,11 +221,7 @@ extension Project {
     var before: LocatedAssignment?
     var after: LocatedAssignment?
     let result = try commit(as: coder) { transaction in
-      let found = try transaction.snapshot.findAssignment(id)
-      guard found.coder == coder else {
-        throw GlossError.notAllowed(
-          "assignment \(found.assignment.id) belongs to \(found.coder); coders edit only their own")
-      }
+      let found = try Self.ownAssignment(id, coder: coder, verb: "edit", in: transaction.snapshot)
       let text = try transaction.snapshot.requireDocument(found.doc)
       var record = found.assignment
       if let memo = edit.memo { record.memo = memo.isEmpty ? nil : memo }
@@ -259,6 +251,20 @@ extension Project {
     }
     guard let before, let after else { throw GlossError.nothingToDo("nothing changed") }
     return (result, before, after)
+  }
+
+  /// The coder's own assignment with this id (or unique prefix), found by reading only the
+  /// coder's files; the whole project is searched only to name another coder in a refusal.
+  private static func ownAssignment(_ id: String, coder: String, verb: String, in snapshot: Snapshot)
+    throws -> LocatedAssignment
+  {
+    do {
+      return try snapshot.findAssignment(id, coders: [coder])
+    } catch GlossError.unknownAssignment {
+      let other = try snapshot.findAssignment(id)
+      throw GlossError.notAllowed(
+        "assignment \(other.assignment.id) belongs to \(other.coder); coders \(verb) only their own")
+    }
   }
 
   /// Coders write only their own folder; `consensus` is the leads' adjudicated set.
