@@ -52,11 +52,17 @@ extension Project {
     -> [Finding]
   {
     var findings: [Finding] = []
+    var parsedCodebook: (blob: Oid?, book: Codebook?)?
     for id in try repository.walk(from: tip, hiding: base, oldestFirst: true) where id != tip {
       let info = try repository.commit(id)
       let parentTree = try info.parents.first.map { try repository.commit($0).tree }
       let snapshot = try Snapshot(repository: repository, commit: id)
-      let codebook = try? snapshot.codebook()
+      // Most commits leave the codebook alone: parse it again only when its blob changed.
+      let codebookBlob = try repository.entry(at: Codebook.path, inTree: info.tree)?.id
+      if parsedCodebook == nil || parsedCodebook?.blob != codebookBlob {
+        parsedCodebook = (codebookBlob, try? snapshot.codebook())
+      }
+      let codebook = parsedCodebook?.book ?? nil
       var found: [Finding] = []
       for change in try repository.changedFiles(from: parentTree, to: info.tree) {
         guard let blob = change.newBlob else { continue }
