@@ -99,25 +99,53 @@ import Testing
 
   /// A project with blind coding on: ana and ben coded d1 (ana with a memo and a quote no
   /// one else used), `before` marks the commit before any coding, `origin` is the project
-  /// itself.
+  /// itself. Built once (a dozen gloss runs) and copied for each case.
   static func project() throws -> (box: Sandbox, ana: [String]) {
-    let box = try Sandbox.twoCoders()
-    #expect(try box.gloss("blind", "on").status == 0)
-    #expect(try box.git("branch", "before").status == 0)
-    #expect(try box.git("remote", "add", "origin", box.path).status == 0)
-    let batch = try box.gloss(
-      "--as", "ana", "add", "--batch", "-",
-      stdin: """
-        {"doc":"d1","code":"low","quote":"\(anaQuote)","memo":"\(anaMemo)"}
-        {"doc":"d1","code":"missing","quote":"missing values","memo":"\(anaMemo)"}
-
-        """)
-    #expect(batch.status == 0, "\(batch.stderr)")
-    let ana = batch.lines.map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.count == 36 }
-    #expect(ana.count == 2, "\(batch.stdout)")
-    try box.add("ben", "d1", "outlier", "--para", "2", "--memo", "ben's own memo")
-    return (box, ana)
+    let template = try Self.template.get()
+    let box = try Sandbox(initialize: false)
+    try FileManager.default.copyItem(atPath: template.folder, toPath: box.path)
+    #expect(try box.git("remote", "set-url", "origin", box.path).status == 0)
+    return (box, template.ana)
   }
+
+  struct Template: Sendable {
+    let folder: String
+    let ana: [String]
+  }
+
+  struct TemplateError: Error, Sendable {
+    let message: String
+  }
+
+  /// Where the template lives; removed when the test process exits.
+  static let templateFolder = FileManager.default.temporaryDirectory
+    .appendingPathComponent("gloss-blind-template-\(UUID().uuidString)").path
+
+  static let template: Result<Template, TemplateError> = {
+    do {
+      let box = try Sandbox.twoCoders()
+      #expect(try box.gloss("blind", "on").status == 0)
+      #expect(try box.git("branch", "before").status == 0)
+      #expect(try box.git("remote", "add", "origin", box.path).status == 0)
+      let batch = try box.gloss(
+        "--as", "ana", "add", "--batch", "-",
+        stdin: """
+          {"doc":"d1","code":"low","quote":"\(anaQuote)","memo":"\(anaMemo)"}
+          {"doc":"d1","code":"missing","quote":"missing values","memo":"\(anaMemo)"}
+
+          """)
+      let ana = batch.lines.map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.count == 36 }
+      guard batch.status == 0, ana.count == 2 else {
+        return .failure(TemplateError(message: "ana's batch: \(batch.stdout)\(batch.stderr)"))
+      }
+      try box.add("ben", "d1", "outlier", "--para", "2", "--memo", "ben's own memo")
+      try FileManager.default.copyItem(atPath: box.path, toPath: templateFolder)
+      atexit { try? FileManager.default.removeItem(atPath: BlindPolicyTests.templateFolder) }
+      return .success(Template(folder: templateFolder, ana: ana))
+    } catch {
+      return .failure(TemplateError(message: "\(error)"))
+    }
+  }()
 
   /// Runs `c` as `coder` and returns its status and everything it showed (output, errors and
   /// the file it wrote).
