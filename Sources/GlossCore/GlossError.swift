@@ -25,6 +25,9 @@ public enum GlossError: Error, LocalizedError, Equatable {
   case alreadyExists(String)
   case nothingToDo(String)
   case repository(String)
+  /// The receiving repository refused `reference`; `serverLines` is what its hooks printed
+  /// (the CLI shows them as `remote:` lines before the error).
+  case pushRefused(remote: String, reference: String, reason: String, serverLines: [String])
 
   public var errorDescription: String? {
     switch self {
@@ -69,6 +72,10 @@ public enum GlossError: Error, LocalizedError, Equatable {
     case .noIdentity:
       return
         "who is coding? pass --as CODER, set GLOSS_CODER, or run 'git config gloss.coder NAME'"
+    case .pushRefused(let remote, let reference, let reason, let serverLines):
+      let branch = reference.hasPrefix("refs/heads/") ? String(reference.dropFirst(11)) : reference
+      return "push to \(remote) refused: \(remote) did not accept \(branch) (\(reason))"
+        + (serverLines.isEmpty ? "" : "; the server said why in the remote: lines above")
     case .codeInUse(let code, let uses):
       return "code '\(code)' is used by \(uses) assignment(s); use --force to remove them too"
     }

@@ -105,7 +105,24 @@ struct Push: ParsableCommand {
   @Argument(help: "Branch (default: the current one).") var branch: String?
 
   func run() throws {
-    let name = try globals.project().push(remote: remote, branch: branch)
-    Output.print("pushed \(name) to \(remote)")
+    do {
+      let (name, serverLines) = try globals.project().push(remote: remote, branch: branch)
+      Self.showRemote(serverLines)
+      Output.print("pushed \(name) to \(remote)")
+    } catch GlossError.pushRefused(let remote, let reference, let reason, let serverLines) {
+      Self.showRemote(serverLines)
+      throw GlossError.pushRefused(remote: remote, reference: reference, reason: reason, serverLines: serverLines)
+    }
+  }
+
+  /// The server's messages, as git shows them; control characters (terminal escapes from a
+  /// hostile server) are shown as `?`.
+  static func showRemote(_ lines: [String]) {
+    for line in lines {
+      let safe = String(
+        String.UnicodeScalarView(
+          line.unicodeScalars.map { ($0.value < 0x20 && $0 != "\t") || (0x7F...0x9F).contains($0.value) ? "?" : $0 }))
+      Output.note("remote: \(safe)")
+    }
   }
 }

@@ -123,6 +123,21 @@ let someone = Signature(name: "Tester", email: "tester@example.org", time: Date(
     let hex = "0123456789abcdef0123456789abcdef01234567"
     #expect(Oid(hex: hex)?.hex == hex)
     #expect(Oid(hex: "xyz") == nil)
+    #expect(Oid(hex: String(hex.dropLast())) == nil)
+    #expect(Oid(hex: hex)?.short == "0123456789")
+  }
+
+  @Test func oidsOrderAndHashLikeTheirBytes() throws {
+    // Ids differing in the first, a middle and the last byte: order follows the bytes.
+    let hexes = [
+      "ff00000000000000000000000000000000000000", "0000000000000000000000000000000000000001",
+      "00000000000000000000ff000000000000000000", "0000000000000000000000000000000000000000",
+      "00000000000000008000000000000000000000ff",
+    ]
+    let ids = try hexes.map { try #require(Oid(hex: $0)) }
+    #expect(ids.sorted().map(\.hex) == hexes.sorted())
+    #expect(Set(ids + ids).count == hexes.count)
+    #expect(try #require(Oid(hex: hexes[1])) == ids[1])
   }
 
   @Test func openingSomethingThatIsNotARepositoryFails() {
