@@ -171,9 +171,14 @@ public final class Repository {
     var config: OpaquePointer?
     guard git_repository_config_snapshot(&config, pointer) == 0 else { return nil }
     defer { git_config_free(config) }
+    return Repository.string(key, in: config)
+  }
+
+  /// One string value of a configuration snapshot; nil when unset or unreadable.
+  private static func string(_ key: String, in snapshot: OpaquePointer?) -> String? {
     var buffer = git_buf()
     defer { git_buf_dispose(&buffer) }
-    guard git_config_get_string_buf(&buffer, config, key) == 0, let text = buffer.ptr else {
+    guard git_config_get_string_buf(&buffer, snapshot, key) == 0, let text = buffer.ptr else {
       return nil
     }
     return String(cString: text)
@@ -212,11 +217,6 @@ extension Repository {
     var snapshot: OpaquePointer?
     guard git_config_snapshot(&snapshot, config) == 0 else { return nil }
     defer { git_config_free(snapshot) }
-    var buffer = git_buf()
-    defer { git_buf_dispose(&buffer) }
-    guard git_config_get_string_buf(&buffer, snapshot, key) == 0, let text = buffer.ptr else {
-      return nil
-    }
-    return String(cString: text)
+    return string(key, in: snapshot)
   }
 }

@@ -146,7 +146,7 @@ struct QDPXProject {
       if let value = color, value.count == 4, value.hasPrefix("#") {
         color = "#" + value.dropFirst().map { "\($0)\($0)" }.joined()
       }
-      if let value = color, !Project.isColor(value) { color = nil }
+      if let value = color, !Code.isColor(value) { color = nil }
       let description = element.first("Description")?.text
       codes.append(
         CodeEntry(

@@ -22,3 +22,31 @@ import Testing
     }
   }
 }
+
+@Suite struct SharedHelperTests {
+  @Test func excerptsAreOneLineAndCut() {
+    #expect(Excerpt.oneLine("a\nb\r\nc") == "a b c")
+    #expect(Excerpt.oneLine(String(repeating: "x", count: 61)) == String(repeating: "x", count: 59) + "…")
+    #expect(Excerpt.oneLine(String(repeating: "x", count: 60)).count == 60)
+  }
+
+  @Test func removingACodeMovesItsChildren() {
+    var book = Codebook(codes: [
+      Code(id: "top", name: "Top"), Code(id: "mid", name: "Mid", parent: "top"),
+      Code(id: "leaf", name: "Leaf", parent: "mid"),
+    ])
+    book.remove("mid", movingChildrenTo: "top")
+    #expect(book.codes.map(\.id) == ["leaf", "top"])
+    #expect(book.code("leaf")?.parent == "top")
+    book.remove("top", movingChildrenTo: nil)
+    #expect(book.code("leaf")?.parent == nil)
+  }
+
+  @Test func identifierChecksNameTheRule() {
+    #expect(throws: GlossError.invalidIdentifier(kind: "lead", value: "A B", rule: Identifier.coderRule)) {
+      try Identifier.requireCoder("A B", kind: "lead")
+    }
+    #expect(throws: Never.self) { try Identifier.requireDocument("interview-34") }
+    #expect(Code.isColor("#A0b1c2") && !Code.isColor("#abc") && !Code.isColor("a0b1c2f"))
+  }
+}

@@ -12,6 +12,13 @@ public struct DocumentInput: Sendable {
     self.data = data
     self.source = source
   }
+
+  /// A transcript read from `file`: its id is `id`, or else derived from the file name
+  /// (`raw/Interview 34.txt` → `Interview-34`), as `doc add` and the importers do.
+  public init(file: String, data: Data, id: String? = nil) {
+    self.init(
+      id: id ?? Identifier.documentID(fromFileName: (file as NSString).lastPathComponent), data: data, source: file)
+  }
 }
 
 /// One row of `gloss doc list`.
@@ -33,10 +40,7 @@ extension Project {
     var seen: Set<String> = []
     var prepared: [(DocumentInput, TextNormalizer.Result)] = []
     for input in inputs {
-      guard Identifier.isDocument(input.id) else {
-        throw GlossError.invalidIdentifier(
-          kind: "document id", value: input.id, rule: Identifier.documentRule)
-      }
+      try Identifier.requireDocument(input.id)
       guard seen.insert(input.id).inserted else {
         throw GlossError.duplicate("document id '\(input.id)' given twice")
       }
@@ -72,11 +76,7 @@ extension Project {
     let result = try commit(as: coder) { transaction in
       created = []
       existing = []
-      for target in coders {
-        guard Identifier.isCoder(target) else {
-          throw GlossError.invalidIdentifier(kind: "coder", value: target, rule: Identifier.coderRule)
-        }
-      }
+      for target in coders { try Identifier.requireCoder(target) }
       for doc in docs {
         _ = try transaction.snapshot.requireDocument(doc)
         for target in coders {
