@@ -13,11 +13,7 @@ import Testing
   /// The lead's project published to `root/shared/study.git`, plus one more commit that is
   /// not pushed yet; returns the bare repository's path.
   func published(_ box: Sandbox) throws -> String {
-    let bare = box.root + "/shared/study.git"
-    #expect(try box.git("init", "-q", "--bare", bare, in: box.root).status == 0)
-    try box.git("remote", "add", "origin", bare)
-    let first = try box.gloss("push", "origin", "main")
-    #expect(first.status == 0, "\(first.stderr)")
+    let bare = try SyncTests().publish(box)
     #expect(try box.gloss("--as", "ana", "add", "d1", "low", "--para", "1").status == 0)
     return bare
   }
@@ -142,6 +138,20 @@ import Testing
     try expectRefused(
       run, bare: bare, refsBefore: before, box: box, saying: "the server says no",
       reason: "pre-receive hook declined")
+  }
+
+  /// As receive-pack does by default, a path remote's checked-out branch is not moved under
+  /// its work tree.
+  @Test func aCheckedOutBranchOfAPathRemoteIsRefused() throws {
+    let box = try Sandbox.twoCoders()
+    let other = box.root + "/other"
+    #expect(try box.git("clone", "-q", box.path, other, in: box.root).status == 0)
+    #expect(try box.gloss("--as", "ana", "add", "d1", "low", "--para", "1").status == 0)
+    let before = try box.git("rev-parse", "main", in: other).stdout
+    let run = try box.gloss("push", other, "main")
+    #expect(run.status == 1 && run.stderr.contains("branch is currently checked out"), "\(run.stderr)")
+    #expect(try box.git("rev-parse", "main", in: other).stdout == before)
+    #expect(try box.git("status", "--porcelain", in: other).stdout.isEmpty)
   }
 
   /// `git commit -a` and `git commit PATH` commit a temporary index (GIT_INDEX_FILE): the
