@@ -93,7 +93,9 @@ struct Push: ParsableCommand {
     abstract: "Push the current branch (or BRANCH) to a remote; refuses a non-fast-forward.",
     discussion: """
       A push the remote cannot fast-forward is refused with a message to pull first; a \
-      server with 'gloss hooks install --server' also validates what is pushed.
+      server with 'gloss hooks install --server' also validates what is pushed. To a path \
+      or file:// remote, gloss runs that repository's pre-receive and update hooks itself, \
+      as git-receive-pack would. What the server's hooks print is shown as 'remote:' lines.
 
       Examples:
         gloss push
