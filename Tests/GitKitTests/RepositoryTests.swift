@@ -140,6 +140,23 @@ let someone = Signature(name: "Tester", email: "tester@example.org", time: Date(
     #expect(try #require(Oid(hex: hexes[1])) == ids[1])
   }
 
+  /// Server text arrives in pieces with LF, CRLF or CR (progress) line ends and trailing
+  /// blanks; each line comes out once, trimmed on the right, empty ones dropped.
+  @Test func serverTextSplitsIntoRemoteLines() {
+    let text = "counting 1%\rcounting 100%\r\nhook says no  \n\n\tindented\n"
+    #expect(RemoteText.lines(Data(text.utf8)) == ["counting 1%", "counting 100%", "hook says no", "\tindented"])
+  }
+
+  @Test func localRemotesAreFoldersAndFileURLs() throws {
+    let (repo, path) = try temporaryRepository()
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    #expect(repo.localPath(of: path) == path)
+    #expect(repo.localPath(of: "file://" + path) == path)
+    #expect(repo.localPath(of: ".git") == repo.workdir.map { $0 + ".git" })
+    #expect(repo.localPath(of: "git://127.0.0.1/x.git") == nil)
+    #expect(repo.localPath(of: "host:no/such/folder") == nil)
+  }
+
   @Test func openingSomethingThatIsNotARepositoryFails() {
     #expect(throws: GitError.self) { try Repository.open(at: "/proc/definitely/not/here") }
   }
