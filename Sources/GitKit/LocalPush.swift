@@ -179,6 +179,23 @@ extension Repository {
   }
 }
 
+extension Repository {
+  /// Where git looks for this repository's hooks: `core.hooksPath` (`~/` expanded) or the
+  /// git folder's `hooks`. A relative hooksPath starts where the hooks run: the git folder
+  /// for git-receive-pack's hooks (`receiving`), else the top of the work tree.
+  public func hooksFolder(receiving: Bool) -> String {
+    var git = gitDirectory
+    while git.count > 1 && git.hasSuffix("/") { git.removeLast() }
+    guard let configured = config("core.hooksPath"), !configured.isEmpty else { return git + "/hooks" }
+    if configured.hasPrefix("/") { return configured }
+    if configured.hasPrefix("~/") {
+      return FileManager.default.homeDirectoryForCurrentUser.path + configured.dropFirst(1)
+    }
+    let base = receiving ? git + "/" : (workdir ?? git + "/")
+    return base + configured
+  }
+}
+
 /// Runs a repository's hooks as git does: from `core.hooksPath` or `hooks/`, only when the
 /// file is executable, in the git folder, with GIT_DIR set and output (stdout and stderr)
 /// collected for the `remote:` lines.
@@ -190,14 +207,7 @@ struct HookRunner {
     var gitDirectory = repository.gitDirectory
     while gitDirectory.count > 1 && gitDirectory.hasSuffix("/") { gitDirectory.removeLast() }
     self.gitDirectory = gitDirectory
-    var folder = repository.config("core.hooksPath") ?? "hooks"
-    if folder.hasPrefix("~/") {
-      folder = FileManager.default.homeDirectoryForCurrentUser.path + folder.dropFirst(1)
-    } else if !folder.hasPrefix("/") {
-      // receive-pack runs hooks in the git folder, so a relative hooksPath starts there.
-      folder = gitDirectory + "/" + folder
-    }
-    self.folder = folder
+    folder = repository.hooksFolder(receiving: true)
   }
 
   struct Outcome {

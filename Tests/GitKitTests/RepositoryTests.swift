@@ -157,6 +157,18 @@ let someone = Signature(name: "Tester", email: "tester@example.org", time: Date(
     #expect(repo.localPath(of: "host:no/such/folder") == nil)
   }
 
+  @Test func hooksFolderFollowsCoreHooksPathAsGitDoes() throws {
+    let (repo, path) = try temporaryRepository()
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let git = repo.gitDirectory
+    #expect(repo.hooksFolder(receiving: false) == git + "hooks")
+    try repo.setConfig("core.hooksPath", "team-hooks")
+    #expect(repo.hooksFolder(receiving: false) == (repo.workdir ?? "") + "team-hooks")
+    #expect(repo.hooksFolder(receiving: true) == git + "team-hooks")
+    try repo.setConfig("core.hooksPath", "/srv/hooks")
+    #expect(repo.hooksFolder(receiving: true) == "/srv/hooks")
+  }
+
   @Test func openingSomethingThatIsNotARepositoryFails() {
     #expect(throws: GitError.self) { try Repository.open(at: "/proc/definitely/not/here") }
   }
