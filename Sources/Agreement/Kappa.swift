@@ -119,12 +119,9 @@ public func fleissKappa(counts: [[Int]]) -> Double? {
 public func gwetAC1(
   _ data: ReliabilityData, categories q: Int, missing: MissingData = .listwise
 ) -> Double? {
-  guard q >= 2, let inputs = chanceInputs(data, missing: missing),
-    inputs.proportions.count <= q
-  else { return nil }
-  let expected = inputs.proportions.reduce(0) { $0 + $1 * (1 - $1) } / Double(q - 1)
-  guard expected < 1 else { return nil }
-  return (inputs.agreement - expected) / (1 - expected)
+  chanceCorrected(data, categories: q, missing: missing) { proportions in
+    proportions.reduce(0) { $0 + $1 * (1 - $1) } / Double(q - 1)
+  }
 }
 
 /// Brennan and Prediger's (1981) coefficient: (p_a − 1/q)/(1 − 1/q), chance agreement
@@ -133,9 +130,19 @@ public func gwetAC1(
 public func brennanPrediger(
   _ data: ReliabilityData, categories q: Int, missing: MissingData = .listwise
 ) -> Double? {
+  chanceCorrected(data, categories: q, missing: missing) { _ in 1 / Double(q) }
+}
+
+/// (p_a − p_e)/(1 − p_e) with p_e from the category proportions by `expected`, over `q`
+/// categories: `nil` over zero units, for q < 2, when more values occur than `q`, or when
+/// p_e is 1.
+private func chanceCorrected(
+  _ data: ReliabilityData, categories q: Int, missing: MissingData, expected: ([Double]) -> Double
+) -> Double? {
   guard q >= 2, let inputs = chanceInputs(data, missing: missing),
     inputs.proportions.count <= q
   else { return nil }
-  let expected = 1 / Double(q)
-  return (inputs.agreement - expected) / (1 - expected)
+  let chance = expected(inputs.proportions)
+  guard chance < 1 else { return nil }
+  return (inputs.agreement - chance) / (1 - chance)
 }

@@ -1,4 +1,5 @@
 import CLibgit2
+import Foundation
 
 extension Repository {
   /// Every file in a tree with its blob id, depth first, paths relative to the root.
@@ -23,10 +24,19 @@ extension Repository {
     return result
   }
 
-  /// The staged files (stage 0 of the index) with their blob ids.
+  /// The staged files (stage 0 of the index) with their blob ids. Inside a hook of
+  /// `git commit -a` or `git commit PATH`, git names a temporary index in GIT_INDEX_FILE:
+  /// that one holds what is being committed, so it is read instead of the repository's.
   public func indexFiles() throws -> [(path: String, blob: Oid)] {
     var index: OpaquePointer?
-    try check(git_repository_index(&index, pointer), "open index")
+    if let file = ProcessInfo.processInfo.environment["GIT_INDEX_FILE"], !file.isEmpty {
+      // git resolves a relative GIT_INDEX_FILE against the current folder (hooks run at the
+      // top of the work tree).
+      let path = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
+      try check(git_index_open(&index, path), "open index \(path)")
+    } else {
+      try check(git_repository_index(&index, pointer), "open index")
+    }
     defer { git_index_free(index) }
     try check(git_index_read(index, 0), "read index")
     var result: [(String, Oid)] = []

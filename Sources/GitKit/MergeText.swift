@@ -9,19 +9,13 @@ public struct TextMerge: Sendable, Equatable {
   public let clean: Bool
 }
 
-/// libgit2 counts initialisations, so one more for merges outside any repository is harmless.
-private let mergeTextReady: Bool = {
-  git_libgit2_init()
-  return true
-}()
-
 extension Repository {
   /// Merges three versions of a text file line by line, as `git merge-file` does
   /// (libgit2's xdiff). A nil version is an empty file.
   public static func mergeText(
     base: Data?, ours: Data?, theirs: Data?, path: String, labels: (String, String) = ("ours", "theirs")
   ) throws -> TextMerge {
-    _ = mergeTextReady
+    LibGit2.initialize()
     var options = git_merge_file_options()
     try check(
       git_merge_file_options_init(&options, UInt32(GIT_MERGE_FILE_OPTIONS_VERSION)), "merge \(path)")

@@ -2,17 +2,27 @@ import CLibgit2
 
 /// A git object id (SHA-1), comparable and hashable by value.
 public struct Oid: Hashable, Sendable, CustomStringConvertible, Comparable {
-  /// The 20 raw bytes; stored as an array so the type is trivially Hashable.
-  public let bytes: [UInt8]
+  // The 20 bytes inline (no heap array), read big-endian so that comparing the words in
+  // order compares the bytes in order.
+  private let head: UInt64
+  private let middle: UInt64
+  private let tail: UInt32
 
   init(_ raw: git_oid) {
     var raw = raw
-    bytes = withUnsafeBytes(of: &raw.id) { Array($0) }
+    (head, middle, tail) = withUnsafeBytes(of: &raw.id) { bytes in
+      (
+        UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+        UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+        UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
+      )
+    }
   }
 
   /// Parses a full 40-digit hex id; nil for anything else.
   public init?(hex: String) {
     guard hex.utf8.count == 40 else { return nil }
+    LibGit2.initialize()
     var raw = git_oid()
     guard git_oid_fromstr(&raw, hex) == 0 else { return nil }
     self.init(raw)
@@ -20,25 +30,33 @@ public struct Oid: Hashable, Sendable, CustomStringConvertible, Comparable {
 
   var raw: git_oid {
     var raw = git_oid()
-    withUnsafeMutableBytes(of: &raw.id) { dest in
-      for (index, byte) in bytes.enumerated() where index < dest.count { dest[index] = byte }
+    withUnsafeMutableBytes(of: &raw.id) { bytes in
+      bytes.storeBytes(of: head.bigEndian, toByteOffset: 0, as: UInt64.self)
+      bytes.storeBytes(of: middle.bigEndian, toByteOffset: 8, as: UInt64.self)
+      bytes.storeBytes(of: tail.bigEndian, toByteOffset: 16, as: UInt32.self)
     }
     return raw
   }
 
   public var hex: String {
-    let digits: [Character] = Array("0123456789abcdef")
-    var out = ""
+    let digits = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
     out.reserveCapacity(40)
-    for byte in bytes {
-      out.append(digits[Int(byte >> 4)])
-      out.append(digits[Int(byte & 0x0f)])
+    func append<T: FixedWidthInteger>(_ word: T) {
+      for shift in stride(from: T.bitWidth - 4, through: 0, by: -4) {
+        out.append(digits[Int(truncatingIfNeeded: word >> shift) & 0x0f])
+      }
     }
-    return out
+    append(head)
+    append(middle)
+    append(tail)
+    return String(decoding: out, as: UTF8.self)
   }
 
   public var short: String { String(hex.prefix(10)) }
   public var description: String { hex }
 
-  public static func < (lhs: Oid, rhs: Oid) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
+  public static func < (lhs: Oid, rhs: Oid) -> Bool {
+    (lhs.head, lhs.middle, lhs.tail) < (rhs.head, rhs.middle, rhs.tail)
+  }
 }

@@ -5,7 +5,10 @@ import Foundation
 /// counts attempts to fail instead of looping forever.
 private final class CredentialState {
   var attempts = 0
-  var rejected: [String] = []
+  /// References the remote refused during a push, with its reason.
+  var rejected: [(reference: String, reason: String)] = []
+  /// What the server printed on the sideband (its hooks' output), not yet split into lines.
+  var remoteText = Data()
 }
 
 /// Credentials for libgit2: an ssh key from ssh-agent for ssh://, user name and password
@@ -39,14 +42,24 @@ private let acquireCredentials: git_credential_acquire_cb = { out, _, usernameFr
 private let pushUpdate: git_push_update_reference_cb = { refname, status, payload in
   guard let status, let payload else { return 0 }
   let state = Unmanaged<CredentialState>.fromOpaque(payload).takeUnretainedValue()
-  state.rejected.append("\(refname.map { String(cString: $0) } ?? "?"): \(String(cString: status))")
+  state.rejected.append((refname.map { String(cString: $0) } ?? "?", String(cString: status)))
+  return 0
+}
+
+/// Collects the server's messages (`remote:` lines in git), which libgit2 hands over in pieces.
+private let sidebandText: git_transport_message_cb = { text, length, payload in
+  guard let text, let payload, length > 0 else { return 0 }
+  let state = Unmanaged<CredentialState>.fromOpaque(payload).takeUnretainedValue()
+  text.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
+    state.remoteText.append($0, count: Int(length))
+  }
   return 0
 }
 
 extension Repository {
   /// Clones `url` into `path` (work tree checked out) through libgit2.
   public static func clone(from url: String, to path: String) throws -> Repository {
-    _ = Repository.globalConfig("core.bare")
+    LibGit2.initialize()
     var options = git_clone_options()
     try check(git_clone_options_init(&options, UInt32(GIT_CLONE_OPTIONS_VERSION)), "clone")
     let state = CredentialState()
@@ -104,27 +117,69 @@ extension Repository {
     }
   }
 
-  /// Pushes `refspec` (`refs/heads/x:refs/heads/x`) to `remote`. Throws `.nonFastForward`
-  /// when the remote branch has commits this repository does not.
-  public func push(remote: String, refspec: String) throws {
+  /// Pushes `refspec` (`refs/heads/x:refs/heads/x`) to `remote` and returns what the server
+  /// printed. Throws `.nonFastForward` when the remote branch has commits this repository does
+  /// not, and `PushRefused` when the server (its hooks) refused a reference. A remote on this
+  /// machine (a path or `file://`) gets the receiving repository's hooks run as
+  /// git-receive-pack would (`pushLocally`).
+  @discardableResult
+  public func push(remote: String, refspec: String) throws -> PushReport {
     try withRemote(remote) { handle in
+      let sides = refspec.split(separator: ":", maxSplits: 1).map(String.init)
+      if let url = git_remote_url(handle).map({ String(cString: $0) }), let path = localPath(of: url),
+        sides.count == 2
+      {
+        let report = try pushLocally(to: path, source: sides[0], destination: sides[1])
+        try updateTrackingReference(handle, remote: remote, source: sides[0], destination: sides[1])
+        return report
+      }
       var options = git_push_options()
       try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)), "push")
       let state = CredentialState()
       options.callbacks.credentials = acquireCredentials
       options.callbacks.push_update_reference = pushUpdate
+      options.callbacks.sideband_progress = sidebandText
       options.callbacks.payload = Unmanaged.passUnretained(state).toOpaque()
-      _ = try withStrings([refspec]) { specs in
-        try withExtendedLifetime(state) {
-          try check(git_remote_push(handle, specs, &options), "push to \(remote)")
+      do {
+        _ = try withStrings([refspec]) { specs in
+          try withExtendedLifetime(state) {
+            try check(git_remote_push(handle, specs, &options), "push to \(remote)")
+          }
         }
+      } catch let error as GitError where !state.remoteText.isEmpty {
+        // The server hung up after saying why: its words are the useful part.
+        throw PushRefused(
+          reference: sides.last ?? refspec, reason: error.message, remoteLines: RemoteText.lines(state.remoteText))
       }
-      if !state.rejected.isEmpty {
-        let message = state.rejected.joined(separator: "; ")
-        let code: GitError.Code =
-          message.contains("fast-forward") || message.contains("fetch first") ? .nonFastForward : .other(-1)
-        throw GitError(code: code, message: message, operation: "push to \(remote)")
+      let lines = RemoteText.lines(state.remoteText)
+      if let (reference, reason) = state.rejected.first {
+        if reason.contains("fast-forward") || reason.contains("fetch first") {
+          throw GitError(code: .nonFastForward, message: "\(reference): \(reason)", operation: "push to \(remote)")
+        }
+        throw PushRefused(reference: reference, reason: reason, remoteLines: lines)
       }
+      return PushReport(remoteLines: lines)
+    }
+  }
+
+  /// After a push to a named remote, moves its remote-tracking branch (`refs/remotes/origin/x`)
+  /// as git and libgit2's own push do.
+  private func updateTrackingReference(
+    _ handle: OpaquePointer?, remote: String, source: String, destination: String
+  ) throws {
+    guard hasRemote(remote), let commit = try referenceTarget(source) else { return }
+    for index in 0..<git_remote_refspec_count(handle) {
+      guard let spec = git_remote_get_refspec(handle, index), git_refspec_direction(spec) == GIT_DIRECTION_FETCH,
+        git_refspec_src_matches(spec, destination) == 1
+      else { continue }
+      var buffer = git_buf()
+      defer { git_buf_dispose(&buffer) }
+      guard git_refspec_transform(&buffer, spec, destination) == 0, let name = buffer.ptr else { continue }
+      var raw = commit.raw
+      var ref: OpaquePointer?
+      try check(
+        git_reference_create(&ref, pointer, name, &raw, 1, "gloss: push"), "update \(String(cString: name))")
+      git_reference_free(ref)
     }
   }
 

@@ -1,12 +1,6 @@
 import CLibgit2
 import Foundation
 
-/// libgit2 must be initialised once per process before any other call.
-private let libgit2Ready: Bool = {
-  git_libgit2_init()
-  return true
-}()
-
 /// An open git repository. All repository access in Gloss goes through this type.
 public final class Repository {
   let pointer: OpaquePointer
@@ -19,7 +13,7 @@ public final class Repository {
 
   /// Opens the repository containing `path`, searching parent folders as git does.
   public static func discover(at path: String) throws -> Repository {
-    _ = libgit2Ready
+    LibGit2.initialize()
     var repo: OpaquePointer?
     // Inside a git hook, GIT_DIR and the quarantine's object directories come from the
     // environment; libgit2 honours them only when asked to.
@@ -38,7 +32,7 @@ public final class Repository {
 
   /// Opens exactly the repository at `path` (a work tree or a bare repository).
   public static func open(at path: String) throws -> Repository {
-    _ = libgit2Ready
+    LibGit2.initialize()
     var repo: OpaquePointer?
     let flags = GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue
     try check(git_repository_open_ext(&repo, path, flags, nil), "open repository at \(path)")
@@ -52,7 +46,7 @@ public final class Repository {
   public static func create(
     at path: String, bare: Bool = false, initialBranch: String = "main"
   ) throws -> Repository {
-    _ = libgit2Ready
+    LibGit2.initialize()
     var options = git_repository_init_options()
     try check(
       git_repository_init_options_init(&options, UInt32(GIT_REPOSITORY_INIT_OPTIONS_VERSION)),
@@ -177,9 +171,14 @@ public final class Repository {
     var config: OpaquePointer?
     guard git_repository_config_snapshot(&config, pointer) == 0 else { return nil }
     defer { git_config_free(config) }
+    return Repository.string(key, in: config)
+  }
+
+  /// One string value of a configuration snapshot; nil when unset or unreadable.
+  private static func string(_ key: String, in snapshot: OpaquePointer?) -> String? {
     var buffer = git_buf()
     defer { git_buf_dispose(&buffer) }
-    guard git_config_get_string_buf(&buffer, config, key) == 0, let text = buffer.ptr else {
+    guard git_config_get_string_buf(&buffer, snapshot, key) == 0, let text = buffer.ptr else {
       return nil
     }
     return String(cString: text)
@@ -211,18 +210,13 @@ public final class Repository {
 extension Repository {
   /// A value from the user's and system's git configuration, outside any repository.
   public static func globalConfig(_ key: String) -> String? {
-    _ = libgit2Ready
+    LibGit2.initialize()
     var config: OpaquePointer?
     guard git_config_open_default(&config) == 0 else { return nil }
     defer { git_config_free(config) }
     var snapshot: OpaquePointer?
     guard git_config_snapshot(&snapshot, config) == 0 else { return nil }
     defer { git_config_free(snapshot) }
-    var buffer = git_buf()
-    defer { git_buf_dispose(&buffer) }
-    guard git_config_get_string_buf(&buffer, snapshot, key) == 0, let text = buffer.ptr else {
-      return nil
-    }
-    return String(cString: text)
+    return string(key, in: snapshot)
   }
 }

@@ -23,11 +23,18 @@ public enum AssignmentID {
     return format(bytes)
   }
 
-  static func format(_ bytes: [UInt8]) -> String {
-    let hex = bytes.map { String(format: "%02x", $0) }.joined()
-    let characters = Array(hex)
-    let groups = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32]
-    return groups.map { String(characters[$0]) }.joined(separator: "-")
+  /// 16 bytes in the canonical lowercase UUID form (8-4-4-4-12 hex digits); shared by
+  /// the v7 ids made here and the v5 ids of imports.
+  public static func format(_ bytes: [UInt8]) -> String {
+    let digits = Array("0123456789abcdef".utf8)
+    var text: [UInt8] = []
+    text.reserveCapacity(36)
+    for (index, byte) in bytes.prefix(16).enumerated() {
+      if [4, 6, 8, 10].contains(index) { text.append(UInt8(ascii: "-")) }
+      text.append(digits[Int(byte >> 4)])
+      text.append(digits[Int(byte & 0x0f)])
+    }
+    return String(decoding: text, as: UTF8.self)
   }
 
   /// Whether `value` looks like a UUID in the canonical lowercase form.

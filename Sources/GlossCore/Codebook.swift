@@ -21,6 +21,16 @@ public struct Code: Hashable, Sendable {
     self.description = description
     self.color = color
   }
+
+  /// `#RRGGBB` in hex digits of either case, the only color form the codebook and
+  /// REFI-QDA take.
+  public static func isColor(_ value: String) -> Bool {
+    let bytes = Array(value.utf8)
+    return bytes.count == 7 && bytes[0] == UInt8(ascii: "#")
+      && bytes.dropFirst().allSatisfy {
+        (0x30...0x39).contains($0) || (0x61...0x66).contains($0) || (0x41...0x46).contains($0)
+      }
+  }
 }
 
 /// The project's codes (`codebook.yaml`), kept sorted by id so concurrent edits merge.
@@ -48,6 +58,16 @@ public struct Codebook: Sendable, Equatable {
   }
 
   public mutating func remove(_ id: String) { codes.removeAll { $0.id == id } }
+
+  /// Removes a code and gives its children `newParent` instead (a merge moves them under
+  /// the target, a removal up to the removed code's parent).
+  public mutating func remove(_ id: String, movingChildrenTo newParent: String?) {
+    for var child in children(of: id) {
+      child.parent = newParent
+      upsert(child)
+    }
+    remove(id)
+  }
 
   // MARK: Reading and writing
 

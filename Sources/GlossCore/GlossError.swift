@@ -29,6 +29,9 @@ public enum GlossError: Error, LocalizedError, Equatable {
   case alreadyExists(String)
   case nothingToDo(String)
   case repository(String)
+  /// The receiving repository refused `reference`; `serverLines` is what its hooks printed
+  /// (the CLI shows them as `remote:` lines before the error).
+  case pushRefused(remote: String, reference: String, reason: String, serverLines: [String])
 
   public var errorDescription: String? {
     switch self {
@@ -85,6 +88,10 @@ public enum GlossError: Error, LocalizedError, Equatable {
       return "only a lead (gloss.yaml leads) turns blind coding on or off; \(coder) is not one"
     case .leadsOnly(.reconcile, let coder):
       return "only a lead (gloss.yaml leads) reconciles into consensus; \(coder) is not one"
+    case .pushRefused(let remote, let reference, let reason, let serverLines):
+      let branch = reference.hasPrefix("refs/heads/") ? String(reference.dropFirst(11)) : reference
+      return "push to \(remote) refused: \(remote) did not accept \(branch) (\(reason))"
+        + (serverLines.isEmpty ? "" : "; the server said why in the remote: lines above")
     case .codeInUse(let code, let uses):
       return "code '\(code)' is used by \(uses) assignment(s); use --force to remove them too"
     }

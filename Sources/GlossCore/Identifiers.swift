@@ -32,6 +32,21 @@ public enum Identifier {
       max: 64)
   }
 
+  /// Throws `invalidIdentifier` naming the rule unless `value` is a valid document id.
+  public static func requireDocument(_ value: String, kind: String = "document id") throws {
+    guard isDocument(value) else { throw GlossError.invalidIdentifier(kind: kind, value: value, rule: documentRule) }
+  }
+
+  /// Throws `invalidIdentifier` naming the rule unless `value` is a valid coder name.
+  public static func requireCoder(_ value: String, kind: String = "coder") throws {
+    guard isCoder(value) else { throw GlossError.invalidIdentifier(kind: kind, value: value, rule: coderRule) }
+  }
+
+  /// Throws `invalidIdentifier` naming the rule unless `value` is a valid code id.
+  public static func requireCode(_ value: String, kind: String = "code id") throws {
+    guard isCode(value) else { throw GlossError.invalidIdentifier(kind: kind, value: value, rule: codeRule) }
+  }
+
   /// Lowercases and turns every other character into `-` (runs collapsed, ends trimmed).
   public static func slug(_ name: String, allowDots: Bool = true, maxLength: Int = 64) -> String {
     var out: [UInt8] = []

@@ -161,9 +161,7 @@ extension Project {
           let target =
             value("coder").trimmingCharacters(in: .whitespaces).isEmpty
             ? coder : value("coder").trimmingCharacters(in: .whitespaces)
-          guard Identifier.isCoder(target) else {
-            throw GlossError.invalidIdentifier(kind: "coder", value: target, rule: Identifier.coderRule)
-          }
+          try Identifier.requireCoder(target)
           if target != coder && target != Identifier.consensus && skipOthers {
             report.skipped += 1
             continue

@@ -41,10 +41,7 @@ extension Project {
     -> ImportOutcome<DelveImportReport>
   {
     guard !inputs.isEmpty else { throw GlossError.nothingToDo("no files to import") }
-    var seen: Set<String> = []
-    for input in inputs where !seen.insert(input.id).inserted {
-      throw GlossError.duplicate("document id '\(input.id)' given twice")
-    }
+    try DocumentInput.checkIDs(inputs)
     // Read every file once up front so a bad file fails before anything is staged.
     let headBook = try snapshot().codebook()
     for input in inputs {
@@ -82,8 +79,7 @@ extension Project {
             assignmentsAdded: added, assignmentsPresent: present, documentAdded: status == .added,
             changes: export.changes))
       }
-      let docs = inputs.map(\.id)
-      let list = docs.count <= 3 ? docs.joined(separator: ", ") : "\(docs.count) documents"
+      let list = DocumentInput.messageList(inputs.map(\.id))
       let total = reports.reduce(0) { $0 + $1.assignmentsAdded }
       return textOnly
         ? "gloss: \(coder) imports the text of \(list) from Delve"

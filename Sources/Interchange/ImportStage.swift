@@ -64,9 +64,7 @@ final class ImportStage {
 
   /// Adds a document, or confirms the project already holds exactly this text.
   func document(_ id: String, text: String, source: String) throws -> DocumentStatus {
-    guard Identifier.isDocument(id) else {
-      throw GlossError.invalidIdentifier(kind: "document id", value: id, rule: Identifier.documentRule)
-    }
+    try Identifier.requireDocument(id)
     if let staged = documents[id] {
       guard staged == text else {
         throw GlossError.duplicate("\(source): document '\(id)' is given twice with different text")

@@ -146,7 +146,7 @@ struct QDPXProject {
       if let value = color, value.count == 4, value.hasPrefix("#") {
         color = "#" + value.dropFirst().map { "\($0)\($0)" }.joined()
       }
-      if let value = color, !Project.isColor(value) { color = nil }
+      if let value = color, !Code.isColor(value) { color = nil }
       let description = element.first("Description")?.text
       codes.append(
         CodeEntry(
@@ -346,9 +346,11 @@ extension Project {
         codeID[entry.guid] = code.id
       }
       var used: Set<String> = []
-      for source in project.sources {
-        var doc = Identifier.isDocument(source.name) ? source.name : Identifier.documentID(fromFileName: source.name)
-        if !Identifier.isDocument(doc) { doc = "source-" + String(SHA1.hex(Array(source.name.utf8)).prefix(8)) }
+      for textSource in project.sources {
+        var doc =
+          Identifier.isDocument(textSource.name)
+          ? textSource.name : Identifier.documentID(fromFileName: textSource.name)
+        if !Identifier.isDocument(doc) { doc = "source-" + String(SHA1.hex(Array(textSource.name.utf8)).prefix(8)) }
         var unique = doc
         var suffix = 2
         while used.contains(unique) {
@@ -356,11 +358,13 @@ extension Project {
           suffix += 1
         }
         used.insert(unique)
-        if try stage.document(unique, text: source.text, source: "\(source): source \"\(source.name)\"") == .added {
+        if try stage.document(unique, text: textSource.text, source: "\(source): source \"\(textSource.name)\"")
+          == .added
+        {
           report.documentsAdded.append(unique)
         }
-        let text = DocumentText(source.text)
-        for selection in source.selections {
+        let text = DocumentText(textSource.text)
+        for selection in textSource.selections {
           let owner = selection.user.flatMap { userCoder[$0] }
           let mine = owner == nil || owner == chosen?.coder || (chosen == nil && owner == coder)
           guard mine else {

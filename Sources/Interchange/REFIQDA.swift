@@ -100,7 +100,7 @@ extension Project {
           xml.start(
             "PlainTextSelection",
             [
-              ("guid", REFIQDA.selectionGUID(record.id)), ("name", Self.selectionName(record.exact)),
+              ("guid", REFIQDA.selectionGUID(record.id)), ("name", Excerpt.oneLine(record.exact)),
               ("startPosition", String(record.start)), ("endPosition", String(record.end)),
               ("creatingUser", user),
             ])
@@ -118,15 +118,10 @@ extension Project {
     try Self.writeArchive([("project.qde", Data(xml.text.utf8))] + texts, to: url)
   }
 
-  private static func selectionName(_ exact: String) -> String {
-    let flat = exact.split(whereSeparator: \.isNewline).joined(separator: " ")
-    return flat.count <= 60 ? flat : String(flat.prefix(59)) + "…"
-  }
-
   static func writeCodes(_ book: Codebook, into xml: inout XMLWriter) {
     xml.start("Codes", [])
     func visit(_ code: Code, depth: Int) {
-      let color = code.color.flatMap { isColor($0) ? $0 : nil }
+      let color = code.color.flatMap { Code.isColor($0) ? $0 : nil }
       let children = book.children(of: code.id)
       let hasBody = !(code.description ?? "").isEmpty || (!children.isEmpty && depth < 64)
       xml.start(
@@ -145,14 +140,6 @@ extension Project {
       visit(code, depth: 0)
     }
     xml.end()
-  }
-
-  static func isColor(_ value: String) -> Bool {
-    let bytes = Array(value.utf8)
-    return bytes.count == 7 && bytes[0] == UInt8(ascii: "#")
-      && bytes.dropFirst().allSatisfy {
-        (0x30...0x39).contains($0) || (0x61...0x66).contains($0) || (0x41...0x46).contains($0)
-      }
   }
 
   /// Writes a zip next to `url` and moves it into place, so a failure leaves no half file.

@@ -1,4 +1,5 @@
 import Foundation
+import GlossCore
 
 /// SHA-1 (FIPS 180-4), only to derive name-based UUIDs (RFC 9562 v5) for imported
 /// assignments; not used for anything security-related.
@@ -65,10 +66,7 @@ public enum StableID {
     var bytes = Array(SHA1.hash(namespace + Array(name.utf8)).prefix(16))
     bytes[6] = (bytes[6] & 0x0f) | 0x50
     bytes[8] = (bytes[8] & 0x3f) | 0x80
-    let hex = bytes.map { String(format: "%02x", $0) }.joined()
-    let characters = Array(hex)
-    let groups = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32]
-    return groups.map { String(characters[$0]) }.joined(separator: "-")
+    return AssignmentID.format(bytes)
   }
 
   /// The id of a thing Gloss derives from named parts, e.g. `("delve", [coder, doc, code, "12", "40"])`.

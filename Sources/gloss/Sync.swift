@@ -94,7 +94,9 @@ struct Push: ParsableCommand {
     abstract: "Push the current branch (or BRANCH) to a remote; refuses a non-fast-forward.",
     discussion: """
       A push the remote cannot fast-forward is refused with a message to pull first; a \
-      server with 'gloss hooks install --server' also validates what is pushed.
+      server with 'gloss hooks install --server' also validates what is pushed. To a path \
+      or file:// remote, gloss runs that repository's pre-receive and update hooks itself, \
+      as git-receive-pack would. What the server's hooks print is shown as 'remote:' lines.
 
       Examples:
         gloss push
@@ -106,7 +108,24 @@ struct Push: ParsableCommand {
   @Argument(help: "Branch (default: the current one).") var branch: String?
 
   func run() throws {
-    let name = try globals.project().push(remote: remote, branch: branch)
-    Output.print("pushed \(name) to \(remote)")
+    do {
+      let (name, serverLines) = try globals.project().push(remote: remote, branch: branch)
+      Self.showRemote(serverLines)
+      Output.print("pushed \(name) to \(remote)")
+    } catch GlossError.pushRefused(let remote, let reference, let reason, let serverLines) {
+      Self.showRemote(serverLines)
+      throw GlossError.pushRefused(remote: remote, reference: reference, reason: reason, serverLines: serverLines)
+    }
+  }
+
+  /// The server's messages, as git shows them; control characters (terminal escapes from a
+  /// hostile server) are shown as `?`.
+  static func showRemote(_ lines: [String]) {
+    for line in lines {
+      let safe = String(
+        String.UnicodeScalarView(
+          line.unicodeScalars.map { ($0.value < 0x20 && $0 != "\t") || (0x7F...0x9F).contains($0.value) ? "?" : $0 }))
+      Output.note("remote: \(safe)")
+    }
   }
 }

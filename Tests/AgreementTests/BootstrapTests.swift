@@ -65,16 +65,36 @@ import Testing
     #expect(other?.lower != interval.lower || other?.upper != interval.upper)
   }
 
-  /// The tally version and the generic one resample the same documents.
-  @Test func tallyAndGenericAgree() {
+  /// The interval is the 2.5% and 97.5% percentiles (numpy's linear interpolation) of the
+  /// replicates, each pooling `count` documents drawn with SplitMix64: checked against that
+  /// computation written out naively here, for the tally entry point and the generic one.
+  @Test func intervalMatchesANaiveBootstrap() throws {
     let documents = Self.documents()
-    let viaTally = bootstrapPercentiles(perDocument: documents, replicates: 50, seed: 9) {
-      BinaryAgreement($0, coders: 2).pa
+    var generator = SplitMix64(seed: 9)
+    var estimates: [Double] = []
+    for _ in 0..<50 {
+      var pooled = BinaryTally()
+      for _ in documents.indices { pooled.merge(documents[generator.next(below: documents.count)]) }
+      if let pa = BinaryAgreement(pooled, coders: 2).pa { estimates.append(pa) }
     }
-    let generic = bootstrapPercentiles(resampling: documents, replicates: 50, seed: 9) {
-      BinaryAgreement($0.reduce(BinaryTally(), +), coders: 2).pa
+    estimates.sort()
+    func naivePercentile(_ fraction: Double) -> Double {
+      let rank = fraction * Double(estimates.count - 1)
+      let below = estimates[Int(rank.rounded(.down))]
+      let above = estimates[Int(rank.rounded(.up))]
+      return below + (rank - rank.rounded(.down)) * (above - below)
     }
-    #expect(viaTally?.lower == generic?.lower && viaTally?.upper == generic?.upper)
+    let expected = (naivePercentile(0.025), naivePercentile(0.975))
+    #expect(estimates.count == 50 && expected.0 < expected.1)
+    let viaTally = try #require(
+      bootstrapPercentiles(perDocument: documents, replicates: 50, seed: 9) { BinaryAgreement($0, coders: 2).pa })
+    let generic = try #require(
+      bootstrapPercentiles(resampling: documents, replicates: 50, seed: 9) {
+        BinaryAgreement($0.reduce(BinaryTally(), +), coders: 2).pa
+      })
+    for interval in [viaTally, generic] {
+      #expect(abs(interval.lower - expected.0) < 1e-12 && abs(interval.upper - expected.1) < 1e-12)
+    }
   }
 
   @Test func undefinedReplicatesAreDropped() {

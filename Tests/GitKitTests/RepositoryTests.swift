@@ -123,6 +123,50 @@ let someone = Signature(name: "Tester", email: "tester@example.org", time: Date(
     let hex = "0123456789abcdef0123456789abcdef01234567"
     #expect(Oid(hex: hex)?.hex == hex)
     #expect(Oid(hex: "xyz") == nil)
+    #expect(Oid(hex: String(hex.dropLast())) == nil)
+    #expect(Oid(hex: hex)?.short == "0123456789")
+  }
+
+  @Test func oidsOrderAndHashLikeTheirBytes() throws {
+    // Ids differing in the first, a middle and the last byte: order follows the bytes.
+    let hexes = [
+      "ff00000000000000000000000000000000000000", "0000000000000000000000000000000000000001",
+      "00000000000000000000ff000000000000000000", "0000000000000000000000000000000000000000",
+      "00000000000000008000000000000000000000ff",
+    ]
+    let ids = try hexes.map { try #require(Oid(hex: $0)) }
+    #expect(ids.sorted().map(\.hex) == hexes.sorted())
+    #expect(Set(ids + ids).count == hexes.count)
+    #expect(try #require(Oid(hex: hexes[1])) == ids[1])
+  }
+
+  /// Server text arrives in pieces with LF, CRLF or CR (progress) line ends and trailing
+  /// blanks; each line comes out once, trimmed on the right, empty ones dropped.
+  @Test func serverTextSplitsIntoRemoteLines() {
+    let text = "counting 1%\rcounting 100%\r\nhook says no  \n\n\tindented\n"
+    #expect(RemoteText.lines(Data(text.utf8)) == ["counting 1%", "counting 100%", "hook says no", "\tindented"])
+  }
+
+  @Test func localRemotesAreFoldersAndFileURLs() throws {
+    let (repo, path) = try temporaryRepository()
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    #expect(repo.localPath(of: path) == path)
+    #expect(repo.localPath(of: "file://" + path) == path)
+    #expect(repo.localPath(of: ".git") == repo.workdir.map { $0 + ".git" })
+    #expect(repo.localPath(of: "git://127.0.0.1/x.git") == nil)
+    #expect(repo.localPath(of: "host:no/such/folder") == nil)
+  }
+
+  @Test func hooksFolderFollowsCoreHooksPathAsGitDoes() throws {
+    let (repo, path) = try temporaryRepository()
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let git = repo.gitDirectory
+    #expect(repo.hooksFolder(receiving: false) == git + "hooks")
+    try repo.setConfig("core.hooksPath", "team-hooks")
+    #expect(repo.hooksFolder(receiving: false) == (repo.workdir ?? "") + "team-hooks")
+    #expect(repo.hooksFolder(receiving: true) == git + "team-hooks")
+    try repo.setConfig("core.hooksPath", "/srv/hooks")
+    #expect(repo.hooksFolder(receiving: true) == "/srv/hooks")
   }
 
   @Test func openingSomethingThatIsNotARepositoryFails() {

@@ -108,9 +108,10 @@ let validProject: [String: String] = [
       ])
   }
 
-  /// Corrupting any byte of a valid project never crashes the validator, and whatever it
-  /// says is located in a file.
-  @Test func corruptedFilesNeverCrash() async {
+  /// Corrupting any byte of a valid project never crashes the validator, whatever it says
+  /// is located in a file, and a byte that breaks UTF-8 (the valid project is ASCII, so any
+  /// byte from 0x80 does) is reported as an error in the file it broke.
+  @Test func corruptedFilesAreReportedWhereTheyBreak() async {
     let paths = validProject.keys.sorted()
     await propertyCheck(
       count: 400, input: Gen.int(in: 0...(paths.count - 1)), Gen.int(in: 0...10_000), Gen.int(in: 0...255)
@@ -122,9 +123,16 @@ let validProject: [String: String] = [
       if data.isEmpty { data = Data([UInt8(byte)]) } else { data[position % data.count] = UInt8(byte) }
       files[path] = data
       let project = ProjectFiles(paths: paths, label: "fuzz") { files[$0] }
-      for finding in Validator().validate(project) {
+      let findings = Validator().validate(project)
+      for finding in findings {
         #expect(!finding.path.isEmpty)
+        #expect(!finding.message.isEmpty)
         #expect(!finding.message.unicodeScalars.contains("\n"), "\(finding.text)")
+      }
+      if byte >= 0x80 {
+        #expect(
+          findings.contains { $0.severity == .error && $0.path == path && !$0.message.isEmpty },
+          "byte \(byte) at \(position) of \(path) not reported: \(findings.map(\.text))")
       }
     }
   }

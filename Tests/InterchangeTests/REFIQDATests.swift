@@ -146,6 +146,27 @@ import Testing
     #expect(report.assignmentsAdded == 1 && commit != nil)
   }
 
+  /// A source whose document exists with other text is refused in one short line that names
+  /// the file and the document, never the transcript itself.
+  @Test func aDocumentClashNamesTheFileAndDocumentOnly() throws {
+    let folder = try TempFolder()
+    let project = try folder.project()
+    _ = try project.importQDPX(
+      try folder.zip("ok.qdpx", [("project.qde", self.project())]), source: "ok.qdpx", as: "ana")
+    let tip = try head(project)
+    let changed = Data(
+      String(decoding: self.project(), as: UTF8.self).replacingOccurrences(of: "short text", with: "other words").utf8)
+    let url = try folder.zip("changed.qdpx", [("project.qde", changed)])
+    #expect {
+      _ = try project.importQDPX(url, source: "changed.qdpx", as: "ana")
+    } throws: { error in
+      let text = (error as? GlossError)?.errorDescription ?? "\(error)"
+      return text.hasPrefix("changed.qdpx: source \"d\": document 'd' already exists with different text")
+        && !text.contains("other words") && !text.contains("short text") && !text.contains("selections")
+    }
+    #expect(try head(project) == tip)
+  }
+
   @Test func hostileArchivesAreRefused() throws {
     try rejects([("project.qde", project()), ("../evil.txt", Data("x".utf8))], "unsafe entry name")
     try rejects([("project.qde", project()), ("/etc/evil", Data("x".utf8))], "unsafe entry name")

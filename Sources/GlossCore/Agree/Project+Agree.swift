@@ -23,20 +23,9 @@ extension Project {
   /// --reverse A..B` lists them. `A..` means up to HEAD; `..B` (or plain `B`) from the
   /// first commit.
   public func historyCommits(_ range: String) throws -> [Oid] {
-    guard !range.contains("...") else {
-      throw GlossError.invalidArgument(
-        argument: "--history \(range)", message: "expected A..B (two dots), not a symmetric range")
-    }
-    let parts = range.components(separatedBy: "..")
-    guard parts.count <= 2 else {
-      throw GlossError.invalidArgument(argument: "--history \(range)", message: "expected A..B")
-    }
-    let tipName = parts.count == 2 ? parts[1] : parts[0]
-    let baseName = parts.count == 2 ? parts[0] : ""
-    guard let tip = try snapshot(at: tipName.isEmpty ? "HEAD" : tipName).commit else {
-      throw GlossError.unknownRevision(tipName)
-    }
-    let base = baseName.isEmpty ? nil : try snapshot(at: baseName).commit
+    let parsed = try RevisionRange.parse(range, option: "--history", allowSingleRevision: true)
+    guard let tip = try snapshot(at: parsed.tip).commit else { throw GlossError.unknownRevision(parsed.tip) }
+    let base = try parsed.base.flatMap { try snapshot(at: $0).commit }
     return try repository.walk(from: tip, hiding: base, firstParentOnly: true, oldestFirst: true)
   }
 

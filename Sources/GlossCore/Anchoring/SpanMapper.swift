@@ -76,7 +76,7 @@ public struct SpanMapper: Sendable {
       return result(record, near.lowerBound, near.upperBound, .moved)
     }
     guard start < end else {
-      return marked(record, at: start, reason: "text deleted (was \"\(Self.excerpt(record.exact))\")")
+      return marked(record, at: start, reason: "text deleted (was \"\(Excerpt.oneLine(record.exact))\")")
     }
     let kept = diff.keptCount(record.start, record.end)
     let similarity = Double(2 * kept) / Double(record.end - record.start + end - start)
@@ -87,7 +87,7 @@ public struct SpanMapper: Sendable {
     let (lower, upper) = rough.0 < rough.1 ? rough : (start, end)
     return marked(
       record, lower, upper,
-      reason: "text rewritten (\(percent)% similar; was \"\(Self.excerpt(record.exact))\")")
+      reason: "text rewritten (\(percent)% similar; was \"\(Excerpt.oneLine(record.exact))\")")
   }
 
   /// A record that did not match the old text: found again only by an unambiguous quote.
@@ -101,11 +101,11 @@ public struct SpanMapper: Sendable {
     case .ambiguous(let count):
       return marked(
         record, at: record.start,
-        reason: "quote matches \(count) places equally (was \"\(Self.excerpt(record.exact))\")")
+        reason: "quote matches \(count) places equally (was \"\(Excerpt.oneLine(record.exact))\")")
     case .notFound:
       return marked(
         record, at: record.start,
-        reason: "quote not found (was \"\(Self.excerpt(record.exact))\")")
+        reason: "quote not found (was \"\(Excerpt.oneLine(record.exact))\")")
     }
   }
 
@@ -178,9 +178,4 @@ public struct SpanMapper: Sendable {
     }
   }
 
-  /// A short quote for messages.
-  static func excerpt(_ text: String, limit: Int = 60) -> String {
-    let flat = text.replacingOccurrences(of: "\n", with: " ")
-    return flat.count > limit ? String(flat.prefix(limit - 1)) + "…" : flat
-  }
 }

@@ -13,10 +13,8 @@ extension Project {
       throw GlossError.invalidArgument(argument: "NAME", message: "a code needs a one-line name")
     }
     let id = explicitID ?? Identifier.slug(trimmed)
-    guard Identifier.isCode(id) else {
-      throw GlossError.invalidIdentifier(kind: "code id", value: id, rule: Identifier.codeRule)
-    }
-    if let color, !Self.isColor(color) {
+    try Identifier.requireCode(id)
+    if let color, !Code.isColor(color) {
       throw GlossError.invalidArgument(argument: "--color \(color)", message: "expected #RRGGBB")
     }
     var added = Code(id: id, name: trimmed, parent: nil, description: description, color: color)
@@ -106,11 +104,7 @@ extension Project {
         }
         transaction.setAnnotations(Array(kept.values), coder: fileCoder, doc: doc)
       }
-      for var child in book.children(of: source.id) {
-        child.parent = target.id
-        book.upsert(child)
-      }
-      book.remove(source.id)
+      book.remove(source.id, movingChildrenTo: target.id)
       transaction.setCodebook(book)
       return "gloss: \(coder) merges code \(source.id) into \(target.id)"
     }
@@ -140,11 +134,7 @@ extension Project {
       for (fileCoder, doc, rest) in uses {
         transaction.setAnnotations(rest, coder: fileCoder, doc: doc)
       }
-      for var child in book.children(of: code.id) {
-        child.parent = code.parent
-        book.upsert(child)
-      }
-      book.remove(code.id)
+      book.remove(code.id, movingChildrenTo: code.parent)
       transaction.setCodebook(book)
       return "gloss: \(coder) removes code \(code.id)"
         + (removed > 0 ? " and its \(removed) assignment(s)" : "")
@@ -161,13 +151,5 @@ extension Project {
       }
     }
     return usage
-  }
-
-  static func isColor(_ value: String) -> Bool {
-    let bytes = Array(value.utf8)
-    return bytes.count == 7 && bytes[0] == UInt8(ascii: "#")
-      && bytes.dropFirst().allSatisfy {
-        (0x30...0x39).contains($0) || (0x61...0x66).contains($0) || (0x41...0x46).contains($0)
-      }
   }
 }

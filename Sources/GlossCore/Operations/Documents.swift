@@ -12,6 +12,32 @@ public struct DocumentInput: Sendable {
     self.data = data
     self.source = source
   }
+
+  /// A transcript read from `file`: its id is `id`, or else derived from the file name
+  /// (`raw/Interview 34.txt` → `Interview-34`), as `doc add` and the importers do.
+  public init(file: String, data: Data, id: String? = nil) {
+    self.init(
+      id: id ?? Identifier.documentID(fromFileName: (file as NSString).lastPathComponent), data: data, source: file)
+  }
+}
+
+extension DocumentInput {
+  /// Refuses an invalid or repeated id before anything is read or written (`doc add` and
+  /// the importers).
+  public static func checkIDs(_ inputs: [DocumentInput]) throws {
+    var seen: Set<String> = []
+    for input in inputs {
+      try Identifier.requireDocument(input.id)
+      guard seen.insert(input.id).inserted else {
+        throw GlossError.duplicate("document id '\(input.id)' given twice")
+      }
+    }
+  }
+
+  /// Documents named in a commit message: up to three ids, else how many.
+  public static func messageList(_ ids: [String]) -> String {
+    ids.count <= 3 ? ids.joined(separator: ", ") : "\(ids.count) documents"
+  }
 }
 
 /// One row of `gloss doc list`.
@@ -30,16 +56,9 @@ extension Project {
   public func addDocuments(_ inputs: [DocumentInput], as coder: String) throws
     -> (result: CommitResult, changes: [(id: String, changes: [String])])
   {
-    var seen: Set<String> = []
+    try DocumentInput.checkIDs(inputs)
     var prepared: [(DocumentInput, TextNormalizer.Result)] = []
     for input in inputs {
-      guard Identifier.isDocument(input.id) else {
-        throw GlossError.invalidIdentifier(
-          kind: "document id", value: input.id, rule: Identifier.documentRule)
-      }
-      guard seen.insert(input.id).inserted else {
-        throw GlossError.duplicate("document id '\(input.id)' given twice")
-      }
       let normalized = try TextNormalizer.normalize(input.data, file: input.source)
       guard !normalized.text.isEmpty else {
         throw GlossError.invalidInput(file: input.source, line: nil, message: "is empty")
@@ -55,9 +74,7 @@ extension Project {
         }
         transaction.write(path, Data(normalized.text.utf8))
       }
-      let ids = prepared.map(\.0.id)
-      let list = ids.count <= 3 ? ids.joined(separator: ", ") : "\(ids.count) documents"
-      return "gloss: \(coder) adds \(list)"
+      return "gloss: \(coder) adds \(DocumentInput.messageList(prepared.map(\.0.id)))"
     }
     return (result, prepared.map { ($0.0.id, $0.1.changes) })
   }
@@ -72,11 +89,7 @@ extension Project {
     let result = try commit(as: coder) { transaction in
       created = []
       existing = []
-      for target in coders {
-        guard Identifier.isCoder(target) else {
-          throw GlossError.invalidIdentifier(kind: "coder", value: target, rule: Identifier.coderRule)
-        }
-      }
+      for target in coders { try Identifier.requireCoder(target) }
       for doc in docs {
         _ = try transaction.snapshot.requireDocument(doc)
         for target in coders {

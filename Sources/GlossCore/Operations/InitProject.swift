@@ -25,9 +25,7 @@ extension Project {
     let who = try Project.resolveCoder(
       explicit: coder, environment: ProcessInfo.processInfo.environment,
       config: { key in existing?.config(key) ?? Repository.globalConfig(key) })
-    for lead in leads where !Identifier.isCoder(lead) {
-      throw GlossError.invalidIdentifier(kind: "lead", value: lead, rule: Identifier.coderRule)
-    }
+    for lead in leads { try Identifier.requireCoder(lead, kind: "lead") }
     let repository: Repository
     if let existing {
       repository = existing

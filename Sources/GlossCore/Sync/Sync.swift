@@ -62,15 +62,21 @@ extension Project {
     return try merge(tracking, label: "\(remote)/\(name)", as: coder, choices: choices)
   }
 
-  /// Pushes the branch to the same name on the remote; refuses a non-fast-forward.
+  /// Pushes the branch to the same name on the remote; refuses a non-fast-forward. Returns
+  /// the branch and what the server printed (to show as `remote:` lines); a refusal by the
+  /// server (its hooks, also for a path remote) is `GlossError.pushRefused`.
   @discardableResult
-  public func push(remote: String, branch: String?) throws -> String {
+  public func push(remote: String, branch: String?) throws -> (branch: String, serverLines: [String]) {
     let name = try branch ?? currentBranchName()
     guard try repository.referenceTarget("refs/heads/\(name)") != nil else {
       throw GlossError.invalidArgument(argument: name, message: "no local branch '\(name)'")
     }
     do {
-      try repository.push(remote: remote, refspec: "refs/heads/\(name):refs/heads/\(name)")
+      let report = try repository.push(remote: remote, refspec: "refs/heads/\(name):refs/heads/\(name)")
+      return (name, report.remoteLines)
+    } catch let refused as PushRefused {
+      throw GlossError.pushRefused(
+        remote: remote, reference: refused.reference, reason: refused.reason, serverLines: refused.remoteLines)
     } catch let error as GitError {
       if error.code == .nonFastForward || error.message.contains("not present locally")
         || error.message.contains("fast-forward")
@@ -81,6 +87,5 @@ extension Project {
       }
       throw GlossError.repository("push to \(remote): \(error.message)")
     }
-    return name
   }
 }

@@ -31,16 +31,13 @@ extension Project {
       guard let tree = snapshot.tree else { return [] }
       return validator.validate(try .tree(tree, in: repository, label: revision))
     case .range(let range):
-      let parts = range.components(separatedBy: "..")
-      guard parts.count == 2, !parts[1].isEmpty else {
-        throw GlossError.invalidArgument(argument: "--range \(range)", message: "expected A..B")
-      }
-      let tip = try resolve(parts[1])
-      let base = parts[0].isEmpty ? nil : try resolve(parts[0])
+      let parts = try RevisionRange.parse(range, option: "--range")
+      let tip = try resolve(parts.tip)
+      let base = try parts.base.map(resolve)
       let tree = try repository.commit(tip).tree
       return try checkAuthorship(from: base, to: tip)
         + checkIntermediateCommits(from: base, to: tip, validator: validator)
-        + validator.validate(try .tree(tree, in: repository, label: parts[1]))
+        + validator.validate(try .tree(tree, in: repository, label: parts.tip))
     }
   }
 

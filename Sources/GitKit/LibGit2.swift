@@ -1,0 +1,15 @@
+import CLibgit2
+
+/// The one place libgit2 is initialised. Every entry point into GitKit (opening, creating or
+/// cloning a repository, configuration outside one, text merges, parsing ids) calls
+/// `LibGit2.initialize()` first; Swift runs the static initialiser once, thread-safely.
+enum LibGit2 {
+  static func initialize() { _ = ready }
+
+  private static let ready: Bool = {
+    git_libgit2_init()
+    // Durability over a few milliseconds a commit (docs/decisions.md, "libgit2 fsync").
+    gloss_git_enable_fsync(1)
+    return true
+  }()
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// Reads only (code, start, end) from an annotation file in the canonical form of DESIGN §2
+/// (`{"id":"…","code":"…","start":N,"end":N,…}` per line), which is all agreement needs:
+/// skipping the quoted text is most of the cost of a history walk. nil when a line is not
+/// in that form, so the caller falls back to the full, validating parser.
+enum SpanScanner {
+  static func scan(_ data: Data) -> [String: [Range<Int>]]? {
+    data.withUnsafeBytes { raw -> [String: [Range<Int>]]? in
+      let bytes = raw.bindMemory(to: UInt8.self)
+      var result: [String: [Range<Int>]] = [:]
+      var index = 0
+      let count = bytes.count
+      func expect(_ literal: StaticString) -> Bool {
+        let matches = literal.withUTF8Buffer { text in
+          index + text.count <= count && (0..<text.count).allSatisfy { bytes[index + $0] == text[$0] }
+        }
+        let length = literal.withUTF8Buffer { $0.count }
+        if matches { index += length }
+        return matches
+      }
+      func skipString() -> Bool {  // after the opening quote, up to and past the closing one
+        while index < count {
+          switch bytes[index] {
+          case UInt8(ascii: "\\"): index += 2
+          case UInt8(ascii: "\""):
+            index += 1
+            return true
+          case 0x0a: return false
+          default: index += 1
+          }
+        }
+        return false
+      }
+      func number() -> Int? {
+        var value = 0
+        let start = index
+        while index < count, bytes[index] >= 0x30, bytes[index] <= 0x39, index - start < 18 {
+          value = value * 10 + Int(bytes[index] - 0x30)
+          index += 1
+        }
+        return index > start ? value : nil
+      }
+      while index < count {
+        guard expect(#"{"id":""#), skipString(), expect(#","code":""#) else { return nil }
+        let codeStart = index
+        while index < count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
+          index += 1
+        }
+        guard index < count, bytes[index] == UInt8(ascii: "\"") else { return nil }
+        let code = String(decoding: UnsafeBufferPointer(rebasing: bytes[codeStart..<index]), as: UTF8.self)
+        index += 1
+        guard expect(#","start":"#), let start = number(), expect(#","end":"#), let end = number()
+        else { return nil }
+        // The rest of the line: strings may hold anything but a raw line feed.
+        while index < count, bytes[index] != 0x0a {
+          if bytes[index] == UInt8(ascii: "\"") {
+            index += 1
+            guard skipString() else { return nil }
+          } else {
+            index += 1
+          }
+        }
+        guard index < count else { return nil }  // every line ends in LF
+        index += 1
+        if start < end { result[code, default: []].append(start..<end) }
+      }
+      return result
+    }
+  }
+}

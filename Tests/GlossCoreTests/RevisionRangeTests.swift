@@ -1,0 +1,52 @@
+import GlossCore
+import Testing
+
+@Suite struct RevisionRangeTests {
+  @Test func parsesGitsTwoDotForms() throws {
+    #expect(try RevisionRange.parse("a..b", option: "--range") == RevisionRange(base: "a", tip: "b"))
+    #expect(try RevisionRange.parse("..b", option: "--range") == RevisionRange(base: nil, tip: "b"))
+    #expect(try RevisionRange.parse("a..", option: "--range") == RevisionRange(base: "a", tip: "HEAD"))
+    #expect(
+      try RevisionRange.parse("b", option: "--history", allowSingleRevision: true)
+        == RevisionRange(base: nil, tip: "b"))
+  }
+
+  @Test func refusesWhatIsNotARange() {
+    for (text, message) in [
+      ("a...b", "expected A..B (two dots), not a symmetric range"), ("a..b..c", "expected A..B"),
+      ("b", "expected A..B"), ("", "expected A..B"),
+    ] {
+      #expect(throws: GlossError.invalidArgument(argument: "--range \(text)", message: message)) {
+        try RevisionRange.parse(text, option: "--range")
+      }
+    }
+  }
+}
+
+@Suite struct SharedHelperTests {
+  @Test func excerptsAreOneLineAndCut() {
+    #expect(Excerpt.oneLine("a\nb\r\nc") == "a b c")
+    #expect(Excerpt.oneLine(String(repeating: "x", count: 61)) == String(repeating: "x", count: 59) + "…")
+    #expect(Excerpt.oneLine(String(repeating: "x", count: 60)).count == 60)
+  }
+
+  @Test func removingACodeMovesItsChildren() {
+    var book = Codebook(codes: [
+      Code(id: "top", name: "Top"), Code(id: "mid", name: "Mid", parent: "top"),
+      Code(id: "leaf", name: "Leaf", parent: "mid"),
+    ])
+    book.remove("mid", movingChildrenTo: "top")
+    #expect(book.codes.map(\.id) == ["leaf", "top"])
+    #expect(book.code("leaf")?.parent == "top")
+    book.remove("top", movingChildrenTo: nil)
+    #expect(book.code("leaf")?.parent == nil)
+  }
+
+  @Test func identifierChecksNameTheRule() {
+    #expect(throws: GlossError.invalidIdentifier(kind: "lead", value: "A B", rule: Identifier.coderRule)) {
+      try Identifier.requireCoder("A B", kind: "lead")
+    }
+    #expect(throws: Never.self) { try Identifier.requireDocument("interview-34") }
+    #expect(Code.isColor("#A0b1c2") && !Code.isColor("#abc") && !Code.isColor("a0b1c2f"))
+  }
+}
