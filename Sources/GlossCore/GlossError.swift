@@ -25,6 +25,8 @@ public enum GlossError: Error, LocalizedError, Equatable {
   case alreadyExists(String)
   case nothingToDo(String)
   case repository(String)
+  /// A commit to validate has a parent the repository does not hold.
+  case historyMissing(commit: String, parent: String, shallow: Bool)
 
   public var errorDescription: String? {
     switch self {
@@ -69,6 +71,12 @@ public enum GlossError: Error, LocalizedError, Equatable {
     case .noIdentity:
       return
         "who is coding? pass --as CODER, set GLOSS_CODER, or run 'git config gloss.coder NAME'"
+    case .historyMissing(let commit, let parent, let shallow):
+      let what = "commit \(commit.prefix(10))'s parent \(parent.prefix(10)) is missing"
+      return shallow
+        ? "history is incomplete: this is a shallow clone and \(what); fetch the whole history "
+          + "('git fetch --unshallow', or fetch-depth: 0 in CI) and validate again"
+        : "history is incomplete: \(what) from the repository, so it cannot be validated"
     case .codeInUse(let code, let uses):
       return "code '\(code)' is used by \(uses) assignment(s); use --force to remove them too"
     }
