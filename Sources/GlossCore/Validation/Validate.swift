@@ -41,9 +41,11 @@ extension Project {
       let base = parts[0].isEmpty ? nil : try resolve(parts[0])
       let rules = try rulesFrom.map(resolve) ?? base
       let commits = try newCommits(from: tip, hiding: base.map { [$0] } ?? [], allReferences: false)
+      // With no trusted base, the root the tip's first parents lead to defines the rules,
+      // and any other root in the range is judged by them.
+      let anchor = rules == nil ? try firstParentRoot(of: tip) : nil
       var history = HistoryCheck(
-        repository: repository, validator: validator, rootRules: rules,
-        anchor: rules == nil ? try firstParentRoot(of: tip) : nil)
+        repository: repository, validator: validator, rootRules: rules ?? anchor, anchor: anchor)
       let tree = try repository.commit(tip).tree
       return try history.check(commits, tips: [tip])
         + validator.validate(try .tree(tree, in: repository, label: parts[1]))
