@@ -8,7 +8,9 @@ import Testing
     name: "t", leads: ["lead"], coders: ["lead": ["lead@example.org"], "ana": ["ana@example.org", "ana@home.org"]])
   let book = Data("codes:\n  - id: a\n    name: A\n  - id: b\n    name: B\n".utf8)
 
-  func rules(_ path: String, _ author: String?, before: Data? = Data(), after: Data? = Data(), settings: Settings? = nil)
+  func rules(
+    _ path: String, _ author: String?, before: Data? = Data(), after: Data? = Data(), settings: Settings? = nil
+  )
     -> [RuleViolation.Rule]
   {
     WriteRules.violations(path: path, before: before, after: after, author: author, settings: settings ?? self.settings)
@@ -62,7 +64,8 @@ import Testing
     #expect(forged.coder == nil)
     #expect(
       forged.problem
-        == "Gloss-Coder: lead, but the author e-mail ana@example.org is not one of lead's (lead@example.org); it is ana's")
+        == "Gloss-Coder: lead, but the author e-mail ana@example.org is not one of lead's (lead@example.org); it is ana's"
+    )
     let unlisted = resolve("ben", "ben@example.org")
     #expect(unlisted.coder == nil && unlisted.problem?.contains("ben has no e-mail under coders:") == true)
     #expect(resolve(nil, "who@example.org").problem?.contains("who@example.org is not listed") == true)

@@ -245,6 +245,13 @@ private func append(_ file: String, _ text: String) throws {
       env: box.env.merging(["GLOSS": Shell.glossPath]) { $1 })
     #expect(script.status != 0)
     #expect(script.stderr.contains("history is incomplete") && !script.stderr.contains("valid\n"))
+    // A parent object lost from a full repository is reported the same way.
+    let lost = try box.git("rev-parse", "HEAD~2").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    try FileManager.default.removeItem(
+      atPath: box.path + "/.git/objects/\(lost.prefix(2))/\(lost.dropFirst(2))")
+    let broken = try box.gloss("validate", "--range", "..HEAD")
+    #expect(broken.status == 1)
+    #expect(broken.stderr.hasPrefix("error: history is incomplete: commit ") && broken.stderr.contains("is missing"))
     // Honest: the full clone validates.
     let full = try Shell.run(
       "/bin/sh", [CIRecipeTests.repositoryRoot + "/hooks/ci/gloss-check.sh"], in: ben,
