@@ -11,8 +11,9 @@ struct Validate: ParsableCommand {
       record (JSON, key order, offsets, exact text, known code, unique ids, duplicates, \
       sorting), and that there is no symbolic link or submodule (links are never followed). \
       --range also checks who wrote each commit, under the rules (gloss.yaml) of the commit \
-      before it; root commits in the range are judged by --rules-from (default: A). Missing \
-      history (a shallow clone) is an error. Prints path:line: error: message \
+      before it when that builds on --rules-from (default: A), else under --rules-from's; \
+      root commits count as adding every file. Missing history (a shallow clone) is an \
+      error. Prints path:line: error: message \
       and exits 1 when there is any error; warnings (spans marked for review) do not fail.
 
       Examples:
@@ -28,7 +29,7 @@ struct Validate: ParsableCommand {
   @Option(help: ArgumentHelp("Validate commits A..B, authorship included.", valueName: "A..B")) var range: String?
   @Option(
     help: ArgumentHelp(
-      "With --range: the trusted commit whose gloss.yaml judges root commits in the range (default: A).",
+      "With --range: the trusted commit whose gloss.yaml is in force (default: A).",
       valueName: "rev"))
   var rulesFrom: String?
   @Flag(help: "Validate the staged files.") var staged = false

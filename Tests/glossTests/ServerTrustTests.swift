@@ -117,6 +117,50 @@ private func append(_ file: String, _ text: String) throws {
     try empty.expectRefused(from: ben, "mine:refs/heads/mine", naming: [root, "only leads change gloss.yaml"])
   }
 
+  @Test func aRevokedLeadCannotWriteFromOldHistoryNorBringItBackByMerge() throws {
+    let (box, server) = try team()
+    func leadPush() throws {
+      let run = try Shell.run("/usr/bin/git", ["push", "-q", server.path, "main"], in: box.path, env: server.env)
+      #expect(run.status == 0, "\(run.stderr)")
+    }
+    #expect(try box.gloss("coder", "add", "ben", "--email", "ben@example.org", "--lead").status == 0)
+    try leadPush()
+    // While a lead, ben makes eve a lead on a side branch: accepted then.
+    let ben = try server.clone(as: "ben")
+    let asLead = try head(box, ben)
+    try server.git(ben, "checkout", "-q", "-b", "b-old")
+    #expect(
+      try box.gloss("-C", ben, "--as", "ben", "coder", "add", "eve", "--email", "eve@example.org", "--lead").status == 0
+    )
+    try server.expectAccepted(from: ben, "HEAD:refs/heads/b-old")
+    // The lead revokes ben on main.
+    try box.write(
+      "project/gloss.yaml",
+      try box.read("gloss.yaml").replacingOccurrences(of: "leads: [lead, ben]", with: "leads: [lead]"))
+    try box.git("commit", "-qam", "gloss: lead revokes ben", "--trailer", "Gloss-Coder: lead")
+    try leadPush()
+    // A commit built on the history where ben still led is judged by today's rules.
+    try server.git(ben, "checkout", "-q", "-b", "stale", asLead)
+    try append(ben + "/documents/interview-34.txt", "Stale rights.\n")
+    try server.git(ben, "commit", "-qam", "edit", "--trailer", "Gloss-Coder: ben")
+    try server.expectRefused(
+      from: ben, "HEAD:refs/heads/stale", naming: [try head(box, ben), "only leads change documents/interview-34.txt"])
+    // Merging the old branch and settling the gloss.yaml conflict with its side is a write.
+    try server.git(ben, "fetch", "-q", "origin")
+    try server.git(ben, "checkout", "-q", "-B", "main", "origin/main")
+    try server.git(ben, "merge", "-q", "--no-edit", "origin/b-old")
+    try server.git(ben, "checkout", "--theirs", "gloss.yaml")
+    try server.git(ben, "commit", "-qam", "merge b-old", "--trailer", "Gloss-Coder: ben")
+    try server.expectRefused(
+      from: ben, "HEAD:main",
+      naming: [try head(box, ben), "gloss.yaml", "merged by coder ben; only leads change gloss.yaml"])
+    // Honest: the lead settles the same conflict.
+    try box.git("pull", "-q", "--no-rebase", server.path, "b-old")
+    try box.git("checkout", "--ours", "gloss.yaml")
+    try box.git("commit", "-qam", "merge b-old", "--trailer", "Gloss-Coder: lead")
+    try leadPush()
+  }
+
   @Test func aTrailerCountsOnlyWithTheCodersEmail() throws {
     let (box, server) = try team()
     let ben = try server.clone(as: "ben")

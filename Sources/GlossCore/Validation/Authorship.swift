@@ -7,19 +7,24 @@ import GitKit
 struct HistoryCheck {
   let repository: Repository
   let validator: Validator
-  /// Rules for a root commit (one with no parent): a trusted commit, usually the receiving
-  /// branch's old tip. A root commit is checked as adding every path under these rules.
-  let rootRules: Oid?
+  /// The trusted commit whose rules are in force: the server's HEAD branch tip (or a
+  /// range's base). A commit that builds on it (its first parent is it or descends from it)
+  /// is judged by its first parent's gloss.yaml, so a lead's change of the rules applies to
+  /// the commits after it; any other commit (a root, or one built on older history, whose
+  /// rules may since have been revoked) is judged by the authority's. A root commit counts
+  /// as adding every path.
+  let authority: Oid?
   /// The one root commit trusted to define its own rules: the first commit of an empty
   /// repository, or of a range validated with no base.
   let anchor: Oid?
   private var settingsCache: [Oid: Settings] = [:]
+  private var descends: [Oid: Bool] = [:]
   private var parsedCodebook: (blob: Oid?, book: Codebook?)?
 
-  init(repository: Repository, validator: Validator, rootRules: Oid?, anchor: Oid?) {
+  init(repository: Repository, validator: Validator, authority: Oid?, anchor: Oid?) {
     self.repository = repository
     self.validator = validator
-    self.rootRules = rootRules
+    self.authority = authority ?? anchor
     self.anchor = anchor
   }
 
@@ -55,12 +60,20 @@ struct HistoryCheck {
 
   // MARK: Rules
 
-  /// The settings that judge `info`: its first parent's, a root commit's from `rootRules`,
-  /// the anchor's its own. nil when there is nothing to take rules from.
-  private mutating func rules(for info: CommitInfo) -> Settings? {
-    guard let source = info.parents.first ?? (info.id == anchor ? info.id : rootRules) else { return nil }
+  /// The settings that judge `info` (see `authority`); the anchor's are its own. nil when
+  /// there is nothing to take rules from.
+  private mutating func rules(for info: CommitInfo) throws -> Settings? {
+    var source: Oid?
+    if info.id == anchor {
+      source = info.id
+    } else if let parent = info.parents.first {
+      source = try buildsOnAuthority(parent) ? parent : authority
+    } else {
+      source = authority
+    }
+    guard let source else { return nil }
     if let cached = settingsCache[source] { return cached }
-    // Unreadable rules trust nobody: no leads, no coders, every trailer refused.
+    // Unreadable rules trust nobody: no leads, and a coders: map no trailer can claim.
     let settings =
       (try? Snapshot(repository: repository, commit: source).settings())
       ?? Settings(name: "", leads: [], coders: ["-": []])
@@ -68,10 +81,27 @@ struct HistoryCheck {
     return settings
   }
 
+  /// Whether `commit` is the authority or descends from it (true when there is none).
+  private mutating func buildsOnAuthority(_ commit: Oid) throws -> Bool {
+    guard let authority, commit != authority else { return true }
+    if let known = descends[commit] { return known }
+    let result = try repository.isAncestor(authority, of: commit)
+    descends[commit] = result
+    return result
+  }
+
+  /// Who `info` speaks for under its rules.
+  private mutating func author(of info: CommitInfo) throws -> (CommitAuthor, Settings)? {
+    guard let settings = try rules(for: info) else { return nil }
+    let author = CommitAuthor.resolve(
+      trailer: info.trailers("Gloss-Coder").last, email: info.author.email, settings: settings)
+    return (author, settings)
+  }
+
   /// Every path a non-merge commit changed, against `WriteRules` for its author.
   private mutating func checkAuthorship(_ info: CommitInfo) throws -> [Finding] {
     if info.id == anchor { return [] }
-    guard let settings = rules(for: info) else {
+    guard let (author, settings) = try author(of: info) else {
       return [
         Finding(
           .error, "(commit)",
@@ -79,8 +109,6 @@ struct HistoryCheck {
         )
       ]
     }
-    let author = CommitAuthor.resolve(
-      trailer: info.trailers("Gloss-Coder").last, email: info.author.email, settings: settings)
     if let coder = author.coder, settings.leads.contains(coder) { return [] }
     let parentTree = try info.parents.first.map { try repository.commit($0).tree }
     var findings: [Finding] = []
@@ -104,12 +132,33 @@ struct HistoryCheck {
 
   // MARK: Merges
 
+  /// Whether the merge's author may settle a conflict on a path by taking one side: that
+  /// is a write, so it takes the right to write the path (`WriteRules`), under the rules
+  /// the merge is judged by. The reason when not.
+  private struct Settler {
+    let author: CommitAuthor
+    let settings: Settings?
+
+    func refusal(_ path: String, before: Data?, after: Data?) -> String? {
+      guard let settings else { return "there are no rules to judge it by" }
+      let violations = WriteRules.violations(
+        path: path, before: before, after: after, author: author.coder, settings: settings)
+      guard let first = violations.first else { return nil }
+      return "settling a conflict on it is a write: merged by \(author.description); \(first.reason)"
+    }
+  }
+
   /// A merge authors nothing: every path it changes must be what merging its parents gives
-  /// (a side's change taken, a removal winning over an unchanged file, a text merge), or one
-  /// side of a conflict. Annotation files and the codebook are judged record by record, the
-  /// way `gloss merge` merges them, so a merge cannot drop a record one side added or
-  /// changed; a record re-anchored to merged text is accepted when redoing it gives it.
-  private func checkMerge(_ info: CommitInfo) throws -> [Finding] {
+  /// (a side's change taken, a removal winning over an unchanged file, a clean text merge).
+  /// Where both sides changed a path and git cannot merge them, taking one side is a
+  /// decision, allowed only to someone who may write that path. Annotation files and the
+  /// codebook are judged record by record, the way `gloss merge` merges them, so a merge
+  /// cannot drop a record one side added or changed; a record re-anchored to merged text
+  /// is accepted when redoing it gives it.
+  private mutating func checkMerge(_ info: CommitInfo) throws -> [Finding] {
+    let judged = try author(of: info)
+    let settler = Settler(
+      author: judged?.0 ?? CommitAuthor(coder: nil, problem: "no rules"), settings: judged?.1)
     let trees = try info.parents.map { try repository.commit($0).tree }
     let baseTree = try repository.mergeBase(info.parents[0], info.parents[1]).map { try repository.commit($0).tree }
     var paths = Set<String>()
@@ -121,14 +170,17 @@ struct HistoryCheck {
       let sides = try trees.map { try repository.entry(at: path, inTree: $0) }
       let base = try baseTree.flatMap { try repository.entry(at: path, inTree: $0) }
       let all = [merged, base] + sides
+      let refusal = { try settler.refusal(path, before: self.data(base), after: self.data(merged)) }
       if FileMerge.isRecordFile(path), all.allSatisfy({ $0 == nil || $0?.kind == .blob }),
         let records = try? recordCheck(
-          path: path, merged: merged, base: base, sides: sides, info: info, trees: trees, anchoring: &anchoring)
+          path: path, merged: merged, base: base, sides: sides, info: info, trees: trees, anchoring: &anchoring,
+          refusal: refusal)
       {
         findings += records
         continue
       }
-      findings += try wholeFileCheck(path: path, merged: merged, base: base, sides: sides, info: info)
+      findings += try wholeFileCheck(
+        path: path, merged: merged, base: base, sides: sides, info: info, refusal: refusal)
     }
     return findings
   }
@@ -138,15 +190,15 @@ struct HistoryCheck {
     return try repository.blob(entry.id)
   }
 
-  /// A path merged as a whole: the changed side's version, or for changes on both sides
-  /// either side or their clean text merge.
+  /// A path merged as a whole: the changed side's version, the clean text merge of changes
+  /// on both sides, or (by someone who may write the path) one side of a conflict.
   private func wholeFileCheck(
-    path: String, merged: TreeEntry?, base: TreeEntry?, sides: [TreeEntry?], info: CommitInfo
+    path: String, merged: TreeEntry?, base: TreeEntry?, sides: [TreeEntry?], info: CommitInfo,
+    refusal: () throws -> String?
   ) throws -> [Finding] {
     var changed: [TreeEntry?] = []
     for side in sides where side != base && !changed.contains(side) { changed.append(side) }
-    let allowed = changed.isEmpty ? [base] : changed
-    if allowed.contains(merged) { return [] }
+    if changed.isEmpty ? merged == base : changed.count == 1 && changed[0] == merged { return [] }
     if changed.count > 1, let mergedData = try data(merged),
       let result = try? FileMerge.merge(
         path: path, base: try data(base), ours: try data(sides[0]), theirs: try data(sides[1])),
@@ -154,30 +206,35 @@ struct HistoryCheck {
     {
       return []
     }
-    if let taken = sides.firstIndex(where: { $0 == merged }) {
-      let other = info.parents[1 - taken].short
+    guard let taken = sides.firstIndex(where: { $0 == merged }) else {
+      return [Finding(.error, path, "merge commit writes a version found in neither parent; a merge authors nothing")]
+    }
+    let other = info.parents[1 - taken].short
+    if changed.count == 1 {
       return [
         Finding(
-          .error, path,
-          "merge commit drops the change made to it on the side of \(other); a merge authors nothing")
+          .error, path, "merge commit drops the change made to it on the side of \(other); a merge authors nothing")
       ]
     }
-    return [Finding(.error, path, "merge commit writes a version found in neither parent; a merge authors nothing")]
+    guard let reason = try refusal() else { return [] }
+    return [
+      Finding(.error, path, "merge commit takes one side and drops the change made on the side of \(other); \(reason)")
+    ]
   }
 
   /// Annotation files and the codebook, record by record against the three-way merge.
   private func recordCheck(
     path: String, merged: TreeEntry?, base: TreeEntry?, sides: [TreeEntry?], info: CommitInfo, trees: [Oid],
-    anchoring: inout MergeAnchoring
+    anchoring: inout MergeAnchoring, refusal: () throws -> String?
   ) throws -> [Finding] {
     if path == Codebook.path {
       func book(_ entry: TreeEntry?) throws -> Codebook? { try data(entry).map { try Codebook.decode($0) } }
       let result = RecordMerge.codebook(base: try book(base), ours: try book(sides[0]), theirs: try book(sides[1]))
       let actual = Dictionary((try book(merged)?.codes ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-      return compare(
+      return try compare(
         path: path, what: "code", actual: actual, expected: result.merged.codes,
         conflicts: result.conflicts.map { ($0.id, $0.ours, $0.theirs) },
-        sides: try sides.map { try book($0)?.codes ?? [] }, id: \.id, info: info
+        sides: try sides.map { try book($0)?.codes ?? [] }, id: \.id, info: info, refusal: refusal
       ) { _ in false }
     }
     func records(_ entry: TreeEntry?) throws -> [Assignment]? {
@@ -189,7 +246,7 @@ struct HistoryCheck {
     var findings = try compare(
       path: path, what: "assignment", actual: actual, expected: result.merged,
       conflicts: result.conflicts.map { ($0.id, $0.ours, $0.theirs) },
-      sides: sideRecords.map { $0 ?? [] }, id: \.id, info: info
+      sides: sideRecords.map { $0 ?? [] }, id: \.id, info: info, refusal: refusal
     ) { record in
       try anchoring.isReanchored(record, path: path, merge: info.tree, parents: trees)
     }
@@ -206,12 +263,13 @@ struct HistoryCheck {
     return findings
   }
 
-  /// Each record of the merged file must be the three-way merge's, or a side of a conflict.
+  /// Each record of the merged file must be the three-way merge's, or (by someone who may
+  /// write the file) a side of a conflict.
   private func compare<Record: Equatable>(
     path: String, what: String, actual: [String: Record], expected: [Record],
     conflicts: [(String, Record?, Record?)], sides: [[Record]], id: KeyPath<Record, String>, info: CommitInfo,
-    reanchored: (Record) throws -> Bool
-  ) rethrows -> [Finding] {
+    refusal: () throws -> String?, reanchored: (Record) throws -> Bool
+  ) throws -> [Finding] {
     let wanted = Dictionary(expected.map { ($0[keyPath: id], $0) }, uniquingKeysWith: { a, _ in a })
     let disputed = Dictionary(conflicts.map { ($0.0, [$0.1, $0.2]) }, uniquingKeysWith: { a, _ in a })
     var ids = Set(actual.keys).union(wanted.keys).union(disputed.keys)
@@ -219,8 +277,12 @@ struct HistoryCheck {
     var findings: [Finding] = []
     for key in ids.sorted() {
       let record = actual[key]
-      let allowed: [Record?] = disputed[key] ?? [wanted[key]]
-      if allowed.contains(where: { $0 == record }) { continue }
+      if let sidesOfConflict = disputed[key], sidesOfConflict.contains(where: { $0 == record }) {
+        guard let reason = try refusal() else { continue }
+        findings.append(Finding(.error, path, "merge commit takes one side of a conflict on \(what) \(key); \(reason)"))
+        continue
+      }
+      if disputed[key] == nil && wanted[key] == record { continue }
       if let record, try reanchored(record) { continue }
       let holders = sides.indices.filter { side in sides[side].contains { $0[keyPath: id] == key } }
       let message: String

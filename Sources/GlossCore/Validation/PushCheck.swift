@@ -32,10 +32,13 @@ extension Project {
   /// - only commits new to this repository are validated (`--not --all`), so an old commit
   ///   already here never blocks a new branch; commits checked for an earlier reference of
   ///   the same push count as known;
-  /// - rules come from history already here: a commit's first parent, and for a root
-  ///   commit the reference's old tip, else the branch at HEAD. Only an empty repository
-  ///   takes its rules from the pushed commits: the root of the push to HEAD's branch (or
-  ///   of the first reference) defines them;
+  /// - rules come from history already here, never from the pushed commits: the branch at
+  ///   HEAD holds the rules in force (the reference's old tip when HEAD is unborn). A commit
+  ///   built on that tip is judged by its first parent's gloss.yaml, so a lead's change
+  ///   applies to the commits after it; a root commit, or one built on older history
+  ///   (whose rules may since have been revoked), by the tip's. Only an empty repository
+  ///   takes its rules from the push: the root of the push to HEAD's branch (or of the
+  ///   first reference) defines them;
   /// - the tip of each reference, when new, is validated whole, like `gloss validate`.
   public func checkPush(_ updates: [RefUpdate]) throws -> [Finding] {
     let allowRewrite = ["true", "yes", "on", "1"].contains(repository.config("gloss.allowRewrite")?.lowercased() ?? "")
@@ -74,7 +77,7 @@ extension Project {
       }
       let commits = try newCommits(from: new, hiding: Array(checked), allReferences: true)
       var history = HistoryCheck(
-        repository: repository, validator: validator, rootRules: old ?? headTip ?? anchor, anchor: anchor)
+        repository: repository, validator: validator, authority: headTip ?? old, anchor: anchor)
       findings += try history.check(commits, tips: [new])
       if commits.contains(new) {
         let files = try ProjectFiles.tree(try repository.commit(new).tree, in: repository, label: update.ref)

@@ -6,9 +6,10 @@ public enum ValidationTarget: Sendable {
   /// The work tree (HEAD in a bare repository).
   case current
   case revision(String)
-  /// `A..B`: authorship of every commit in the range, and the files at B. Root commits in
-  /// the range take their rules from `rulesFrom` (else A; with neither, the root commit
-  /// reached by first parents from B is trusted to define them).
+  /// `A..B`: authorship of every commit in the range, and the files at B. The rules in
+  /// force are `rulesFrom`'s (else A's; with neither, the root commit reached by first
+  /// parents from B defines them): a commit built on that commit is judged by its first
+  /// parent's gloss.yaml, a root or a commit built on other history by its.
   case range(String, rulesFrom: String?)
   case staged
 }
@@ -44,8 +45,7 @@ extension Project {
       // With no trusted base, the root the tip's first parents lead to defines the rules,
       // and any other root in the range is judged by them.
       let anchor = rules == nil ? try firstParentRoot(of: tip) : nil
-      var history = HistoryCheck(
-        repository: repository, validator: validator, rootRules: rules ?? anchor, anchor: anchor)
+      var history = HistoryCheck(repository: repository, validator: validator, authority: rules, anchor: anchor)
       let tree = try repository.commit(tip).tree
       return try history.check(commits, tips: [tip])
         + validator.validate(try .tree(tree, in: repository, label: parts[1]))
