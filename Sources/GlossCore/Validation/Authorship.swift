@@ -54,6 +54,8 @@ struct HistoryCheck {
       }
       if !tips.contains(id) { found += try checkFiles(info) }
       findings += found.map { Finding($0.severity, $0.path, line: $0.line, $0.message, commit: id.hex) }
+      // Known from its parents, so a long push never walks back to the authority per commit.
+      descends[id] = try info.parents.contains { try buildsOnAuthority($0) }
     }
     return findings
   }

@@ -64,7 +64,9 @@ public struct ProjectFiles {
       default: break
       }
     }
-    for top in [Settings.path, Codebook.path, "documents", "annotations"] { visit(top) }
+    for top in [Settings.path, Codebook.path, Layout.gitattributes, "documents", "annotations", "memos"] {
+      visit(top)
+    }
     return ProjectFiles(paths: paths.sorted(), links: links.sorted { $0.0 < $1.0 }, label: "the work tree") { path in
       try readWithoutFollowing(root + path)
     }
