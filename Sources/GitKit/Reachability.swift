@@ -3,11 +3,14 @@ import CLibgit2
 /// What the push checks need to know about history: which commits are new to a repository,
 /// whether history is complete, and what references point at.
 extension Repository {
-  /// Commits reachable from `tips` but not from `hiding` (nor, with `hidingAllReferences`,
-  /// from any reference: `git rev-list TIPS --not --all`), parents before children. Unlike
-  /// `walk`, a commit that cannot be read (a shallow clone, a lost object) is an error, never
-  /// the silent end of history.
-  public func newCommits(from tips: [Oid], hiding: [Oid] = [], hidingAllReferences: Bool = false) throws -> [Oid] {
+  /// Commits reachable from `tips` but not from `hiding` nor from any reference matching
+  /// one of `hidingReferences` (globs such as `refs/*`, which gives `git rev-list TIPS --not
+  /// --all`, or `refs/remotes/origin/*`), parents before children. Unlike `walk`, a commit
+  /// that cannot be read (a shallow clone, a lost object) is an error, never the silent end
+  /// of history.
+  public func newCommits(from tips: [Oid], hiding: [Oid] = [], hidingReferences globs: [String] = []) throws
+    -> [Oid]
+  {
     var walker: OpaquePointer?
     try check(git_revwalk_new(&walker, pointer), "walk history")
     defer { git_revwalk_free(walker) }
@@ -21,8 +24,9 @@ extension Repository {
       var raw = hidden.raw
       try check(git_revwalk_hide(walker, &raw), "walk history")
     }
-    if hidingAllReferences, try !references().isEmpty {
-      try check(git_revwalk_hide_glob(walker, "refs/*"), "walk history")
+    let names = globs.isEmpty ? [] : try references().map(\.name)
+    for glob in globs where names.contains(where: { Self.matches(glob, $0) }) {
+      try check(git_revwalk_hide_glob(walker, glob), "walk history")
     }
     var result: [Oid] = []
     var next = git_oid()
@@ -33,6 +37,12 @@ extension Repository {
       result.append(Oid(next))
     }
     return result
+  }
+
+  /// Whether reference `name` matches `glob` (only a trailing `*` is a wildcard here;
+  /// libgit2 fails on a glob that matches nothing, so callers check first).
+  static func matches(_ glob: String, _ name: String) -> Bool {
+    glob.hasSuffix("*") ? name.hasPrefix(String(glob.dropLast())) : name == glob
   }
 
   /// The first commit found, walking back from `tips`, whose parent is not in the object

@@ -32,6 +32,11 @@ struct Validate: ParsableCommand {
       "With --range: the trusted commit whose gloss.yaml is in force (default: A).",
       valueName: "rev"))
   var rulesFrom: String?
+  @Option(
+    help: ArgumentHelp(
+      "With --range: leave out commits this remote already has, and with no A take its HEAD's rules.",
+      valueName: "remote"))
+  var newTo: String?
   @Flag(help: "Validate the staged files.") var staged = false
   @Flag(help: "Rewrite what can be fixed mechanically at HEAD, in one commit.") var fix = false
 
@@ -40,7 +45,9 @@ struct Validate: ParsableCommand {
       throw ValidationError("give at most one of --rev, --range, --staged")
     }
     if fix && (rev != nil || range != nil || staged) { throw ValidationError("--fix works on HEAD only") }
-    if rulesFrom != nil && range == nil { throw ValidationError("--rules-from goes with --range") }
+    if (rulesFrom != nil || newTo != nil) && range == nil {
+      throw ValidationError("--rules-from and --new-to go with --range")
+    }
   }
 
   func run() throws {
@@ -52,7 +59,8 @@ struct Validate: ParsableCommand {
     }
     let target: ValidationTarget =
       staged
-      ? .staged : range.map { .range($0, rulesFrom: rulesFrom) } ?? rev.map(ValidationTarget.revision) ?? .current
+      ? .staged
+      : range.map { .range($0, rulesFrom: rulesFrom, newTo: newTo) } ?? rev.map(ValidationTarget.revision) ?? .current
     let findings = try project.validate(target) { done, total in
       if done % 64 == 0 { Output.progress("validating annotation files:", done, total) }
     }

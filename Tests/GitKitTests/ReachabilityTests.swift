@@ -38,10 +38,11 @@ import Testing
       commits.append(
         try repo.createCommit(tree: tree, parents: commits.suffix(1), message: "c\(index)", author: someone))
     }
-    #expect(try repo.newCommits(from: [commits[2]], hidingAllReferences: true) == commits)
+    #expect(try repo.newCommits(from: [commits[2]], hidingReferences: ["refs/*"]) == commits)
     try repo.setBranch("old", to: commits[0])
-    #expect(try repo.newCommits(from: [commits[2]], hidingAllReferences: true) == Array(commits[1...]))
+    #expect(try repo.newCommits(from: [commits[2]], hidingReferences: ["refs/*"]) == Array(commits[1...]))
     #expect(try repo.references().map(\.name) == ["refs/heads/old"])
+    #expect(try repo.newCommits(from: [commits[2]], hidingReferences: ["refs/remotes/origin/*"]) == commits)
     #expect(try repo.peelToCommit(commits[1]) == commits[1])
     #expect(try repo.peelToCommit(try repo.commit(commits[1]).tree) == nil)
     #expect(try repo.missingParent(from: [commits[2]]) == nil)

@@ -339,6 +339,8 @@ private func append(_ file: String, _ text: String) throws {
     try box.git("commit", "-qm", "old forgery", "--trailer", "Gloss-Coder: ben")
     let server = try BareRemote(box, from: box.path)
     let ben = try server.clone(as: "ben")
+    // ben's own pre-push hook, too, checks only what the server does not have.
+    #expect(try box.gloss("-C", ben, "hooks", "install", in: box.root).status == 0)
     try server.git(ben, "checkout", "-q", "-b", "ben-new")
     try box.gloss("-C", ben, "--as", "ben", "add", "interview-34", "data-missing-value", "--para", "3")
     try server.expectAccepted(from: ben, "HEAD:refs/heads/ben-new")

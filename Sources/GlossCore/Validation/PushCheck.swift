@@ -75,7 +75,7 @@ extension Project {
             "not a fast-forward: the push rewinds or rewrites \(update.ref), dropping \(old.short); \(rewriteHint)",
             commit: new.hex))
       }
-      let commits = try newCommits(from: new, hiding: Array(checked), allReferences: true)
+      let commits = try newCommits(from: new, hiding: Array(checked), references: ["refs/*"])
       var history = HistoryCheck(
         repository: repository, validator: validator, authority: headTip ?? old, anchor: anchor)
       findings += try history.check(commits, tips: [new])

@@ -19,7 +19,8 @@ public enum ShippedHooks {
     """,
     "pre-push": """
     #!/bin/sh
-    # Gloss pre-push hook: validates every pushed range (format and authorship) and, when
+    # Gloss pre-push hook: validates the commits of every pushed range that the remote does not
+    # have yet (format and authorship, under the remote's rules) and, when
     # `git config gloss.minAlpha` is set, refuses a push whose agreement falls below it.
     # Installed by `gloss hooks install`. Set GLOSS to the gloss binary if it is not on PATH.
     gloss="${GLOSS:-gloss}"
@@ -31,7 +32,7 @@ public enum ShippedHooks {
       [ "$local_oid" = "$zero" ] && continue
       base="$remote_oid"
       if [ "$base" = "$zero" ] || ! git cat-file -e "$base^{commit}" 2>/dev/null; then base=""; fi
-      "$gloss" validate --range "$base..$local_oid" || status=1
+      "$gloss" validate --range "$base..$local_oid" --new-to "$1" || status=1
       if [ -n "$min" ]; then
         "$gloss" agree --rev "$local_oid" --min "$min" >/dev/null || status=1
       fi

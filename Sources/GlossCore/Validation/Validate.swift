@@ -9,8 +9,11 @@ public enum ValidationTarget: Sendable {
   /// `A..B`: authorship of every commit in the range, and the files at B. The rules in
   /// force are `rulesFrom`'s (else A's; with neither, the root commit reached by first
   /// parents from B defines them): a commit built on that commit is judged by its first
-  /// parent's gloss.yaml, a root or a commit built on other history by its.
-  case range(String, rulesFrom: String?)
+  /// parent's gloss.yaml, a root or a commit built on other history by its. With `newTo`
+  /// (a remote's name), commits the remote already has (its remote-tracking branches) are
+  /// left out, and with no base its HEAD branch holds the rules in force, as the pre-push
+  /// hook wants for a new branch.
+  case range(String, rulesFrom: String? = nil, newTo: String? = nil)
   case staged
 }
 
@@ -33,15 +36,17 @@ extension Project {
       let snapshot = try self.snapshot(at: revision)
       guard let tree = snapshot.tree else { return [] }
       return validator.validate(try .tree(tree, in: repository, label: revision))
-    case .range(let range, let rulesFrom):
+    case .range(let range, let rulesFrom, let remote):
       let parts = range.components(separatedBy: "..")
       guard parts.count == 2, !parts[1].isEmpty else {
         throw GlossError.invalidArgument(argument: "--range \(range)", message: "expected A..B")
       }
       let tip = try resolve(parts[1])
       let base = parts[0].isEmpty ? nil : try resolve(parts[0])
-      let rules = try rulesFrom.map(resolve) ?? base
-      let commits = try newCommits(from: tip, hiding: base.map { [$0] } ?? [], allReferences: false)
+      let remoteHead = try remote.flatMap { try repository.referenceTarget("refs/remotes/\($0)/HEAD") }
+      let rules = try rulesFrom.map(resolve) ?? base ?? remoteHead
+      let commits = try newCommits(
+        from: tip, hiding: base.map { [$0] } ?? [], references: remote.map { ["refs/remotes/\($0)/*"] } ?? [])
       // With no trusted base, the root the tip's first parents lead to defines the rules,
       // and any other root in the range is judged by them.
       let anchor = rules == nil ? try firstParentRoot(of: tip) : nil
@@ -54,9 +59,9 @@ extension Project {
 
   /// The commits reachable from `tip` and not from `hiding` (or any reference), parents
   /// first; missing history is an error that names the commit.
-  func newCommits(from tip: Oid, hiding: [Oid], allReferences: Bool) throws -> [Oid] {
+  func newCommits(from tip: Oid, hiding: [Oid], references: [String]) throws -> [Oid] {
     do {
-      return try repository.newCommits(from: [tip], hiding: hiding, hidingAllReferences: allReferences)
+      return try repository.newCommits(from: [tip], hiding: hiding, hidingReferences: references)
     } catch let error as GitError {
       if let (commit, parent) = try repository.missingParent(from: [tip]) {
         throw GlossError.historyMissing(commit: commit.hex, parent: parent.hex, shallow: repository.isShallow)
