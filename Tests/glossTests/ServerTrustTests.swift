@@ -244,11 +244,17 @@ private func append(_ file: String, _ text: String) throws {
     let ben = try server.clone(as: "ben")
     let secret = try box.write("outside/secret.txt", "SECRET-TOKEN-4242\n")
     try FileManager.default.createSymbolicLink(atPath: ben + "/documents/x.txt", withDestinationPath: secret)
-    for run in [try box.gloss("-C", ben, "validate", in: box.root)] {
-      #expect(run.status == 1)
-      #expect(run.stdout.contains("documents/x.txt: error: is a symbolic link"))
-      #expect(!(run.stdout + run.stderr).contains("SECRET"))
-    }
+    // A linked folder is not entered either.
+    try box.write("outside/folder/interview-34.jsonl", "SECRET-TOKEN-4242\n")
+    try FileManager.default.createDirectory(atPath: ben + "/annotations", withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(
+      atPath: ben + "/annotations/eve", withDestinationPath: box.root + "/outside/folder")
+    let tree = try box.gloss("-C", ben, "validate", in: box.root)
+    #expect(tree.status == 1)
+    #expect(tree.stdout.contains("documents/x.txt: error: is a symbolic link"))
+    #expect(tree.stdout.contains("annotations/eve: error: is a symbolic link"))
+    #expect(!(tree.stdout + tree.stderr).contains("SECRET"))
+    try FileManager.default.removeItem(atPath: ben + "/annotations/eve")
     try server.git(ben, "add", "-A")
     for target in [["--staged"], []] {
       let run = try box.gloss(args: ["-C", ben, "validate"] + target, in: box.root)
