@@ -126,7 +126,9 @@ struct HistoryCheck {
     return findings
   }
 
-  /// A blob's bytes when the path is a file (a link's target is never read).
+  /// What `WriteRules` needs of one side of a change: the codebook's bytes (to tell added
+  /// codes from changed ones); for any other path only whether it exists, so nothing else
+  /// is read, and a link's target never.
   private func blob(_ id: Oid?, path: String, kind: TreeEntry.Kind) throws -> Data? {
     guard let id, kind == .blob, path == Codebook.path else { return id == nil ? nil : Data() }
     return try repository.blob(id)
