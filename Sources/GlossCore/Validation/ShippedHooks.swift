@@ -53,7 +53,10 @@ public enum ShippedHooks {
     "update": """
     #!/bin/sh
     # Gloss update hook (server side, one reference at a time): the same check as pre-receive,
-    # for servers that run update hooks only. Arguments: <ref> <old> <new>.
+    # for servers that run update hooks only. Arguments: <ref> <old> <new>. When gloss's
+    # pre-receive hook sits next to it, that hook has already checked the whole push.
+    here="$(dirname "$0")"
+    [ -x "$here/pre-receive" ] && grep -q '"$gloss" hooks check' "$here/pre-receive" && exit 0
     gloss="${GLOSS:-gloss}"
     command -v "$gloss" >/dev/null 2>&1 || { echo "gloss update: '$gloss' not found; set GLOSS" >&2; exit 1; }
     echo "$2 $3 $1" | "$gloss" hooks check >&2 || { echo "gloss: $1 rejected" >&2; exit 1; }
