@@ -9,6 +9,9 @@ public struct FileChange: Sendable, Equatable {
   /// The blob before (nil when added) and after (nil when deleted).
   public let oldBlob: Oid?
   public let newBlob: Oid?
+  /// What the path is after the change (before it, when deleted): a symbolic link or a
+  /// gitlink is never a file of the project.
+  public var kind: TreeEntry.Kind = .blob
 }
 
 extension Repository {
@@ -56,6 +59,7 @@ extension Repository {
         var changes: [FileChange] = []
         for index in 0..<git_diff_num_deltas(diff) {
           guard let delta = git_diff_get_delta(diff, index)?.pointee else { continue }
+          let mode = delta.status == GIT_DELTA_DELETED ? delta.old_file.mode : delta.new_file.mode
           let oldPath = delta.old_file.path.map { String(cString: $0) }
           let newPath = delta.new_file.path.map { String(cString: $0) }
           switch delta.status {
@@ -73,6 +77,11 @@ extension Repository {
               FileChange(
                 path: newPath ?? oldPath ?? "", status: .modified, oldBlob: Oid(delta.old_file.id),
                 newBlob: Oid(delta.new_file.id)))
+          }
+          switch UInt32(mode) & 0o170000 {
+          case 0o120000: changes[changes.count - 1].kind = .symlink
+          case 0o160000: changes[changes.count - 1].kind = .gitlink
+          default: break
           }
         }
         return changes

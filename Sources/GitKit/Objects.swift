@@ -53,7 +53,9 @@ public struct CommitInfo: Sendable {
 
 /// One entry of a tree.
 public struct TreeEntry: Sendable, Equatable {
-  public enum Kind: Sendable { case blob, tree, other }
+  /// What an entry is. A symbolic link's blob holds the link's target, not file contents,
+  /// and a gitlink names a commit of another repository: neither is ever read as a file.
+  public enum Kind: Sendable { case blob, tree, symlink, gitlink, other }
   public let name: String
   public let id: Oid
   public let kind: Kind
@@ -248,9 +250,11 @@ extension Repository {
     guard let entry, let name = git_tree_entry_name(entry), let id = git_tree_entry_id(entry)
     else { return nil }
     let kind: TreeEntry.Kind
-    switch git_tree_entry_type(entry) {
-    case GIT_OBJECT_BLOB: kind = .blob
-    case GIT_OBJECT_TREE: kind = .tree
+    switch (git_tree_entry_type(entry), git_tree_entry_filemode(entry)) {
+    case (_, GIT_FILEMODE_LINK): kind = .symlink
+    case (_, GIT_FILEMODE_COMMIT): kind = .gitlink
+    case (GIT_OBJECT_BLOB, _): kind = .blob
+    case (GIT_OBJECT_TREE, _): kind = .tree
     default: kind = .other
     }
     return TreeEntry(name: String(cString: name), id: Oid(id.pointee), kind: kind)

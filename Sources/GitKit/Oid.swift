@@ -53,6 +53,9 @@ public struct Oid: Hashable, Sendable, CustomStringConvertible, Comparable {
     return String(decoding: out, as: UTF8.self)
   }
 
+  /// git's all-zero id, which hooks use for "no commit" (a created or deleted reference).
+  public var isZero: Bool { head == 0 && middle == 0 && tail == 0 }
+
   public var short: String { String(hex.prefix(10)) }
   public var description: String { hex }
 

@@ -32,6 +32,8 @@ public enum GlossError: Error, LocalizedError, Equatable {
   /// The receiving repository refused `reference`; `serverLines` is what its hooks printed
   /// (the CLI shows them as `remote:` lines before the error).
   case pushRefused(remote: String, reference: String, reason: String, serverLines: [String])
+  /// A commit to validate has a parent the repository does not hold.
+  case historyMissing(commit: String, parent: String, shallow: Bool)
 
   public var errorDescription: String? {
     switch self {
@@ -92,6 +94,12 @@ public enum GlossError: Error, LocalizedError, Equatable {
       let branch = reference.hasPrefix("refs/heads/") ? String(reference.dropFirst(11)) : reference
       return "push to \(remote) refused: \(remote) did not accept \(branch) (\(reason))"
         + (serverLines.isEmpty ? "" : "; the server said why in the remote: lines above")
+    case .historyMissing(let commit, let parent, let shallow):
+      let what = "commit \(commit.prefix(10))'s parent \(parent.prefix(10)) is missing"
+      return shallow
+        ? "history is incomplete: this is a shallow clone and \(what); fetch the whole history "
+          + "('git fetch --unshallow', or fetch-depth: 0 in CI) and validate again"
+        : "history is incomplete: \(what) from the repository, so it cannot be validated"
     case .codeInUse(let code, let uses):
       return "code '\(code)' is used by \(uses) assignment(s); use --force to remove them too"
     }

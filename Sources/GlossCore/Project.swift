@@ -11,6 +11,14 @@ public final class Project {
 
   /// Opens the project containing `path` (the current folder when nil), like `git -C`.
   public static func open(at path: String?) throws -> Project {
+    let project = try openRepository(at: path)
+    _ = try project.snapshot().settings()
+    return project
+  }
+
+  /// Opens the repository containing `path` even when it holds no project yet (an empty
+  /// shared repository awaiting its first push), for hooks and their installation.
+  public static func openRepository(at path: String?) throws -> Project {
     let location = path ?? FileManager.default.currentDirectoryPath
     var isFolder: ObjCBool = false
     guard FileManager.default.fileExists(atPath: location, isDirectory: &isFolder), isFolder.boolValue
@@ -25,9 +33,7 @@ public final class Project {
     } catch let error as GitError {
       throw GlossError.repository("\(location): \(error.message)")
     }
-    let project = Project(repository: repository)
-    _ = try project.snapshot().settings()
-    return project
+    return Project(repository: repository)
   }
 
   /// The project as of `revision` (HEAD when nil).

@@ -14,6 +14,13 @@ public struct Settings: Sendable, Equatable {
   public var coders: [String: [String]]
   /// Blind coding: coders see only their own assignments until a lead turns it off (§6).
   public var blind = false
+  /// Who may add codes: `open` (any coder, for open coding) or `locked` (leads only).
+  public var codebook: CodebookPolicy = .open
+
+  /// `codebook:` in gloss.yaml. Renaming, merging and removing codes is for leads either way.
+  public enum CodebookPolicy: String, Sendable, CaseIterable {
+    case open, locked
+  }
 
   public init(name: String, leads: [String], coders: [String: [String]] = [:]) {
     self.version = Self.currentVersion
@@ -69,6 +76,13 @@ public struct Settings: Sendable, Equatable {
       }
       settings.blind = flag
     }
+    if let node = mapping["codebook"] {
+      guard let policy = node.string.flatMap(CodebookPolicy.init(rawValue:)) else {
+        throw GlossError.malformed(
+          file: file, line: YAMLSupport.line(node), message: "'codebook' must be open or locked")
+      }
+      settings.codebook = policy
+    }
     return settings
   }
 
@@ -77,6 +91,7 @@ public struct Settings: Sendable, Equatable {
     text += "name: \(YAMLSupport.scalar(name))\n"
     text += "leads: [\(leads.map(YAMLSupport.scalar).joined(separator: ", "))]\n"
     if blind { text += "blind: true\n" }
+    if codebook != .open { text += "codebook: \(codebook.rawValue)\n" }
     if !coders.isEmpty {
       text += "coders:\n"
       for coder in coders.keys.sorted() {

@@ -1,11 +1,12 @@
 import ArgumentParser
+import Foundation
 import GlossCore
 
 struct Hooks: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "hooks",
-    abstract: "Install the git hooks that keep a repository valid.",
-    subcommands: [HooksInstall.self])
+    abstract: "Install the git hooks that keep a repository valid, and run the server's check.",
+    subcommands: [HooksInstall.self, HooksCheck.self])
 }
 
 struct HooksInstall: ParsableCommand {
@@ -15,8 +16,10 @@ struct HooksInstall: ParsableCommand {
     discussion: """
       In a coder's clone: pre-commit (validates what is staged) and pre-push (validates the \
       pushed range; with `git config gloss.minAlpha 0.8` also an agreement gate). With \
-      --server, in the shared bare repository: pre-receive, which rejects a push with \
-      broken or forged annotations. The hooks run `gloss` from PATH, or $GLOSS.
+      --server, in the shared bare repository (empty or not): pre-receive and update, which \
+      run 'gloss hooks check' on every pushed reference. Warns when gloss.yaml has no \
+      coders: map, since authorship then rests on Gloss-Coder trailers alone. The hooks run \
+      `gloss` from PATH, or $GLOSS.
 
       Examples:
         gloss hooks install
@@ -24,11 +27,48 @@ struct HooksInstall: ParsableCommand {
       """)
 
   @OptionGroup var globals: GlobalOptions
-  @Flag(help: "Install the server-side hook (pre-receive).") var server = false
+  @Flag(help: "Install the server-side hooks (pre-receive and update).") var server = false
   @Flag(help: "Replace hooks gloss did not write.") var force = false
 
   func run() throws {
-    let project = try globals.project()
+    let project = try Project.openRepository(at: globals.directory)
     for path in try project.installHooks(server: server, force: force) { Output.print("installed \(path)") }
+    if server, let warning = project.authorshipWarning() { Output.note("warning: \(warning)") }
+  }
+}
+
+struct HooksCheck: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "check",
+    abstract: "The server's check of a push: reads 'OLD NEW REF' lines on stdin, as pre-receive gets them.",
+    discussion: """
+      Run by the pre-receive and update hooks inside the receiving repository. Every \
+      reference is checked (branches, tags, notes, anything): deletions and non-fast-forward \
+      updates are refused unless a lead set 'git config gloss.allowRewrite true'; every \
+      commit new to the repository is validated (format, and who may write what under the \
+      rules of the history already there), and each new tip is validated whole. Prints \
+      commit: path: error: message and exits 1 when the push must be refused.
+
+      Examples:
+        echo "$OLD $NEW refs/heads/main" | gloss hooks check
+      """)
+
+  @OptionGroup var globals: GlobalOptions
+
+  func run() throws {
+    let project = try Project.openRepository(at: globals.directory)
+    var updates: [RefUpdate] = []
+    while let line = readLine() {
+      guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+      guard let update = RefUpdate(line: Substring(line)) else {
+        throw ValidationError("expected 'OLD NEW REF' lines on stdin, got: \(line)")
+      }
+      updates.append(update)
+    }
+    let findings = try project.checkPush(updates)
+    findings.forEach { Output.print($0.text) }
+    let errors = findings.filter { $0.severity == .error }.count
+    Output.note(errors == 0 ? "gloss: push valid" : "gloss: \(errors) error(s)")
+    if errors > 0 { throw ExitCode(1) }
   }
 }

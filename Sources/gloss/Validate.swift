@@ -9,19 +9,34 @@ struct Validate: ParsableCommand {
       Without options: the work tree (HEAD in a bare repository). Every rule of the format is \
       checked: gloss.yaml, the codebook, document encodings, annotation paths and every \
       record (JSON, key order, offsets, exact text, known code, unique ids, duplicates, \
-      sorting). --range also checks who wrote each commit. Prints path:line: error: message \
+      sorting), and that there is no symbolic link or submodule (links are never followed). \
+      --range also checks who wrote each commit, under the rules (gloss.yaml) of the commit \
+      before it when that builds on --rules-from (default: A), else under --rules-from's; \
+      root commits count as adding every file. Missing history (a shallow clone) is an \
+      error. Prints path:line: error: message \
       and exits 1 when there is any error; warnings (spans marked for review) do not fail.
 
       Examples:
         gloss validate
         gloss validate --staged                 # what the pre-commit hook runs
         gloss validate --range origin/main..HEAD
+        gloss validate --range ..HEAD --rules-from origin/main
         gloss validate --fix                    # rewrite order and canonical form in one commit
       """)
 
   @OptionGroup var globals: GlobalOptions
   @Option(help: "Validate this revision.") var rev: String?
   @Option(help: ArgumentHelp("Validate commits A..B, authorship included.", valueName: "A..B")) var range: String?
+  @Option(
+    help: ArgumentHelp(
+      "With --range: the trusted commit whose gloss.yaml is in force (default: A).",
+      valueName: "rev"))
+  var rulesFrom: String?
+  @Option(
+    help: ArgumentHelp(
+      "With --range: leave out commits this remote already has, and with no A take its HEAD's rules.",
+      valueName: "remote"))
+  var newTo: String?
   @Flag(help: "Validate the staged files.") var staged = false
   @Flag(help: "Rewrite what can be fixed mechanically at HEAD, in one commit.") var fix = false
 
@@ -30,6 +45,9 @@ struct Validate: ParsableCommand {
       throw ValidationError("give at most one of --rev, --range, --staged")
     }
     if fix && (rev != nil || range != nil || staged) { throw ValidationError("--fix works on HEAD only") }
+    if (rulesFrom != nil || newTo != nil) && range == nil {
+      throw ValidationError("--rules-from and --new-to go with --range")
+    }
   }
 
   func run() throws {
@@ -40,7 +58,9 @@ struct Validate: ParsableCommand {
       Output.note("committed \(result.commit.short)")
     }
     let target: ValidationTarget =
-      staged ? .staged : range.map(ValidationTarget.range) ?? rev.map(ValidationTarget.revision) ?? .current
+      staged
+      ? .staged
+      : range.map { .range($0, rulesFrom: rulesFrom, newTo: newTo) } ?? rev.map(ValidationTarget.revision) ?? .current
     let findings = try project.validate(target) { done, total in
       if done % 64 == 0 { Output.progress("validating annotation files:", done, total) }
     }

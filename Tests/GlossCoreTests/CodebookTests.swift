@@ -82,6 +82,18 @@ import Testing
     #expect(try Settings.decode(settings.encode()) == settings)
   }
 
+  @Test func codebookPolicyRoundTripsAndRefusesOtherValues() throws {
+    var settings = Settings(name: "t", leads: ["lead"])
+    #expect(!String(decoding: settings.encode(), as: UTF8.self).contains("codebook:"))
+    settings.codebook = .locked
+    #expect(String(decoding: settings.encode(), as: UTF8.self).contains("codebook: locked\n"))
+    #expect(try Settings.decode(settings.encode()) == settings)
+    #expect(try Settings.decode(Data("gloss: 1\ncodebook: open\n".utf8)).codebook == .open)
+    #expect(throws: GlossError.malformed(file: "gloss.yaml", line: 2, message: "'codebook' must be open or locked")) {
+      try Settings.decode(Data("gloss: 1\ncodebook: closed\n".utf8))
+    }
+  }
+
   @Test func refusesAFutureFormat() {
     #expect(throws: GlossError.futureFormat(version: 2)) {
       try Settings.decode(Data("gloss: 2\nname: x\n".utf8))

@@ -30,6 +30,7 @@ import Testing
 
   @Test func scriptPassesAnHonestProjectAndFailsAForgedOrDisagreeingOne() throws {
     let box = try codedSandbox()
+    try box.shareIdentity("ana", "ben")
     try box.gloss("--as", "ana", "add", "interview-34", "data-missing-value", "--para", "5")
     try box.gloss("--as", "ben", "add", "interview-34", "data-missing-value", "--para", "5")
     let honest = try runScript(box, [:])
@@ -51,6 +52,7 @@ import Testing
 
   @Test func workflowStepRunsTheScript() throws {
     let box = try codedSandbox()
+    try box.shareIdentity("ana", "ben")
     try box.gloss("--as", "ana", "add", "interview-34", "data-missing-value", "--para", "5")
     try box.gloss("--as", "ben", "add", "interview-34", "data-missing-value", "--para", "5")
     let step = try workflowStep()

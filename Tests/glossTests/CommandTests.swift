@@ -17,7 +17,8 @@ func json(_ text: String) -> Any? {
 @Suite struct InitTests {
   @Test func createsTheProjectInOneCommit() throws {
     let box = try Sandbox()
-    #expect(try box.read("gloss.yaml") == "gloss: 1\nname: project\nleads: [lead]\n")
+    #expect(
+      try box.read("gloss.yaml") == "gloss: 1\nname: project\nleads: [lead]\ncoders:\n  lead: [\"lead@example.org\"]\n")
     #expect(try box.read("codebook.yaml") == "codes: []\n")
     #expect(try box.read(".gitattributes").contains("*.jsonl text eol=lf merge=gloss"))
     #expect(try box.commitCount() == 1)

@@ -94,12 +94,14 @@ private func updateSandbox() throws -> (Sandbox, corrected: String) {
   /// ben codes on a branch against the old text while the lead corrects it on main.
   @Test func gMergeReanchorsTheOtherSidesSpansAndValidatePasses() throws {
     let (box, corrected) = try updateSandbox()
+    try box.shareIdentity("ben")
+    // Validate from here on: the earlier commits were made before ben's e-mail was listed.
+    let root = try box.git("rev-parse", "HEAD").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     #expect(try box.git("branch", "ben-work").status == 0)
     try box.git("checkout", "-q", "ben-work")
     let add = try box.gloss("--as", "ben", "add", "interview-34", "data-missing-value", "--quote", "about three")
     #expect(add.status == 0, "\(add.stderr)")
     try box.git("checkout", "-q", "main")
-    let root = try box.git("rev-list", "--max-parents=0", "HEAD").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     let update = try box.gloss("--as", "lead", "doc", "update", "interview-34", corrected)
     #expect(update.status == 0, "\(update.stderr)")
     let merge = try box.gloss("--as", "lead", "merge", "ben-work")

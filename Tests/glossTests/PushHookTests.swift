@@ -110,6 +110,8 @@ import Testing
   /// commit is refused through a path remote exactly as through git-receive-pack.
   @Test func theShippedServerHooksRefuseAForgedPushThroughAPathRemote() throws {
     let box = try Sandbox.twoCoders()
+    // Every coder here commits with the sandbox's one e-mail; the coders: map must say so.
+    try box.shareIdentity("ana", "ben")
     let bare = try published(box)
     #expect(try gloss(box, "-C", bare, "hooks", "install", "--server").status == 0)
     // The honest commit made by published(_:) goes through.

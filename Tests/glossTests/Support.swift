@@ -148,10 +148,88 @@ final class Sandbox {
     #expect(status.stdout.isEmpty, "work tree not clean: \(status.stdout)", sourceLocation: sourceLocation)
   }
 
+  /// Lists `coders` under gloss.yaml's `coders:` with the sandbox's one git e-mail (every
+  /// coder here commits as lead@example.org), so their Gloss-Coder trailers count (§6).
+  func shareIdentity(_ coders: String...) throws {
+    for coder in coders {
+      let run = try gloss("--as", "lead", "coder", "add", coder, "--email", "lead@example.org")
+      #expect(run.status == 0, "coder add \(coder): \(run.stderr)")
+    }
+  }
+
   /// Path of the shared example transcripts.
   static func example(_ name: String) -> String {
     var url = URL(fileURLWithPath: #filePath)
     for _ in 0..<3 { url.deleteLastPathComponent() }
     return url.appendingPathComponent("Examples").appendingPathComponent(name).path
+  }
+}
+
+/// A shared bare repository with the server hooks installed, as a lead sets one up, and
+/// clones to attack it from with the git CLI.
+final class BareRemote {
+  let box: Sandbox
+  let path: String
+
+  /// A bare copy of `source` (an empty repository when nil) with `gloss hooks install --server`.
+  init(_ box: Sandbox, from source: String?) throws {
+    self.box = box
+    path = box.root + "/shared-\(UUID().uuidString.prefix(8)).git"
+    if let source {
+      try box.git("clone", "-q", "--bare", source, path, in: box.root)
+    } else {
+      try box.git("init", "-q", "--bare", path, in: box.root)
+    }
+    let installed = try box.gloss("-C", path, "hooks", "install", "--server", in: box.root)
+    #expect(installed.status == 0, "\(installed.stderr)")
+  }
+
+  /// The sandbox's environment with the hooks pointed at the built gloss.
+  var env: [String: String] { box.env.merging(["GLOSS": Shell.glossPath]) { $1 } }
+
+  /// Every reference of the server and where it points (`git for-each-ref`).
+  func refs() throws -> String { try box.git("for-each-ref", in: path).stdout }
+
+  /// A clone whose commits carry `coder`'s e-mail, `<coder>@example.org`.
+  func clone(as coder: String) throws -> String {
+    let folder = box.root + "/\(coder)-\(UUID().uuidString.prefix(8))"
+    try box.git("clone", "-q", path, folder, in: box.root)
+    try box.git("config", "user.email", "\(coder)@example.org", in: folder)
+    try box.git("config", "user.name", coder, in: folder)
+    return folder
+  }
+
+  /// `git push origin ARGS...` from `clone`, hooks and all.
+  func push(from clone: String, _ arguments: String...) throws -> Run {
+    try Shell.run("/usr/bin/git", ["push", "origin"] + arguments, in: clone, env: env)
+  }
+
+  /// git in `clone` with the hook environment.
+  @discardableResult
+  func git(_ clone: String, _ arguments: String...) throws -> Run {
+    try Shell.run("/usr/bin/git", arguments, in: clone, env: env)
+  }
+
+  /// Pushes `arguments` from `clone` and expects a refusal that names every one of `naming`,
+  /// with the server's references untouched.
+  func expectRefused(
+    from clone: String, _ arguments: String..., naming: [String], sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
+    let before = try refs()
+    let run = try Shell.run("/usr/bin/git", ["push", "origin"] + arguments, in: clone, env: env)
+    #expect(run.status != 0, "push was accepted", sourceLocation: sourceLocation)
+    for text in naming {
+      #expect(
+        run.stderr.contains(text), "refusal does not name '\(text)':\n\(run.stderr)", sourceLocation: sourceLocation)
+    }
+    #expect(try refs() == before, "the server's references moved", sourceLocation: sourceLocation)
+  }
+
+  /// Pushes and expects the server to accept.
+  func expectAccepted(from clone: String, _ arguments: String..., sourceLocation: SourceLocation = #_sourceLocation)
+    throws
+  {
+    let run = try Shell.run("/usr/bin/git", ["push", "origin"] + arguments, in: clone, env: env)
+    #expect(run.status == 0, "refused:\n\(run.stderr)", sourceLocation: sourceLocation)
   }
 }

@@ -48,6 +48,7 @@ import Testing
 
   @Test func rangeChecksAuthorship() throws {
     let box = try codedSandbox()
+    try box.shareIdentity("ana", "ben")
     let base = try box.git("rev-parse", "HEAD").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     try box.gloss("--as", "ana", "add", "interview-34", "data-missing-value", "--para", "5")
     #expect(try box.gloss("validate", "--range", "\(base)..HEAD").status == 0)
@@ -82,6 +83,7 @@ import Testing
 
   @Test func aServerWithTheHooksRefusesAForgedPushAndAcceptsAnHonestOne() throws {
     let box = try codedSandbox()
+    try box.gloss("coder", "add", "ben", "--email", "ben@example.org")
     box.coder = nil
     let bare = box.root + "/shared.git"
     try box.git("clone", "-q", "--bare", box.path, bare, in: box.root)

@@ -41,7 +41,11 @@ extension Project {
       throw GlossError.alreadyExists("\(path): already a Gloss project")
     }
     let folderName = URL(fileURLWithPath: path).standardizedFileURL.lastPathComponent
-    let settings = Settings(name: name ?? folderName, leads: leads.isEmpty ? [who] : leads)
+    // The lead's e-mail starts the coders: map, so the server can tie commits to people.
+    let email = (existing?.config("user.email") ?? Repository.globalConfig("user.email"))
+      .map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { Project.isEmail($0) ? $0 : nil }
+    let settings = Settings(
+      name: name ?? folderName, leads: leads.isEmpty ? [who] : leads, coders: email.map { [who: [$0]] } ?? [:])
     let result = try project.commit(as: who) { transaction in
       transaction.write(Settings.path, settings.encode())
       transaction.write(Codebook.path, Codebook().encode())

@@ -24,3 +24,17 @@ extension Project {
     return installed
   }
 }
+
+extension Project {
+  /// Why the server cannot tie commits to people, or nil: without a `coders:` map in
+  /// gloss.yaml at HEAD, authorship rests on `Gloss-Coder` trailers, which anyone can write.
+  public func authorshipWarning() -> String? {
+    guard let settings = try? snapshot().settings() else {
+      return "no gloss.yaml at HEAD yet; once the project is pushed, give it a coders: map "
+        + "('gloss coder add NAME --email E'), or authorship rests on Gloss-Coder trailers alone"
+    }
+    guard settings.coders.isEmpty else { return nil }
+    return "gloss.yaml has no coders: map, so authorship rests on Gloss-Coder trailers alone; "
+      + "a lead adds e-mails with 'gloss coder add NAME --email E'"
+  }
+}

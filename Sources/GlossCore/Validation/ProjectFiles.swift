@@ -5,53 +5,81 @@ import GitKit
 public struct ProjectFiles {
   /// Every file path, relative to the project root.
   public let paths: [String]
+  /// Symbolic links and gitlinks found among the project's paths: never valid, never read.
+  public let links: [(path: String, kind: TreeEntry.Kind)]
   /// Reads one file; nil when it is not there.
   public let read: (String) throws -> Data?
   /// What the files are, for messages ("HEAD", "the index", "the work tree").
   public let label: String
 
-  public init(paths: [String], label: String, read: @escaping (String) throws -> Data?) {
+  public init(
+    paths: [String], links: [(path: String, kind: TreeEntry.Kind)] = [], label: String,
+    read: @escaping (String) throws -> Data?
+  ) {
     self.paths = paths
+    self.links = links
     self.label = label
     self.read = read
   }
 
-  /// The files of a commit's tree.
-  public static func tree(_ tree: Oid, in repository: Repository, label: String) throws -> ProjectFiles {
-    let files = try repository.files(inTree: tree)
-    let blobs = Dictionary(files.map { ($0.path, $0.blob) }, uniquingKeysWith: { a, _ in a })
-    return ProjectFiles(paths: files.map(\.path), label: label) { path in
+  /// Files and links from a listing of a tree or the index.
+  static func entries(_ entries: [LeafEntry], label: String, in repository: Repository) -> ProjectFiles {
+    let files = entries.filter { $0.kind == .blob }
+    let blobs = Dictionary(files.map { ($0.path, $0.id) }, uniquingKeysWith: { a, _ in a })
+    return ProjectFiles(
+      paths: files.map(\.path), links: entries.filter { $0.kind != .blob }.map { ($0.path, $0.kind) },
+      label: label
+    ) { path in
       try blobs[path].map { try repository.blob($0) }
     }
+  }
+
+  /// The files of a commit's tree.
+  public static func tree(_ tree: Oid, in repository: Repository, label: String) throws -> ProjectFiles {
+    entries(try repository.leaves(inTree: tree), label: label, in: repository)
   }
 
   /// The staged files.
   public static func index(of repository: Repository) throws -> ProjectFiles {
-    let files = try repository.indexFiles()
-    let blobs = Dictionary(files.map { ($0.path, $0.blob) }, uniquingKeysWith: { a, _ in a })
-    return ProjectFiles(paths: files.map(\.path), label: "the index") { path in
-      try blobs[path].map { try repository.blob($0) }
-    }
+    entries(try repository.indexEntries(), label: "the index", in: repository)
   }
 
-  /// The files of a work tree: the Gloss files and folders, tracked or not.
+  /// The files of a work tree: the Gloss files and folders, tracked or not. Nothing is
+  /// followed: a symbolic link (to a file or a folder, inside the project or out) is listed
+  /// as a link and never read, so validation never prints bytes from outside the project.
   public static func workTree(at root: String) -> ProjectFiles {
     let manager = FileManager.default
     var paths: [String] = []
-    for top in [Settings.path, Codebook.path] where manager.fileExists(atPath: root + top) {
-      paths.append(top)
+    var links: [(String, TreeEntry.Kind)] = []
+    /// lstat: what the path itself is, not what a link points at.
+    func type(_ relative: String) -> FileAttributeType? {
+      (try? manager.attributesOfItem(atPath: root + relative))?[.type] as? FileAttributeType
     }
-    for folder in ["documents", "annotations"] {
-      guard let walker = manager.enumerator(atPath: root + folder) else { continue }
-      while let item = walker.nextObject() as? String {
-        var isFolder: ObjCBool = false
-        if manager.fileExists(atPath: root + folder + "/" + item, isDirectory: &isFolder), !isFolder.boolValue {
-          paths.append(folder + "/" + item)
-        }
+    func visit(_ relative: String) {
+      switch type(relative) {
+      case .typeSymbolicLink?: links.append((relative, .symlink))
+      case .typeRegular?: paths.append(relative)
+      case .typeDirectory?:
+        for name in (try? manager.contentsOfDirectory(atPath: root + relative)) ?? [] { visit(relative + "/" + name) }
+      default: break
       }
     }
-    return ProjectFiles(paths: paths.sorted(), label: "the work tree") { path in
-      manager.contents(atPath: root + path)
+    for top in [Settings.path, Codebook.path, Layout.gitattributes, "documents", "annotations", "memos"] {
+      visit(top)
     }
+    return ProjectFiles(paths: paths.sorted(), links: links.sorted { $0.0 < $1.0 }, label: "the work tree") { path in
+      try readWithoutFollowing(root + path)
+    }
+  }
+
+  /// A file's bytes, refusing a symbolic link even if one replaced the file since listing.
+  static func readWithoutFollowing(_ path: String) throws -> Data? {
+    let descriptor = open(path, O_RDONLY | O_NOFOLLOW)
+    guard descriptor >= 0 else {
+      if errno == ENOENT { return nil }
+      throw GlossError.notAllowed("\(path): cannot be read as a regular file (a symbolic link?)")
+    }
+    let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+    return try handle.readToEnd() ?? Data()
   }
 }

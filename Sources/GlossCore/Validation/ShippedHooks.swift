@@ -4,7 +4,7 @@ public enum ShippedHooks {
   /// Hooks for a coder's clone.
   public static let client = ["pre-commit", "pre-push"]
   /// Hooks for a shared (bare) repository.
-  public static let server = ["pre-receive"]
+  public static let server = ["pre-receive", "update"]
 
   public static func script(_ name: String) -> String? { scripts[name].map { $0 + "\n" } }
 
@@ -19,7 +19,8 @@ public enum ShippedHooks {
     """,
     "pre-push": """
     #!/bin/sh
-    # Gloss pre-push hook: validates every pushed range (format and authorship) and, when
+    # Gloss pre-push hook: validates the commits of every pushed range that the remote does not
+    # have yet (format and authorship, under the remote's rules) and, when
     # `git config gloss.minAlpha` is set, refuses a push whose agreement falls below it.
     # Installed by `gloss hooks install`. Set GLOSS to the gloss binary if it is not on PATH.
     gloss="${GLOSS:-gloss}"
@@ -31,7 +32,7 @@ public enum ShippedHooks {
       [ "$local_oid" = "$zero" ] && continue
       base="$remote_oid"
       if [ "$base" = "$zero" ] || ! git cat-file -e "$base^{commit}" 2>/dev/null; then base=""; fi
-      "$gloss" validate --range "$base..$local_oid" || status=1
+      "$gloss" validate --range "$base..$local_oid" --new-to "$1" || status=1
       if [ -n "$min" ]; then
         "$gloss" agree --rev "$local_oid" --min "$min" >/dev/null || status=1
       fi
@@ -40,35 +41,25 @@ public enum ShippedHooks {
     """,
     "pre-receive": """
     #!/bin/sh
-    # Gloss pre-receive hook (server side): rejects a push whose commits break the Gloss
-    # format or forge authorship, with the validation messages. Installed by
-    # `gloss hooks install --server`. Set GLOSS to the gloss binary if it is not on PATH.
+    # Gloss pre-receive hook (server side): refuses a push that breaks the Gloss format, forges
+    # authorship, rewinds or deletes a reference, on every reference pushed (branches, tags,
+    # notes, anything), with the problems on the pusher's screen. `gloss hooks check` does the
+    # work (see docs/ci.md). Installed by `gloss hooks install --server`. Set GLOSS to the gloss
+    # binary if it is not on PATH.
     gloss="${GLOSS:-gloss}"
     command -v "$gloss" >/dev/null 2>&1 || { echo "gloss pre-receive: '$gloss' not found; set GLOSS" >&2; exit 1; }
-    zero=0000000000000000000000000000000000000000
-    status=0
-    while read -r old new ref; do
-      [ "$new" = "$zero" ] && continue
-      case "$ref" in refs/heads/*) ;; *) continue ;; esac
-      base="$old"
-      [ "$base" = "$zero" ] && base=""
-      "$gloss" validate --range "$base..$new" >&2 || status=1
-    done
-    [ $status -eq 0 ] || echo "gloss: push rejected; fix the problems above and push again" >&2
-    exit $status
+    "$gloss" hooks check >&2 || { echo "gloss: push rejected; fix the problems above and push again" >&2; exit 1; }
     """,
     "update": """
     #!/bin/sh
-    # Gloss update hook (server side, one branch at a time): the same check as pre-receive,
-    # for servers that run update hooks. Arguments: <ref> <old> <new>.
+    # Gloss update hook (server side, one reference at a time): the same check as pre-receive,
+    # for servers that run update hooks only. Arguments: <ref> <old> <new>. When gloss's
+    # pre-receive hook sits next to it, that hook has already checked the whole push.
+    here="$(dirname "$0")"
+    [ -x "$here/pre-receive" ] && grep -q '"$gloss" hooks check' "$here/pre-receive" && exit 0
     gloss="${GLOSS:-gloss}"
     command -v "$gloss" >/dev/null 2>&1 || { echo "gloss update: '$gloss' not found; set GLOSS" >&2; exit 1; }
-    zero=0000000000000000000000000000000000000000
-    ref="$1" old="$2" new="$3"
-    [ "$new" = "$zero" ] && exit 0
-    case "$ref" in refs/heads/*) ;; *) exit 0 ;; esac
-    [ "$old" = "$zero" ] && old=""
-    "$gloss" validate --range "$old..$new" >&2 || { echo "gloss: $ref rejected" >&2; exit 1; }
+    echo "$2 $3 $1" | "$gloss" hooks check >&2 || { echo "gloss: $1 rejected" >&2; exit 1; }
     """,
   ]
 }

@@ -6,8 +6,14 @@ public enum ValidationTarget: Sendable {
   /// The work tree (HEAD in a bare repository).
   case current
   case revision(String)
-  /// `A..B`: authorship of every commit in the range, and the files at B.
-  case range(String)
+  /// `A..B`: authorship of every commit in the range, and the files at B. The rules in
+  /// force are `rulesFrom`'s (else A's; with neither, the root commit reached by first
+  /// parents from B defines them): a commit built on that commit is judged by its first
+  /// parent's gloss.yaml, a root or a commit built on other history by its. With `newTo`
+  /// (a remote's name), commits the remote already has (its remote-tracking branches) are
+  /// left out, and with no base its HEAD branch holds the rules in force, as the pre-push
+  /// hook wants for a new branch.
+  case range(String, rulesFrom: String? = nil, newTo: String? = nil)
   case staged
 }
 
@@ -30,55 +36,42 @@ extension Project {
       let snapshot = try self.snapshot(at: revision)
       guard let tree = snapshot.tree else { return [] }
       return validator.validate(try .tree(tree, in: repository, label: revision))
-    case .range(let range):
+    case .range(let range, let rulesFrom, let remote):
       let parts = try RevisionRange.parse(range, option: "--range")
       let tip = try resolve(parts.tip)
       let base = try parts.base.map(resolve)
+      let remoteHead = try remote.flatMap { try repository.referenceTarget("refs/remotes/\($0)/HEAD") }
+      let rules = try rulesFrom.map(resolve) ?? base ?? remoteHead
+      let commits = try newCommits(
+        from: tip, hiding: base.map { [$0] } ?? [], references: remote.map { ["refs/remotes/\($0)/*"] } ?? [])
+      // With no trusted base, the root the tip's first parents lead to defines the rules,
+      // and any other root in the range is judged by them.
+      let anchor = rules == nil ? try firstParentRoot(of: tip) : nil
+      var history = HistoryCheck(repository: repository, validator: validator, authority: rules, anchor: anchor)
       let tree = try repository.commit(tip).tree
-      return try checkAuthorship(from: base, to: tip)
-        + checkIntermediateCommits(from: base, to: tip, validator: validator)
+      return try history.check(commits, tips: [tip])
         + validator.validate(try .tree(tree, in: repository, label: parts.tip))
     }
   }
 
-  /// The files each commit before the tip changed, checked against that commit's own
-  /// documents and codebook, so a range cannot smuggle a broken commit in and repair it
-  /// later. Cost grows with the changed blobs, not the size of the trees. Repository-wide
-  /// rules (unique ids) are checked at the tip.
-  private func checkIntermediateCommits(from base: Oid?, to tip: Oid, validator: Validator) throws
-    -> [Finding]
-  {
-    var findings: [Finding] = []
-    var parsedCodebook: (blob: Oid?, book: Codebook?)?
-    for id in try repository.walk(from: tip, hiding: base, oldestFirst: true) where id != tip {
-      let info = try repository.commit(id)
-      let parentTree = try info.parents.first.map { try repository.commit($0).tree }
-      let snapshot = try Snapshot(repository: repository, commit: id)
-      // Most commits leave the codebook alone: parse it again only when its blob changed.
-      let codebookBlob = try repository.entry(at: Codebook.path, inTree: info.tree)?.id
-      if parsedCodebook == nil || parsedCodebook?.blob != codebookBlob {
-        parsedCodebook = (codebookBlob, try? snapshot.codebook())
+  /// The commits reachable from `tip` and not from `hiding` (or any reference), parents
+  /// first; missing history is an error that names the commit.
+  func newCommits(from tip: Oid, hiding: [Oid], references: [String]) throws -> [Oid] {
+    do {
+      return try repository.newCommits(from: [tip], hiding: hiding, hidingReferences: references)
+    } catch let error as GitError {
+      if let (commit, parent) = try repository.missingParent(from: [tip]) {
+        throw GlossError.historyMissing(commit: commit.hex, parent: parent.hex, shallow: repository.isShallow)
       }
-      let codebook = parsedCodebook?.book ?? nil
-      var found: [Finding] = []
-      for change in try repository.changedFiles(from: parentTree, to: info.tree) {
-        guard let blob = change.newBlob else { continue }
-        let data = try repository.blob(blob)
-        if let (_, doc) = Layout.parseAnnotationPath(change.path) {
-          var ids = IDSet()
-          let text = (try? snapshot.documentText(doc)) ?? nil
-          found += validator.checkAnnotations(data, path: change.path, text: text, codebook: codebook, ids: &ids)
-        } else if Layout.parseDocumentPath(change.path) != nil {
-          found += validator.checkDocument(data, path: change.path)
-        } else if change.path == Codebook.path {
-          do { _ = try Codebook.decode(data) } catch { found.append(validator.finding(from: error, path: change.path)) }
-        }
-      }
-      findings += found.filter { $0.severity == .error }.map {
-        Finding($0.severity, $0.path, line: $0.line, $0.message, commit: id.hex)
-      }
+      throw error
     }
-    return findings
+  }
+
+  /// The root commit reached from `tip` by first parents: where the project began.
+  func firstParentRoot(of tip: Oid) throws -> Oid {
+    var current = tip
+    while let parent = try repository.commit(current).parents.first { current = parent }
+    return current
   }
 
   private func resolve(_ revision: String) throws -> Oid {

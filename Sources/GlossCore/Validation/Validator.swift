@@ -60,13 +60,13 @@ public struct Validator {
   }
 
   public func validate(_ files: ProjectFiles) -> [Finding] {
-    var findings: [Finding] = []
+    var findings: [Finding] = files.links.map { Self.linkFinding($0.path, kind: $0.kind) }
     func add(_ finding: Finding) { findings.append(finding) }
 
     // gloss.yaml and codebook.yaml.
     do {
       guard let data = try files.read(Settings.path) else {
-        return [Finding(.error, Settings.path, "missing: not a Gloss project")]
+        return findings + [Finding(.error, Settings.path, "missing: not a Gloss project")]
       }
       _ = try Settings.decode(data)
     } catch let error as GlossError {
@@ -144,6 +144,12 @@ public struct Validator {
       }
     }
     return findings
+  }
+
+  /// A symbolic link or a gitlink: refused wherever it is, never read or followed.
+  static func linkFinding(_ path: String, kind: TreeEntry.Kind) -> Finding {
+    let what = kind == .gitlink ? "a submodule (gitlink)" : "a symbolic link"
+    return Finding(.error, path, "is \(what); a Gloss project holds only regular files, and gloss never follows links")
   }
 
   func finding(from error: Error, path: String) -> Finding {
