@@ -24,6 +24,7 @@ extension Repository {
   var indexPath: String { gitDirectory + "index" }
   public var indexLockPath: String { gitDirectory + "index.lock" }
   private var scratchIndexPath: String { gitDirectory + "gloss-index.tmp" }
+  private var privateIndexLockPath: String { gitDirectory + "gloss-index.lock" }
 
   /// Runs `body` holding an exclusive advisory lock on `<gitdir>/gloss.lock`, so gloss
   /// writers on this repository take turns (the kernel releases it if a process dies).
@@ -41,6 +42,7 @@ extension Repository {
   /// Finishes what a killed gloss left half done, if no other gloss is writing right now.
   /// Never waits: a read-only command must not stall behind a writer or a busy git.
   public func recoverIfNeeded() {
+    removeOrphanedTemporaryFiles()
     guard workdir != nil,
       FileManager.default.fileExists(atPath: journalPath) || fileSize(writerLockPath) > 0
     else { return }
@@ -77,8 +79,9 @@ extension Repository {
     let fd = Glibc.open(writerLockPath, O_WRONLY | O_CLOEXEC)
     guard fd >= 0 else { return }
     defer { close(fd) }
-    _ = ftruncate(fd, 0)
-    _ = text.withCString { pwrite(fd, $0, strlen($0), 0) }
+    // One pwrite, then the truncation: a kill in between leaves the new lines first.
+    let length = text.withCString { pwrite(fd, $0, strlen($0), 0) }
+    if length >= 0 { _ = ftruncate(fd, off_t(length)) }
   }
 
   /// Under the writer lock: removes lock and temporary files a dead gloss recorded, then
@@ -102,7 +105,7 @@ extension Repository {
       }
     }
     record([])
-    for scratch in [scratchIndexPath, scratchIndexPath + ".lock", journalPath + ".tmp"] {
+    for scratch in [scratchIndexPath, scratchIndexPath + ".lock", privateIndexLockPath, journalPath + ".tmp"] {
       if files.fileExists(atPath: scratch) { try? files.removeItem(atPath: scratch) }
     }
     guard let data = files.contents(atPath: journalPath) else { return }
@@ -113,7 +116,7 @@ extension Repository {
     for entry in journal.entries { unlink(Self.temporaryPath(for: root + entry.path)) }
     let lock: IndexLock
     do {
-      lock = try lockIndex(timeout: waitForIndex ? 10 : 0)
+      lock = try lockIndex(timeout: waitForIndex ? TestHook.lockTimeout : 0)
     } catch {
       if waitForIndex { throw error }
       return
@@ -121,6 +124,41 @@ extension Repository {
     defer { lock.release() }
     try repairSync(journal, lock: lock)
     unlink(journalPath)
+  }
+
+  // MARK: Temporary files outside the engine
+
+  /// Writes the file at `target` (an export) through `.<name>.<pid>.gloss-tmp` next to it,
+  /// renamed into place when `write` succeeds. The temporary's path is recorded in
+  /// `.git/gloss-tmp-<pid>` meanwhile, so that if this process is killed, the next gloss
+  /// command on the repository removes it.
+  public func writeThroughTemporary(_ target: String, _ write: (String) throws -> Void) throws {
+    let folder = (target as NSString).deletingLastPathComponent
+    let temporary =
+      (folder.isEmpty ? "" : folder + "/") + "." + (target as NSString).lastPathComponent + ".\(getpid()).gloss-tmp"
+    let record = gitDirectory + "gloss-tmp-\(getpid())"
+    try Self.writeFile(record, Data(temporary.utf8))
+    defer {
+      unlink(temporary)
+      unlink(record)
+    }
+    try write(temporary)
+    guard rename(temporary, target) == 0 else {
+      throw GitError(code: .other(-1), message: String(cString: strerror(errno)), operation: "write \(target)")
+    }
+  }
+
+  /// Removes the temporaries of `writeThroughTemporary` whose process is gone.
+  func removeOrphanedTemporaryFiles() {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: gitDirectory) else { return }
+    for name in names where name.hasPrefix("gloss-tmp-") {
+      guard let pid = Int32(name.dropFirst(10)), kill(pid, 0) != 0, errno == ESRCH else { continue }
+      let record = gitDirectory + name
+      if let path = try? String(contentsOfFile: record, encoding: .utf8), path.hasSuffix(".gloss-tmp") {
+        unlink(path)
+      }
+      unlink(record)
+    }
   }
 
   // MARK: index.lock
@@ -147,26 +185,34 @@ extension Repository {
     deinit { release() }
   }
 
-  /// Takes `.git/index.lock` as git does (O_CREAT|O_EXCL), waiting up to `timeout` seconds
-  /// while another process holds it; then fails with `.locked` naming the file.
-  public func lockIndex(timeout: TimeInterval = 10) throws -> IndexLock {
+  /// Takes `.git/index.lock` as exclusively as git's O_CREAT|O_EXCL does, waiting up to
+  /// `timeout` seconds while another process holds it; then fails with `.locked`. The lock
+  /// is made as a private file whose inode is recorded first and then hard-linked into
+  /// place (link fails if the name exists), so a kill at any instant leaves either no lock
+  /// or one the next gloss recognises as its own.
+  public func lockIndex(timeout: TimeInterval = TestHook.lockTimeout) throws -> IndexLock {
     let deadline = Date().addingTimeInterval(timeout)
-    while true {
-      let fd = Glibc.open(indexLockPath, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o644)
-      if fd >= 0 {
-        record(fileInode(indexLockPath).map { ["index-lock \($0)"] } ?? [])
-        TestHook.pause("index-locked")
-        return IndexLock(path: indexLockPath, fd: fd)
-      }
-      guard errno == EEXIST else {
-        throw GitError(
-          code: .locked, message: String(cString: strerror(errno)), operation: "lock \(indexLockPath)")
-      }
-      guard Date() < deadline else {
-        throw GitError(code: .locked, message: "the file exists", operation: "lock \(indexLockPath)")
+    unlink(privateIndexLockPath)
+    let fd = Glibc.open(privateIndexLockPath, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o644)
+    guard fd >= 0, let inode = fileInode(privateIndexLockPath) else {
+      if fd >= 0 { close(fd) }
+      throw GitError(code: .locked, message: String(cString: strerror(errno)), operation: "lock \(indexLockPath)")
+    }
+    record(["index-lock \(inode)"])
+    while link(privateIndexLockPath, indexLockPath) != 0 {
+      let failure = errno
+      guard failure == EEXIST, Date() < deadline else {
+        close(fd)
+        unlink(privateIndexLockPath)
+        record([])
+        let message = failure == EEXIST ? "the file exists" : String(cString: strerror(failure))
+        throw GitError(code: .locked, message: message, operation: "lock \(indexLockPath)")
       }
       usleep(20_000)
     }
+    unlink(privateIndexLockPath)
+    TestHook.pause("index-locked")
+    return IndexLock(path: indexLockPath, fd: fd)
   }
 
   // MARK: Moving the branch
@@ -504,6 +550,10 @@ struct SyncJournal: Codable {
 public enum TestHook {
   private static let step = ProcessInfo.processInfo.environment["GLOSS_TEST_PAUSE_AT"]
   private static let seconds = UInt32(ProcessInfo.processInfo.environment["GLOSS_TEST_PAUSE_SECONDS"] ?? "") ?? 30
+
+  /// How long a writer waits for git's index.lock: 10 s, or `GLOSS_TEST_LOCK_TIMEOUT`.
+  public static let lockTimeout =
+    TimeInterval(ProcessInfo.processInfo.environment["GLOSS_TEST_LOCK_TIMEOUT"] ?? "") ?? 10
 
   public static func pause(_ name: String) {
     guard let step, step == name else { return }

@@ -81,7 +81,7 @@ public enum GlossError: Error, LocalizedError, Equatable {
       return
         "committed \(commit) (the commit is recorded), but the work tree could not be updated "
         + "(\(reason)); the next gloss command refreshes \(paths.joined(separator: ", ")) once that "
-        + "is fixed (do not run 'git checkout -- .', which would stage a revert)"
+        + "is fixed"
     case .codeInUse(let code, let uses):
       return "code '\(code)' is used by \(uses) assignment(s); use --force to remove them too"
     }

@@ -77,3 +77,16 @@ public final class Project {
     Identifier.slug(name, allowDots: false)
   }
 }
+
+extension Project {
+  /// Writes a file the user asked for (an export) through a temporary next to it that is
+  /// renamed into place, so a failure leaves no half file and a kill leaves no temporary
+  /// after the next gloss command. `write` fills the temporary path it is given.
+  public func writeOutputFile(_ path: String, _ write: (String) throws -> Void) throws {
+    do {
+      try repository.writeThroughTemporary(path, write)
+    } catch let error as GitError {
+      throw GlossError.invalidArgument(argument: path, message: "cannot write (\(error.message))")
+    }
+  }
+}
