@@ -264,6 +264,7 @@ extension Repository {
         "ref-lock \(lockFile) \(Date().timeIntervalSince1970)"
       ])
     defer { record(fileInode(indexLockPath).map { ["index-lock \($0)"] } ?? []) }
+    TestHook.pause("ref-lock-recorded")
     try compareAndSwap(reference: branch, expected: expected, new: new, logMessage: logMessage)
   }
 

@@ -194,6 +194,19 @@ import Testing
     #expect(try box.git("status", "--porcelain").stdout.isEmpty)
   }
 
+  /// Killed while libgit2 holds the branch's lock file (simulated: the test makes the lock
+  /// right after the kill, as libgit2 would have): the next command recognises it as the dead
+  /// writer's and removes it, and gloss commits again.
+  @Test func killedDuringTheRefUpdateLeavesNoRefLock() throws {
+    let box = try Sandbox.twoCoders()
+    let old = try head(box)
+    kill9(try start(box, ["--as", "ana", "add", "d1", "low", "--para", "1"], pauseAt: "ref-lock-recorded"))
+    FileManager.default.createFile(atPath: box.path + "/.git/refs/heads/main.lock", contents: Data())
+    try expectRecovered(box, from: old, context: "killed in the ref update")
+    #expect(try box.gloss("--as", "ana", "add", "d1", "low", "--para", "1").status == 0)
+    try box.expectHealthy()
+  }
+
   /// A stale index.lock that gloss did not create is reported in one line naming it.
   @Test func foreignIndexLockIsReportedInOneLine() throws {
     let box = try Sandbox.twoCoders()

@@ -57,19 +57,28 @@ public final class Session {
     try repository.withWriterLock {
       var attempt = 0
       var transient = 0
+      var locked = 0
       while true {
         attempt += 1
         do {
           if let outcome = try attemptCommit(body) { return outcome }
-        } catch let error as GitError where error.code == .notFound && transient < 5 {
-          // `git gc` or `git repack` moving packs under us: look again, a bounded number
-          // of times.
+        } catch let error as GitError where Self.isTransient(error) && transient < 5 {
+          // `git gc` or `git repack` moving packs and pruning object folders under us:
+          // look again, a bounded number of times.
           transient += 1
           repository.refreshObjects()
           usleep(50_000)
           continue
+        } catch let error as GitError where error.code == .locked {
+          // Someone holds the branch's lock file: git holds it for milliseconds.
+          locked += 1
+          guard locked < 10 else { throw try busyError() ?? error }
+          usleep(50_000)
+          continue
         }
-        guard attempt < 100 else { throw try busyError() }
+        guard attempt < 100 else {
+          throw try busyError() ?? .repository("the branch kept moving while gloss tried to commit; try again")
+        }
         usleep(UInt32.random(in: 1_000...20_000))
       }
     }
@@ -118,7 +127,7 @@ public final class Session {
     do {
       try repository.moveBranch(
         branch, from: parent, to: commit, updates: updates, holding: lock, logMessage: "gloss: \(summary)")
-    } catch let error as GitError where [.modified, .exists, .locked].contains(error.code) {
+    } catch let error as GitError where [.modified, .exists].contains(error.code) {
       return nil
     } catch let error as WorkTreeNotUpdated {
       throw GlossError.workTreeNotUpdated(commit: error.commit.short, paths: error.paths, reason: error.reason)
@@ -146,14 +155,18 @@ public final class Session {
     }
   }
 
-  /// Why the branch could not be moved after many tries: a lock nobody releases, or a
-  /// branch that keeps moving.
-  private func busyError() throws -> GlossError {
-    if let branch = try repository.headBranch() {
-      let lockFile = repository.gitDirectory + branch + ".lock"
-      if FileManager.default.fileExists(atPath: lockFile) { return .lockHeld(file: lockFile) }
-    }
-    return .repository("the branch kept moving while gloss tried to commit; try again")
+  /// The branch's lock file when it is what keeps gloss from committing.
+  private func busyError() throws -> GlossError? {
+    guard let branch = try repository.headBranch() else { return nil }
+    let lockFile = repository.gitDirectory + branch + ".lock"
+    return FileManager.default.fileExists(atPath: lockFile) ? .lockHeld(file: lockFile) : nil
+  }
+
+  /// Failures `git gc` and `git repack` cause while they move packs and remove emptied
+  /// object folders; a new attempt succeeds.
+  static func isTransient(_ error: GitError) -> Bool {
+    error.code == .notFound
+      || (error.operation.hasPrefix("write ") && error.message.contains("No such file or directory"))
   }
 }
 
