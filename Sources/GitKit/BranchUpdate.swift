@@ -201,18 +201,44 @@ extension Repository {
     record(["index-lock \(inode)"])
     while link(privateIndexLockPath, indexLockPath) != 0 {
       let failure = errno
+      if [EPERM, EOPNOTSUPP, EMLINK].contains(failure) {
+        // No hard links on this file system: plain O_EXCL, recorded right after.
+        close(fd)
+        unlink(privateIndexLockPath)
+        return try lockIndexExclusively(until: deadline)
+      }
       guard failure == EEXIST, Date() < deadline else {
         close(fd)
         unlink(privateIndexLockPath)
         record([])
-        let message = failure == EEXIST ? "the file exists" : String(cString: strerror(failure))
-        throw GitError(code: .locked, message: message, operation: "lock \(indexLockPath)")
+        throw GitError(
+          code: failure == EEXIST ? .locked : .other(-1),
+          message: failure == EEXIST ? "the file exists" : String(cString: strerror(failure)),
+          operation: "lock \(indexLockPath)")
       }
       usleep(20_000)
     }
     unlink(privateIndexLockPath)
     TestHook.pause("index-locked")
     return IndexLock(path: indexLockPath, fd: fd)
+  }
+
+  private func lockIndexExclusively(until deadline: Date) throws -> IndexLock {
+    while true {
+      let fd = Glibc.open(indexLockPath, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o644)
+      if fd >= 0 {
+        record(fileInode(indexLockPath).map { ["index-lock \($0)"] } ?? [])
+        return IndexLock(path: indexLockPath, fd: fd)
+      }
+      let failure = errno
+      guard failure == EEXIST, Date() < deadline else {
+        throw GitError(
+          code: failure == EEXIST ? .locked : .other(-1),
+          message: failure == EEXIST ? "the file exists" : String(cString: strerror(failure)),
+          operation: "lock \(indexLockPath)")
+      }
+      usleep(20_000)
+    }
   }
 
   // MARK: Moving the branch

@@ -54,6 +54,16 @@ public final class Session {
   /// the next command finish a sync a crash interrupted. Returns nil for the commit when
   /// the body answered `.unchanged` or staged nothing.
   public func commit<T>(_ body: (Transaction) throws -> Change<T>) throws -> (result: CommitResult?, value: T) {
+    do {
+      return try commitUnderLock(body)
+    } catch let error as GitError where error.code == .locked && error.operation.hasSuffix("index.lock") {
+      // Finishing a crashed command's sync needed index.lock, and git kept it.
+      throw GlossError.lockHeld(file: repository.indexLockPath)
+    }
+  }
+
+  private func commitUnderLock<T>(_ body: (Transaction) throws -> Change<T>) throws -> (result: CommitResult?, value: T)
+  {
     try repository.withWriterLock {
       var attempt = 0
       var transient = 0
