@@ -21,6 +21,10 @@ public enum GlossError: Error, LocalizedError, Equatable {
   case detachedHead
   case noIdentity
   case notAllowed(String)
+  /// Blind coding hides this coder's work from the viewer (DESIGN §6).
+  case blind(requested: String)
+  /// `coder` asked for what only a lead may do.
+  case leadsOnly(action: LeadAction, coder: String)
   case codeInUse(code: String, uses: Int)
   case alreadyExists(String)
   case nothingToDo(String)
@@ -82,6 +86,18 @@ public enum GlossError: Error, LocalizedError, Equatable {
         "committed \(commit) (the commit is recorded), but the work tree could not be updated "
         + "(\(reason)); the next gloss command refreshes \(paths.joined(separator: ", ")) once that "
         + "is fixed"
+    case .blind(let requested):
+      return
+        "blind coding is on: you see only your own assignments, not \(requested)'s, until a lead runs "
+        + "'gloss blind off'"
+    case .leadsOnly(.agreement, let coder):
+      return
+        "blind coding is on: agreement is for the leads (gloss.yaml leads), not \(coder), until a lead "
+        + "runs 'gloss blind off'"
+    case .leadsOnly(.switchBlind, let coder):
+      return "only a lead (gloss.yaml leads) turns blind coding on or off; \(coder) is not one"
+    case .leadsOnly(.reconcile, let coder):
+      return "only a lead (gloss.yaml leads) reconciles into consensus; \(coder) is not one"
     case .codeInUse(let code, let uses):
       return "code '\(code)' is used by \(uses) assignment(s); use --force to remove them too"
     }

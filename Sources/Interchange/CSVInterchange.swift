@@ -100,9 +100,10 @@ public struct CSVImportReport: Sendable {
 }
 
 extension Project {
-  /// All assignments at `revision` as CSV: the fields of DESIGN §3, RFC 4180, CRLF.
-  public func exportCSV(at revision: String? = nil) throws -> Data {
-    let items = try snapshot(at: revision).assignments()
+  /// The assignments at `revision` that `policy` lets the viewer see, as CSV: the fields of
+  /// DESIGN §3, RFC 4180, CRLF.
+  public func exportCSV(at revision: String? = nil, policy: Policy) throws -> Data {
+    let items = try snapshot(at: revision).assignments(coders: policy.visibleCoders)
     var text = CSV.row(LocatedAssignment.csvHeader)
     for item in items { text += CSV.row(item.csvRow) }
     return Data(text.utf8)

@@ -55,14 +55,17 @@ extension Project {
 
   /// The project as a REFI-QDA `.qdpx` archive: `project.qde` (coders as Users, the
   /// codebook, one TextSource per document with one PlainTextSelection per assignment,
-  /// memos as the selection's Description) and `sources/<guid>.txt` for each text.
-  public func exportQDPX(at revision: String? = nil, to url: URL) throws {
+  /// memos as the selection's Description) and `sources/<guid>.txt` for each text. Only the
+  /// coders `policy` lets the viewer see are exported.
+  public func exportQDPX(at revision: String? = nil, to url: URL, policy: Policy) throws {
     let snapshot = try snapshot(at: revision)
     let settings = try snapshot.settings()
     let book = try snapshot.codebook()
     let docs = try snapshot.documentIDs()
-    let assignments = try snapshot.assignments()
-    let coders = Set(assignments.map(\.coder)).union(try snapshot.annotationFiles().map(\.coder)).sorted()
+    let visible = policy.visibleCoders
+    let assignments = try snapshot.assignments(coders: visible)
+    let coders = Set(assignments.map(\.coder)).union(try snapshot.annotationFiles(coders: visible).map(\.coder))
+      .sorted()
     var xml = XMLWriter()
     xml.start(
       "Project",

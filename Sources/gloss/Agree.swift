@@ -89,6 +89,7 @@ struct Agree: ParsableCommand {
 
   func run() throws {
     let project = try globals.project()
+    try project.policy(explicit: globals.coder).requireAgreement()
     let options = self.options
     let format = globals.format
     if let history {

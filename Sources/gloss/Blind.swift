@@ -7,8 +7,10 @@ struct Blind: ParsableCommand {
     abstract: "Blind coding: coders see only their own assignments until a lead opens the comparison.",
     discussion: """
       'on' and 'off' (leads only) set 'blind:' in gloss.yaml in one commit. While it is on, \
-      ls, doc show and diff show a coder who is not a lead only their own assignments. It \
-      prevents accidental peeking in gloss; it is not access control (git holds every file).
+      a coder who is not a lead sees only their own assignments in ls, log, diff, doc show, \
+      export and merge or pull output, and only their own counts in doc list and code list; \
+      asking for another coder's work is refused, and agree is for the leads. It prevents \
+      accidental peeking in gloss; it is not access control (git holds every file).
 
       Examples:
         gloss blind on

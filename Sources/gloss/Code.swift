@@ -55,7 +55,7 @@ struct CodeList: ParsableCommand {
     let project = try globals.project()
     let snapshot = try project.snapshot(at: rev)
     let book = try snapshot.codebook()
-    let usage = try project.codeUsage(at: snapshot)
+    let usage = try project.codeUsage(at: snapshot, policy: try project.policy(explicit: globals.coder))
     let ordered = book.hierarchy()
     switch globals.format {
     case .json:

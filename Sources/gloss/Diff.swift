@@ -43,11 +43,8 @@ struct Diff: ParsableCommand {
       to = try project.snapshot(at: revisions.first)
       from = to
       let filter = try AssignmentFilter.checked(docs: doc, codes: code, coders: [], in: to)
-      if let visible = try project.visibleCoders(explicit: globals.coder),
-        let hidden = pair.first(where: { !visible.contains($0) })
-      {
-        throw Project.blindRefusal(hidden)
-      }
+      let policy = try project.policy(explicit: globals.coder)
+      for coder in pair { try policy.requireVisible(coder: coder) }
       changes = try project.coderChanges(pair[0], pair[1], at: to, filter: filter)
     } else {
       switch revisions.count {
@@ -61,8 +58,8 @@ struct Diff: ParsableCommand {
         from = try project.snapshot(at: revisions[0])
         to = try project.snapshot(at: revisions[1])
       }
-      var filter = try AssignmentFilter.checked(docs: doc, codes: code, coders: [], in: to)
-      filter.coders = Project.restrict(filter.coders, to: try project.visibleCoders(explicit: globals.coder))
+      let filter = try AssignmentFilter.checked(docs: doc, codes: code, coders: [], in: to)
+        .visible(to: try project.policy(explicit: globals.coder))
       changes = try project.changes(from: from, to: to, filter: filter)
     }
     Output.print(Self.render(changes, from: from, to: to, coders: pair.count == 2 ? pair : nil, format: globals.format))

@@ -16,7 +16,8 @@ struct DocList: ParsableCommand {
 
   func run() throws {
     let project = try globals.project()
-    let summaries = try project.documentSummaries(at: try project.snapshot(at: rev))
+    let summaries = try project.documentSummaries(
+      at: try project.snapshot(at: rev), policy: try project.policy(explicit: globals.coder))
     switch globals.format {
     case .json:
       Output.print(

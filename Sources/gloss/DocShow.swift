@@ -27,10 +27,8 @@ struct DocShow: ParsableCommand {
     let snapshot = try project.snapshot(at: rev)
     let text = try snapshot.requireDocument(doc)
     var assignments: [Assignment] = []
-    if let coder, let visible = try project.visibleCoders(explicit: globals.coder), !visible.contains(coder) {
-      throw Project.blindRefusal(coder)
-    }
     if let coder {
+      try project.policy(explicit: globals.coder).requireVisible(coder: coder)
       guard let found = try snapshot.annotations(coder: coder, doc: doc) else {
         throw GlossError.unknownCoder("\(coder)' on document '\(doc)")
       }

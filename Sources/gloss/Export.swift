@@ -30,7 +30,8 @@ struct ExportQDPX: ParsableCommand {
 
   func run() throws {
     let project = try globals.project()
-    try project.exportQDPX(at: rev, to: URL(fileURLWithPath: out))
+    try project.exportQDPX(
+      at: rev, to: URL(fileURLWithPath: out), policy: try project.policy(explicit: globals.coder))
     Output.note("wrote \(out)")
   }
 }
@@ -74,7 +75,8 @@ struct ExportCSV: ParsableCommand {
 
   func run() throws {
     let project = try globals.project()
-    try writeOutput(try project.exportCSV(at: rev), to: out, in: project)
+    try writeOutput(
+      try project.exportCSV(at: rev, policy: try project.policy(explicit: globals.coder)), to: out, in: project)
   }
 }
 

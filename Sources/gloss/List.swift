@@ -28,7 +28,8 @@ struct List: ParsableCommand {
     let project = try globals.project()
     let snapshot = try project.snapshot(at: rev)
     let filter = try AssignmentFilter.checked(docs: doc, codes: code, coders: coder, in: snapshot)
-    let coders = Project.restrict(filter.coders, to: try project.visibleCoders(explicit: globals.coder))
+      .visible(to: try project.policy(explicit: globals.coder))
+    let coders = filter.coders
     if !review {
       let streamed = try Output.streamAssignments(format: globals.format) { emit in
         try snapshot.forEachAssignment(docs: filter.docs, coders: coders, codes: filter.codes, emit)

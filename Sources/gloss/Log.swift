@@ -27,9 +27,8 @@ struct Log: ParsableCommand {
     let project = try globals.project()
     let snapshot = try project.snapshot(at: rev)
     guard let tip = snapshot.commit else { return }
-    var filter = try AssignmentFilter.checked(docs: doc, codes: code, coders: coder, in: snapshot)
-    // Under blind coding a coder's history shows only their own changes, as `ls` does.
-    filter.coders = Project.restrict(filter.coders, to: try project.visibleCoders(explicit: globals.coder))
+    let filter = try AssignmentFilter.checked(docs: doc, codes: code, coders: coder, in: snapshot)
+      .visible(to: try project.policy(explicit: globals.coder))
     let entries = try project.log(from: tip, filter: filter, limit: maxCount)
     let iso = ISO8601DateFormatter()
     switch globals.format {

@@ -39,6 +39,7 @@ struct Merge: ParsableCommand {
     let choices = MergeChoices(
       picks: oursPicks.map { ($0, .ours) } + theirsPicks.map { ($0, .theirs) }, prefer: prefer)
     let report = try project.merge(branch, as: coder, choices: choices)
+      .visible(to: try project.policy(explicit: coder))
     Output.print(Self.render(report, label: branch, rerun: "gloss merge \(branch)", format: globals.format))
     if report.outcome == .conflicts {
       throw GlossError.notAllowed(

@@ -36,6 +36,7 @@ struct Reconcile: ParsableCommand {
   func run() throws {
     let project = try globals.project()
     let lead = try globals.identity(in: project)
+    try project.requireLead(lead, for: .reconcile)
     let coderList = splitList(coders)
     // Let short ids stand for the coders' full ids, as elsewhere.
     let snapshot = try project.snapshot()

@@ -76,6 +76,7 @@ struct Pull: ParsableCommand {
     let choices = MergeChoices(
       picks: oursPicks.map { ($0, .ours) } + theirsPicks.map { ($0, .theirs) }, prefer: prefer)
     let report = try project.pull(remote: remote, branch: branch, as: coder, choices: choices)
+      .visible(to: try project.policy(explicit: coder))
     let label = "\(remote)/\(try branch ?? project.currentBranchName())"
     Output.print(
       Merge.render(

@@ -40,7 +40,7 @@ import Testing
     let (folder, project) = try coded()
     let records = try #require(try project.snapshot().annotations(coder: "ana", doc: "interview-34"))
     _ = try project.editAssignment(id: records[0].id, edit: AssignmentEdit(memo: "a \"memo\", with\nbreaks"), as: "ana")
-    let csv = try project.exportCSV()
+    let csv = try project.exportCSV(policy: .unrestricted)
     #expect(String(decoding: csv, as: UTF8.self).hasPrefix("id,coder,doc,code,start,end,exact,memo\r\n"))
     let fresh = try folder.project("fresh")
     try fresh.importDelve(
@@ -49,7 +49,7 @@ import Testing
     for code in try project.snapshot().codebook().codes { try fresh.addCode(name: code.name, as: "lead") }
     let (report, commit) = try fresh.importCSV(csv, source: "all.csv", as: "ana")
     #expect(report.added == 33 && commit != nil)
-    #expect(try fresh.exportCSV() == csv)
+    #expect(try fresh.exportCSV(policy: .unrestricted) == csv)
     let (again, none) = try fresh.importCSV(csv, source: "all.csv", as: "ana")
     #expect(again.present == 33 && none == nil)
   }

@@ -25,7 +25,7 @@ import Testing
   @Test(.enabled(if: XMLLint.available, "xmllint not found (apt-get install libxml2-utils, or make deps)"))
   func exportsValidateAgainstThePublishedSchemas() throws {
     let (folder, project) = try sample()
-    try project.exportQDPX(to: folder.path("study.qdpx"))
+    try project.exportQDPX(to: folder.path("study.qdpx"), policy: .unrestricted)
     let qde = try QDPXTestArchive.entry(folder.path("study.qdpx"), "project.qde")
     try qde.write(to: folder.path("project.qde"))
     #expect(try XMLLint.validate(folder.path("project.qde"), schema: "Project-mrt2019.xsd") == nil)
@@ -35,21 +35,21 @@ import Testing
 
   @Test func exportIsDeterministic() throws {
     let (folder, project) = try sample()
-    try project.exportQDPX(to: folder.path("a.qdpx"))
-    try project.exportQDPX(to: folder.path("b.qdpx"))
+    try project.exportQDPX(to: folder.path("a.qdpx"), policy: .unrestricted)
+    try project.exportQDPX(to: folder.path("b.qdpx"), policy: .unrestricted)
     #expect(try Data(contentsOf: folder.path("a.qdpx")) == Data(contentsOf: folder.path("b.qdpx")))
   }
 
   @Test func roundTripKeepsEveryAssignmentCodeCoderAndMemo() throws {
     let (folder, project) = try sample()
-    try project.exportQDPX(to: folder.path("study.qdpx"))
+    try project.exportQDPX(to: folder.path("study.qdpx"), policy: .unrestricted)
     let fresh = try folder.project("fresh")
     let first = try fresh.importQDPX(folder.path("study.qdpx"), source: "study.qdpx", as: "ana")
     #expect(first.report.otherUsers == ["ben": 1])
     #expect(first.report.documentsAdded == ["interview-34", "interview-35"])
     let second = try fresh.importQDPX(folder.path("study.qdpx"), source: "study.qdpx", as: "ben")
     #expect(second.report.assignmentsAdded == 1)
-    #expect(try fresh.exportCSV() == project.exportCSV())
+    #expect(try fresh.exportCSV(policy: .unrestricted) == project.exportCSV(policy: .unrestricted))
     #expect(try fresh.snapshot().codebook() == project.snapshot().codebook())
     for doc in ["interview-34", "interview-35"] {
       #expect(try fresh.snapshot().requireDocument(doc).string == project.snapshot().requireDocument(doc).string)

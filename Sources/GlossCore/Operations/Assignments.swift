@@ -261,6 +261,8 @@ extension Project {
       return try snapshot.findAssignment(id, coders: [coder])
     } catch GlossError.unknownAssignment {
       let other = try snapshot.findAssignment(id)
+      // Under blind coding the refusal names no id of work the coder may not see.
+      try Policy(settings: try snapshot.settings(), viewer: coder).requireVisible(coder: other.coder)
       throw GlossError.notAllowed(
         "assignment \(other.assignment.id) belongs to \(other.coder); coders \(verb) only their own")
     }

@@ -153,10 +153,10 @@ extension Project {
     return (try Self.committed(result), removed)
   }
 
-  /// How many assignments use each code id at a snapshot.
-  public func codeUsage(at snapshot: Snapshot) throws -> [String: Int] {
+  /// How many assignments of the coders `policy` lets the viewer see use each code id.
+  public func codeUsage(at snapshot: Snapshot, policy: Policy) throws -> [String: Int] {
     var usage: [String: Int] = [:]
-    for (coder, doc) in try snapshot.annotationFiles() {
+    for (coder, doc) in try snapshot.annotationFiles(coders: policy.visibleCoders) {
       for record in try snapshot.annotations(coder: coder, doc: doc) ?? [] {
         usage[record.code, default: 0] += 1
       }

@@ -96,13 +96,15 @@ extension Project {
     return (result, paths.created, paths.existing)
   }
 
-  /// Documents with their size and who coded them.
-  public func documentSummaries(at snapshot: Snapshot) throws -> [DocumentSummary] {
+  /// Documents with their size and who is assigned them; the assignment counts are only of
+  /// the coders `policy` lets the viewer see.
+  public func documentSummaries(at snapshot: Snapshot, policy: Policy) throws -> [DocumentSummary] {
     let files = try snapshot.annotationFiles()
     var byDoc: [String: [String]] = [:]
     var counts: [String: Int] = [:]
     for (coder, doc) in files {
       byDoc[doc, default: []].append(coder)
+      guard policy.canSee(coder: coder) else { continue }
       counts[doc, default: 0] += try snapshot.annotations(coder: coder, doc: doc)?.count ?? 0
     }
     return try snapshot.documentIDs().map { id in

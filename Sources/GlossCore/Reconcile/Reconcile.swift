@@ -23,7 +23,7 @@ public struct ReconcileItem: Sendable, Equatable {
 extension Project {
   /// Where a lead's decisions on a document are recorded, one Markdown line each, so they
   /// are reviewable, merge like any text and survive reruns.
-  public static func decisionsPath(doc: String) -> String { "memos/reconcile/\(doc).md" }
+  public static func decisionsPath(doc: String) -> String { "\(decisionsFolder)/\(doc).md" }
 
   /// Reconciles coders' work on `docs` into `annotations/consensus/` in one commit: spans
   /// all `coders` assigned identically are written with their ids as `sources`; each other
@@ -33,12 +33,7 @@ extension Project {
     docs: [String], coders: [String], take: [String], drop: [String], as lead: String,
     dryRun: Bool = false
   ) throws -> ReconcileReport {
-    let settings = try snapshot().settings()
-    guard settings.leads.contains(lead) else {
-      throw GlossError.notAllowed(
-        "only a lead (gloss.yaml leads: \(settings.leads.joined(separator: ", "))) reconciles "
-          + "into consensus; \(lead) is not one")
-    }
+    try requireLead(lead, for: .reconcile)
     guard coders.count >= 2 else {
       throw GlossError.invalidArgument(argument: "--coders", message: "name at least two coders")
     }

@@ -30,6 +30,9 @@ public final class Session {
 
   public var isLead: Bool { settings.leads.contains(coder) }
 
+  /// What this coder may read (blind coding), from the settings at HEAD.
+  public var policy: Policy { Policy(settings: settings, viewer: coder) }
+
   public init(project: Project, coder: String, settings: Settings) {
     self.project = project
     self.coder = coder
