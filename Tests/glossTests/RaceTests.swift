@@ -36,11 +36,15 @@ import Testing
     }
     try box.write("stop", "")
     loops.forEach { $0.waitUntilExit() }
-    // The loop's last edit may have lost its race for index.lock: commit it serially.
-    try box.git("commit", "-qam", "last notes")
+    // Checked before anything else commits: a later `git commit -a` would re-add from the
+    // index what an earlier git commit had undone, hiding the loss.
     let listing = try box.listing().joined(separator: "\n")
     let lost = reported.filter { !listing.contains($0) }
     #expect(lost.isEmpty, "gloss reported these but HEAD lacks them: \(lost)")
+    let status = try box.git("status", "--porcelain").stdout.split(separator: "\n")
+    #expect(status.allSatisfy { $0.hasSuffix(" notes.txt") }, "only the loop's own edit may be pending: \(status)")
+    // The loop's last edit may have lost its race for index.lock: commit it serially.
+    try box.git("commit", "-qam", "last notes")
     try box.expectHealthy()
   }
 }
