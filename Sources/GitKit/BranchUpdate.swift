@@ -73,7 +73,7 @@ extension Repository {
   }
 
   /// Lock files this process holds, written into `gloss.lock` (which only the flock holder
-  /// touches): `index-lock <inode>`, or `ref-lock <path> <unix time>` around a ref update.
+  /// touches): `index-lock <inode>`, or `ref-lock <unix time> <path>` around a ref update.
   private func record(_ lines: [String]) {
     let text = (["pid \(getpid())"] + lines).joined(separator: "\n") + "\n"
     let fd = Glibc.open(writerLockPath, O_WRONLY | O_CLOEXEC)
@@ -91,17 +91,18 @@ extension Repository {
     let recorded = (try? String(contentsOfFile: writerLockPath, encoding: .utf8)) ?? ""
     let files = FileManager.default
     for line in recorded.split(separator: "\n") {
-      let parts = line.split(separator: " ").map(String.init)
+      let parts = line.split(separator: " ", maxSplits: 2).map(String.init)
       if parts.count == 2, parts[0] == "index-lock", let inode = UInt64(parts[1]),
         fileInode(indexLockPath) == inode
       {
         unlink(indexLockPath)
-      } else if parts.count == 3, parts[0] == "ref-lock", let since = Double(parts[2]),
-        let modified = modificationTime(parts[1]), abs(modified - since) < 2
+      } else if parts.count == 3, parts[0] == "ref-lock", let since = Double(parts[1]),
+        parts[2].hasPrefix(gitDirectory), parts[2].hasSuffix(".lock"),
+        let modified = modificationTime(parts[2]), abs(modified - since) < 2
       {
         // libgit2 creates the ref's lock file right after this line is written; a lock
         // made at about that time is the dead writer's.
-        unlink(parts[1])
+        unlink(parts[2])
       }
     }
     record([])
@@ -133,9 +134,11 @@ extension Repository {
   /// `.git/gloss-tmp-<pid>` meanwhile, so that if this process is killed, the next gloss
   /// command on the repository removes it.
   public func writeThroughTemporary(_ target: String, _ write: (String) throws -> Void) throws {
-    let folder = (target as NSString).deletingLastPathComponent
+    // Absolute, so a command started in another folder finds it.
+    let absolute = URL(fileURLWithPath: target).standardizedFileURL.path
     let temporary =
-      (folder.isEmpty ? "" : folder + "/") + "." + (target as NSString).lastPathComponent + ".\(getpid()).gloss-tmp"
+      (absolute as NSString).deletingLastPathComponent + "/." + (absolute as NSString).lastPathComponent
+      + ".\(getpid()).gloss-tmp"
     let record = gitDirectory + "gloss-tmp-\(getpid())"
     try Self.writeFile(record, Data(temporary.utf8))
     defer {
@@ -287,7 +290,7 @@ extension Repository {
     let lockFile = gitDirectory + branch + ".lock"
     record(
       (fileInode(indexLockPath).map { ["index-lock \($0)"] } ?? []) + [
-        "ref-lock \(lockFile) \(Date().timeIntervalSince1970)"
+        "ref-lock \(Date().timeIntervalSince1970) \(lockFile)"
       ])
     defer { record(fileInode(indexLockPath).map { ["index-lock \($0)"] } ?? []) }
     TestHook.pause("ref-lock-recorded")
