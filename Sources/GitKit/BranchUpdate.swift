@@ -146,6 +146,7 @@ extension Repository {
       unlink(record)
     }
     try write(temporary)
+    TestHook.pause("export-written")
     guard rename(temporary, target) == 0 else {
       throw GitError(code: .other(-1), message: String(cString: strerror(errno)), operation: "write \(target)")
     }

@@ -207,6 +207,21 @@ import Testing
     try box.expectHealthy()
   }
 
+  /// An export killed after writing its temporary: the next command removes it, and an
+  /// earlier export at the same path is left whole.
+  @Test func killedExportLeavesNoTemporary() throws {
+    let box = try Sandbox.twoCoders()
+    let out = box.root + "/out.qdpx"
+    #expect(try box.gloss("export", "qdpx", out).status == 0)
+    let before = try Data(contentsOf: URL(fileURLWithPath: out))
+    for format in ["qdpx", "csv"] {
+      kill9(try start(box, ["export", format, box.root + "/out.\(format)"], pauseAt: "export-written"))
+      #expect(!Self.leftovers(in: box.root).isEmpty, "the temporary exists before the next command")
+      try expectRecovered(box, from: try head(box), context: "export \(format) killed")
+    }
+    #expect(try Data(contentsOf: URL(fileURLWithPath: out)) == before)
+  }
+
   /// A stale index.lock that gloss did not create is reported in one line naming it.
   @Test func foreignIndexLockIsReportedInOneLine() throws {
     let box = try Sandbox.twoCoders()
