@@ -32,11 +32,15 @@ public struct GitError: Error, LocalizedError, Equatable, Sendable {
   public let message: String
   /// What Gloss was doing when libgit2 failed.
   public let operation: String
+  /// The failure came from the operating system (a file that vanished, a full disk), not
+  /// from git's data: `git gc` pruning an object folder under a writer shows up this way.
+  public let fromOperatingSystem: Bool
 
-  public init(code: Code, message: String, operation: String) {
+  public init(code: Code, message: String, operation: String, fromOperatingSystem: Bool = false) {
     self.code = code
     self.message = message
     self.operation = operation
+    self.fromOperatingSystem = fromOperatingSystem
   }
 
   public var errorDescription: String? {
@@ -49,8 +53,13 @@ public struct GitError: Error, LocalizedError, Equatable, Sendable {
 func check(_ result: Int32, _ operation: @autoclosure () -> String) throws -> Int32 {
   guard result < 0 else { return result }
   var message = ""
-  if let last = git_error_last(), let text = last.pointee.message {
-    message = String(cString: text).trimmingCharacters(in: .whitespacesAndNewlines)
+  var fromOperatingSystem = false
+  if let last = git_error_last() {
+    if let text = last.pointee.message {
+      message = String(cString: text).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+    fromOperatingSystem = last.pointee.klass == Int32(GIT_ERROR_OS.rawValue)
   }
-  throw GitError(code: .init(result), message: message, operation: operation())
+  throw GitError(
+    code: .init(result), message: message, operation: operation(), fromOperatingSystem: fromOperatingSystem)
 }

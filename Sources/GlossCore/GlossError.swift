@@ -34,6 +34,10 @@ public enum GlossError: Error, LocalizedError, Equatable {
   case pushRefused(remote: String, reference: String, reason: String, serverLines: [String])
   /// A commit to validate has a parent the repository does not hold.
   case historyMissing(commit: String, parent: String, shallow: Bool)
+  /// A lock file another process holds (or a crashed one left behind).
+  case lockHeld(file: String)
+  /// The branch moved to `commit` but these work-tree paths could not follow.
+  case workTreeNotUpdated(commit: String, paths: [String], reason: String)
 
   public var errorDescription: String? {
     switch self {
@@ -78,6 +82,15 @@ public enum GlossError: Error, LocalizedError, Equatable {
     case .noIdentity:
       return
         "who is coding? pass --as CODER, set GLOSS_CODER, or run 'git config gloss.coder NAME'"
+    case .lockHeld(let file):
+      return
+        "\(file) exists: another git command is running, or one was interrupted; "
+        + "if none is running, remove \(file) and try again"
+    case .workTreeNotUpdated(let commit, let paths, let reason):
+      return
+        "committed \(commit) (the commit is recorded), but the work tree could not be updated "
+        + "(\(reason)); the next gloss command refreshes \(paths.joined(separator: ", ")) once that "
+        + "is fixed"
     case .blind(let requested):
       return
         "blind coding is on: you see only your own assignments, not \(requested)'s, until a lead runs "

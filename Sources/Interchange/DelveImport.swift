@@ -47,9 +47,8 @@ extension Project {
     for input in inputs {
       _ = try DelveExport(data: input.data, file: input.source) { headBook.lookup($0) != nil }
     }
-    var reports: [DelveImportReport] = []
-    let commit = try runImport(as: coder, dryRun: dryRun) { stage in
-      reports = []
+    let (commit, reports) = try runImport(as: coder, dryRun: dryRun) { stage in
+      var reports: [DelveImportReport] = []
       if coder == Identifier.consensus && !textOnly {
         throw GlossError.notAllowed("'consensus' is the adjudicated set, not a coder; import as yourself with --as")
       }
@@ -81,9 +80,11 @@ extension Project {
       }
       let list = DocumentInput.messageList(inputs.map(\.id))
       let total = reports.reduce(0) { $0 + $1.assignmentsAdded }
-      return textOnly
+      let summary =
+        textOnly
         ? "gloss: \(coder) imports the text of \(list) from Delve"
         : "gloss: \(coder) imports \(list) from Delve (\(total) assignments)"
+      return (summary, reports)
     }
     return ImportOutcome(reports: reports, commit: commit)
   }

@@ -115,7 +115,7 @@ extension Project {
       xml.end()
     }
     xml.end()
-    try Self.writeArchive([("project.qde", Data(xml.text.utf8))] + texts, to: url)
+    try writeArchive([("project.qde", Data(xml.text.utf8))] + texts, to: url)
   }
 
   static func writeCodes(_ book: Codebook, into xml: inout XMLWriter) {
@@ -142,11 +142,15 @@ extension Project {
     xml.end()
   }
 
-  /// Writes a zip next to `url` and moves it into place, so a failure leaves no half file.
-  static func writeArchive(_ entries: [(path: String, data: Data)], to url: URL) throws {
-    let temporary = url.deletingLastPathComponent().appendingPathComponent(
-      ".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-    defer { try? FileManager.default.removeItem(at: temporary) }
+  /// Writes a zip next to `url` and moves it into place, so a failure (or a kill) leaves no
+  /// half file.
+  func writeArchive(_ entries: [(path: String, data: Data)], to url: URL) throws {
+    try writeOutputFile(url.path) { temporary in
+      try Self.writeZip(entries, to: URL(fileURLWithPath: temporary), label: url.path)
+    }
+  }
+
+  private static func writeZip(_ entries: [(path: String, data: Data)], to temporary: URL, label: String) throws {
     do {
       let archive = try Archive(url: temporary, accessMode: .create)
       for (path, data) in entries {
@@ -158,13 +162,7 @@ extension Project {
         }
       }
     } catch {
-      throw GlossError.invalidArgument(argument: url.path, message: "cannot write the archive: \(error)")
-    }
-    if FileManager.default.fileExists(atPath: url.path) { try? FileManager.default.removeItem(at: url) }
-    do {
-      try FileManager.default.moveItem(at: temporary, to: url)
-    } catch {
-      throw GlossError.invalidArgument(argument: url.path, message: "cannot write: \(error.localizedDescription)")
+      throw GlossError.invalidArgument(argument: label, message: "cannot write the archive: \(error)")
     }
   }
 }

@@ -52,7 +52,7 @@ struct ExportQDC: ParsableCommand {
 
   func run() throws {
     let project = try globals.project()
-    try writeOutput(try project.exportQDC(at: rev), to: out)
+    try writeOutput(try project.exportQDC(at: rev), to: out, in: project)
   }
 }
 
@@ -75,18 +75,22 @@ struct ExportCSV: ParsableCommand {
 
   func run() throws {
     let project = try globals.project()
-    try writeOutput(try project.exportCSV(at: rev, policy: try project.policy(explicit: globals.coder)), to: out)
+    try writeOutput(
+      try project.exportCSV(at: rev, policy: try project.policy(explicit: globals.coder)), to: out, in: project)
   }
 }
 
-/// Writes an export to a file (atomically) or to standard output for `-`.
-func writeOutput(_ data: Data, to path: String) throws {
+/// Writes an export to a file (through a temporary a kill never leaves behind) or to
+/// standard output for `-`.
+func writeOutput(_ data: Data, to path: String, in project: Project) throws {
   if path == "-" {
     FileHandle.standardOutput.write(data)
     return
   }
   do {
-    try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+    try project.writeOutputFile(path) { try data.write(to: URL(fileURLWithPath: $0)) }
+  } catch let error as GlossError {
+    throw error
   } catch {
     throw GlossError.invalidArgument(argument: "OUT", message: "\(path): cannot write (\(error.localizedDescription))")
   }

@@ -65,7 +65,7 @@ extension Project {
       }
       prepared.append((input, normalized))
     }
-    let result = try commit(as: coder) { transaction in
+    let (result, _) = try session(as: coder).commit { transaction -> Change<Void> in
       for (input, normalized) in prepared {
         let path = Layout.document(input.id)
         if try transaction.file(path) != nil {
@@ -74,9 +74,9 @@ extension Project {
         }
         transaction.write(path, Data(normalized.text.utf8))
       }
-      return "gloss: \(coder) adds \(DocumentInput.messageList(prepared.map(\.0.id)))"
+      return .commit(summary: "gloss: \(coder) adds \(DocumentInput.messageList(prepared.map(\.0.id)))", value: ())
     }
-    return (result, prepared.map { ($0.0.id, $0.1.changes) })
+    return (try Self.committed(result), prepared.map { ($0.0.id, $0.1.changes) })
   }
 
   /// Puts documents on coders' lists by creating their empty annotation files.
@@ -84,11 +84,10 @@ extension Project {
   public func assignDocuments(_ docs: [String], to coders: [String], as coder: String) throws
     -> (result: CommitResult, created: [String], existing: [String])
   {
-    var created: [String] = []
-    var existing: [String] = []
-    let result = try commit(as: coder) { transaction in
-      created = []
-      existing = []
+    let (result, paths) = try session(as: coder).commit {
+      transaction -> Change<(created: [String], existing: [String])> in
+      var created: [String] = []
+      var existing: [String] = []
       for target in coders { try Identifier.requireCoder(target) }
       for doc in docs {
         _ = try transaction.snapshot.requireDocument(doc)
@@ -102,12 +101,12 @@ extension Project {
           }
         }
       }
-      guard !created.isEmpty else {
-        throw GlossError.nothingToDo("every document is already assigned to those coders")
-      }
-      return "gloss: \(coder) assigns \(docs.joined(separator: ", ")) to \(coders.joined(separator: ", "))"
+      guard !created.isEmpty else { return .unchanged((created, existing)) }
+      let summary = "gloss: \(coder) assigns \(docs.joined(separator: ", ")) to \(coders.joined(separator: ", "))"
+      return .commit(summary: summary, value: (created, existing))
     }
-    return (result, created, existing)
+    guard let result else { throw GlossError.nothingToDo("every document is already assigned to those coders") }
+    return (result, paths.created, paths.existing)
   }
 
   /// Documents with their size and who is assigned them; the assignment counts are only of

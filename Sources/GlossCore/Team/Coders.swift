@@ -27,7 +27,7 @@ extension Project {
     for email in emails where !Self.isEmail(email) {
       throw GlossError.invalidArgument(argument: "--email \(email)", message: "not an e-mail address")
     }
-    return try commit(as: actor) { transaction in
+    let (result, _) = try session(as: actor).commit { transaction -> Change<Void> in
       var settings = try transaction.settings()
       try Self.requireLead(actor, settings, "adds coders")
       var list = settings.coders[name] ?? []
@@ -37,19 +37,21 @@ extension Project {
       let changed =
         list != (settings.coders[name] ?? []) || settings.coders[name] == nil
         || (lead && !settings.leads.contains(name))
-      guard changed else { throw GlossError.nothingToDo("\(name) is already listed like that") }
+      guard changed else { return .unchanged(()) }
       settings.coders[name] = list
       if lead && !settings.leads.contains(name) { settings.leads.append(name) }
       transaction.write(Settings.path, settings.encode())
-      return "gloss: \(actor) adds coder \(name)\(lead ? " as a lead" : "")"
+      return .commit(summary: "gloss: \(actor) adds coder \(name)\(lead ? " as a lead" : "")", value: ())
     }
+    guard let result else { throw GlossError.nothingToDo("\(name) is already listed like that") }
+    return result
   }
 
   /// Removes a coder from `coders:` and `leads:`, in one commit by a lead. Their
   /// annotations stay; the project keeps at least one lead.
   @discardableResult
   public func removeCoder(_ name: String, as actor: String) throws -> CommitResult {
-    try commit(as: actor) { transaction in
+    let (result, _) = try session(as: actor).commit { transaction -> Change<Void> in
       var settings = try transaction.settings()
       try Self.requireLead(actor, settings, "removes coders")
       guard settings.coders[name] != nil || settings.leads.contains(name) else {
@@ -62,8 +64,9 @@ extension Project {
       settings.coders[name] = nil
       settings.leads.removeAll { $0 == name }
       transaction.write(Settings.path, settings.encode())
-      return "gloss: \(actor) removes coder \(name)"
+      return .commit(summary: "gloss: \(actor) removes coder \(name)", value: ())
     }
+    return try Self.committed(result)
   }
 
   static func requireLead(_ actor: String, _ settings: Settings, _ what: String) throws {

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The commit engine against git beside it: branch switches, stale ref locks, newer
+/// formats and repacks (issues 11 and 12).
+@Suite struct EngineTests {
+  /// A `git checkout` while gloss waits for the writer lock: the commit goes to the branch
+  /// checked out when gloss gets the lock, and the work tree stays clean.
+  @Test func branchIsReadUnderTheWriterLock() throws {
+    let box = try Sandbox.twoCoders()
+    let fd = open(box.path + "/.git/gloss.lock", O_CREAT | O_RDWR, 0o644)
+    #expect(fd >= 0 && flock(fd, LOCK_EX) == 0)
+    let waiting = Process()
+    waiting.executableURL = URL(fileURLWithPath: Shell.glossPath)
+    waiting.arguments = ["--as", "ana", "add", "d1", "low", "--para", "1"]
+    waiting.currentDirectoryURL = URL(fileURLWithPath: box.path)
+    waiting.environment = Shell.environment(box.env)
+    waiting.standardOutput = FileHandle.nullDevice
+    try waiting.run()
+    usleep(300_000)
+    #expect(try box.git("checkout", "-q", "-b", "other").status == 0)
+    flock(fd, LOCK_UN)
+    close(fd)
+    waiting.waitUntilExit()
+    #expect(waiting.terminationStatus == 0)
+    #expect(try box.git("log", "-1", "--format=%s", "other").stdout.contains("ana adds low"))
+    #expect(!(try box.git("log", "-1", "--format=%s", "main").stdout.contains("ana adds low")))
+    try box.expectHealthy()
+  }
+
+  /// A ref lock gloss did not make (a crashed git) is reported in one line naming it.
+  @Test func foreignRefLockIsReportedInOneLine() throws {
+    let box = try Sandbox.twoCoders()
+    let old = try box.git("rev-parse", "HEAD").stdout
+    FileManager.default.createFile(atPath: box.path + "/.git/refs/heads/main.lock", contents: Data())
+    let run = try box.gloss("--as", "ana", "add", "d1", "low", "--para", "1")
+    #expect(run.status == 1)
+    #expect(run.stderr.split(separator: "\n").count == 1)
+    #expect(run.stderr.contains("refs/heads/main.lock exists"), "\(run.stderr)")
+    #expect(try box.git("rev-parse", "HEAD").stdout == old)
+    try FileManager.default.removeItem(atPath: box.path + "/.git/refs/heads/main.lock")
+    try box.expectHealthy()
+  }
+
+  /// A branch whose gloss.yaml has a newer format version is refused in one line, fast-
+  /// forward or not, and nothing is written.
+  @Test func mergeRefusesANewerFormat() throws {
+    let box = try Sandbox.twoCoders()
+    try box.git("checkout", "-q", "-b", "future")
+    let settings = try box.read("gloss.yaml").replacingOccurrences(of: "gloss: 1", with: "gloss: 7")
+    try settings.write(toFile: box.path + "/gloss.yaml", atomically: true, encoding: .utf8)
+    try box.git("commit", "-qam", "a newer gloss")
+    try box.git("checkout", "-q", "main")
+    for round in 0..<2 {
+      let before = try box.git("rev-parse", "HEAD").stdout
+      let run = try box.gloss("merge", "future")
+      #expect(run.status == 1)
+      #expect(run.stderr.split(separator: "\n").count == 1)
+      #expect(run.stderr.contains("format version 7 is newer"), "\(run.stderr)")
+      #expect(try box.git("rev-parse", "HEAD").stdout == before)
+      try box.expectHealthy()
+      if round == 0 { try box.add("ben", "d1", "missing", "--para", "3") }  // then a true merge
+    }
+  }
+
+  /// `git repack -ad` and `git gc` moving packs while gloss adds: every add succeeds.
+  @Test func repackBesideGlossIsRetried() throws {
+    let box = try Sandbox.twoCoders()
+    let loop = Process()
+    loop.executableURL = URL(fileURLWithPath: "/bin/sh")
+    loop.arguments = [
+      "-c", "for i in $(seq 1 40); do [ -e ../stop ] && break; git repack -adq; git gc -q; done",
+    ]
+    loop.currentDirectoryURL = URL(fileURLWithPath: box.path)
+    loop.environment = Shell.environment(box.env)
+    loop.standardError = FileHandle.nullDevice
+    try loop.run()
+    var ids: [String] = []
+    for index in 0..<15 {
+      let run = try box.gloss("--as", "ana", "add", "d1", "outlier", "--chars", "\(index)-\(index + 4)")
+      #expect(run.status == 0, "add \(index): \(run.stderr)")
+      ids.append(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+    try box.write("stop", "")
+    loop.waitUntilExit()
+    let listing = try box.listing().joined(separator: "\n")
+    #expect(ids.allSatisfy { listing.contains($0) })
+    try box.expectHealthy()
+  }
+}
