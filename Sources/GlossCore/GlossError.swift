@@ -10,6 +10,7 @@ public enum GlossError: Error, LocalizedError, Equatable {
   case unknownCode(String)
   case unknownCoder(String)
   case unknownAssignment(String)
+  case ambiguousAssignment(String, matches: [String])
   case unknownRevision(String)
   case invalidIdentifier(kind: String, value: String, rule: String)
   case duplicate(String)
@@ -45,7 +46,11 @@ public enum GlossError: Error, LocalizedError, Equatable {
     case .unknownCoder(let id):
       return "no annotations by coder '\(id)'"
     case .unknownAssignment(let id):
-      return "no assignment with id '\(id)'"
+      return "no such assignment '\(id)' (see 'gloss ls')"
+    case .ambiguousAssignment(let typed, let matches):
+      let shown = matches.prefix(10).joined(separator: ", ")
+      let more = matches.count > 10 ? " and \(matches.count - 10) more" : ""
+      return "'\(typed)' is ambiguous: it matches \(shown)\(more); give more characters"
     case .unknownRevision(let rev):
       return "unknown revision '\(rev)'"
     case .invalidIdentifier(let kind, let value, let rule):

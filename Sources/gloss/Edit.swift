@@ -13,7 +13,7 @@ struct Edit: ParsableCommand {
       """)
 
   @OptionGroup var globals: GlobalOptions
-  @Argument(help: "Assignment id (or a unique prefix of 8+ characters).") var id: String
+  @Argument(help: "Assignment id, its handle (as gloss ls shows it) or a unique prefix.") var id: String
   @Option(help: "New memo (empty clears it).") var memo: String?
   @Option(help: "New code (id or name).") var code: String?
   @Option(help: ArgumentHelp("New span in code points, 0-based, end-exclusive.", valueName: "S-E"))

@@ -79,7 +79,10 @@ enum Output {
     return flat.count <= limit ? flat : String(flat.prefix(limit - 1)) + "…"
   }
 
-  static func assignments(_ items: [LocatedAssignment], format: OutputFormat) -> String {
+  /// Assignments as a listing; tables show each id's short handle (DESIGN §3) when given.
+  static func assignments(
+    _ items: [LocatedAssignment], format: OutputFormat, handles: AssignmentHandles? = nil
+  ) -> String {
     switch format {
     case .json: return JSON.lines(items.map(\.json))
     case .csv: return csv(LocatedAssignment.csvHeader, items.map(\.csvRow))
@@ -88,7 +91,7 @@ enum Output {
         ["ID", "CODER", "DOC", "CODE", "SPAN", "TEXT"],
         items.map {
           [
-            $0.assignment.id, $0.coder, $0.doc, $0.assignment.code,
+            handles?.handle($0.assignment.id) ?? $0.assignment.id, $0.coder, $0.doc, $0.assignment.code,
             "\($0.assignment.start)-\($0.assignment.end)", excerpt($0.assignment.exact),
           ]
         })

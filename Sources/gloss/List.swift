@@ -39,11 +39,12 @@ struct List: ParsableCommand {
     if review {
       items = items.filter { $0.assignment.review != nil }
       if globals.format == .table {
-        Output.print(Output.reviewTable(items))
+        Output.print(Output.reviewTable(items, handles: try snapshot.assignmentHandles()))
         return
       }
     }
-    Output.print(Output.assignments(items, format: globals.format))
+    let handles = globals.format == .table ? try snapshot.assignmentHandles() : nil
+    Output.print(Output.assignments(items, format: globals.format, handles: handles))
   }
 }
 
@@ -69,12 +70,12 @@ extension AssignmentFilter {
 
 extension Output {
   /// `gloss ls --review` as a table: the reason replaces the text column's excerpt.
-  static func reviewTable(_ items: [LocatedAssignment]) -> String {
+  static func reviewTable(_ items: [LocatedAssignment], handles: AssignmentHandles) -> String {
     table(
       ["ID", "CODER", "DOC", "CODE", "SPAN", "REVIEW"],
       items.map {
         [
-          $0.assignment.id, $0.coder, $0.doc, $0.assignment.code,
+          handles.handle($0.assignment.id), $0.coder, $0.doc, $0.assignment.code,
           "\($0.assignment.start)-\($0.assignment.end)", $0.assignment.review ?? "",
         ]
       })

@@ -14,7 +14,7 @@ struct Merge: ParsableCommand {
       Annotation files and codebook.yaml merge record by record (keyed by id); other files \
       line by line. When a record was changed differently on both sides, nothing is written: \
       the conflicts are listed and you rerun the merge saying which side to take, per record \
-      (--ours ID, --theirs ID; an id prefix of 8+ characters or a file path also works) or \
+      (--ours ID, --theirs ID; an id's handle or prefix, or a file path, also works) or \
       for all (--prefer ours|theirs). Assignments whose document text changed on the other \
       side are kept and listed for review.
 

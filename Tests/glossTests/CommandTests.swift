@@ -234,7 +234,7 @@ func json(_ text: String) -> Any? {
     #expect(bySelector.status == 0, "\(bySelector.stderr)")
     #expect(try box.read("annotations/ana/interview-34.jsonl").isEmpty)
     let none = try box.gloss("rm", "interview-34", "data-missing-value", "--para", "6")
-    #expect(none.stderr.hasPrefix("error: no assignment with id 'data-missing-value on chars"))
+    #expect(none.stderr.hasPrefix("error: no such assignment 'data-missing-value on chars"))
     try box.expectHealthy()
   }
 

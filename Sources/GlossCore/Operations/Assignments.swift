@@ -183,7 +183,7 @@ extension Project {
         let hint =
           near.isEmpty
           ? ""
-          : "; overlapping: " + near.map { "\($0.id.prefix(8)) chars \($0.start)-\($0.end)" }.joined(separator: ", ")
+          : "; overlapping: " + near.map { "\($0.id) chars \($0.start)-\($0.end)" }.joined(separator: ", ")
         throw GlossError.unknownAssignment(
           "\(codeEntry.id) on chars \(range.lowerBound)-\(range.upperBound) of \(doc) by \(coder)\(hint)")
       }

@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+
+/// Short handles for ids, and lists of coders and codes (DESIGN §3).
+@Suite struct HandleTests {
+  /// Adds assignments and returns their full ids, as `add` prints them.
+  func add(_ box: Sandbox, _ coder: String, _ paras: [Int]) throws -> [String] {
+    try paras.map { para in
+      let run = try box.gloss("--as", coder, "add", "interview-34", "data-missing-value", "--para", "\(para)")
+      #expect(run.status == 0, "\(run.stderr)")
+      return run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+  }
+
+  @Test func tablesShowUniqueHandlesAndEveryCommandTakesThem() throws {
+    let box = try codedSandbox()
+    try box.gloss("doc", "assign", "interview-34", "--to", "ana,ben")
+    let ids = try add(box, "ana", [3, 5, 7]) + add(box, "ben", [9])
+    // Made in the same minute: their 8-character prefixes are the same.
+    #expect(Set(ids.map { $0.prefix(8) }).count == 1)
+    let listed = try box.gloss("ls").lines.dropFirst().map { String($0.prefix(while: { $0 != " " })) }
+    #expect(listed.count == 4)
+    #expect(Set(listed).count == 4)
+    for handle in listed {
+      #expect(handle.count >= 8 && handle.count < 36)
+      #expect(ids.filter { $0.hasSuffix(handle) }.count == 1)
+    }
+    let handle = { (id: String) in listed.first { id.hasSuffix($0) } ?? "" }
+    let edit = try box.gloss("--as", "ana", "edit", handle(ids[0]), "--memo", "by handle")
+    #expect(edit.status == 0, "\(edit.stderr)")
+    #expect(try box.read("annotations/ana/interview-34.jsonl").contains("by handle"))
+    let rm = try box.gloss("--as", "ana", "rm", handle(ids[1]), String(ids[2].prefix(20)))
+    #expect(rm.status == 0, "\(rm.stderr)")
+    let left = try box.gloss("ls", "--coder", "ana", "--format", "json").stdout
+    #expect(left.components(separatedBy: "\"id\"").count == 2)
+    // A lead reconciles by handle too.
+    let reconcile = try box.gloss("reconcile", "interview-34", "--coders", "ana,ben", "--take", handle(ids[3]))
+    #expect(reconcile.status == 0, "\(reconcile.stderr)")
+    try box.expectHealthy()
+  }
+
+  @Test func ambiguousAndUnknownIdsAreRefusedByName() throws {
+    let box = try codedSandbox()
+    try box.gloss("doc", "assign", "interview-34", "--to", "ana")
+    let ids = try add(box, "ana", [3, 5])
+    let before = try box.commitCount()
+    let ambiguous = try box.gloss("--as", "ana", "rm", String(ids[0].prefix(8)))
+    #expect(ambiguous.status == 1)
+    #expect(ambiguous.stderr.contains("is ambiguous"))
+    #expect(ambiguous.stderr.contains(ids[0]) && ambiguous.stderr.contains(ids[1]))
+    let unknown = try box.gloss("--as", "ana", "edit", "ffffffff", "--memo", "x")
+    #expect(unknown.status == 1)
+    #expect(unknown.stderr == "error: no such assignment 'ffffffff' (see 'gloss ls')\n")
+    #expect(try box.commitCount() == before)
+  }
+}
