@@ -22,8 +22,8 @@ struct Diff: ParsableCommand {
   @OptionGroup var globals: GlobalOptions
   @Argument(help: "Revisions to compare.") var revisions: [String] = []
   @Option(parsing: .upToNextOption, help: "Compare two coders at one revision.") var coders: [String] = []
-  @Option(parsing: .singleValue, help: "Only these documents.") var doc: [String] = []
-  @Option(parsing: .singleValue, help: "Only these codes.") var code: [String] = []
+  @Option(parsing: .upToNextOption, help: "Only these documents.") var doc: [String] = []
+  @Option(parsing: .upToNextOption, help: "Only these codes.") var code: [String] = []
 
   func validate() throws {
     if revisions.count > 2 { throw ValidationError("give at most two revisions") }

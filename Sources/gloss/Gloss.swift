@@ -10,7 +10,9 @@ struct Gloss: ParsableCommand {
     abstract: "Versioned qualitative coding: transcripts, codes and agreement in a git repository.",
     discussion: """
       Every change is one commit on the current branch. Global options (-C, --as, --format) \
-      work before or after the subcommand.
+      work before or after the subcommand. Options taking several coders, codes, documents \
+      or ids accept them repeated, comma-separated or space-separated: --coders ana,ben, \
+      --coders ana ben and --coders ana --coders ben are the same.
 
       Examples:
         gloss init study && cd study

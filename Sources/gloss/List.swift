@@ -17,10 +17,10 @@ struct List: ParsableCommand {
       """)
 
   @OptionGroup var globals: GlobalOptions
-  @Option(parsing: .singleValue, help: "Only these documents (repeatable or comma-separated).")
+  @Option(parsing: .upToNextOption, help: "Only these documents.")
   var doc: [String] = []
-  @Option(parsing: .singleValue, help: "Only these codes.") var code: [String] = []
-  @Option(parsing: .singleValue, help: "Only these coders.") var coder: [String] = []
+  @Option(parsing: .upToNextOption, help: "Only these codes.") var code: [String] = []
+  @Option(parsing: .upToNextOption, help: "Only these coders.") var coder: [String] = []
   @Option(help: "Revision to read (default: HEAD).") var rev: String?
   @Flag(help: "Only spans marked for review by re-anchoring, with the reason.") var review = false
 

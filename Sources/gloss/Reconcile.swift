@@ -21,11 +21,11 @@ struct Reconcile: ParsableCommand {
 
   @OptionGroup var globals: GlobalOptions
   @Argument(help: "Documents to reconcile.") var docs: [String]
-  @Option(parsing: .singleValue, help: "The coders to compare (comma-separated or repeated).")
+  @Option(parsing: .upToNextOption, help: "The coders to compare.")
   var coders: [String] = []
-  @Option(parsing: .singleValue, help: "Put this assignment into consensus (id, handle or prefix).")
+  @Option(parsing: .upToNextOption, help: "Put this assignment into consensus (id, handle or prefix).")
   var take: [String] = []
-  @Option(parsing: .singleValue, help: "Leave this assignment out of consensus.")
+  @Option(parsing: .upToNextOption, help: "Leave this assignment out of consensus.")
   var drop: [String] = []
   @Flag(help: "List agreements and disagreements without writing.") var dryRun = false
 

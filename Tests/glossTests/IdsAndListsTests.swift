@@ -54,3 +54,30 @@ import Testing
     #expect(try box.commitCount() == before)
   }
 }
+
+@Suite struct ListOptionTests {
+  @Test func coderAndCodeListsAreRepeatedCommaOrSpaceSeparated() throws {
+    let box = try codedSandbox()
+    try box.gloss("doc", "assign", "interview-34", "--to", "ana", "--to", "ben,cy")
+    for (coder, para) in [("ana", 3), ("ben", 3), ("ben", 5), ("cy", 7)] {
+      try box.gloss("--as", coder, "add", "interview-34", "data-missing-value", "--para", "\(para)")
+    }
+    try box.gloss("--as", "ana", "add", "interview-34", "data-containing-outliers", "--para", "9")
+    let forms = [["--coders", "ana,ben"], ["--coders", "ana", "ben"], ["--coders", "ana", "--coders", "ben"]]
+    let agree = try forms.map { try box.gloss(args: ["agree", "--unit", "para"] + $0) }
+    #expect(agree.allSatisfy { $0.status == 0 }, "\(agree.map(\.stderr))")
+    #expect(agree[0].stdout.contains("coders: ana, ben;"))
+    #expect(Set(agree.map(\.stdout)).count == 1)
+    let listed = try [["--coder", "ana,cy"], ["--coder", "ana", "cy"], ["--coder", "ana", "--coder", "cy"]].map {
+      try box.gloss(args: ["ls", "--format", "csv"] + $0).stdout
+    }
+    #expect(Set(listed).count == 1)
+    #expect(listed[0].utf8.filter { $0 == 10 }.count == 4)  // header and 3 rows (CSV ends lines with CRLF)
+    let codes = try box.gloss("ls", "--code", "data-missing-value", "data-containing-outliers", "--coder", "ana")
+    #expect(codes.lines.count == 3)
+    let log = try box.gloss("log", "--coder", "ben", "cy", "--format", "csv")
+    #expect(log.status == 0 && log.stdout.utf8.filter { $0 == 10 }.count == 4)
+    let reconcile = try box.gloss("reconcile", "interview-34", "--coders", "ana", "ben", "--dry-run")
+    #expect(reconcile.status == 0 && reconcile.stdout.contains("1 span(s) all coders agree on"))
+  }
+}
