@@ -133,7 +133,7 @@ struct Agree: ParsableCommand {
   /// Writes text as is: CSV rows already end in CRLF, which `Output.print` would not see
   /// as a line end (Swift treats CRLF as one character).
   static func write(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+    FileHandle.standardOutput.write(Data(Output.visible(text).utf8))
   }
 
   // MARK: Tables

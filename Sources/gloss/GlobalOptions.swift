@@ -31,7 +31,36 @@ struct GlobalOptions: ParsableArguments {
 enum Output {
   static func print(_ text: String) {
     // Compare bytes: a CSV's final "\r\n" is one Character, which hasSuffix("\n") misses.
-    FileHandle.standardOutput.write(Data((text.utf8.last == 0x0a ? text : text + "\n").utf8))
+    let shown = visible(text)
+    FileHandle.standardOutput.write(Data((shown.utf8.last == 0x0a ? shown : shown + "\n").utf8))
+  }
+
+  /// Text as it may reach a terminal: every control character a code name, memo or
+  /// transcript could smuggle in (ESC, BEL, C0, DEL, C1) is shown as `\u{1B}`, so no output
+  /// can recolour, retitle or rewrite the user's terminal. Line feeds, tabs and CRLF line
+  /// ends (CSV) stay. Every text and table output goes through here; JSON is escaped by its
+  /// encoder instead.
+  static func visible(_ text: String) -> String {
+    func unsafe(_ scalar: Unicode.Scalar, next: Unicode.Scalar?) -> Bool {
+      switch scalar.value {
+      case 0x09, 0x0a: return false
+      case 0x0d: return next != "\n"
+      case 0..<0x20, 0x7f...0x9f: return true
+      default: return false
+      }
+    }
+    let scalars = Array(text.unicodeScalars)
+    guard scalars.indices.contains(where: { unsafe(scalars[$0], next: $0 + 1 < scalars.count ? scalars[$0 + 1] : nil) })
+    else { return text }
+    var out = String.UnicodeScalarView()
+    for (index, scalar) in scalars.enumerated() {
+      if unsafe(scalar, next: index + 1 < scalars.count ? scalars[index + 1] : nil) {
+        out.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
+      } else {
+        out.append(scalar)
+      }
+    }
+    return String(out)
   }
 
   /// A progress line on a terminal's stderr (`label n/total`), redrawn in place; silent
@@ -49,12 +78,14 @@ enum Output {
   }
 
   static func note(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((visible(text) + "\n").utf8))
   }
 
   /// Aligned columns with a header; the last column is left unpadded.
   static func table(_ header: [String], _ rows: [[String]]) -> String {
     guard !header.isEmpty else { return "" }
+    // Escape first, so the columns are sized by what the terminal will show.
+    let rows = rows.map { $0.map(visible) }
     var widths = header.map(\.count)
     for row in rows {
       for (index, cell) in row.enumerated() where index < widths.count {
@@ -118,7 +149,7 @@ enum Output {
         buffer.append(contentsOf: (count == 0 ? "[\n  " : ",\n  ").utf8)
         item.appendJSON(to: &buffer)
       } else {
-        buffer.append(contentsOf: CSV.row(item.csvRow).utf8)
+        buffer.append(contentsOf: visible(CSV.row(item.csvRow)).utf8)
       }
       count += 1
       if buffer.count >= 1 << 16 { flush() }

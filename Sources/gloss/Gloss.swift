@@ -51,7 +51,7 @@ enum Main {
   }
 
   static func fail(_ message: String) -> Never {
-    let line = message.replacingOccurrences(of: "\n", with: " ")
+    let line = Output.visible(message.replacingOccurrences(of: "\n", with: " "))
     FileHandle.standardError.write(Data("error: \(line)\n".utf8))
     Foundation.exit(1)
   }
