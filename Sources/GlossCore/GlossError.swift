@@ -9,6 +9,7 @@ public enum GlossError: Error, LocalizedError, Equatable {
   case unknownDocument(String)
   case unknownCode(String)
   case unknownCoder(String)
+  case newCoder(String)
   case unknownAssignment(String)
   case ambiguousAssignment(String, matches: [String])
   case unknownRevision(String)
@@ -45,6 +46,10 @@ public enum GlossError: Error, LocalizedError, Equatable {
       return "unknown code '\(id)' (see 'gloss code list')"
     case .unknownCoder(let id):
       return "no annotations by coder '\(id)'"
+    case .newCoder(let coder):
+      return
+        "'\(coder)' is not a coder in this project yet (did you forget --as?); a lead adds coders "
+        + "with 'gloss coder add \(coder) --email E' or 'gloss doc assign DOC --to \(coder)'"
     case .unknownAssignment(let id):
       return "no such assignment '\(id)' (see 'gloss ls')"
     case .ambiguousAssignment(let typed, let matches):

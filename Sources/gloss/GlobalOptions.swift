@@ -24,7 +24,12 @@ struct GlobalOptions: ParsableArguments {
 
   func project() throws -> Project { try Project.open(at: directory) }
 
-  func identity(in project: Project) throws -> String { try project.coder(explicit: coder) }
+  /// Who is making a change: refused when the project does not know that coder yet.
+  func identity(in project: Project) throws -> String {
+    let coder = try project.coder(explicit: coder)
+    try project.requireKnownCoder(coder)
+    return coder
+  }
 }
 
 /// Printing helpers shared by the commands.

@@ -82,7 +82,12 @@ final class Sandbox {
   /// GLOSS_CODER for gloss runs unless a test passes --as.
   var coder: String? = "lead"
 
-  init(initialize: Bool = true, name: String = "project") throws {
+  /// The coders most tests act as. A project refuses coders it does not know (a mistyped
+  /// `--as` must not start a new coder), so the test project lists them under `coders:`
+  /// (with no e-mails), as a lead would with `gloss coder add`.
+  static let testCoders = ["ana", "ben", "cy", "di", "dora"]
+
+  init(initialize: Bool = true, name: String = "project", coders: [String] = Sandbox.testCoders) throws {
     root = FileManager.default.temporaryDirectory.appendingPathComponent("gloss-test-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
     path = root + "/" + name
@@ -94,6 +99,13 @@ final class Sandbox {
     if initialize {
       let result = try gloss("init", path, "--as", "lead", in: root)
       #expect(result.status == 0, "gloss init failed: \(result.stderr)")
+      if !coders.isEmpty {
+        // Part of the initial commit, so commit counts stay as `gloss init` makes them.
+        let map = "coders:\n" + coders.map { "  \($0): []\n" }.joined()
+        try (try read("gloss.yaml") + map).write(toFile: path + "/gloss.yaml", atomically: true, encoding: .utf8)
+        let amend = try git("commit", "-qa", "--amend", "--no-edit")
+        #expect(amend.status == 0, "amending the initial commit failed: \(amend.stderr)")
+      }
     }
   }
 
