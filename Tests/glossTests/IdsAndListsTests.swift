@@ -113,3 +113,45 @@ import Testing
     try box.expectHealthy()
   }
 }
+
+@Suite struct UndoTests {
+  @Test func undoTakesBackYourOwnLastCommitUnlessSomeoneTouchedItsFiles() throws {
+    let box = try Sandbox.twoCoders()
+    let first = try box.add("ana", "d1", "low", "--para", "1")
+    let second = try box.add("ana", "d1", "outlier", "--para", "2")
+    try box.add("ben", "d1", "low", "--para", "1")  // another coder's file: no obstacle
+    let count = try box.commitCount()
+    let undo = try box.gloss("--as", "ana", "undo")
+    #expect(undo.status == 0, "\(undo.stderr)")
+    #expect(undo.stdout.hasPrefix("undid ") && undo.stdout.contains("gloss: ana adds outlier to d1"))
+    var file = try box.read("annotations/ana/d1.jsonl")
+    #expect(file.contains(first) && !file.contains(second))
+    #expect(try box.read("annotations/ben/d1.jsonl").split(separator: "\n").count == 1)
+    #expect(try box.commitCount() == count + 1)
+    let message = try box.git("log", "-1", "--format=%B").stdout
+    #expect(message.contains("This undoes commit ") && message.hasSuffix("Gloss-Coder: ana\n\n"))
+    // Again: the commit before (the first add), not the undo itself.
+    #expect(try box.gloss("--as", "ana", "undo").status == 0)
+    file = try box.read("annotations/ana/d1.jsonl")
+    #expect(!file.contains(first))
+    try box.expectHealthy()
+    #expect(try box.gloss("validate").status == 0)
+  }
+
+  @Test func someoneElsesLaterChangeToTheSameFilesBlocksTheUndo() throws {
+    let box = try Sandbox.twoCoders()
+    let anaID = try box.add("ana", "d1", "low", "--para", "1")
+    // A lead's doc update rewrites ana's file after her commit.
+    let corrected = try box.write(
+      "d1-new.txt", "First paragraph about the data.\n\nSecond paragraph on outliers.\n\nThird one, missing values.\n")
+    #expect(try box.gloss("doc", "update", "d1", corrected).status == 0)
+    let before = try box.commitCount()
+    let refused = try box.gloss("--as", "ana", "undo")
+    #expect(refused.status == 1)
+    #expect(refused.stderr.contains("annotations/ana/d1.jsonl was changed by lead in"), "\(refused.stderr)")
+    #expect(try box.commitCount() == before)
+    #expect(try box.read("annotations/ana/d1.jsonl").contains(anaID))
+    let nothing = try box.gloss("--as", "ben", "undo")
+    #expect(nothing.status == 1 && nothing.stderr.contains("ben has no commit on this branch to undo"))
+  }
+}
