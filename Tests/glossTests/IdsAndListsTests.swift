@@ -155,3 +155,22 @@ import Testing
     #expect(nothing.status == 1 && nothing.stderr.contains("ben has no commit on this branch to undo"))
   }
 }
+
+@Suite struct ReviewReasonTests {
+  @Test func repeatedUpdatesKeepTheQuoteTheCoderCoded() throws {
+    let box = try Sandbox()
+    let doc = try box.write("d.txt", "The data was full of outliers today.\n\nAnother paragraph here.\n")
+    try box.gloss("doc", "add", doc, "--id", "d")
+    try box.gloss("code", "add", "Outliers")
+    try box.gloss("doc", "assign", "d", "--to", "ana")
+    #expect(try box.gloss("--as", "ana", "add", "d", "outliers", "--quote", "full of outliers").status == 0)
+    for (index, replacement) in ["fine", "great"].enumerated() {
+      let text = "The data was \(replacement) today.\n\nAnother paragraph here.\n"
+      let update = try box.gloss("doc", "update", "d", try box.write("d\(index).txt", text))
+      #expect(update.status == 0, "\(update.stderr)")
+      let reasons = try box.gloss("ls", "--review", "--format", "json").stdout
+      #expect(reasons.contains("was \\\"full of outliers\\\""), "after update \(index + 1): \(reasons)")
+      #expect(!reasons.contains("was \\\"fine\\\""))
+    }
+  }
+}
