@@ -174,3 +174,37 @@ import Testing
     }
   }
 }
+
+@Suite struct ListFilterTests {
+  @Test func codeIncludesChildrenGrepSearchesTextAndMemoAndReviewCSVKeepsTheReason() throws {
+    let box = try Sandbox()
+    let doc = try box.write(
+      "d.txt", "The data was full of outliers today.\n\nSensor readings were missing.\n\nA third one.\n")
+    try box.gloss("doc", "add", doc, "--id", "d")
+    try box.gloss("code", "add", "Data quality")
+    try box.gloss("code", "add", "Outliers", "--parent", "data-quality")
+    try box.gloss("code", "add", "Spikes", "--parent", "outliers")
+    try box.gloss("doc", "assign", "d", "--to", "ana")
+    try box.gloss("--as", "ana", "add", "d", "data-quality", "--para", "3", "--memo", "About SENSORS")
+    try box.gloss("--as", "ana", "add", "d", "outliers", "--para", "1")
+    try box.gloss("--as", "ana", "add", "d", "spikes", "--para", "2")
+    func count(_ arguments: String...) throws -> Int {
+      let run = try box.gloss(args: ["ls", "--format", "json"] + arguments)
+      #expect(run.status == 0, "\(run.stderr)")
+      return run.stdout.components(separatedBy: "\"id\"").count - 1
+    }
+    #expect(try count("--code", "data-quality") == 3)
+    #expect(try count("--code", "outliers") == 2)
+    #expect(try count("--code", "data-quality", "--exact") == 1)
+    #expect(try count("--grep", "sensor") == 2)  // the text of ¶2 and the memo of ¶3
+    #expect(try count("--grep", "OUTLIERS", "--code", "spikes") == 0)
+    #expect(try box.gloss("ls", "--grep", "outliers").lines.count == 2)
+
+    let text = "The data was fine today.\n\nSensor readings were missing.\n\nA third one.\n"
+    #expect(try box.gloss("doc", "update", "d", try box.write("d2.txt", text)).status == 0)
+    let csv = try box.gloss("ls", "--review", "--format", "csv").stdout
+    let rows = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+    #expect(rows.first == "id,coder,doc,code,start,end,exact,memo,review")
+    #expect(rows.count == 2 && rows[1].contains("was \"\"The data was full of outliers today.\"\""), "\(csv)")
+  }
+}
