@@ -208,3 +208,24 @@ import Testing
     #expect(rows.count == 2 && rows[1].contains("was \"\"The data was full of outliers today.\"\""), "\(csv)")
   }
 }
+
+@Suite struct EditSpanTests {
+  @Test func editTakesEverySelectorAddTakes() throws {
+    let box = try codedSandbox()
+    try box.gloss("doc", "assign", "interview-34", "--to", "ana")
+    let id = try box.gloss("--as", "ana", "add", "interview-34", "data-missing-value", "--para", "3").stdout
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    func record() throws -> String { try box.read("annotations/ana/interview-34.jsonl") }
+    #expect(try box.gloss("--as", "ana", "edit", id, "--quote", "I'm from Region X").status == 0)
+    #expect(try record().contains("\"exact\":\"I'm from Region X\""))
+    #expect(try box.gloss("--as", "ana", "edit", id, "--para", "5").status == 0)
+    let para5 = try box.gloss("--as", "ana", "ls", "--format", "json").stdout
+    #expect(try box.gloss("--as", "ana", "edit", id, "--lines", "3-3").status == 0)
+    #expect(try record() != para5 && record().contains(id))
+    #expect(try box.gloss("--as", "ana", "edit", id, "--chars", "0-5").status == 0)
+    #expect(try record().contains("\"start\":0,\"end\":5"))
+    let two = try box.gloss("--as", "ana", "edit", id, "--para", "2", "--chars", "0-4")
+    #expect(two.status != 0 && two.stderr.contains("at most one of"))
+    #expect(try record().contains(id) && record().split(separator: "\n").count == 1)
+  }
+}
