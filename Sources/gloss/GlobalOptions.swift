@@ -98,11 +98,31 @@ enum Output {
       }
     }
     func render(_ cells: [String]) -> String {
-      cells.enumerated().map { index, cell in
+      let line = cells.enumerated().map { index, cell in
         index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
       }.joined(separator: "  ")
+      return fit(line, terminalWidth)
     }
     return ([render(header)] + rows.map(render)).joined(separator: "\n")
+  }
+
+  /// The terminal's width when standard output is one (COLUMNS, else TIOCGWINSZ); nil when
+  /// output goes to a file or a pipe, which get every table in full.
+  static let terminalWidth: Int? = {
+    guard isatty(STDOUT_FILENO) == 1 else { return nil }
+    if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 {
+      return columns
+    }
+    var size = winsize()
+    guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+    return Int(size.ws_col)
+  }()
+
+  /// A table line cut to the terminal's width, marked with "…". The last column (the
+  /// text, memo or reason in every table) is the one that gives way.
+  static func fit(_ line: String, _ width: Int?) -> String {
+    guard let width, width > 1, line.count > width else { return line }
+    return String(line.prefix(width - 1)) + "…"
   }
 
   static func csv(_ header: [String], _ rows: [[String]]) -> String {

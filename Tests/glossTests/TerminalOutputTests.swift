@@ -45,3 +45,21 @@ import Testing
     #expect(error.status == 1 && !raw(error.stderr) && error.stderr.contains("no\\u{1B}[31mpe"))
   }
 }
+
+@Suite struct TerminalWidthTests {
+  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+  func tablesFitTheTerminalAndPrintInFullWhenPiped() throws {
+    let box = try codedSandbox()
+    try box.gloss("doc", "assign", "interview-34", "--to", "ana")
+    try box.gloss("--as", "ana", "add", "interview-34", "data-missing-value", "--para", "3", "--memo", "a long memo")
+    let piped = try box.gloss("ls").lines
+    #expect(piped.count == 2 && piped[1].count > 60)
+    // A terminal 60 columns wide (script gives gloss a pseudo-terminal).
+    let command = "COLUMNS=60 '\(Shell.glossPath)' ls"
+    let terminal = try Shell.run("/usr/bin/script", ["-qec", command, "/dev/null"], in: box.path, env: box.env)
+    let lines = terminal.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+    #expect(lines.count == 2, "\(terminal.stdout)")
+    #expect(lines.allSatisfy { $0.count <= 60 }, "\(lines)")
+    #expect(lines[1].hasSuffix("…") && lines[1].hasPrefix(String(piped[1].prefix(59))))
+  }
+}
