@@ -40,6 +40,12 @@ enum Output {
     FileHandle.standardOutput.write(Data((shown.utf8.last == 0x0a ? shown : shown + "\n").utf8))
   }
 
+  /// Prints text whose user parts already went through `visible`, keeping the caller's own
+  /// escapes (highlights).
+  static func printStyled(_ text: String) {
+    FileHandle.standardOutput.write(Data((text.utf8.last == 0x0a ? text : text + "\n").utf8))
+  }
+
   /// Text as it may reach a terminal: every control character a code name, memo or
   /// transcript could smuggle in (ESC, BEL, C0, DEL, C1) is shown as `\u{1B}`, so no output
   /// can recolour, retitle or rewrite the user's terminal. Line feeds, tabs and CRLF line

@@ -229,3 +229,28 @@ import Testing
     #expect(try record().contains(id) && record().split(separator: "\n").count == 1)
   }
 }
+
+@Suite struct DocShowCodersTests {
+  @Test func aLeadSeesSeveralCodersInterleavedWithAMarkerEach() throws {
+    let box = try Sandbox.twoCoders()
+    try box.add("ana", "d1", "low", "--para", "1")
+    try box.add("ben", "d1", "outlier", "--para", "1")
+    try box.add("ben", "d1", "missing", "--para", "3")
+    let forms = [["--coder", "ana", "ben"], ["--coder", "ana,ben"], ["--coder", "ana", "--coder", "ben"]]
+    let shown = try forms.map { try box.gloss(args: ["doc", "show", "d1"] + $0) }
+    #expect(shown.allSatisfy { $0.status == 0 }, "\(shown.map(\.stderr))")
+    #expect(Set(shown.map(\.stdout)).count == 1)
+    let codes = shown[0].lines.filter { $0.contains("↳") }.map { $0.trimmingCharacters(in: .whitespaces) }
+    #expect(codes.count == 3)
+    #expect(codes[0].hasPrefix("↳ ana low 0-27") || codes[0].hasPrefix("↳ ben outlier 0-27"))
+    #expect(codes.filter { $0.hasPrefix("↳ ana ") }.count == 1 && codes.filter { $0.hasPrefix("↳ ben ") }.count == 2)
+    #expect(codes[2].hasPrefix("↳ ben missing"))
+    // One coder: no marker, as before.
+    let one = try box.gloss("doc", "show", "d1", "--coder", "ben").lines.filter { $0.contains("↳") }
+    #expect(one.first?.trimmingCharacters(in: .whitespaces).hasPrefix("↳ outlier") == true)
+    // Blind coding: a coder asking for another coder among several is refused.
+    #expect(try box.gloss("blind", "on").status == 0)
+    let blind = try box.gloss("--as", "ana", "doc", "show", "d1", "--coder", "ana", "ben")
+    #expect(blind.status == 1 && blind.stderr.contains("blind coding is on"))
+  }
+}
