@@ -76,10 +76,11 @@ struct Pull: ParsableCommand {
     let choices = MergeChoices(
       picks: oursPicks.map { ($0, .ours) } + theirsPicks.map { ($0, .theirs) }, prefer: prefer)
     let report = try project.pull(remote: remote, branch: branch, as: coder, choices: choices)
-    let label = "\(remote)/\(try branch ?? project.currentBranchName())"
+    let name = try branch ?? project.currentBranchName()
+    let label = "\(remote)/\(name)"
     Output.print(
       Merge.render(
-        report, label: label, rerun: "gloss pull \(remote) \(branch ?? "")", format: globals.format))
+        report, label: label, rerun: "gloss pull \(remote) \(name)", format: globals.format))
     if report.outcome == .conflicts {
       throw GlossError.notAllowed(
         "\(report.conflicts.count) conflict(s) merging \(label); nothing was written (listed above)")

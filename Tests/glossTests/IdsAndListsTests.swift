@@ -254,3 +254,62 @@ import Testing
     #expect(blind.status == 1 && blind.stderr.contains("blind coding is on"))
   }
 }
+
+@Suite struct SuggestedCommandTests {
+  @Test func theImportReportSuggestsACommandThatWorksForConsensus() throws {
+    let box = try Sandbox.twoCoders()
+    try box.add("ana", "d1", "low", "--para", "1")
+    try box.add("ben", "d1", "low", "--para", "1")
+    #expect(try box.gloss("reconcile", "d1", "--coders", "ana,ben").status == 0)
+    let file = box.root + "/study.qdpx"
+    #expect(try box.gloss("export", "qdpx", file).status == 0)
+    let other = try Sandbox()
+    let report = try other.gloss("--as", "ana", "import", "qdpx", file)
+    #expect(report.status == 0, "\(report.stderr)")
+    let line = try #require(report.lines.first { $0.contains("codings by consensus") })
+    let suggested = try #require(line.split(separator: "(").last?.dropLast())
+    #expect(suggested == "gloss --as lead import qdpx \(file) --user consensus")
+    let arguments = suggested.split(separator: " ").dropFirst().map(String.init)
+    let run = try other.gloss(args: arguments)
+    #expect(run.status == 0, "\(suggested): \(run.stderr)")
+    #expect(try other.read("annotations/consensus/d1.jsonl").split(separator: "\n").count == 1)
+  }
+}
+
+extension SuggestedCommandTests {
+  @Test func pullsConflictHintNamesTheBranchAndWorksAsTyped() throws {
+    let box = try Sandbox.twoCoders()
+    let id = try box.add("ana", "d1", "low", "--para", "1")
+    let bare = box.root + "/study.git"
+    #expect(try box.git("init", "-q", "--bare", bare, in: box.root).status == 0)
+    try box.git("remote", "add", "origin", bare)
+    #expect(try box.gloss("push", "origin", "main").status == 0)
+    let clone = box.root + "/ana"
+    #expect(try box.gloss("clone", bare, "ana", in: box.root).status == 0)
+    #expect(try box.gloss("--as", "ana", "edit", id, "--memo", "theirs", in: clone).status == 0)
+    #expect(try box.gloss("push", in: clone).status == 0)
+    #expect(try box.gloss("--as", "ana", "edit", id, "--memo", "ours").status == 0)
+    let pull = try box.gloss("--as", "ana", "pull")
+    #expect(pull.status == 1)
+    let hint = try #require(pull.lines.first { $0.hasPrefix("settle each with ") }, "\(pull.stdout)")
+    #expect(hint.hasPrefix("settle each with gloss pull origin main --ours ID"), "\(hint)")
+    let settled = try box.gloss("--as", "ana", "pull", "origin", "main", "--theirs", String(id.suffix(8)))
+    #expect(settled.status == 0, "\(settled.stderr)")
+    #expect(try box.read("annotations/ana/d1.jsonl").contains("\"memo\":\"theirs\""))
+  }
+}
+
+extension SuggestedCommandTests {
+  @Test func diffHelpNamesTheLabelsItPrints() throws {
+    let box = try Sandbox.twoCoders()
+    try box.add("ana", "d1", "low", "--para", "1")
+    try box.add("ben", "d1", "outlier", "--para", "2")
+    let help = try box.gloss("diff", "--help").stdout.replacingOccurrences(of: "\n", with: " ")
+      .split(separator: " ").joined(separator: " ")
+    let pair = try box.gloss("diff", "--coders", "ana", "ben").lines
+    #expect(pair.map { $0.split(separator: " ").prefix(2).joined(separator: " ") } == ["only ana", "only ben"])
+    #expect(help.contains("'only A', 'only B', or 'differs'"))
+    let last = try box.gloss("diff").lines
+    #expect(last.first?.hasPrefix("+ ") == true && help.contains("'+' (added)"))
+  }
+}
