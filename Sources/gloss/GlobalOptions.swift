@@ -136,10 +136,7 @@ enum Output {
   }
 
   /// A one-line excerpt for tables.
-  static func excerpt(_ text: String, limit: Int = 48) -> String {
-    let flat = text.replacingOccurrences(of: "\n", with: " ")
-    return flat.count <= limit ? flat : String(flat.prefix(limit - 1)) + "…"
-  }
+  static func excerpt(_ text: String, limit: Int = 48) -> String { text.excerpt(limit: limit) }
 
   /// Assignments as a listing; tables show each id's short handle (DESIGN §3) when given.
   static func assignments(

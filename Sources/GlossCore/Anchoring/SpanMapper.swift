@@ -186,12 +186,6 @@ public struct SpanMapper: Sendable {
     {
       return String(review[open.lowerBound...close])
     }
-    return "was \"\(excerpt(record.exact))\""
-  }
-
-  /// A short quote for messages.
-  static func excerpt(_ text: String, limit: Int = 60) -> String {
-    let flat = text.replacingOccurrences(of: "\n", with: " ")
-    return flat.count > limit ? String(flat.prefix(limit - 1)) + "…" : flat
+    return "was \"\(record.exact.excerpt(limit: 60))\""
   }
 }

@@ -1,0 +1,9 @@
+extension String {
+  /// A one-line excerpt of user text for tables and messages: line breaks become spaces
+  /// and text past `limit` characters is cut, ending in "…". The one such helper, shared
+  /// by review reasons and every command's output.
+  public func excerpt(limit: Int) -> String {
+    let flat = replacingOccurrences(of: "\n", with: " ")
+    return flat.count <= limit ? flat : String(flat.prefix(max(0, limit - 1))) + "…"
+  }
+}
