@@ -52,20 +52,23 @@ enum Output {
   /// ends (CSV) stay. Every text and table output goes through here; JSON is escaped by its
   /// encoder instead.
   static func visible(_ text: String) -> String {
-    func unsafe(_ scalar: Unicode.Scalar, next: Unicode.Scalar?) -> Bool {
-      switch scalar.value {
-      case 0x09, 0x0a: return false
-      case 0x0d: return next != "\n"
-      case 0..<0x20, 0x7f...0x9f: return true
-      default: return false
-      }
-    }
-    let scalars = Array(text.unicodeScalars)
-    guard scalars.indices.contains(where: { unsafe(scalars[$0], next: $0 + 1 < scalars.count ? scalars[$0 + 1] : nil) })
+    // Fast path without allocating: only bytes below 0x20, DEL and the UTF-8 lead byte of
+    // C1 controls (0xC2) can need escaping.
+    guard text.utf8.contains(where: { ($0 < 0x20 && $0 != 0x0a && $0 != 0x09) || $0 == 0x7f || $0 == 0xc2 })
     else { return text }
     var out = String.UnicodeScalarView()
-    for (index, scalar) in scalars.enumerated() {
-      if unsafe(scalar, next: index + 1 < scalars.count ? scalars[index + 1] : nil) {
+    var scalars = text.unicodeScalars.makeIterator()
+    var next = scalars.next()
+    while let scalar = next {
+      next = scalars.next()
+      let unsafe: Bool
+      switch scalar.value {
+      case 0x09, 0x0a: unsafe = false
+      case 0x0d: unsafe = next != "\n"
+      case 0..<0x20, 0x7f...0x9f: unsafe = true
+      default: unsafe = false
+      }
+      if unsafe {
         out.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
       } else {
         out.append(scalar)

@@ -313,3 +313,19 @@ extension SuggestedCommandTests {
     #expect(last.first?.hasPrefix("+ ") == true && help.contains("'+' (added)"))
   }
 }
+
+extension UndoTests {
+  @Test func undoingACodeAddIsRefusedWhileSomeoneUsesTheCode() throws {
+    let box = try Sandbox.twoCoders()
+    #expect(try box.gloss("--as", "ana", "code", "add", "Fresh").status == 0)
+    try box.add("ben", "d1", "fresh", "--para", "1")
+    try box.add("ana", "d1", "low", "--para", "2")
+    #expect(try box.gloss("--as", "ana", "undo").status == 0)  // her add
+    let before = try box.commitCount()
+    let refused = try box.gloss("--as", "ana", "undo")  // her code add: ben uses it
+    #expect(
+      refused.status == 1 && refused.stderr.contains("code 'fresh' is used since by ben on d1"), "\(refused.stderr)")
+    #expect(try box.commitCount() == before)
+    #expect(try box.gloss("validate").status == 0)
+  }
+}

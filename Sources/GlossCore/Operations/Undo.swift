@@ -67,6 +67,7 @@ extension Project {
           try transaction.remove(change.path)
         }
       }
+      try Self.checkCodesStillUsed(in: transaction, undoing: target)
       undone = target.id.short
       summary = target.summary
       paths = changes.map(\.path)
@@ -74,5 +75,19 @@ extension Project {
       return "gloss: \(coder) undoes \"\(what)\"\n\n\(Self.undoMarker)\(target.id.hex)."
     }
     return UndoOutcome(result: result, undone: undone, summary: summary, paths: paths)
+  }
+
+  /// Undoing a `code add` must not leave assignments (anyone's, made since) on a code that
+  /// is gone: `validate` would reject the commit.
+  private static func checkCodesStillUsed(in transaction: Transaction, undoing target: CommitInfo) throws {
+    let before = Set(try transaction.snapshot.codebook().codes.map(\.id))
+    let removed = before.subtracting(try transaction.codebook().codes.map(\.id))
+    guard !removed.isEmpty else { return }
+    for (coder, doc) in try transaction.annotationFiles() {
+      if let used = try transaction.annotations(coder: coder, doc: doc)?.first(where: { removed.contains($0.code) }) {
+        throw GlossError.notAllowed(
+          "cannot undo \(target.id.short) (\(target.summary)): code '\(used.code)' is used since by \(coder) on \(doc)")
+      }
+    }
   }
 }
