@@ -16,9 +16,11 @@ struct Gloss: ParsableCommand {
 
       Examples:
         gloss init study && cd study
-        gloss doc add interview-34.txt
+        gloss doc add ../interview-34.txt
         gloss code add "Data-low-quantity"
+        gloss doc assign interview-34 --to ana
         gloss --as ana add interview-34 data-low-quantity --para 12
+        gloss --as ana undo
         gloss ls --format json
       """,
     version: "0.1.0",
