@@ -9,7 +9,9 @@ public enum GlossError: Error, LocalizedError, Equatable {
   case unknownDocument(String)
   case unknownCode(String)
   case unknownCoder(String)
+  case newCoder(String)
   case unknownAssignment(String)
+  case ambiguousAssignment(String, matches: [String])
   case unknownRevision(String)
   case invalidIdentifier(kind: String, value: String, rule: String)
   case duplicate(String)
@@ -57,8 +59,16 @@ public enum GlossError: Error, LocalizedError, Equatable {
       return "unknown code '\(id)' (see 'gloss code list')"
     case .unknownCoder(let id):
       return "no annotations by coder '\(id)'"
+    case .newCoder(let coder):
+      return
+        "'\(coder)' is not a coder in this project yet (did you forget --as?); a lead adds coders "
+        + "with 'gloss coder add \(coder) --email E' or 'gloss doc assign DOC --to \(coder)'"
     case .unknownAssignment(let id):
-      return "no assignment with id '\(id)'"
+      return "no such assignment '\(id)' (see 'gloss ls')"
+    case .ambiguousAssignment(let typed, let matches):
+      let shown = matches.prefix(10).joined(separator: ", ")
+      let more = matches.count > 10 ? " and \(matches.count - 10) more" : ""
+      return "'\(typed)' is ambiguous: it matches \(shown)\(more); give more characters"
     case .unknownRevision(let rev):
       return "unknown revision '\(rev)'"
     case .invalidIdentifier(let kind, let value, let rule):

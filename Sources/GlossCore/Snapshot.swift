@@ -139,19 +139,25 @@ public final class Snapshot {
     }
   }
 
-  /// Finds an assignment by id, or by a unique prefix of at least 8 characters.
-  public func findAssignment(_ idOrPrefix: String, coders: Set<String>? = nil) throws
+  /// Finds an assignment by its full id, its handle or any unique prefix (DESIGN §3).
+  public func findAssignment(_ typed: String, coders: Set<String>? = nil) throws
     -> LocatedAssignment
   {
     let all = try assignments(coders: coders)
-    if let exact = all.first(where: { $0.assignment.id == idOrPrefix }) { return exact }
-    guard idOrPrefix.count >= 8 else { throw GlossError.unknownAssignment(idOrPrefix) }
-    let matches = all.filter { $0.assignment.id.hasPrefix(idOrPrefix) }
+    if let exact = all.first(where: { $0.assignment.id == typed }) { return exact }
+    let matches = all.filter { AssignmentHandles.matches(typed, id: $0.assignment.id) }
     if matches.count > 1 {
-      throw GlossError.invalidArgument(
-        argument: idOrPrefix, message: "matches \(matches.count) assignments; give more of the id")
+      throw GlossError.ambiguousAssignment(
+        typed, matches: matches.map { "\($0.assignment.id) (\($0.coder), \($0.doc))" })
     }
-    guard let match = matches.first else { throw GlossError.unknownAssignment(idOrPrefix) }
+    guard let match = matches.first else { throw GlossError.unknownAssignment(typed) }
     return match
+  }
+
+  /// Short handles for every assignment id at this revision, all coders included.
+  public func assignmentHandles() throws -> AssignmentHandles {
+    var ids: [String] = []
+    try forEachAssignment { ids.append($0.assignment.id) }
+    return AssignmentHandles(ids: ids)
   }
 }

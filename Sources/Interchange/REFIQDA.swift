@@ -100,7 +100,7 @@ extension Project {
           xml.start(
             "PlainTextSelection",
             [
-              ("guid", REFIQDA.selectionGUID(record.id)), ("name", Excerpt.oneLine(record.exact)),
+              ("guid", REFIQDA.selectionGUID(record.id)), ("name", record.exact.excerpt()),
               ("startPosition", String(record.start)), ("endPosition", String(record.end)),
               ("creatingUser", user),
             ])

@@ -30,12 +30,12 @@ struct Agree: ParsableCommand {
 
   @Option(help: "Revision to measure (default: HEAD).") var rev: String?
   @Option(
-    parsing: .singleValue,
-    help: "Coders to compare, comma-separated (default: all but consensus).")
+    parsing: .upToNextOption,
+    help: "Coders to compare (default: all but consensus).")
   var coders: [String] = []
-  @Option(parsing: .singleValue, help: "Codes (ids or names), comma-separated (default: all).")
+  @Option(parsing: .upToNextOption, help: "Codes, ids or names (default: all).")
   var codes: [String] = []
-  @Option(parsing: .singleValue, help: "Documents, comma-separated (default: all).")
+  @Option(parsing: .upToNextOption, help: "Documents (default: all).")
   var docs: [String] = []
   @Option(help: "Unit of analysis: char, para, doc or segment (unitizing alpha).")
   var unit: UnitOption = .char
@@ -134,7 +134,7 @@ struct Agree: ParsableCommand {
   /// Writes text as is: CSV rows already end in CRLF, which `Output.print` would not see
   /// as a line end (Swift treats CRLF as one character).
   static func write(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+    FileHandle.standardOutput.write(Data(Output.visible(text).utf8))
   }
 
   // MARK: Tables

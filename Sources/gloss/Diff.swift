@@ -7,10 +7,13 @@ struct Diff: ParsableCommand {
     abstract: "Show assignment-level differences between revisions or between coders.",
     discussion: """
       With no revision: what the last commit changed (HEAD^ against HEAD). With one: that \
-      revision against HEAD. With two: the first against the second. With --coders A B: \
-      how B's coding differs from A's at one revision (HEAD, or the revision given), on the \
-      documents both coded: 'removed' = only A, 'added' = only B, 'modified' = the same code \
-      on overlapping but different spans.
+      revision against HEAD. With two: the first against the second. Lines start with '+' \
+      (added), '-' (removed) or '~' (modified, followed by a 'was:' line with the earlier \
+      version). With --coders A B: how B's coding differs from A's at one revision (HEAD, or \
+      the revision given), on the documents both coded: 'only A', 'only B', or 'differs' \
+      (the same code on overlapping but different spans, with A's under 'was:'). JSON and \
+      CSV name the same changes 'added', 'removed' and 'modified' ('only A' is removed, \
+      'only B' added).
 
       Examples:
         gloss diff
@@ -22,8 +25,8 @@ struct Diff: ParsableCommand {
   @OptionGroup var globals: GlobalOptions
   @Argument(help: "Revisions to compare.") var revisions: [String] = []
   @Option(parsing: .upToNextOption, help: "Compare two coders at one revision.") var coders: [String] = []
-  @Option(parsing: .singleValue, help: "Only these documents.") var doc: [String] = []
-  @Option(parsing: .singleValue, help: "Only these codes.") var code: [String] = []
+  @Option(parsing: .upToNextOption, help: "Only these documents.") var doc: [String] = []
+  @Option(parsing: .upToNextOption, help: "Only these codes.") var code: [String] = []
 
   func validate() throws {
     if revisions.count > 2 { throw ValidationError("give at most two revisions") }

@@ -4,5 +4,5 @@ struct Doc: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "doc",
     abstract: "Add, list, show, assign and update transcripts.",
-    subcommands: [DocAdd.self, DocList.self, DocShow.self, DocAssign.self, DocUpdate.self])
+    subcommands: [DocAdd.self, DocList.self, DocShow.self, DocAssign.self, DocUnassign.self, DocUpdate.self])
 }

@@ -9,30 +9,38 @@ struct DocShow: ParsableCommand {
     discussion: """
       Paragraphs are runs of non-blank lines, numbered from 1 (the numbers --para uses). With \
       --coder, each paragraph is followed by the codes that coder assigned in it, and on a \
-      terminal the coded text is highlighted.
+      terminal the coded text is highlighted. With several coders (a lead comparing them), \
+      their codes are interleaved in text order, each line marked with the coder's name.
 
       Examples:
         gloss doc show interview-34 --para
         gloss doc show interview-34 --coder ana
+        gloss doc show interview-34 --coder ana ben      # or --coder ana,ben
       """)
 
   @OptionGroup var globals: GlobalOptions
   @Argument(help: "Document id.") var doc: String
   @Flag(help: "Number the paragraphs.") var para = false
-  @Option(help: "Show this coder's assignments.") var coder: String?
+  @Option(parsing: .upToNextOption, help: "Show these coders' assignments.") var coder: [String] = []
   @Option(help: "Revision to read (default: HEAD).") var rev: String?
 
   func run() throws {
     let project = try globals.project()
     let snapshot = try project.snapshot(at: rev)
     let text = try snapshot.requireDocument(doc)
-    var assignments: [Assignment] = []
-    if let coder {
-      try project.policy(explicit: globals.coder).requireVisible(coder: coder)
+    let coders = splitList(coder)
+    let policy = try project.policy(explicit: globals.coder)
+    var assignments: [LocatedAssignment] = []
+    for coder in coders {
+      try policy.requireVisible(coder: coder)
       guard let found = try snapshot.annotations(coder: coder, doc: doc) else {
         throw GlossError.unknownCoder("\(coder)' on document '\(doc)")
       }
-      assignments = found
+      assignments += found.map { LocatedAssignment(coder: coder, doc: doc, assignment: $0) }
+    }
+    // Interleaved in text order; each coder's own file order breaks ties.
+    assignments.sort {
+      ($0.assignment.start, $0.assignment.end) < ($1.assignment.start, $1.assignment.end)
     }
     switch globals.format {
     case .json, .csv:
@@ -45,19 +53,26 @@ struct DocShow: ParsableCommand {
           ("paragraphs", .array(paragraphs)),
           (
             "assignments",
-            .array(assignments.map { LocatedAssignment(coder: coder ?? "", doc: doc, assignment: $0).json })
+            .array(assignments.map(\.json))
           ),
         ]).compact)
     case .table:
-      guard para || coder != nil else {
+      guard para || !coders.isEmpty else {
         Output.print(text.string)
         return
       }
-      Output.print(render(text, assignments: assignments, color: isatty(STDOUT_FILENO) == 1))
+      Output.printStyled(
+        render(text, assignments: assignments, markers: coders.count > 1, color: isatty(STDOUT_FILENO) == 1))
     }
   }
 
-  private func render(_ text: DocumentText, assignments: [Assignment], color: Bool) -> String {
+  /// The document with its codes under each paragraph. User text is escaped here (the
+  /// highlight's own escapes must pass), so the result is printed as is.
+  private func render(_ text: DocumentText, assignments located: [LocatedAssignment], markers: Bool, color: Bool)
+    -> String
+  {
+    let assignments = located.map(\.assignment)
+    let width = located.map(\.coder.count).max() ?? 0
     var out: [String] = []
     for (index, range) in text.paragraphs.enumerated() {
       let number = "¶\(index + 1)"
@@ -73,21 +88,25 @@ struct DocShow: ParsableCommand {
           let on = marks.contains(cursor)
           var next = cursor
           while next < range.upperBound && marks.contains(next) == on { next += 1 }
-          let piece = text.slice(cursor, next)
+          let piece = Output.visible(text.slice(cursor, next))
           body += on ? "\u{1B}[4;33m\(piece)\u{1B}[0m" : piece
           cursor = next
         }
       } else {
-        body = text.slice(range.lowerBound, range.upperBound)
+        body = Output.visible(text.slice(range.lowerBound, range.upperBound))
       }
       let indent = String(repeating: " ", count: number.count + 1)
       out.append(number + " " + body.replacingOccurrences(of: "\n", with: "\n" + indent))
-      for item in assignments where range.contains(item.start) {
+      for entry in located where range.contains(entry.assignment.start) {
+        let item = entry.assignment
         let memo = item.memo.map { "  (\($0))" } ?? ""
         let review = item.review.map { "  [review: \($0)]" } ?? ""
+        let marker = markers ? entry.coder.padding(toLength: width, withPad: " ", startingAt: 0) + " " : ""
         out.append(
           indent
-            + "↳ \(item.code) \(item.start)-\(item.end) \"\(Output.excerpt(item.exact, limit: 40))\"\(memo)\(review)")
+            + Output.visible(
+              "↳ \(marker)\(item.code) \(item.start)-\(item.end) \"\(Output.excerpt(item.exact, limit: 40))\"\(memo)\(review)"
+            ))
       }
       out.append("")
     }

@@ -9,22 +9,26 @@ struct Edit: ParsableCommand {
       Examples:
         gloss edit 0193a1c2 --memo "clear case of too little data"
         gloss edit 0193a1c2 --code data-quality --chars 118-245
+        gloss edit 0193a1c2 --para 12-13   # or --lines, --quote, as in 'gloss add'
         gloss edit 0193a1c2 --memo ""      # clears the memo
       """)
 
   @OptionGroup var globals: GlobalOptions
-  @Argument(help: "Assignment id (or a unique prefix of 8+ characters).") var id: String
+  @Argument(help: "Assignment id, its handle (as gloss ls shows it) or a unique prefix.") var id: String
   @Option(help: "New memo (empty clears it).") var memo: String?
   @Option(help: "New code (id or name).") var code: String?
-  @Option(help: ArgumentHelp("New span in code points, 0-based, end-exclusive.", valueName: "S-E"))
-  var chars: String?
+  @OptionGroup(title: "New span (at most one; clears a review mark)") var span: SelectorOptions
+
+  func validate() throws {
+    if span.given > 1 { throw ValidationError("give at most one of --para, --lines, --chars, --quote") }
+  }
 
   func run() throws {
     let project = try globals.project()
     let coder = try globals.identity(in: project)
-    let range = try chars.map { try SpanSelector.parseRange($0, option: "--chars") }
+    let selector = span.given == 1 ? try span.selector() : nil
     let outcome = try project.editAssignment(
-      id: id, edit: AssignmentEdit(memo: memo, code: code, chars: range), as: coder)
+      id: id, edit: AssignmentEdit(memo: memo, code: code, span: selector), as: coder)
     switch globals.format {
     case .table:
       Output.print("edited \(outcome.after.assignment.id)")

@@ -24,14 +24,57 @@ struct GlobalOptions: ParsableArguments {
 
   func project() throws -> Project { try Project.open(at: directory) }
 
-  func identity(in project: Project) throws -> String { try project.coder(explicit: coder) }
+  /// Who is making a change: refused when the project does not know that coder yet.
+  func identity(in project: Project) throws -> String {
+    let coder = try project.coder(explicit: coder)
+    try project.requireKnownCoder(coder)
+    return coder
+  }
 }
 
 /// Printing helpers shared by the commands.
 enum Output {
   static func print(_ text: String) {
     // Compare bytes: a CSV's final "\r\n" is one Character, which hasSuffix("\n") misses.
+    let shown = visible(text)
+    FileHandle.standardOutput.write(Data((shown.utf8.last == 0x0a ? shown : shown + "\n").utf8))
+  }
+
+  /// Prints text whose user parts already went through `visible`, keeping the caller's own
+  /// escapes (highlights).
+  static func printStyled(_ text: String) {
     FileHandle.standardOutput.write(Data((text.utf8.last == 0x0a ? text : text + "\n").utf8))
+  }
+
+  /// Text as it may reach a terminal: every control character a code name, memo or
+  /// transcript could smuggle in (ESC, BEL, C0, DEL, C1) is shown as `\u{1B}`, so no output
+  /// can recolour, retitle or rewrite the user's terminal. Line feeds, tabs and CRLF line
+  /// ends (CSV) stay. Every text and table output goes through here; JSON is escaped by its
+  /// encoder instead.
+  static func visible(_ text: String) -> String {
+    // Fast path without allocating: only bytes below 0x20, DEL and the UTF-8 lead byte of
+    // C1 controls (0xC2) can need escaping.
+    guard text.utf8.contains(where: { ($0 < 0x20 && $0 != 0x0a && $0 != 0x09) || $0 == 0x7f || $0 == 0xc2 })
+    else { return text }
+    var out = String.UnicodeScalarView()
+    var scalars = text.unicodeScalars.makeIterator()
+    var next = scalars.next()
+    while let scalar = next {
+      next = scalars.next()
+      let unsafe: Bool
+      switch scalar.value {
+      case 0x09, 0x0a: unsafe = false
+      case 0x0d: unsafe = next != "\n"
+      case 0..<0x20, 0x7f...0x9f: unsafe = true
+      default: unsafe = false
+      }
+      if unsafe {
+        out.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
+      } else {
+        out.append(scalar)
+      }
+    }
+    return String(out)
   }
 
   /// A progress line on a terminal's stderr (`label n/total`), redrawn in place; silent
@@ -49,12 +92,14 @@ enum Output {
   }
 
   static func note(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((visible(text) + "\n").utf8))
   }
 
   /// Aligned columns with a header; the last column is left unpadded.
   static func table(_ header: [String], _ rows: [[String]]) -> String {
     guard !header.isEmpty else { return "" }
+    // Escape first, so the columns are sized by what the terminal will show.
+    let rows = rows.map { $0.map(visible) }
     var widths = header.map(\.count)
     for row in rows {
       for (index, cell) in row.enumerated() where index < widths.count {
@@ -62,11 +107,31 @@ enum Output {
       }
     }
     func render(_ cells: [String]) -> String {
-      cells.enumerated().map { index, cell in
+      let line = cells.enumerated().map { index, cell in
         index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
       }.joined(separator: "  ")
+      return fit(line, terminalWidth)
     }
     return ([render(header)] + rows.map(render)).joined(separator: "\n")
+  }
+
+  /// The terminal's width when standard output is one (COLUMNS, else TIOCGWINSZ); nil when
+  /// output goes to a file or a pipe, which get every table in full.
+  static let terminalWidth: Int? = {
+    guard isatty(STDOUT_FILENO) == 1 else { return nil }
+    if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 {
+      return columns
+    }
+    var size = winsize()
+    guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+    return Int(size.ws_col)
+  }()
+
+  /// A table line cut to the terminal's width, marked with "…". The last column (the
+  /// text, memo or reason in every table) is the one that gives way.
+  static func fit(_ line: String, _ width: Int?) -> String {
+    guard let width, width > 1, line.count > width else { return line }
+    return String(line.prefix(width - 1)) + "…"
   }
 
   static func csv(_ header: [String], _ rows: [[String]]) -> String {
@@ -74,12 +139,12 @@ enum Output {
   }
 
   /// A one-line excerpt for tables.
-  static func excerpt(_ text: String, limit: Int = 48) -> String {
-    let flat = text.replacingOccurrences(of: "\n", with: " ")
-    return flat.count <= limit ? flat : String(flat.prefix(limit - 1)) + "…"
-  }
+  static func excerpt(_ text: String, limit: Int = 48) -> String { text.excerpt(limit: limit) }
 
-  static func assignments(_ items: [LocatedAssignment], format: OutputFormat) -> String {
+  /// Assignments as a listing; tables show each id's short handle (DESIGN §3) when given.
+  static func assignments(
+    _ items: [LocatedAssignment], format: OutputFormat, handles: AssignmentHandles? = nil
+  ) -> String {
     switch format {
     case .json: return JSON.lines(items.map(\.json))
     case .csv: return csv(LocatedAssignment.csvHeader, items.map(\.csvRow))
@@ -88,7 +153,7 @@ enum Output {
         ["ID", "CODER", "DOC", "CODE", "SPAN", "TEXT"],
         items.map {
           [
-            $0.assignment.id, $0.coder, $0.doc, $0.assignment.code,
+            handles?.handle($0.assignment.id) ?? $0.assignment.id, $0.coder, $0.doc, $0.assignment.code,
             "\($0.assignment.start)-\($0.assignment.end)", excerpt($0.assignment.exact),
           ]
         })
@@ -115,7 +180,7 @@ enum Output {
         buffer.append(contentsOf: (count == 0 ? "[\n  " : ",\n  ").utf8)
         item.appendJSON(to: &buffer)
       } else {
-        buffer.append(contentsOf: CSV.row(item.csvRow).utf8)
+        buffer.append(contentsOf: visible(CSV.row(item.csvRow)).utf8)
       }
       count += 1
       if buffer.count >= 1 << 16 { flush() }

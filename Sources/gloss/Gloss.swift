@@ -10,13 +10,17 @@ struct Gloss: ParsableCommand {
     abstract: "Versioned qualitative coding: transcripts, codes and agreement in a git repository.",
     discussion: """
       Every change is one commit on the current branch. Global options (-C, --as, --format) \
-      work before or after the subcommand.
+      work before or after the subcommand. Options taking several coders, codes, documents \
+      or ids accept them repeated, comma-separated or space-separated: --coders ana,ben, \
+      --coders ana ben and --coders ana --coders ben are the same.
 
       Examples:
         gloss init study && cd study
-        gloss doc add interview-34.txt
+        gloss doc add ../interview-34.txt
         gloss code add "Data-low-quantity"
+        gloss doc assign interview-34 --to ana
         gloss --as ana add interview-34 data-low-quantity --para 12
+        gloss --as ana undo
         gloss ls --format json
       """,
     version: "0.1.0",
@@ -24,7 +28,7 @@ struct Gloss: ParsableCommand {
       Init.self, Doc.self, CodeCommand.self, Add.self, Remove.self, Edit.self, List.self,
       Diff.self, Log.self, Import.self, Export.self, Agree.self,
       Merge.self, MergeDriver.self, Clone.self, Fetch.self, Pull.self, Push.self, CoderCommand.self,
-      Reconcile.self, Blind.self,
+      Reconcile.self, Blind.self, Undo.self,
       Validate.self, Hooks.self,
     ]
   )
@@ -49,7 +53,7 @@ enum Main {
   }
 
   static func fail(_ message: String) -> Never {
-    let line = message.replacingOccurrences(of: "\n", with: " ")
+    let line = Output.visible(message.replacingOccurrences(of: "\n", with: " "))
     FileHandle.standardError.write(Data("error: \(line)\n".utf8))
     Foundation.exit(1)
   }

@@ -14,52 +14,81 @@ struct List: ParsableCommand {
         gloss ls --code data-low-quantity --format csv > low-quantity.csv
         gloss ls --rev main~3 --format json
         gloss ls --review           # spans marked after re-anchoring (see 'gloss doc update')
+        gloss ls --code data-quality --grep sensor   # the code and its children, text or memo
       """)
 
   @OptionGroup var globals: GlobalOptions
-  @Option(parsing: .singleValue, help: "Only these documents (repeatable or comma-separated).")
+  @Option(parsing: .upToNextOption, help: "Only these documents.")
   var doc: [String] = []
-  @Option(parsing: .singleValue, help: "Only these codes.") var code: [String] = []
-  @Option(parsing: .singleValue, help: "Only these coders.") var coder: [String] = []
+  @Option(parsing: .upToNextOption, help: "Only these codes.") var code: [String] = []
+  @Option(parsing: .upToNextOption, help: "Only these coders.") var coder: [String] = []
   @Option(help: "Revision to read (default: HEAD).") var rev: String?
   @Flag(help: "Only spans marked for review by re-anchoring, with the reason.") var review = false
+  @Flag(help: "--code means exactly those codes, not their child codes too.") var exact = false
+  @Option(help: ArgumentHelp("Only assignments whose text or memo contains TEXT (any case).", valueName: "TEXT"))
+  var grep: String?
 
   func run() throws {
     let project = try globals.project()
     let snapshot = try project.snapshot(at: rev)
-    let filter = try AssignmentFilter.checked(docs: doc, codes: code, coders: coder, in: snapshot)
+    let filter = try AssignmentFilter.checked(
+      docs: doc, codes: code, coders: coder, withChildren: !exact, in: snapshot)
       .visible(to: try project.policy(explicit: globals.coder))
     let coders = filter.coders
+    let needle = grep?.lowercased()
+    let wanted = { (item: LocatedAssignment) -> Bool in
+      if review && item.assignment.review == nil { return false }
+      guard let needle else { return true }
+      return item.assignment.exact.lowercased().contains(needle)
+        || (item.assignment.memo?.lowercased().contains(needle) ?? false)
+    }
     if !review {
       let streamed = try Output.streamAssignments(format: globals.format) { emit in
-        try snapshot.forEachAssignment(docs: filter.docs, coders: coders, codes: filter.codes, emit)
+        try snapshot.forEachAssignment(docs: filter.docs, coders: coders, codes: filter.codes) {
+          if wanted($0) { try emit($0) }
+        }
       }
       if streamed { return }
     }
-    var items = try snapshot.assignments(docs: filter.docs, coders: coders, codes: filter.codes)
+    let items = try snapshot.assignments(docs: filter.docs, coders: coders, codes: filter.codes).filter(wanted)
     if review {
-      items = items.filter { $0.assignment.review != nil }
-      if globals.format == .table {
-        Output.print(Output.reviewTable(items))
+      switch globals.format {
+      case .table:
+        Output.print(Output.reviewTable(items, handles: try snapshot.assignmentHandles()))
         return
+      case .csv:
+        // The reason is the point of --review: a column of its own.
+        Output.print(
+          Output.csv(LocatedAssignment.csvHeader + ["review"], items.map { $0.csvRow + [$0.assignment.review ?? ""] }))
+        return
+      case .json: break
       }
     }
-    Output.print(Output.assignments(items, format: globals.format))
+    let handles = globals.format == .table ? try snapshot.assignmentHandles() : nil
+    Output.print(Output.assignments(items, format: globals.format, handles: handles))
   }
 }
 
 extension AssignmentFilter {
   /// A filter from command-line lists, refusing documents and codes the project lacks.
-  static func checked(docs: [String], codes: [String], coders: [String], in snapshot: Snapshot) throws
-    -> AssignmentFilter
-  {
+  /// With `withChildren`, a code stands for itself and every code under it in the codebook.
+  static func checked(
+    docs: [String], codes: [String], coders: [String], withChildren: Bool = false, in snapshot: Snapshot
+  ) throws -> AssignmentFilter {
     let docList = splitList(docs)
     let known = Set(try snapshot.documentIDs())
     for doc in docList where !known.contains(doc) { throw GlossError.unknownDocument(doc) }
     let book = try snapshot.codebook()
-    let codeIDs = try splitList(codes).map { name in
+    var codeIDs = try splitList(codes).map { name in
       guard let code = book.lookup(name) else { throw GlossError.unknownCode(name) }
       return code.id
+    }
+    if withChildren {
+      var index = 0
+      while index < codeIDs.count {
+        codeIDs += book.children(of: codeIDs[index]).map(\.id).filter { !codeIDs.contains($0) }
+        index += 1
+      }
     }
     let coderList = splitList(coders)
     return AssignmentFilter(
@@ -70,12 +99,12 @@ extension AssignmentFilter {
 
 extension Output {
   /// `gloss ls --review` as a table: the reason replaces the text column's excerpt.
-  static func reviewTable(_ items: [LocatedAssignment]) -> String {
+  static func reviewTable(_ items: [LocatedAssignment], handles: AssignmentHandles) -> String {
     table(
       ["ID", "CODER", "DOC", "CODE", "SPAN", "REVIEW"],
       items.map {
         [
-          $0.assignment.id, $0.coder, $0.doc, $0.assignment.code,
+          handles.handle($0.assignment.id), $0.coder, $0.doc, $0.assignment.code,
           "\($0.assignment.start)-\($0.assignment.end)", $0.assignment.review ?? "",
         ]
       })

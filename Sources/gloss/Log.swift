@@ -17,9 +17,9 @@ struct Log: ParsableCommand {
       """)
 
   @OptionGroup var globals: GlobalOptions
-  @Option(parsing: .singleValue, help: "Only these documents.") var doc: [String] = []
-  @Option(parsing: .singleValue, help: "Only these codes.") var code: [String] = []
-  @Option(parsing: .singleValue, help: "Only these coders.") var coder: [String] = []
+  @Option(parsing: .upToNextOption, help: "Only these documents.") var doc: [String] = []
+  @Option(parsing: .upToNextOption, help: "Only these codes.") var code: [String] = []
+  @Option(parsing: .upToNextOption, help: "Only these coders.") var coder: [String] = []
   @Option(help: "Start from this revision (default: HEAD).") var rev: String?
   @Option(name: .shortAndLong, help: "Show at most this many commits.") var maxCount: Int?
 

@@ -14,7 +14,7 @@ struct Merge: ParsableCommand {
       Annotation files and codebook.yaml merge record by record (keyed by id); other files \
       line by line. When a record was changed differently on both sides, nothing is written: \
       the conflicts are listed and you rerun the merge saying which side to take, per record \
-      (--ours ID, --theirs ID; an id prefix of 8+ characters or a file path also works) or \
+      (--ours ID, --theirs ID; an id's handle or prefix, or a file path, also works) or \
       for all (--prefer ours|theirs). Assignments whose document text changed on the other \
       side are kept and listed for review.
 
@@ -26,19 +26,12 @@ struct Merge: ParsableCommand {
 
   @OptionGroup var globals: GlobalOptions
   @Argument(help: "The branch or revision to merge.") var branch: String
-  @Option(name: .customLong("ours"), parsing: .singleValue, help: "Keep our side of this conflict.")
-  var oursPicks: [String] = []
-  @Option(name: .customLong("theirs"), parsing: .singleValue, help: "Take their side of this conflict.")
-  var theirsPicks: [String] = []
-  @Option(help: "Side to take for every conflict not named otherwise: ours or theirs.")
-  var prefer: MergeSide?
+  @OptionGroup(title: "Conflicts") var settle: MergeChoiceOptions
 
   func run() throws {
     let project = try globals.project()
     let coder = try globals.identity(in: project)
-    let choices = MergeChoices(
-      picks: oursPicks.map { ($0, .ours) } + theirsPicks.map { ($0, .theirs) }, prefer: prefer)
-    let report = try project.merge(branch, as: coder, choices: choices)
+    let report = try project.merge(branch, as: coder, choices: settle.choices)
       .visible(to: try project.policy(explicit: coder))
     Output.print(Self.render(report, label: branch, rerun: "gloss merge \(branch)", format: globals.format))
     if report.outcome == .conflicts {
@@ -131,5 +124,21 @@ struct Merge: ParsableCommand {
 
   private static func flat(_ text: String) -> String {
     text.trimmingCharacters(in: .newlines).replacingOccurrences(of: "\n", with: " ⏎ ")
+  }
+}
+
+/// How to settle merge conflicts, shared by `merge` and `pull`.
+struct MergeChoiceOptions: ParsableArguments {
+  @Option(
+    name: .customLong("ours"), parsing: .singleValue,
+    help: "Keep our side of this conflict (an id, its handle or prefix, or a file path).")
+  var oursPicks: [String] = []
+  @Option(name: .customLong("theirs"), parsing: .singleValue, help: "Take their side of this conflict.")
+  var theirsPicks: [String] = []
+  @Option(help: "Side to take for every conflict not named otherwise: ours or theirs.")
+  var prefer: MergeSide?
+
+  var choices: MergeChoices {
+    MergeChoices(picks: oursPicks.map { ($0, .ours) } + theirsPicks.map { ($0, .theirs) }, prefer: prefer)
   }
 }

@@ -21,11 +21,11 @@ struct Reconcile: ParsableCommand {
 
   @OptionGroup var globals: GlobalOptions
   @Argument(help: "Documents to reconcile.") var docs: [String]
-  @Option(parsing: .singleValue, help: "The coders to compare (comma-separated or repeated).")
+  @Option(parsing: .upToNextOption, help: "The coders to compare.")
   var coders: [String] = []
-  @Option(parsing: .singleValue, help: "Put this assignment into consensus (id or 8+ char prefix).")
+  @Option(parsing: .upToNextOption, help: "Put this assignment into consensus (id, handle or prefix).")
   var take: [String] = []
-  @Option(parsing: .singleValue, help: "Leave this assignment out of consensus.")
+  @Option(parsing: .upToNextOption, help: "Leave this assignment out of consensus.")
   var drop: [String] = []
   @Flag(help: "List agreements and disagreements without writing.") var dryRun = false
 
@@ -62,13 +62,14 @@ struct Reconcile: ParsableCommand {
           ),
         ]).compact)
     case .table:
+      let handles = try project.snapshot().assignmentHandles()
       var lines = ["\(report.agreed.count) span(s) all coders agree on"]
       if !report.disagreements.isEmpty {
         lines.append("disagreements:")
         lines += report.disagreements.map { item in
           let a = item.assignment
           return "  \(item.decision.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) "
-            + "\(a.assignment.id) \(a.doc) \(a.coder) \(a.assignment.code) "
+            + "\(handles.handle(a.assignment.id)) \(a.doc) \(a.coder) \(a.assignment.code) "
             + "\(a.assignment.start)-\(a.assignment.end) \"\(Output.excerpt(a.assignment.exact))\""
         }
         let open = report.disagreements.filter { $0.decision == .open }.count

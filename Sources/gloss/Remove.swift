@@ -6,7 +6,7 @@ struct Remove: ParsableCommand {
     commandName: "rm",
     abstract: "Remove your assignments, by id or by document, code and span.",
     discussion: """
-      Ids may be shortened to a unique prefix of at least 8 characters.
+      Ids may be given in full, as the handle 'gloss ls' shows (the id's end), or as a unique prefix.
 
       Examples:
         gloss rm 0193a1c2-7e4f-7cc2-9a55-3f1e2d4c5b6a

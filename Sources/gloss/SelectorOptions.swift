@@ -1,7 +1,7 @@
 import ArgumentParser
 import GlossCore
 
-/// The span selectors of `add` and `rm` (DESIGN §3); exactly one is given.
+/// The span selectors of `add`, `rm` and `edit` (DESIGN §3).
 struct SelectorOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Paragraphs N or N-M, counted from 1.", valueName: "N[-M]"))
   var para: String?

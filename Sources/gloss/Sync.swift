@@ -64,23 +64,18 @@ struct Pull: ParsableCommand {
   @OptionGroup var globals: GlobalOptions
   @Argument(help: "Remote name.") var remote = "origin"
   @Argument(help: "Remote branch (default: the current branch's name).") var branch: String?
-  @Option(name: .customLong("ours"), parsing: .singleValue, help: "Keep our side of this conflict.")
-  var oursPicks: [String] = []
-  @Option(name: .customLong("theirs"), parsing: .singleValue, help: "Take their side of this conflict.")
-  var theirsPicks: [String] = []
-  @Option(help: "Side to take for every conflict not named otherwise.") var prefer: MergeSide?
+  @OptionGroup(title: "Conflicts") var settle: MergeChoiceOptions
 
   func run() throws {
     let project = try globals.project()
     let coder = try globals.identity(in: project)
-    let choices = MergeChoices(
-      picks: oursPicks.map { ($0, .ours) } + theirsPicks.map { ($0, .theirs) }, prefer: prefer)
-    let report = try project.pull(remote: remote, branch: branch, as: coder, choices: choices)
+    let report = try project.pull(remote: remote, branch: branch, as: coder, choices: settle.choices)
       .visible(to: try project.policy(explicit: coder))
-    let label = "\(remote)/\(try branch ?? project.currentBranchName())"
+    let name = try branch ?? project.currentBranchName()
+    let label = "\(remote)/\(name)"
     Output.print(
       Merge.render(
-        report, label: label, rerun: "gloss pull \(remote) \(branch ?? "")", format: globals.format))
+        report, label: label, rerun: "gloss pull \(remote) \(name)", format: globals.format))
     if report.outcome == .conflicts {
       throw GlossError.notAllowed(
         "\(report.conflicts.count) conflict(s) merging \(label); nothing was written (listed above)")

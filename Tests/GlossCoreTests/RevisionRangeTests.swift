@@ -25,9 +25,9 @@ import Testing
 
 @Suite struct SharedHelperTests {
   @Test func excerptsAreOneLineAndCut() {
-    #expect(Excerpt.oneLine("a\nb\r\nc") == "a b c")
-    #expect(Excerpt.oneLine(String(repeating: "x", count: 61)) == String(repeating: "x", count: 59) + "…")
-    #expect(Excerpt.oneLine(String(repeating: "x", count: 60)).count == 60)
+    #expect("a\nb\r\nc".excerpt() == "a b c")
+    #expect(String(repeating: "x", count: 61).excerpt() == String(repeating: "x", count: 59) + "…")
+    #expect(String(repeating: "x", count: 60).excerpt().count == 60)
   }
 
   @Test func removingACodeMovesItsChildren() {

@@ -16,7 +16,7 @@ func json(_ text: String) -> Any? {
 
 @Suite struct InitTests {
   @Test func createsTheProjectInOneCommit() throws {
-    let box = try Sandbox()
+    let box = try Sandbox(coders: [])
     #expect(
       try box.read("gloss.yaml") == "gloss: 1\nname: project\nleads: [lead]\ncoders:\n  lead: [\"lead@example.org\"]\n")
     #expect(try box.read("codebook.yaml") == "codes: []\n")
@@ -42,6 +42,7 @@ func json(_ text: String) -> Any? {
     #expect(try box.gloss("init", "--bare", bare, "--as", "lead", in: box.root).status == 0)
     #expect(try box.gloss("-C", bare, "doc", "add", Sandbox.example("interview-34.txt"), in: box.root).status == 0)
     #expect(try box.gloss("-C", bare, "code", "add", "Outliers", in: box.root).status == 0)
+    #expect(try box.gloss("-C", bare, "doc", "assign", "interview-34", "--to", "ana", in: box.root).status == 0)
     let added = try box.gloss("-C", bare, "--as", "ana", "add", "interview-34", "outliers", "--para", "3", in: box.root)
     #expect(added.status == 0, "\(added.stderr)")
     let listed = try box.gloss("-C", bare, "ls", "--format", "json", in: box.root)
@@ -235,7 +236,7 @@ func json(_ text: String) -> Any? {
     #expect(bySelector.status == 0, "\(bySelector.stderr)")
     #expect(try box.read("annotations/ana/interview-34.jsonl").isEmpty)
     let none = try box.gloss("rm", "interview-34", "data-missing-value", "--para", "6")
-    #expect(none.stderr.hasPrefix("error: no assignment with id 'data-missing-value on chars"))
+    #expect(none.stderr.hasPrefix("error: no such assignment 'data-missing-value on chars"))
     try box.expectHealthy()
   }
 
@@ -311,7 +312,7 @@ func json(_ text: String) -> Any? {
     let forms: [[String]] = [
       ["-C", box.path, "--as", "ana", "add", "interview-34", "data-missing-value", "--para", "1"],
       ["add", "-C", box.path, "--as", "ben", "interview-34", "data-missing-value", "--para", "1"],
-      ["-C", box.path, "add", "--as", "cara", "interview-34", "data-missing-value", "--para", "1"],
+      ["-C", box.path, "add", "--as", "cy", "interview-34", "data-missing-value", "--para", "1"],
     ]
     for form in forms {
       let result = try box.gloss(args: form, in: box.root)
@@ -319,7 +320,7 @@ func json(_ text: String) -> Any? {
     }
     let coders = (json(try box.gloss("ls", "--format", "json", in: box.path).stdout) as? [[String: Any]])?
       .map { $0["coder"] as? String ?? "" }
-    #expect(coders == ["ana", "ben", "cara"])
+    #expect(coders == ["ana", "ben", "cy"])
     #expect(
       try box.gloss("-C", box.path, "ls", "--format", "csv", in: box.root).stdout.hasPrefix(
         "id,coder,doc,code,start,end,exact,memo\r\n"))
@@ -374,11 +375,22 @@ func json(_ text: String) -> Any? {
     try box.git("config", "gloss.coder", "dora")
     #expect(try box.gloss("add", "interview-34", "data-missing-value", "--para", "1").status == 0)
     try box.git("config", "--unset", "gloss.coder")
-    #expect(try box.gloss("add", "interview-34", "data-missing-value", "--para", "2").status == 0)
+    // Then user.name ("Test Lead" -> test-lead), a coder the project does not know: refused,
+    // rather than starting a new coder because --as was forgotten.
+    let before = try box.commitCount()
+    let unknown = try box.gloss("add", "interview-34", "data-missing-value", "--para", "2")
+    #expect(unknown.status == 1)
+    #expect(
+      unknown.stderr.hasPrefix("error: 'test-lead' is not a coder in this project yet (did you forget --as?)")
+        && unknown.stderr.contains("gloss doc assign DOC --to test-lead"))
+    #expect(try box.commitCount() == before)
     let coders = Set(
       (json(try box.gloss("ls", "--format", "json").stdout) as? [[String: Any]])?.map { $0["coder"] as? String ?? "" }
         ?? [])
-    #expect(coders == ["dora", "test-lead"])
+    #expect(coders == ["dora"])
+    // Once a lead assigns them a document, they may code.
+    #expect(try box.gloss("--as", "lead", "doc", "assign", "interview-34", "--to", "test-lead").status == 0)
+    #expect(try box.gloss("add", "interview-34", "data-missing-value", "--para", "2").status == 0)
   }
 }
 

@@ -84,7 +84,13 @@ final class Sandbox {
   /// GLOSS_CODER for gloss runs unless a test passes --as.
   var coder: String? = "lead"
 
-  init(initialize: Bool = true, name: String = "project") throws {
+  /// The coders most tests act as. A project refuses coders it does not know (a mistyped
+  /// `--as` must not start a new coder), so the test project lists them under `coders:`, as
+  /// a lead would with `gloss coder add`. Every test commit is made with the sandbox's one
+  /// git e-mail, so each is listed with it (a trailer then says which coder speaks).
+  static let testCoders = ["ana", "ben", "cy", "di", "dora"]
+
+  init(initialize: Bool = true, name: String = "project", coders: [String] = Sandbox.testCoders) throws {
     root = FileManager.default.temporaryDirectory.appendingPathComponent("gloss-test-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
     path = root + "/" + name
@@ -96,6 +102,21 @@ final class Sandbox {
     if initialize {
       let result = try gloss("init", path, "--as", "lead", in: root)
       #expect(result.status == 0, "gloss init failed: \(result.stderr)")
+      if !coders.isEmpty {
+        // Part of the initial commit, so commit counts stay as `gloss init` makes them.
+        // `gloss init` listed the lead; the block is gloss.yaml's last, rewritten sorted.
+        var yaml = try read("gloss.yaml")
+        var entries = ["  lead: [\"lead@example.org\"]\n"]
+        if let block = yaml.range(of: "coders:\n") {
+          entries = yaml[block.upperBound...].split(separator: "\n").map { $0 + "\n" }
+          yaml = String(yaml[..<block.lowerBound])
+        }
+        entries += coders.map { "  \($0): [\"lead@example.org\"]\n" }
+        yaml += "coders:\n" + entries.sorted().joined()
+        try yaml.write(toFile: path + "/gloss.yaml", atomically: true, encoding: .utf8)
+        let amend = try git("commit", "-qa", "--amend", "--no-edit")
+        #expect(amend.status == 0, "amending the initial commit failed: \(amend.stderr)")
+      }
     }
   }
 

@@ -76,7 +76,7 @@ public struct SpanMapper: Sendable {
       return result(record, near.lowerBound, near.upperBound, .moved)
     }
     guard start < end else {
-      return marked(record, at: start, reason: "text deleted (was \"\(Excerpt.oneLine(record.exact))\")")
+      return marked(record, at: start, reason: "text deleted (\(Self.was(record)))")
     }
     let kept = diff.keptCount(record.start, record.end)
     let similarity = Double(2 * kept) / Double(record.end - record.start + end - start)
@@ -87,7 +87,7 @@ public struct SpanMapper: Sendable {
     let (lower, upper) = rough.0 < rough.1 ? rough : (start, end)
     return marked(
       record, lower, upper,
-      reason: "text rewritten (\(percent)% similar; was \"\(Excerpt.oneLine(record.exact))\")")
+      reason: "text rewritten (\(percent)% similar; \(Self.was(record)))")
   }
 
   /// A record that did not match the old text: found again only by an unambiguous quote.
@@ -101,11 +101,11 @@ public struct SpanMapper: Sendable {
     case .ambiguous(let count):
       return marked(
         record, at: record.start,
-        reason: "quote matches \(count) places equally (was \"\(Excerpt.oneLine(record.exact))\")")
+        reason: "quote matches \(count) places equally (\(Self.was(record)))")
     case .notFound:
       return marked(
         record, at: record.start,
-        reason: "quote not found (was \"\(Excerpt.oneLine(record.exact))\")")
+        reason: "quote not found (\(Self.was(record)))")
     }
   }
 
@@ -178,4 +178,14 @@ public struct SpanMapper: Sendable {
     }
   }
 
+  /// What the coder coded, for a review reason. A span marked by an earlier update holds
+  /// replacement text the coder never coded, so it keeps the quote its first mark named.
+  static func was(_ record: Assignment) -> String {
+    if let review = record.review, let open = review.range(of: "was \""),
+      let close = review.lastIndex(of: "\""), close >= open.upperBound
+    {
+      return String(review[open.lowerBound...close])
+    }
+    return "was \"\(record.exact.excerpt(limit: 60))\""
+  }
 }

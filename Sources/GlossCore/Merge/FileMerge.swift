@@ -12,12 +12,12 @@ public struct MergeConflict: Sendable, Equatable {
   public let ours: String?
   public let theirs: String?
 
-  /// Whether a `--ours/--theirs` argument names this conflict: its id, an id prefix of at
-  /// least 8 characters, or its path.
+  /// Whether a `--ours/--theirs` argument names this conflict: its id, its handle or an id
+  /// prefix (as `AssignmentHandles.matches`), or its path.
   public func matches(_ selector: String) -> Bool {
     if selector == path { return true }
     guard let id else { return false }
-    return id == selector || (selector.count >= 8 && id.hasPrefix(selector))
+    return AssignmentHandles.matches(selector, id: id)
   }
 }
 

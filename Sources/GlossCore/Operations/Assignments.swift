@@ -25,11 +25,14 @@ public struct AssignmentEdit: Sendable {
   public var memo: String?
   public var code: String?
   public var chars: (Int, Int)?
+  /// The new span by any selector (`--para`, `--lines`, `--quote`, `--chars`), as `add` takes.
+  public var span: SpanSelector?
 
-  public init(memo: String? = nil, code: String? = nil, chars: (Int, Int)? = nil) {
+  public init(memo: String? = nil, code: String? = nil, chars: (Int, Int)? = nil, span: SpanSelector? = nil) {
     self.memo = memo
     self.code = code
     self.chars = chars
+    self.span = span
   }
 }
 
@@ -182,7 +185,7 @@ extension Project {
         let hint =
           near.isEmpty
           ? ""
-          : "; overlapping: " + near.map { "\($0.id.prefix(8)) chars \($0.start)-\($0.end)" }.joined(separator: ", ")
+          : "; overlapping: " + near.map { "\($0.id) chars \($0.start)-\($0.end)" }.joined(separator: ", ")
         throw GlossError.unknownAssignment(
           "\(codeEntry.id) on chars \(range.lowerBound)-\(range.upperBound) of \(doc) by \(coder)\(hint)")
       }
@@ -214,8 +217,10 @@ extension Project {
     -> (result: CommitResult, before: LocatedAssignment, after: LocatedAssignment)
   {
     try Self.checkWritable(coder)
-    guard edit.memo != nil || edit.code != nil || edit.chars != nil else {
-      throw GlossError.nothingToDo("nothing to change: give --memo, --code or --chars")
+    let span = edit.span ?? edit.chars.map { SpanSelector.chars($0.0, $0.1) }
+    guard edit.memo != nil || edit.code != nil || span != nil else {
+      throw GlossError.nothingToDo(
+        "nothing to change: give --memo, --code or a span (--para, --lines, --chars, --quote)")
     }
     let (result, edited) = try session(as: coder).commit {
       transaction -> Change<(before: LocatedAssignment, after: LocatedAssignment)?> in
@@ -227,8 +232,8 @@ extension Project {
         guard let entry = try transaction.codebook().lookup(code) else { throw GlossError.unknownCode(code) }
         record.code = entry.id
       }
-      if let (start, end) = edit.chars {
-        let range = try SpanSelector.chars(start, end).resolve(in: text)
+      if let span {
+        let range = try span.resolve(in: text)
         record.start = range.lowerBound
         record.end = range.upperBound
         record.exact = text.slice(range.lowerBound, range.upperBound)

@@ -1,0 +1,44 @@
+import Agreement
+import Testing
+
+@testable import GlossCore
+
+struct AssignmentHandlesTests {
+  @Test func handlesAreTheShortestUniqueSuffixOfAtLeastEight() {
+    let ids = [
+      "01a208f5-7c24-7e79-a9b5-86e4c79bca21",
+      "01a208f5-7c8d-76cc-b6aa-1b4d5bcce22c",
+      // Shares its last 9 characters with the first: both handles grow to 10.
+      "01a208f5-7d16-7194-97e6-a8f4c79bca21",
+    ]
+    let handles = AssignmentHandles(ids: ids)
+    #expect(handles.handle(ids[0]) == "e4c79bca21")
+    #expect(handles.handle(ids[1]) == "5bcce22c")
+    #expect(handles.handle(ids[2]) == "f4c79bca21")
+    #expect(handles.handle("not-an-id") == "not-an-id")
+    // Each handle names exactly its id.
+    for id in ids {
+      #expect(ids.filter { AssignmentHandles.matches(handles.handle(id), id: $0) } == [id])
+    }
+  }
+
+  @Test func sameMinuteIdsGetDistinctEightCharacterHandles() {
+    var generator = SplitMix64(seed: 7)
+    let ids = (0..<2000).map { AssignmentID.make(milliseconds: 1_780_000_000_000 + UInt64($0), using: &generator) }
+    let handles = AssignmentHandles(ids: ids)
+    let shown = ids.map(handles.handle)
+    #expect(Set(shown).count == ids.count)
+    #expect(shown.allSatisfy { $0.count >= 8 && $0.count <= 12 })
+    // Their 8-character prefixes collide (the timestamp), which is why handles are suffixes.
+    #expect(Set(ids.map { $0.prefix(8) }).count < 10)
+  }
+
+  @Test func typedIdsMatchInFullByPrefixOrBySuffix() {
+    let id = "01a208f5-7c24-7e79-a9b5-86e4c79bca21"
+    #expect(AssignmentHandles.matches(id, id: id))
+    #expect(AssignmentHandles.matches("01a2", id: id))
+    #expect(!AssignmentHandles.matches("01a", id: id))
+    #expect(AssignmentHandles.matches("c79bca21", id: id))
+    #expect(!AssignmentHandles.matches("9bca21", id: id))
+  }
+}
