@@ -164,6 +164,7 @@ import Testing
     defer { if mounted { _ = try? Shell.run("/bin/umount", [box.path], in: box.root) } }
     try box.git("init", "-q", "--separate-git-dir", box.root + "/gitdir", box.path, in: box.root)
     #expect(try box.gloss("init", box.path, "--as", "lead", in: box.root).status == 0)
+    try box.gloss("coder", "add", "ana", "--email", "lead@example.org")
     try box.gloss("doc", "add", try box.write("d1.txt", "Some words about data.\n\nMore words.\n"))
     try box.gloss("code", "add", "Low")
     try box.gloss("--as", "ana", "add", "d1", "low", "--para", "1")

@@ -175,8 +175,9 @@ final class Sandbox {
   /// coder here commits as lead@example.org), so their Gloss-Coder trailers count (§6).
   func shareIdentity(_ coders: String...) throws {
     for coder in coders {
+      // The default sandbox lists its test coders so already: then there is nothing to add.
       let run = try gloss("--as", "lead", "coder", "add", coder, "--email", "lead@example.org")
-      #expect(run.status == 0, "coder add \(coder): \(run.stderr)")
+      #expect(run.status == 0 || run.stderr.contains("already listed"), "coder add \(coder): \(run.stderr)")
     }
   }
 
