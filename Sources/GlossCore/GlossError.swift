@@ -40,6 +40,9 @@ public enum GlossError: Error, LocalizedError, Equatable {
   case lockHeld(file: String)
   /// The branch moved to `commit` but these work-tree paths could not follow.
   case workTreeNotUpdated(commit: String, paths: [String], reason: String)
+  /// A change `coder` may not make (DESIGN §6): refused before anything is written, so a
+  /// command never makes a commit that `validate` and the server hooks would reject.
+  case breaksRules(coder: String, violations: [RuleViolation])
 
   public var errorDescription: String? {
     switch self {
@@ -96,6 +99,10 @@ public enum GlossError: Error, LocalizedError, Equatable {
       return
         "\(file) exists: another git command is running, or one was interrupted; "
         + "if none is running, remove \(file) and try again"
+    case .breaksRules(let coder, let violations):
+      let first = violations.first.map { "\($0.path): \($0.reason)" } ?? "not allowed"
+      let more = violations.count > 1 ? " (and \(violations.count - 1) more)" : ""
+      return "\(coder) may not make this change: \(first)\(more)"
     case .workTreeNotUpdated(let commit, let paths, let reason):
       return
         "committed \(commit) (the commit is recorded), but the work tree could not be updated "

@@ -149,13 +149,36 @@ public final class Session {
   }
 
   /// The project's rules, checked on what a commit would write before anything is
-  /// written. Policy checks (lead-only paths, blind coding) hang here.
+  /// written: what `validate --range` and the server hooks would reject is refused here,
+  /// through the same `WriteRules`, with the rules in force before the change (the parent's
+  /// gloss.yaml; the session's own only for a project's first commit). A coder the project
+  /// does not know yet is refused, so a forgotten `--as` never starts a new coder. Merges
+  /// and fast-forwards author nothing of their own and are checked as merges on the server.
   func preflight(_ updates: [TreeUpdate], _ transaction: Transaction) throws {
+    guard transaction.otherParents.isEmpty, transaction.fastForwardTarget == nil else { return }
+    let snapshot = transaction.snapshot
+    let rules = try snapshot.exists(Settings.path) ? try snapshot.settings() : settings
     for update in updates {
-      if let (owner, _) = Layout.parseAnnotationPath(update.path), owner == transaction.coder {
+      if let (owner, _) = Layout.parseAnnotationPath(update.path), owner == coder {
         try Project.checkWritable(owner)
       }
     }
+    if !rules.leads.contains(coder), rules.coders[coder] == nil, coder != Identifier.consensus,
+      try !snapshot.coders().contains(coder)
+    {
+      throw GlossError.newCoder(coder)
+    }
+    var violations: [RuleViolation] = []
+    for update in updates {
+      let after: Data?
+      switch update {
+      case .write(_, let contents): after = contents
+      case .remove: after = nil
+      }
+      violations += WriteRules.violations(
+        path: update.path, before: try snapshot.file(update.path), after: after, author: coder, settings: rules)
+    }
+    if !violations.isEmpty { throw GlossError.breaksRules(coder: coder, violations: violations) }
   }
 
   /// index.lock when there is a work tree; git's own lock held too long is one error line.
