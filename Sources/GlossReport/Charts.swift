@@ -144,7 +144,15 @@ enum Charts {
     if !path.isEmpty { svg += "<path class=\"series\" d=\"\(path)\"/>" }
     let markers = points.count <= markerLimit
     for (index, point) in points.enumerated() {
-      guard let value = point.value, value.isFinite else { continue }
+      guard let value = point.value, value.isFinite else {
+        // An undefined figure: a hollow mark on the axis, so the gap is explained.
+        if markers {
+          svg +=
+            "<circle class=\"marker na\" cx=\"\(f(x(index)))\" cy=\"\(f(top + plotHeight))\" r=\"2.5\"\(point.hook)>"
+            + "<title>\(HTML.escape(point.title))</title></circle>"
+        }
+        continue
+      }
       let isolated =
         (index == 0 || points[index - 1].value == nil) && (index == points.count - 1 || points[index + 1].value == nil)
       guard markers || isolated else { continue }

@@ -211,7 +211,7 @@ public enum ReportRenderer {
     html +=
       "<p class=\"note\">Krippendorff's alpha at each commit of \(HTML.escape(input.historyDescription)) "
       + "(first parent, oldest first; \(history.count) with data in scope), by commit order with commit dates. "
-      + "Dashed line: 0.800; dotted: 0.667. Gaps: alpha undefined.</p>\n"
+      + "Dashed line: 0.800; dotted: 0.667. Hollow marks on the axis: alpha undefined (n/a).</p>\n"
     guard !history.isEmpty else {
       return html + "<p>No commit in this range has two coders with data in scope.</p></section>\n"
     }
@@ -316,7 +316,7 @@ public enum ReportRenderer {
           + "</tr></thead><tbody>"
         for item in byPattern[pattern] ?? [] {
           html +=
-            "<tr><td>\(HTML.escape(item.doc))</td><td class=\"num\">\(item.start)–\(item.end)</td>"
+            "<tr><td>\(HTML.escape(item.doc))</td><td class=\"offsets\">\(item.start)–\(item.end)</td>"
             + "<td class=\"text\">\(HTML.escape(HTML.truncate(item.text, excerptLimit)))</td></tr>"
         }
         html += "</tbody></table>\n"
@@ -409,6 +409,7 @@ public enum ReportRenderer {
     th, td { border-bottom: 1px solid #e0e0e0; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
     thead th { border-bottom: 2px solid #999999; font-weight: 600; }
     td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+    td.offsets { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
     td.na { color: #777777; font-style: italic; }
     th.code { font-weight: normal; max-width: 22rem; overflow-wrap: anywhere; }
     tr.overall th, tr.overall td { border-top: 2px solid #999999; font-weight: 600; }
@@ -431,6 +432,7 @@ public enum ReportRenderer {
     svg.chart .guide.fair { stroke-dasharray: 2 3; }
     svg.chart .series { fill: none; stroke: #0072b2; stroke-width: 2; }
     svg.chart .marker { fill: #0072b2; }
+    svg.chart .marker.na { fill: #ffffff; stroke: #555555; stroke-width: 1; }
     svg.chart .empty { fill: #777777; font-style: italic; }
     @media print { body { margin: 0; max-width: none; } nav { display: none; } details { display: block; } }
 

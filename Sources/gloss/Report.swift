@@ -18,7 +18,8 @@ struct Report: ParsableCommand {
       repository and options give the same bytes. History: the last 200 first-parent commits of \
       --rev unless --history A..B names a range. Without -o the report goes to gloss-report.html \
       (or .pdf) in the current folder; -o - writes to standard output. --format pdf needs \
-      Chromium (Debian: apt-get install chromium). Blind coding: leads only.
+      Chromium (Debian: apt-get install chromium). Blind coding: leads only. -C and --as work \
+      as for every command.
 
       Examples:
         gloss report
@@ -27,14 +28,9 @@ struct Report: ParsableCommand {
         gloss report --format pdf -o supplement.pdf
       """)
 
-  // The global options, minus --format, which here chooses HTML or PDF (see `arguments`).
-  @Option(name: .customShort("C"), help: ArgumentHelp("Run as if gloss was started in <path>.", valueName: "path"))
-  var directory: String?
-  @Option(
-    name: .customLong("as"),
-    help: ArgumentHelp(
-      "Act as this coder (else GLOSS_CODER, git config gloss.coder, or user.name).", valueName: "coder"))
-  var coder: String?
+  // -C and --as as everywhere (hidden here so that help does not offer the global --format,
+  // which `arguments` turns into --report-format for this command).
+  @OptionGroup(visibility: .hidden) var globals: GlobalOptions
   @Option(
     name: .customLong("report-format"),
     help: ArgumentHelp("html (default) or pdf (headless Chromium); --format works too.", valueName: "format"))
@@ -107,7 +103,7 @@ struct Report: ParsableCommand {
         after.append(argument)
       }
     }
-    return before + ["report"] + formats + after
+    return ["report"] + before + formats + after
   }
 
   func validate() throws {
@@ -126,8 +122,8 @@ struct Report: ParsableCommand {
   }
 
   func run() throws {
-    let project = try Project.open(at: directory)
-    try project.policy(explicit: coder).requireAgreement()
+    let project = try globals.project()
+    try project.policy(explicit: globals.coder).requireAgreement()
     let destination = output ?? "gloss-report.\(format.rawValue)"
     // Fail before the work when the file could not be written anyway.
     if destination != "-" { try AtomicFile.checkFolder(of: destination, argument: "-o") }

@@ -46,7 +46,8 @@ struct ChartsTests {
     let path = svg.components(separatedBy: "d=\"").dropFirst().first?.components(separatedBy: "\"").first ?? ""
     #expect(path.filter { $0 == "M" }.count == 2)
     #expect(path.filter { $0 == "L" }.count == 1)
-    #expect(svg.components(separatedBy: "<circle").count - 1 == 3)
+    #expect(svg.components(separatedBy: "<circle class=\"marker\"").count - 1 == 3)
+    #expect(svg.components(separatedBy: "<circle class=\"marker na\"").count - 1 == 1)
     #expect(svg.contains("2024-01-01") && svg.contains("2024-01-04"))
     #expect(!svg.contains("NaN") && !svg.contains("nan"))
   }
