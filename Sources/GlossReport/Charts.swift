@@ -79,7 +79,7 @@ enum Charts {
   /// A line of `points` in commit order on a y axis from min(0, lowest value) to 1, with
   /// dashed and dotted guides at Krippendorff's 0.800 and 0.667.
   static func lineChart(_ points: [LinePoint], width: Double, height: Double, label: String) -> String {
-    let left = 42.0
+    let left = 48.0
     let right = 14.0
     let top = 8.0
     let bottom = 24.0

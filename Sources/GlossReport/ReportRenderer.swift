@@ -215,14 +215,23 @@ public enum ReportRenderer {
     guard !history.isEmpty else {
       return html + "<p>No commit in this range has two coders with data in scope.</p></section>\n"
     }
+    // Dates on the axis; times when the whole range is one day (a training session).
+    let oneDay = Set(history.map { $0.isoDate.prefix(10) }).count == 1
+    func axisLabel(_ report: AgreementReport) -> String {
+      let date = report.isoDate
+      return oneDay ? String(date.dropFirst(11).prefix(8)) : String(date.prefix(10))
+    }
+    if oneDay, let first = history.first {
+      html += "<p class=\"note\">Every commit is of \(first.isoDate.prefix(10)); the axis gives their times.</p>\n"
+    }
     func points(_ value: (AgreementReport) -> Double??, scope: [(String, String)]) -> [Charts.LinePoint] {
       history.map { report in
         let figure = value(report) ?? nil
         let text = HTML.figure(figure)
         let hook = HTML.hook("alpha", text, scope + [("rev", report.rev)])
-        let date = String(report.isoDate.prefix(10))
         return Charts.LinePoint(
-          value: figure, axisLabel: date, title: "\(report.isoDate) \(report.rev.prefix(10)): alpha \(text)",
+          value: figure, axisLabel: axisLabel(report),
+          title: "\(report.isoDate) \(report.rev.prefix(10)): alpha \(text)",
           hook: hook)
       }
     }
