@@ -192,9 +192,26 @@ enum Charts {
     let gap = 10.0
     let width = labelWidth + barLabelWidth + barMax + 60
     let rows = groups.reduce(0) { $0 + max(1, $1.bars.count) }
-    let height = Double(rows) * row + Double(groups.count) * gap + 4
-    let largest = max(1, groups.flatMap(\.bars).map(\.value).max() ?? 1)
+    let plotHeight = Double(rows) * row + Double(groups.count) * gap
+    let axis = 22.0
+    let height = plotHeight + axis + 4
+    let step = niceStep(Double(max(1, groups.flatMap(\.bars).map(\.value).max() ?? 1)) / 5)
+    let top = Double(Int((Double(max(1, groups.flatMap(\.bars).map(\.value).max() ?? 1)) / step).rounded(.up))) * step
+    let largest = max(1, top)
     var svg = svgOpen(width: width, height: height, label: label, className: "chart bars")
+    // Count axis: vertical grid lines behind the bars, tick labels below.
+    let base = labelWidth + barLabelWidth
+    var tick = 0.0
+    while tick <= largest + 1e-9 {
+      let x = base + barMax * tick / largest
+      svg += "<line class=\"grid\" x1=\"\(f(x))\" y1=\"0.0\" x2=\"\(f(x))\" y2=\"\(f(plotHeight))\"/>"
+      svg +=
+        "<text class=\"tick\" x=\"\(f(x))\" y=\"\(f(plotHeight + 14))\" text-anchor=\"middle\">"
+        + "\(Int(tick))</text>"
+      tick += step
+    }
+    svg +=
+      "<line class=\"axis\" x1=\"\(f(base))\" y1=\"\(f(plotHeight))\" x2=\"\(f(base + barMax))\" y2=\"\(f(plotHeight))\"/>"
     var y = 2.0
     for group in groups {
       svg += Self.label(group.label, limit: 34, x: 0, y: y + 12, className: "group")
@@ -213,6 +230,14 @@ enum Charts {
       y += gap
     }
     return svg + "</svg>"
+  }
+
+  /// A step of 1, 2 or 5 times a power of ten, at least 1 (counts are whole numbers).
+  static func niceStep(_ rough: Double) -> Double {
+    guard rough > 1 else { return 1 }
+    let power = pow(10, (log10(rough)).rounded(.down))
+    for factor in [1.0, 2, 5, 10] where factor * power >= rough { return factor * power }
+    return 10 * power
   }
 
   // MARK: Heatmap

@@ -85,5 +85,16 @@ struct ChartsTests {
     #expect(svg.contains("width=\"380.0\""))
     #expect(svg.contains("width=\"190.0\""))
     #expect(svg.contains(">ana</text>") && svg.contains(">10</text>"))
+    // The count axis: ticks 0, 2, ..., 10.
+    #expect(svg.contains(">0</text>") && svg.contains(">2</text>") && svg.contains(">8</text>"))
+  }
+
+  @Test func niceStepsAreOneTwoOrFiveTimesAPowerOfTen() {
+    #expect(Charts.niceStep(0.2) == 1)
+    #expect(Charts.niceStep(1.5) == 2)
+    #expect(Charts.niceStep(3) == 5)
+    #expect(Charts.niceStep(7) == 10)
+    #expect(Charts.niceStep(23) == 50)
+    #expect(Charts.niceStep(180) == 200)
   }
 }

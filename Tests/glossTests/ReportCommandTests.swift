@@ -309,7 +309,7 @@ import Testing
     let run = try Shell.run(chromium, arguments, in: FileManager.default.temporaryDirectory.path)
     #expect(run.status == 0, "chromium: \(run.stderr)")
     let size = (try? FileManager.default.attributesOfItem(atPath: png.path)[.size] as? Int) ?? 0
-    #expect(size > 10_000, "screenshot \(png.path) is missing or blank")
+    #expect(size > 5_000, "screenshot \(png.path) is missing or blank")
     return png
   }
 
@@ -318,6 +318,17 @@ import Testing
     let path = box.root + "/report.html"
     Self.ok(try box.gloss("report", "-o", path, "--bootstrap", "50", "--seed", "1"))
     try Self.screenshot(path, name: "report")
+    // One picture per section: the page's head with that section alone.
+    let html = try String(contentsOfFile: path, encoding: .utf8)
+    let head = try #require(html.range(of: "<body>\n")).upperBound
+    for id in ["summary", "figures", "heatmap", "history", "documents", "frequencies", "disagreements", "methods"] {
+      let start = try #require(html.range(of: "<section id=\"\(id)\">"), "section \(id) missing")
+      let end = try #require(html.range(of: "</section>\n", range: start.lowerBound..<html.endIndex))
+      let page = String(html[..<head]) + String(html[start.lowerBound..<end.upperBound]) + "</body>\n</html>\n"
+      let file = box.root + "/section-\(id).html"
+      try page.write(toFile: file, atomically: true, encoding: .utf8)
+      try Self.screenshot(file, name: "section-\(id)", size: "1200,1000")
+    }
     if ProcessInfo.processInfo.environment["GLOSS_UPDATE_DOC_IMAGES"] == "1", Self.chromium != nil {
       let image = try #require(try Self.screenshot(path, name: "report-doc", size: "1000,1400"))
       let target = Self.packageRoot.appendingPathComponent("docs/images/report.png")
