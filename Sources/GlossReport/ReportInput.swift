@@ -54,11 +54,11 @@ public struct ReportInput: Sendable {
 
   /// Computes every figure of the report at `revision` (HEAD when nil). `history` is an
   /// `A..B` range (as `agree --history`); nil takes the last `defaultHistoryLimit` commits
-  /// of the revision's first-parent history. The history skips the bootstrap (it charts
-  /// alpha only), so each point equals `gloss agree --rev <commit>` with the same scope.
+  /// of the revision's first-parent history (`historyLimit`). The history skips the bootstrap
+  /// (it charts alpha only), so each point equals `gloss agree --rev <commit>` with the same scope.
   public static func gather(
     project: Project, revision: String?, history: String?, options: AgreementOptions,
-    glossVersion: String
+    glossVersion: String, historyLimit: Int = defaultHistoryLimit
   ) throws -> ReportInput {
     var options = options
     options.byDocument = true
@@ -75,10 +75,10 @@ public struct ReportInput: Sendable {
       description = history
     } else {
       let all = try project.historyCommits(report.rev)
-      commits = Array(all.suffix(defaultHistoryLimit))
+      commits = Array(all.suffix(max(1, historyLimit)))
       description =
-        all.count > defaultHistoryLimit
-        ? "the last \(defaultHistoryLimit) of \(all.count) first-parent commits up to \(report.rev.prefix(10))"
+        all.count > commits.count
+        ? "the last \(commits.count) of \(all.count) first-parent commits up to \(report.rev.prefix(10))"
         : "all \(all.count) first-parent commits up to \(report.rev.prefix(10))"
     }
     var historyOptions = options
