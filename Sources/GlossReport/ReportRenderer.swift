@@ -33,6 +33,7 @@ public enum ReportRenderer {
     page += frequencySection(input)
     page += disagreementSection(input)
     page += methodsSection(input)
+    page += pairsTable(report.codes, codebook: input.codebook)
     page += "</body>\n</html>\n"
     return page
   }
@@ -40,7 +41,7 @@ public enum ReportRenderer {
   static let sections = [
     ("figures", "Figures per code"), ("heatmap", "Pairs of coders"), ("history", "Over time"),
     ("documents", "Per document"), ("frequencies", "Code frequencies"),
-    ("disagreements", "Disagreements"), ("methods", "Methods"),
+    ("disagreements", "Disagreements"), ("methods", "Methods"), ("pairs", "Every pair"),
   ]
 
   // MARK: Summary
@@ -146,7 +147,8 @@ public enum ReportRenderer {
 
   /// Percent agreement and units of every pair of coders, per code.
   static func pairsTable(_ codes: [CodeFigures], codebook: Codebook) -> String {
-    var html = "<details><summary>Every pair of coders: units both coded, percent agreement, Cohen's kappa</summary>"
+    var html = "<section id=\"pairs\"><h2>Appendix: every pair of coders</h2>\n"
+    html += "<p class=\"note\">Per code, the units both coders coded, their percent agreement and Cohen's kappa.</p>\n"
     html += "<div class=\"scroll\"><table class=\"figures\"><thead><tr><th scope=\"col\">Code</th>"
     html += "<th scope=\"col\">pair</th><th scope=\"col\">units</th><th scope=\"col\">pa</th>"
     html += "<th scope=\"col\">Cohen's kappa</th></tr></thead><tbody>"
@@ -161,7 +163,7 @@ public enum ReportRenderer {
         html += cell("pair_pa", pair.pa, here) + cell("cohen_kappa", pair.cohenKappa, here) + "</tr>"
       }
     }
-    return html + "</tbody></table></div></details>\n"
+    return html + "</tbody></table></div></section>\n"
   }
 
   static func codeSection(_ input: ReportInput) -> String {
@@ -175,7 +177,6 @@ public enum ReportRenderer {
     html += figuresTable(
       codes: report.codes, overall: report.overall, coders: report.coders, withInterval: withInterval, scope: [],
       codebook: input.codebook)
-    html += pairsTable(report.codes, codebook: input.codebook)
     return html + "</section>\n"
   }
 
@@ -426,7 +427,6 @@ public enum ReportRenderer {
       margin-right: 0.35em; vertical-align: -0.05em; }
     .swatch.none { background: repeating-linear-gradient(45deg, #ffffff 0 2px, #bbbbbb 2px 3px); }
     td.text { white-space: pre-wrap; max-width: 44rem; overflow-wrap: anywhere; }
-    details { margin: 0.5rem 0 1rem; }
     .multiples { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; }
     figure { margin: 0; width: 280px; }
     figcaption { font-size: 0.85rem; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
@@ -443,7 +443,7 @@ public enum ReportRenderer {
     svg.chart .marker { fill: #0072b2; }
     svg.chart .marker.na { fill: #ffffff; stroke: #555555; stroke-width: 1; }
     svg.chart .empty { fill: #777777; font-style: italic; }
-    @media print { body { margin: 0; max-width: none; } nav { display: none; } details { display: block; } }
+    @media print { body { margin: 0; max-width: none; } nav { display: none; } }
 
     """
 }

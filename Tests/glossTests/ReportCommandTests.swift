@@ -321,7 +321,9 @@ import Testing
     // One picture per section: the page's head with that section alone.
     let html = try String(contentsOfFile: path, encoding: .utf8)
     let head = try #require(html.range(of: "<body>\n")).upperBound
-    for id in ["summary", "figures", "heatmap", "history", "documents", "frequencies", "disagreements", "methods"] {
+    for id in [
+      "summary", "figures", "heatmap", "history", "documents", "frequencies", "disagreements", "methods", "pairs",
+    ] {
       let start = try #require(html.range(of: "<section id=\"\(id)\">"), "section \(id) missing")
       let end = try #require(html.range(of: "</section>\n", range: start.lowerBound..<html.endIndex))
       let page = String(html[..<head]) + String(html[start.lowerBound..<end.upperBound]) + "</body>\n</html>\n"
