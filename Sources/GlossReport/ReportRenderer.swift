@@ -380,7 +380,12 @@ public enum ReportRenderer {
       + "A coder without an annotation file for a document counts as missing data. "
       + "Pooling all codes, alpha = <span\(HTML.hook("alpha", overall, [("overall", "true")]))>\(overall)</span>"
     if let interval = report.overall.alphaCI {
-      text += " (95% CI \(HTML.figure(interval.lower)) to \(HTML.figure(interval.upper)))"
+      let lower = HTML.figure(interval.lower)
+      let upper = HTML.figure(interval.upper)
+      let pooled = [("overall", "true")]
+      text +=
+        " (95% CI <span\(HTML.hook("alpha_ci_lower", lower, pooled))>\(lower)</span> to "
+        + "<span\(HTML.hook("alpha_ci_upper", upper, pooled))>\(upper)</span>)"
     }
     text += " with percent agreement <span\(HTML.hook("pa", pa, [("overall", "true")]))>\(pa)</span>."
     if let bootstrap = options.bootstrap, bootstrap > 0 {
