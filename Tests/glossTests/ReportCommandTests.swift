@@ -204,6 +204,13 @@ import Testing
     // From another folder with -C, and later in time: still the same bytes.
     let elsewhere = try box.gloss(args: ["-C", box.path, "report", "-o", "-"] + options, in: box.root)
     #expect(elsewhere.stdout == first)
+    // --format html in every position means the same page; the listing formats are refused.
+    for arguments in [["--format", "html", "report"], ["--format=html", "report"], ["report", "--format=html"]] {
+      let run = try box.gloss(args: arguments + ["-o", "-"] + options)
+      #expect(run.stdout == first, "\(arguments): \(run.stderr)")
+    }
+    #expect(try box.gloss("--format", "json", "report", "-o", "-").status == 64)
+    #expect(try box.gloss("--format", "json", "agree").status == 0)
     // Without -o the report goes to gloss-report.html in the current folder.
     Self.ok(try box.gloss("-C", box.path, "report", in: box.root))
     #expect(FileManager.default.fileExists(atPath: box.root + "/gloss-report.html"))
