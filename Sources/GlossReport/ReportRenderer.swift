@@ -21,21 +21,28 @@ public enum ReportRenderer {
     page += "<meta name=\"generator\" content=\"Gloss \(HTML.escape(input.glossVersion))\">\n"
     page += "<title>Agreement: \(HTML.escape(input.projectName)) at \(report.rev.prefix(10))</title>\n"
     page += "<style>\n\(style)</style>\n</head>\n<body>\n"
-    page += "<h1>Inter-coder agreement: \(HTML.escape(input.projectName))</h1>\n"
-    page += summary(input)
-    page += "<nav><ul>"
-    for (anchor, title) in sections { page += "<li><a href=\"#\(anchor)\">\(title)</a></li>" }
-    page += "</ul></nav>\n"
-    page += codeSection(input)
-    page += heatmapSection(input)
-    page += historySection(input)
-    page += documentSection(input)
-    page += frequencySection(input)
-    page += disagreementSection(input)
-    page += methodsSection(input)
-    page += pairsTable(report.codes, codebook: input.codebook)
+    page += fragment(input)
     page += "</body>\n</html>\n"
     return page
+  }
+
+  /// The report's content without `<html>`, `<head>` or `<body>`, for a page that has its own
+  /// (`gloss serve`'s agreement page); it needs `style` in that page.
+  public static func fragment(_ input: ReportInput) -> String {
+    var html = "<h1>Inter-coder agreement: \(HTML.escape(input.projectName))</h1>\n"
+    html += summary(input)
+    html += "<nav><ul>"
+    for (anchor, title) in sections { html += "<li><a href=\"#\(anchor)\">\(title)</a></li>" }
+    html += "</ul></nav>\n"
+    html += codeSection(input)
+    html += heatmapSection(input)
+    html += historySection(input)
+    html += documentSection(input)
+    html += frequencySection(input)
+    html += disagreementSection(input)
+    html += methodsSection(input)
+    html += pairsTable(input.report.codes, codebook: input.codebook)
+    return html
   }
 
   static let sections = [
@@ -403,7 +410,8 @@ public enum ReportRenderer {
 
   // MARK: Style
 
-  static let style = """
+  /// The report's CSS (no external fonts or images).
+  public static let style = """
     body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
       color: #1a1a1a; background: #ffffff; margin: 2rem auto; max-width: 1100px; padding: 0 1rem;
       line-height: 1.4; }
