@@ -9,6 +9,8 @@ import GlossCore
 public enum ReportRenderer {
   /// Disagreements listed per code; the rest are counted, with the command that lists them.
   public static let disagreementLimit = 50
+  /// Pairs of coders given a kappa column in the tables of figures (four coders).
+  public static let pairColumnLimit = 6
   /// Characters of a disagreement's text shown.
   public static let excerptLimit = 300
 
@@ -118,7 +120,9 @@ public enum ReportRenderer {
     codes: [CodeFigures], overall: OverallFigures, coders: [String], withInterval: Bool,
     scope: [(String, String)], codebook: Codebook
   ) -> String {
-    let pairs = pairsOf(coders)
+    // Many coders make many pairs: their kappas are then in the heatmap and the appendix only.
+    let all = pairsOf(coders)
+    let pairs = all.count <= pairColumnLimit ? all : []
     var html = "<div class=\"scroll\"><table class=\"figures\"><thead><tr><th scope=\"col\">Code</th>"
     html += "<th scope=\"col\">units</th><th scope=\"col\">prevalence</th><th scope=\"col\">alpha</th>"
     if withInterval { html += "<th scope=\"col\">alpha 95% CI</th>" }
@@ -149,7 +153,12 @@ public enum ReportRenderer {
     if withInterval { html += intervalCell(overall.alphaCI, here) }
     html += cell("pa", overall.pa, here) + "<td></td><td></td><td></td>"
     html += String(repeating: "<td></td>", count: pairs.count)
-    return html + "</tr></tbody></table></div>\n"
+    html += "</tr></tbody></table></div>\n"
+    if pairs.count < all.count {
+      html +=
+        "<p class=\"note\">Cohen's kappa of the \(all.count) pairs of coders: in the heatmap and the appendix.</p>\n"
+    }
+    return html
   }
 
   /// Percent agreement and units of every pair of coders, per code.

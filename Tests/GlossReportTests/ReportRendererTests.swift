@@ -85,4 +85,19 @@ struct ReportRendererTests {
     // The long text is cut at 300 characters.
     #expect(html.contains(String(repeating: "long text ", count: 29) + "long text…"))
   }
+
+  @Test func manyCodersKeepTheirPairKappasInTheHeatmapAndAppendix() throws {
+    let fixture = try ReportFixture()
+    try fixture.build(document: String(repeating: "abcdefghi\n", count: 20), spans: 3)
+    _ = try fixture.project.assignDocuments(["d1"], to: ["cy", "di", "ed"], as: "lead")
+    let input = try fixture.input()
+    #expect(input.report.coders == ["ana", "ben", "cy", "di", "ed"])
+    let html = ReportRenderer.render(input)
+    // Ten pairs: no kappa columns in the tables, a note instead; all ten in the heatmap.
+    #expect(!html.contains("<th scope=\"col\">kappa "))
+    #expect(html.contains("Cohen's kappa of the 10 pairs of coders: in the heatmap and the appendix."))
+    let heatmap = try #require(html.components(separatedBy: "<section id=\"heatmap\">").last)
+      .components(separatedBy: "</section>")[0]
+    #expect(heatmap.components(separatedBy: "data-figure=\"cohen_kappa\"").count - 1 == 2 * 10)
+  }
 }
