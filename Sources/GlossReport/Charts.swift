@@ -141,8 +141,14 @@ enum Charts {
       path += (drawing ? "L" : "M") + "\(f(x(index))) \(f(y(value)))"
       drawing = true
     }
-    if !path.isEmpty { svg += "<path class=\"series\" d=\"\(path)\"/>" }
     let markers = points.count <= markerLimit
+    if !path.isEmpty {
+      // Without markers the line itself says what it covers.
+      let title =
+        markers
+        ? "" : "<title>\(HTML.escape(label)): \(points.count) commits, last \(HTML.figure(values.last))</title>"
+      svg += "<path class=\"series\" d=\"\(path)\">\(title)</path>"
+    }
     for (index, point) in points.enumerated() {
       guard let value = point.value, value.isFinite else {
         // An undefined figure: a hollow mark on the axis, so the gap is explained.

@@ -52,6 +52,17 @@ struct ChartsTests {
     #expect(!svg.contains("NaN") && !svg.contains("nan"))
   }
 
+  @Test func longHistoriesDrawTheLineWithoutMarkers() {
+    let points = (0..<(Charts.markerLimit + 1)).map { index in
+      Charts.LinePoint(value: Double(index) / 200, axisLabel: "2024-01-01", title: "", hook: " data-x=\"1\"")
+    }
+    let svg = Charts.lineChart(points, width: 600, height: 200, label: "Alpha")
+    #expect(!svg.contains("<circle"))
+    #expect(svg.contains("<title>Alpha: 101 commits, last 0.500</title>"))
+    let short = Charts.lineChart(Array(points.prefix(Charts.markerLimit)), width: 600, height: 200, label: "Alpha")
+    #expect(short.components(separatedBy: "<circle").count - 1 == Charts.markerLimit)
+  }
+
   @Test func lineChartWithoutValuesSaysSo() {
     let points = [Charts.LinePoint(value: nil, axisLabel: "2024-01-01", title: "", hook: "")]
     #expect(Charts.lineChart(points, width: 300, height: 150, label: "x").contains("n/a at every commit"))
