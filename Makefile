@@ -25,6 +25,17 @@ deps:
 	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxml2-utils >/dev/null; } || \
 	  echo "warning: libxml2-utils not installed; REFI-QDA schema tests will be skipped" >&2; \
 	fi
+	@# gloss report: html5lib validates its HTML in the tests; Chromium renders it and prints PDF.
+	@python3 -c 'import html5lib' 2>/dev/null || { echo "==> installing html5lib (pip, for the report tests)"; \
+	  python3 -m pip install -q --disable-pip-version-check html5lib 2>/dev/null || \
+	  python3 -m pip install -q --disable-pip-version-check --break-system-packages html5lib; } || \
+	  echo "warning: html5lib not installed; the report's HTML validation test will fail" >&2
+	@if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then \
+	  echo "==> installing chromium (headless rendering of gloss report)"; \
+	  { $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	  echo "warning: chromium not installed; report screenshots and --format pdf are skipped" >&2; \
+	fi
 
 build: deps
 	$(SWIFT) build

@@ -8,6 +8,7 @@ let package = Package(
     .executable(name: "gloss", targets: ["gloss"]),
     .library(name: "GlossCore", targets: ["GlossCore"]),
     .library(name: "Agreement", targets: ["Agreement"]),
+    .library(name: "GlossReport", targets: ["GlossReport"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,10 +32,11 @@ let package = Package(
       name: "Interchange",
       dependencies: ["GlossCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
     ),
+    .target(name: "GlossReport", dependencies: ["GlossCore", "Agreement", "GitKit"]),
     .executableTarget(
       name: "gloss",
       dependencies: [
-        "GlossCore", "Interchange", "Agreement",
+        "GlossCore", "Interchange", "Agreement", "GlossReport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -53,6 +55,7 @@ let package = Package(
       dependencies: ["Interchange", "GlossCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
       resources: [.copy("Fixtures")]
     ),
+    .testTarget(name: "GlossReportTests", dependencies: ["GlossReport", "GlossCore"]),
     .testTarget(name: "glossTests", dependencies: ["gloss", "GlossCore"]),
   ]
 )

@@ -26,7 +26,7 @@ struct Gloss: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       Init.self, Doc.self, CodeCommand.self, Add.self, Remove.self, Edit.self, List.self,
-      Diff.self, Log.self, Import.self, Export.self, Agree.self,
+      Diff.self, Log.self, Import.self, Export.self, Agree.self, Report.self,
       Merge.self, MergeDriver.self, Clone.self, Fetch.self, Pull.self, Push.self, CoderCommand.self,
       Reconcile.self, Blind.self, Undo.self,
       Validate.self, Hooks.self,
@@ -41,7 +41,7 @@ struct Gloss: ParsableCommand {
 enum Main {
   static func main() {
     do {
-      var command = try Gloss.parseAsRoot()
+      var command = try Gloss.parseAsRoot(Report.arguments(Array(CommandLine.arguments.dropFirst())))
       try command.run()
     } catch let error as GlossError {
       fail(error.localizedDescription)

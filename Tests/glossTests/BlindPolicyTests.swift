@@ -77,6 +77,9 @@ import Testing
       args: ["agree", "--unit", "para", "--format", "json"], ben: .agreementRefusal, lead: .succeeds, open: .succeeds),
     Case(args: ["agree", "--history", "..HEAD"], ben: .agreementRefusal, lead: .succeeds, open: .succeeds),
     Case(args: ["agree", "--disagreements"], ben: .agreementRefusal),
+    Case(
+      args: ["report", "-o", "{root}/r.html"], ben: .agreementRefusal, lead: .anaWork, open: .anaWork, file: "r.html"),
+    Case(args: ["report", "-o", "-", "--unit", "para"], ben: .agreementRefusal, lead: .succeeds, open: .succeeds),
     Case(args: ["agree", "--disagreements", "--coders", "ana,ben", "--format", "csv"], ben: .agreementRefusal),
     Case(args: ["reconcile", "d1", "--coders", "ana,ben", "--dry-run"], ben: .leadsOnly, open: .leadsOnly),
     Case(args: ["reconcile", "d1", "--coders", "ana,ben", "--take", "{ana}"], ben: .leadsOnly, open: .leadsOnly),
