@@ -32,8 +32,9 @@ struct List: ParsableCommand {
     let project = try globals.project()
     let snapshot = try project.snapshot(at: rev)
     let filter = try AssignmentFilter.checked(
-      docs: doc, codes: code, coders: coder, withChildren: !exact, in: snapshot)
-      .visible(to: try project.policy(explicit: globals.coder))
+      docs: doc, codes: code, coders: coder, withChildren: !exact, in: snapshot
+    )
+    .visible(to: try project.policy(explicit: globals.coder))
     let coders = filter.coders
     let needle = grep?.lowercased()
     let wanted = { (item: LocatedAssignment) -> Bool in
