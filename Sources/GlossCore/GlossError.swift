@@ -43,6 +43,9 @@ public enum GlossError: Error, LocalizedError, Equatable {
   /// A change `coder` may not make (DESIGN §6): refused before anything is written, so a
   /// command never makes a commit that `validate` and the server hooks would reject.
   case breaksRules(coder: String, violations: [RuleViolation])
+  /// A coder's import would add `document`: transcripts come in through a lead first, and
+  /// `howTo` says how (the command for this importer).
+  case documentNeedsLead(document: String, coder: String, leads: [String], howTo: String)
 
   public var errorDescription: String? {
     switch self {
@@ -103,6 +106,11 @@ public enum GlossError: Error, LocalizedError, Equatable {
       let first = violations.first.map { "\($0.path): \($0.reason)" } ?? "not allowed"
       let more = violations.count > 1 ? " (and \(violations.count - 1) more)" : ""
       return "\(coder) may not make this change: \(first)\(more)"
+    case .documentNeedsLead(let document, let coder, let leads, let howTo):
+      let who = leads.isEmpty ? "a lead" : "a lead (\(leads.joined(separator: ", ")))"
+      return
+        "\(Layout.document(document)) is new, and only leads add documents: \(who) imports the transcripts "
+        + "first (\(howTo)); then \(coder)'s import adds \(coder)'s coding to them"
     case .workTreeNotUpdated(let commit, let paths, let reason):
       return
         "committed \(commit) (the commit is recorded), but the work tree could not be updated "

@@ -47,7 +47,9 @@ extension Project {
     for input in inputs {
       _ = try DelveExport(data: input.data, file: input.source) { headBook.lookup($0) != nil }
     }
-    let (commit, reports) = try runImport(as: coder, dryRun: dryRun) { stage in
+    let (commit, reports) = try runImport(
+      as: coder, leadImportHint: "gloss import delve FILE --text-only", dryRun: dryRun
+    ) { stage in
       var reports: [DelveImportReport] = []
       if coder == Identifier.consensus && !textOnly {
         throw GlossError.notAllowed("'consensus' is the adjudicated set, not a coder; import as yourself with --as")

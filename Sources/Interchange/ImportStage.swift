@@ -10,6 +10,10 @@ final class ImportStage {
   private let readAnnotations: (String, String) throws -> [Assignment]?
   private let readAllIDs: () throws -> Set<String>
   let settings: Settings
+  /// Who imports, and how a lead brings in this importer's documents (for the message
+  /// when a coder's import would add one).
+  let importer: String
+  let leadImportHint: String
 
   private(set) var codebook: Codebook
   private(set) var createdCodes: [Code] = []
@@ -20,7 +24,9 @@ final class ImportStage {
   private var fileOrder: [String] = []
   private var knownIDs: Set<String>?
 
-  init(transaction: Transaction) throws {
+  init(transaction: Transaction, importer: String, leadImportHint: String) throws {
+    self.importer = importer
+    self.leadImportHint = leadImportHint
     settings = try transaction.settings()
     codebook = try transaction.codebook()
     readCodebook = { try transaction.codebook() }
@@ -31,7 +37,9 @@ final class ImportStage {
     readAllIDs = { Set(try transaction.snapshot.assignments().map(\.assignment.id)) }
   }
 
-  init(snapshot: Snapshot) throws {
+  init(snapshot: Snapshot, importer: String, leadImportHint: String) throws {
+    self.importer = importer
+    self.leadImportHint = leadImportHint
     settings = try snapshot.settings()
     codebook = try snapshot.codebook()
     readCodebook = { try snapshot.codebook() }
@@ -62,7 +70,8 @@ final class ImportStage {
 
   enum DocumentStatus { case added, unchanged }
 
-  /// Adds a document, or confirms the project already holds exactly this text.
+  /// Adds a document, or confirms the project already holds exactly this text. Only a
+  /// lead's import adds documents (DESIGN §6); a coder's is refused with the lead's command.
   func document(_ id: String, text: String, source: String) throws -> DocumentStatus {
     try Identifier.requireDocument(id)
     if let staged = documents[id] {
@@ -79,6 +88,9 @@ final class ImportStage {
       }
       documents[id] = text
       return .unchanged
+    }
+    guard isLead(importer) else {
+      throw GlossError.documentNeedsLead(document: id, coder: importer, leads: settings.leads, howTo: leadImportHint)
     }
     documents[id] = text
     newDocuments.append((id, text))
@@ -180,15 +192,19 @@ final class ImportStage {
 extension Project {
   /// Runs an import: on a transaction (one commit), or read-only on HEAD for a dry run.
   /// Returns nil when nothing was written (dry run, or everything already there).
-  /// `body` returns the commit summary and its report.
+  /// `body` returns the commit summary and its report; `leadImportHint` is the command a
+  /// lead runs to add the documents a coder's import would need.
   func runImport<Report>(
-    as coder: String, dryRun: Bool, _ body: (ImportStage) throws -> (summary: String, report: Report)
+    as coder: String, leadImportHint: String = "", dryRun: Bool,
+    _ body: (ImportStage) throws -> (summary: String, report: Report)
   ) throws -> (commit: CommitResult?, report: Report) {
     if dryRun {
-      return (nil, try body(try ImportStage(snapshot: try snapshot())).report)
+      return (
+        nil, try body(try ImportStage(snapshot: try snapshot(), importer: coder, leadImportHint: leadImportHint)).report
+      )
     }
     let (result, report) = try session(as: coder).commit { transaction in
-      let stage = try ImportStage(transaction: transaction)
+      let stage = try ImportStage(transaction: transaction, importer: coder, leadImportHint: leadImportHint)
       let (summary, report) = try body(stage)
       stage.apply(to: transaction)
       return .commit(summary: summary, value: report)

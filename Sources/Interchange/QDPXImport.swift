@@ -321,7 +321,9 @@ extension Project {
     }
     let target = chosen?.coder == Identifier.consensus ? Identifier.consensus : coder
     let userCoder = Dictionary(project.users.map { ($0.guid, $0.coder) }, uniquingKeysWith: { a, _ in a })
-    let (commit, report) = try runImport(as: coder, dryRun: dryRun) { stage in
+    let (commit, report) = try runImport(
+      as: coder, leadImportHint: "gloss import qdpx FILE", dryRun: dryRun
+    ) { stage in
       var report = QDPXImportReport(
         projectName: project.name, user: chosen?.name, coder: target, textSources: project.sources.count,
         skippedSources: project.skipped, documentsAdded: [], codesCreated: [], assignmentsAdded: 0,

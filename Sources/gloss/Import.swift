@@ -19,13 +19,15 @@ struct ImportDelve: ParsableCommand {
       block whose every token is a code name codes the nearest text block before it; the \
       final "Created with the Delve…" line is dropped. Missing codes are created. Ids are \
       derived from coder, document, code and span, so importing again changes nothing. \
-      An export without code blocks adds only the document. See docs/interchange.md.
+      An export without code blocks adds only the document. Only leads add documents: \
+      the lead imports the transcripts first (--text-only), then each coder imports their \
+      coding onto them. See docs/interchange.md.
 
       Examples:
+        gloss --as lead import delve interview-34.txt --text-only
         gloss --as ana import delve interview-34.txt
         gloss --as ana import delve exports/*.txt --dry-run
         gloss --as ana import delve amin.txt --doc-id interview-34
-        gloss --as lead import delve interview-34.txt --text-only
       """)
 
   @OptionGroup var globals: GlobalOptions
@@ -141,9 +143,11 @@ struct ImportQDPX: ParsableCommand {
       user's codings become your assignments (memo from the selection's description and \
       notes). By default that user is the one whose name is your coder name; pick another \
       with --user. Other users' codings are counted: each coder imports their own, and \
-      running the import again adds only what is new. See docs/interchange.md.
+      running the import again adds only what is new. Only leads add documents: a lead \
+      imports the project first, then each coder. See docs/interchange.md.
 
       Examples:
+        gloss --as lead import qdpx study.qdpx
         gloss --as ana import qdpx study.qdpx
         gloss --as ana import qdpx nvivo-export.qdpx --user "Ana Lima" --dry-run
       """)

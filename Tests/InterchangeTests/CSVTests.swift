@@ -31,8 +31,9 @@ import Testing
   func coded() throws -> (TempFolder, Project) {
     let folder = try TempFolder()
     let project = try folder.project()
-    try project.importDelve(
-      [DocumentInput(id: "interview-34", data: try Fixture.data("interview-34.txt"), source: "i34")], as: "ana")
+    let inputs = [DocumentInput(id: "interview-34", data: try Fixture.data("interview-34.txt"), source: "i34")]
+    try project.leadImportsTranscripts(inputs)
+    try project.importDelve(inputs, as: "ana")
     return (folder, project)
   }
 

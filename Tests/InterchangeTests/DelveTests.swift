@@ -97,6 +97,7 @@ import Testing
   @Test func importsBothExportsInOneCommitAndAgainChangesNothing() throws {
     let folder = try TempFolder()
     let project = try folder.project()
+    try project.leadImportsTranscripts([input("interview-34.txt"), input("interview-35.txt")])
     let before = try head(project)
     let outcome = try project.importDelve([input("interview-34.txt"), input("interview-35.txt")], as: "ana")
     #expect(outcome.commit != nil)
@@ -128,6 +129,7 @@ import Testing
   @Test func dryRunWritesNothing() throws {
     let folder = try TempFolder()
     let project = try folder.project()
+    try project.leadImportsTranscripts([input("interview-34.txt")])
     let tip = try head(project)
     let outcome = try project.importDelve([input("interview-34.txt")], as: "ana", dryRun: true)
     #expect(outcome.commit == nil)
@@ -149,9 +151,33 @@ import Testing
     #expect(Set(ana.map(\.id)).isDisjoint(with: ben.map(\.id)))  // ids unique repository-wide
   }
 
+  @Test func aCodersImportOfANewDocumentIsRefusedWithTheLeadsCommand() throws {
+    let folder = try TempFolder()
+    let project = try folder.project()
+    let tip = try head(project)
+    for dryRun in [false, true] {
+      #expect {
+        try project.importDelve([input("interview-34.txt")], as: "ana", dryRun: dryRun)
+      } throws: { error in
+        (error as? GlossError)?.errorDescription
+          == "documents/interview-34.txt is new, and only leads add documents: a lead (lead) imports the "
+          + "transcripts first (gloss import delve FILE --text-only); then ana's import adds ana's coding to them"
+      }
+    }
+    #expect(try head(project) == tip)
+    try project.leadImportsTranscripts([input("interview-34.txt")])
+    let before = try project.snapshot().tree
+    let outcome = try project.importDelve([input("interview-34.txt")], as: "ana")
+    #expect(outcome.reports[0].assignmentsAdded == 33 && !outcome.reports[0].documentAdded)
+    // Onto the lead's documents, the coder's import writes only ana's folder and new codes.
+    let changed = try project.repository.changedFiles(from: before, to: project.snapshot().tree).map(\.path)
+    #expect(changed.sorted() == [Codebook.path, Layout.annotation(coder: "ana", doc: "interview-34")].sorted())
+  }
+
   @Test func crlfAndBomVariantImportsIdempotentlyOverTheOriginal() throws {
     let folder = try TempFolder()
     let project = try folder.project()
+    try project.leadImportsTranscripts([input("interview-34.txt")])
     try project.importDelve([input("interview-34.txt")], as: "ana")
     let original = try Fixture.data("interview-34.txt")
     let windows =
@@ -185,6 +211,7 @@ import Testing
   @Test func aDifferentTextUnderTheSameIdIsRefused() throws {
     let folder = try TempFolder()
     let project = try folder.project()
+    try project.leadImportsTranscripts([input("interview-34.txt")])
     try project.importDelve([input("interview-34.txt")], as: "ana")
     let other = Data("# Other\n\nText\n\nCreated with the Delve Qualitative Analysis Tool".utf8)
     #expect {
@@ -198,6 +225,7 @@ import Testing
     let folder = try TempFolder()
     let project = try folder.project()
     let export = "# Интервью\n\nДанные плохие.\n\nКачество-данных\n\nCreated with the Delve Qualitative Analysis Tool"
+    try project.leadImportsTranscripts([input("ru.txt", data: Data(export.utf8))])
     let outcome = try project.importDelve([input("ru.txt", data: Data(export.utf8))], as: "ana")
     let code = try #require(outcome.reports[0].codesCreated.first)
     #expect(code.name == "Качество-данных" && code.id.hasPrefix("code-") && Identifier.isCode(code.id))

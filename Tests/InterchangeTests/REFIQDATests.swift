@@ -13,6 +13,7 @@ import Testing
     let inputs = try ["interview-34", "interview-35"].map {
       DocumentInput(id: $0, data: try Fixture.data("\($0).txt"), source: "\($0).txt")
     }
+    try project.leadImportsTranscripts(inputs)
     try project.importDelve(inputs, as: "ana")
     try project.addCode(
       name: "Parent code", description: "has <xml> & \"quotes\"\nand lines", color: "#1f77b4", as: "lead")
@@ -44,9 +45,12 @@ import Testing
     let (folder, project) = try sample()
     try project.exportQDPX(to: folder.path("study.qdpx"), policy: .unrestricted)
     let fresh = try folder.project("fresh")
+    // The lead brings in the transcripts and codes (none of the selections are the lead's).
+    let lead = try fresh.importQDPX(folder.path("study.qdpx"), source: "study.qdpx", as: "lead")
+    #expect(lead.report.documentsAdded == ["interview-34", "interview-35"] && lead.report.assignmentsAdded == 0)
     let first = try fresh.importQDPX(folder.path("study.qdpx"), source: "study.qdpx", as: "ana")
     #expect(first.report.otherUsers == ["ben": 1])
-    #expect(first.report.documentsAdded == ["interview-34", "interview-35"])
+    #expect(first.report.documentsAdded.isEmpty && first.report.assignmentsAdded == 33)
     let second = try fresh.importQDPX(folder.path("study.qdpx"), source: "study.qdpx", as: "ben")
     #expect(second.report.assignmentsAdded == 1)
     #expect(try fresh.exportCSV(policy: .unrestricted) == project.exportCSV(policy: .unrestricted))
@@ -88,9 +92,11 @@ import Testing
       </Project>
       """
     let url = try folder.zip("nvivo.qdpx", [("project.qde", Data(qde.utf8))])
+    let (lead, _) = try project.importQDPX(url, source: "nvivo.qdpx", as: "lead")
+    #expect(lead.documentsAdded == ["Interview-A"] && lead.assignmentsAdded == 0)
     let (report, _) = try project.importQDPX(url, source: "nvivo.qdpx", as: "ana", user: "Ana Lima")
     #expect(report.skippedSources == ["PictureSource \"photo.jpg\""])
-    #expect(report.documentsAdded == ["Interview-A"])
+    #expect(report.documentsAdded.isEmpty)
     let snapshot = try project.snapshot()
     #expect(try snapshot.requireDocument("Interview-A").string == "Line one\nCafé two\nthree")
     let records = try #require(try snapshot.annotations(coder: "ana", doc: "Interview-A"))
@@ -142,8 +148,8 @@ import Testing
     let folder = try TempFolder()
     let project = try folder.project()
     let url = try folder.zip("ok.qdpx", [("project.qde", self.project())])
-    let (report, commit) = try project.importQDPX(url, source: "ok.qdpx", as: "ana")
-    #expect(report.assignmentsAdded == 1 && commit != nil)
+    let (report, commit) = try project.importQDPX(url, source: "ok.qdpx", as: "lead")
+    #expect(report.assignmentsAdded == 1 && report.documentsAdded == ["d"] && commit != nil)
   }
 
   /// A source whose document exists with other text is refused in one short line that names
@@ -152,7 +158,7 @@ import Testing
     let folder = try TempFolder()
     let project = try folder.project()
     _ = try project.importQDPX(
-      try folder.zip("ok.qdpx", [("project.qde", self.project())]), source: "ok.qdpx", as: "ana")
+      try folder.zip("ok.qdpx", [("project.qde", self.project())]), source: "ok.qdpx", as: "lead")
     let tip = try head(project)
     let changed = Data(
       String(decoding: self.project(), as: UTF8.self).replacingOccurrences(of: "short text", with: "other words").utf8)

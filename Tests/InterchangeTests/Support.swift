@@ -28,9 +28,13 @@ final class TempFolder {
 
   func path(_ name: String) -> URL { url.appendingPathComponent(name) }
 
-  /// A new Gloss project (lead: `lead`) in a subfolder.
+  /// A new Gloss project (lead: `lead`; coders `ana` and `ben`) in a subfolder.
   func project(_ name: String = "project") throws -> Project {
-    try Project.initialize(at: path(name).path, name: name, leads: ["lead"], coder: "lead").0
+    let project = try Project.initialize(at: path(name).path, name: name, leads: ["lead"], coder: "lead").0
+    for coder in ["ana", "ben"] {
+      try project.addCoder(coder, emails: ["\(coder)@example.org"], lead: false, as: "lead")
+    }
+    return project
   }
 
   /// Writes a zip with the given entries (paths taken verbatim, so hostile names work).
@@ -85,5 +89,13 @@ struct ZIPFoundationArchive {
     var data = Data()
     _ = try archive.extract(entry) { data.append($0) }
     return data
+  }
+}
+
+extension Project {
+  /// What a team does first: the lead brings in the transcripts (text only), so coders'
+  /// imports add only their own coding (only leads add documents, DESIGN §6).
+  func leadImportsTranscripts(_ inputs: [DocumentInput]) throws {
+    try importDelve(inputs, as: "lead", textOnly: true)
   }
 }

@@ -264,6 +264,7 @@ import Testing
     let file = box.root + "/study.qdpx"
     #expect(try box.gloss("export", "qdpx", file).status == 0)
     let other = try Sandbox()
+    #expect(try other.gloss("--as", "lead", "import", "qdpx", file).status == 0)  // the transcripts
     let report = try other.gloss("--as", "ana", "import", "qdpx", file)
     #expect(report.status == 0, "\(report.stderr)")
     let line = try #require(report.lines.first { $0.contains("codings by consensus") })

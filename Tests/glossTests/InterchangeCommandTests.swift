@@ -5,12 +5,18 @@ import Testing
   @Test func importDelveReportsCommitsOnceAndReimportIsANoOp() throws {
     let box = try Sandbox()
     let file = Sandbox.example("interview-34.txt")
+    // The lead brings in the transcripts; the coder's import then adds only the coding.
+    let texts = try box.gloss(
+      "--as", "lead", "import", "delve", file, Sandbox.example("interview-35.txt"), "--text-only")
+    #expect(texts.status == 0, "\(texts.stderr)")
+    #expect(texts.stdout.contains("(new document)"))
     let run = try box.gloss("--as", "ana", "import", "delve", file, Sandbox.example("interview-35.txt"))
     #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.contains("(document already present)") && !run.stdout.contains("(new document)"))
     #expect(run.stdout.contains("code blocks:   32"))
     #expect(run.stdout.contains("codes created: 7"))
     #expect(run.stdout.contains("assignments:   33 added"))
-    #expect(try box.commitCount() == 2)
+    #expect(try box.commitCount() == 3)
     #expect(try box.git("log", "-1", "--format=%B").stdout.contains("Gloss-Coder: ana"))
     try box.expectHealthy()
     // Global options after the subcommand too; a second import changes nothing.
@@ -18,19 +24,21 @@ import Testing
     #expect(again.status == 0)
     #expect(again.stderr.contains("nothing to do"))
     #expect(again.stdout.contains("33 already there"))
-    #expect(try box.commitCount() == 2)
+    #expect(try box.commitCount() == 3)
     let listed = try box.gloss("ls", "--format", "json")
     #expect(listed.stdout.components(separatedBy: "\"coder\":\"ana\"").count - 1 == 33)
   }
 
   @Test func dryRunAndJSON() throws {
     let box = try Sandbox()
+    try box.gloss("--as", "lead", "import", "delve", Sandbox.example("interview-34.txt"), "--text-only")
     let run = try box.gloss(
       "--as", "ana", "import", "delve", Sandbox.example("interview-34.txt"), "--dry-run", "--format", "json")
     #expect(run.status == 0)
     #expect(run.stdout.contains("\"assignments_added\":33"))
+    #expect(run.stdout.contains("\"document_added\":false"))
     #expect(run.stderr.contains("dry run"))
-    #expect(try box.commitCount() == 1)
+    #expect(try box.commitCount() == 2)
   }
 
   @Test func badDelveFilesFailCleanly() throws {
@@ -51,6 +59,7 @@ import Testing
 
   @Test func csvExportImportRoundTrip() throws {
     let box = try Sandbox()
+    try box.gloss("--as", "lead", "import", "delve", Sandbox.example("interview-34.txt"), "--text-only")
     try box.gloss("--as", "ana", "import", "delve", Sandbox.example("interview-34.txt"))
     let export = try box.gloss("export", "csv", "-")
     #expect(export.status == 0)
@@ -75,6 +84,7 @@ import Testing
 
   @Test func qdpxExportAndImportRoundTrip() throws {
     let box = try Sandbox()
+    try box.gloss("--as", "lead", "import", "delve", Sandbox.example("interview-34.txt"), "--text-only")
     try box.gloss("--as", "ana", "import", "delve", Sandbox.example("interview-34.txt"))
     try box.gloss("--as", "ben", "add", "interview-34", "tabular-issue", "--para", "3", "--memo", "ben says")
     let out = box.root + "/study.qdpx"
@@ -82,6 +92,10 @@ import Testing
     let qdc = try box.gloss("export", "qdc", "-")
     #expect(qdc.stdout.contains("<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\""))
     let other = try Sandbox()
+    // The lead's import brings the documents and codes (no coding of the lead's is in it).
+    let lead = try other.gloss("--as", "lead", "import", "qdpx", out)
+    #expect(lead.status == 0, "\(lead.stderr)")
+    #expect(try !other.gloss("ls", "--format", "json").stdout.contains("\"coder\""))
     let ana = try other.gloss("--as", "ana", "import", "qdpx", out)
     #expect(ana.status == 0, "\(ana.stderr)")
     #expect(ana.stdout.contains("not imported:  1 codings by ben"))

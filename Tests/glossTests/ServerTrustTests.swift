@@ -235,7 +235,15 @@ private func append(_ file: String, _ text: String) throws {
     try box.git("commit", "-qam", "gloss: lead locks the codebook", "--trailer", "Gloss-Coder: lead")
     #expect(try Shell.run("/usr/bin/git", ["push", server.path, "main"], in: box.path, env: server.env).status == 0)
     try server.git(ben, "pull", "-q", "--ff-only")
-    #expect(try box.gloss("-C", ben, "--as", "ben", "code", "add", "Another-idea").status == 0)
+    // Locally, gloss refuses up front and commits nothing.
+    let locked = try head(box, ben)
+    let local = try box.gloss("-C", ben, "--as", "ben", "code", "add", "Another-idea")
+    #expect(local.status == 1 && local.stderr.hasPrefix("error: ben may not make this change: codebook.yaml: "))
+    #expect(local.stderr.contains("the codebook is locked") && local.stderr.split(separator: "\n").count == 1)
+    #expect(try head(box, ben) == locked && server.git(ben, "status", "--porcelain").stdout.isEmpty)
+    // A commit made by hand gets as far as the server, which refuses it.
+    try append(book, "  - id: another-idea\n    name: Another-idea\n")
+    try server.git(ben, "commit", "-qam", "ben adds a code", "--trailer", "Gloss-Coder: ben")
     try server.expectRefused(from: ben, "HEAD:main", naming: ["codebook.yaml", "the codebook is locked"])
   }
 

@@ -178,7 +178,10 @@ public final class Session {
       violations += WriteRules.violations(
         path: update.path, before: try snapshot.file(update.path), after: after, author: coder, settings: rules)
     }
-    if !violations.isEmpty { throw GlossError.breaksRules(coder: coder, violations: violations) }
+    // The codebook's violations first: for a merge or removal of codes they say what is
+    // wrong, and the annotation files rewritten along with them only follow from it.
+    let ordered = violations.filter { $0.path == Codebook.path } + violations.filter { $0.path != Codebook.path }
+    if !ordered.isEmpty { throw GlossError.breaksRules(coder: coder, violations: ordered) }
   }
 
   /// index.lock when there is a work tree; git's own lock held too long is one error line.
