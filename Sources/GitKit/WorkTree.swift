@@ -21,7 +21,7 @@ extension Repository {
     var index: OpaquePointer?
     try check(git_repository_index(&index, pointer), "open index")
     defer { git_index_free(index) }
-    try check(git_index_read(index, 0), "read index")
+    try check(git_index_read(index, 1), "read index")
     // An entry written in the same second as the index may hide a later edit of the same
     // size ("racy git"); such entries are always hashed.
     var indexInfo = stat()
@@ -54,33 +54,6 @@ extension Repository {
     return dirty
   }
 
-  /// Brings the work tree files and index entries of `updates` in line with a commit just
-  /// made on the checked-out branch, so `git status` stays clean.
-  public func syncWorkTree(_ updates: [TreeUpdate]) throws {
-    guard let root = workdir, !updates.isEmpty else { return }
-    var index: OpaquePointer?
-    try check(git_repository_index(&index, pointer), "open index")
-    defer { git_index_free(index) }
-    try check(git_index_read(index, 0), "read index")
-    let files = FileManager.default
-    for update in updates {
-      let full = root + update.path
-      switch update {
-      case .write(let path, let contents):
-        let folder = (full as NSString).deletingLastPathComponent
-        try files.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try contents.write(to: URL(fileURLWithPath: full), options: .atomic)
-        try check(git_index_add_bypath(index, path), "stage \(path)")
-      case .remove(let path):
-        if files.fileExists(atPath: full) { try files.removeItem(atPath: full) }
-        removeEmptyFolders(from: (full as NSString).deletingLastPathComponent, stopAt: root)
-        let result = git_index_remove_bypath(index, path)
-        if result != GIT_ENOTFOUND.rawValue { try check(result, "unstage \(path)") }
-      }
-    }
-    try check(git_index_write(index), "write index")
-  }
-
   /// Writes a whole tree into an empty work tree and index (after a clone or init).
   public func checkoutHead() throws {
     var options = git_checkout_options()
@@ -88,36 +61,5 @@ extension Repository {
       git_checkout_options_init(&options, UInt32(GIT_CHECKOUT_OPTIONS_VERSION)), "check out")
     options.checkout_strategy = GIT_CHECKOUT_SAFE.rawValue | GIT_CHECKOUT_RECREATE_MISSING.rawValue
     try check(git_checkout_head(pointer, &options), "check out HEAD")
-  }
-
-  private func removeEmptyFolders(from folder: String, stopAt root: String) {
-    var current = folder
-    let files = FileManager.default
-    while current.count > root.count, current.hasPrefix(root),
-      let items = try? files.contentsOfDirectory(atPath: current), items.isEmpty
-    {
-      try? files.removeItem(atPath: current)
-      current = (current as NSString).deletingLastPathComponent
-    }
-  }
-
-  /// Runs `body` holding an exclusive advisory lock on `<gitdir>/gloss.lock`, so gloss
-  /// processes on this repository take turns; the kernel releases it if a process dies.
-  public func withWriterLock<T>(_ body: () throws -> T) throws -> T {
-    let path = gitDirectory + "gloss.lock"
-    let fd = Glibc.open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
-    guard fd >= 0 else {
-      throw GitError(
-        code: .locked, message: String(cString: strerror(errno)), operation: "lock \(path)")
-    }
-    defer { close(fd) }
-    while flock(fd, LOCK_EX) != 0 {
-      guard errno == EINTR else {
-        throw GitError(
-          code: .locked, message: String(cString: strerror(errno)), operation: "lock \(path)")
-      }
-    }
-    defer { flock(fd, LOCK_UN) }
-    return try body()
   }
 }

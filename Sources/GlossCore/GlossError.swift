@@ -29,6 +29,10 @@ public enum GlossError: Error, LocalizedError, Equatable {
   case alreadyExists(String)
   case nothingToDo(String)
   case repository(String)
+  /// A lock file another process holds (or a crashed one left behind).
+  case lockHeld(file: String)
+  /// The branch moved to `commit` but these work-tree paths could not follow.
+  case workTreeNotUpdated(commit: String, paths: [String], reason: String)
 
   public var errorDescription: String? {
     switch self {
@@ -85,6 +89,15 @@ public enum GlossError: Error, LocalizedError, Equatable {
       return "only a lead (gloss.yaml leads) turns blind coding on or off; \(coder) is not one"
     case .leadsOnly(.reconcile, let coder):
       return "only a lead (gloss.yaml leads) reconciles into consensus; \(coder) is not one"
+    case .lockHeld(let file):
+      return
+        "\(file) exists: another git command is running, or one was interrupted; "
+        + "if none is running, remove \(file) and try again"
+    case .workTreeNotUpdated(let commit, let paths, let reason):
+      return
+        "committed \(commit) (the commit is recorded), but the work tree could not be updated "
+        + "(\(reason)); the next gloss command refreshes \(paths.joined(separator: ", ")) once that "
+        + "is fixed (do not run 'git checkout -- .', which would stage a revert)"
     case .codeInUse(let code, let uses):
       return "code '\(code)' is used by \(uses) assignment(s); use --force to remove them too"
     }

@@ -25,6 +25,8 @@ public final class Project {
     } catch let error as GitError {
       throw GlossError.repository("\(location): \(error.message)")
     }
+    // Finish what a killed gloss left half done before reading anything.
+    repository.recoverIfNeeded()
     let project = Project(repository: repository)
     _ = try project.snapshot().settings()
     return project
@@ -73,73 +75,5 @@ public final class Project {
 
   static func coderSlug(_ name: String) -> String {
     Identifier.slug(name, allowDots: false)
-  }
-}
-
-/// The outcome of a mutating command.
-public struct CommitResult: Sendable {
-  public let commit: Oid
-  public let message: String
-}
-
-extension Project {
-  /// Reads the branch tip, lets `body` stage changes, and records them as one commit with a
-  /// compare-and-swap on the branch: if another writer moved the branch meanwhile, the
-  /// whole read-change-commit is redone on the new tip, so no writer's commit is lost.
-  /// `body` returns the commit summary.
-  @discardableResult
-  public func commit(
-    as coder: String, _ body: (Transaction) throws -> String
-  ) throws -> CommitResult {
-    guard let branch = try repository.headBranch() else { throw GlossError.detachedHead }
-    return try repository.withWriterLock {
-      var attempt = 0
-      while true {
-        attempt += 1
-        let parent = try repository.referenceTarget(branch)
-        let snapshot = try Snapshot(repository: repository, commit: parent)
-        let transaction = Transaction(snapshot: snapshot, coder: coder)
-        let summary = try body(transaction)
-        let updates = transaction.updates
-        guard !updates.isEmpty else { throw GlossError.nothingToDo("nothing to change") }
-        let dirty = try repository.pathsWithLocalChanges(updates.map(\.path), headTree: snapshot.tree)
-        if !dirty.isEmpty { throw GlossError.uncommittedChanges(paths: dirty) }
-        let message = "\(summary)\n\nGloss-Coder: \(coder)\n"
-        let signature = repository.defaultSignature(
-          fallbackName: coder, fallbackEmail: "\(coder)@gloss.invalid")
-        let tree = try repository.tree(applying: updates, to: snapshot.tree)
-        let commit = try repository.createCommit(
-          tree: tree, parents: parent.map { [$0] } ?? [], message: message, author: signature)
-        do {
-          try repository.compareAndSwap(
-            reference: branch, expected: parent, new: commit, logMessage: "gloss: \(summary)")
-        } catch let error as GitError
-          where [.modified, .exists, .locked].contains(error.code) && attempt < 100
-        {
-          usleep(UInt32.random(in: 1_000...20_000))
-          continue
-        }
-        try syncWorkTree(updates, commit: commit)
-        return CommitResult(commit: commit, message: message)
-      }
-    }
-  }
-
-  /// Updates the work tree and index after a commit, retrying while git holds index.lock.
-  func syncWorkTree(_ updates: [TreeUpdate], commit: Oid, verb: String = "committed") throws {
-    var attempt = 0
-    while true {
-      do {
-        try repository.syncWorkTree(updates)
-        return
-      } catch let error as GitError where error.code == .locked && attempt < 200 {
-        attempt += 1
-        usleep(10_000)
-      } catch {
-        throw GlossError.repository(
-          "\(verb) \(commit.short), but the work tree could not be updated: "
-            + error.localizedDescription + "; run 'git checkout -- .' to refresh it")
-      }
-    }
   }
 }

@@ -6,6 +6,11 @@ public final class Transaction {
   public let snapshot: Snapshot
   /// The coder making the change.
   public let coder: String
+  /// Parents after the branch tip (a merge's other side).
+  var otherParents: [Oid] = []
+  /// Set for a fast-forward: the branch moves to this existing commit, whose files the
+  /// staged updates bring into the work tree; no new commit is made.
+  var fastForwardTarget: Oid?
   private var pending: [String: Data?] = [:]
   private var order: [String] = []
 

@@ -141,9 +141,8 @@ extension Project {
       throw GlossError.invalidInput(
         file: source, line: header.line, message: "needs columns \"start\" and \"end\", or \"quote\"")
     }
-    var report = CSVImportReport(rows: 0, added: 0, present: 0, skipped: 0, files: [])
-    let commit = try runImport(as: coder, dryRun: dryRun) { stage in
-      report = CSVImportReport(rows: 0, added: 0, present: 0, skipped: 0, files: [])
+    let (commit, report) = try runImport(as: coder, dryRun: dryRun) { stage in
+      var report = CSVImportReport(rows: 0, added: 0, present: 0, skipped: 0, files: [])
       var touched: [String] = []
       for record in records.dropFirst() {
         func value(_ name: String) -> String {
@@ -216,7 +215,9 @@ extension Project {
       guard report.rows > 0 else {
         throw GlossError.invalidInput(file: source, line: nil, message: "has no rows after the header")
       }
-      return "gloss: \(coder) imports \(report.added) assignments from \((source as NSString).lastPathComponent)"
+      return (
+        "gloss: \(coder) imports \(report.added) assignments from \((source as NSString).lastPathComponent)", report
+      )
     }
     return (report, commit)
   }

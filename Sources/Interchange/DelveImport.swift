@@ -50,9 +50,8 @@ extension Project {
     for input in inputs {
       _ = try DelveExport(data: input.data, file: input.source) { headBook.lookup($0) != nil }
     }
-    var reports: [DelveImportReport] = []
-    let commit = try runImport(as: coder, dryRun: dryRun) { stage in
-      reports = []
+    let (commit, reports) = try runImport(as: coder, dryRun: dryRun) { stage in
+      var reports: [DelveImportReport] = []
       if coder == Identifier.consensus && !textOnly {
         throw GlossError.notAllowed("'consensus' is the adjudicated set, not a coder; import as yourself with --as")
       }
@@ -85,9 +84,11 @@ extension Project {
       let docs = inputs.map(\.id)
       let list = docs.count <= 3 ? docs.joined(separator: ", ") : "\(docs.count) documents"
       let total = reports.reduce(0) { $0 + $1.assignmentsAdded }
-      return textOnly
+      let summary =
+        textOnly
         ? "gloss: \(coder) imports the text of \(list) from Delve"
         : "gloss: \(coder) imports \(list) from Delve (\(total) assignments)"
+      return (summary, reports)
     }
     return ImportOutcome(reports: reports, commit: commit)
   }

@@ -182,22 +182,19 @@ final class ImportStage {
 extension Project {
   /// Runs an import: on a transaction (one commit), or read-only on HEAD for a dry run.
   /// Returns nil when nothing was written (dry run, or everything already there).
-  func runImport(as coder: String, dryRun: Bool, _ body: (ImportStage) throws -> String) throws
-    -> CommitResult?
-  {
+  /// `body` returns the commit summary and its report.
+  func runImport<Report>(
+    as coder: String, dryRun: Bool, _ body: (ImportStage) throws -> (summary: String, report: Report)
+  ) throws -> (commit: CommitResult?, report: Report) {
     if dryRun {
-      _ = try body(try ImportStage(snapshot: try snapshot()))
-      return nil
+      return (nil, try body(try ImportStage(snapshot: try snapshot())).report)
     }
-    do {
-      return try commit(as: coder) { transaction in
-        let stage = try ImportStage(transaction: transaction)
-        let summary = try body(stage)
-        stage.apply(to: transaction)
-        return summary
-      }
-    } catch GlossError.nothingToDo {
-      return nil
+    let (result, report) = try session(as: coder).commit { transaction in
+      let stage = try ImportStage(transaction: transaction)
+      let (summary, report) = try body(stage)
+      stage.apply(to: transaction)
+      return .commit(summary: summary, value: report)
     }
+    return (result, report)
   }
 }

@@ -321,15 +321,11 @@ extension Project {
     }
     let target = chosen?.coder == Identifier.consensus ? Identifier.consensus : coder
     let userCoder = Dictionary(project.users.map { ($0.guid, $0.coder) }, uniquingKeysWith: { a, _ in a })
-    var report = QDPXImportReport(
-      projectName: project.name, user: chosen?.name, coder: target, textSources: project.sources.count,
-      skippedSources: project.skipped, documentsAdded: [], codesCreated: [], assignmentsAdded: 0,
-      assignmentsPresent: 0, otherUsers: [:])
-    let commit = try runImport(as: coder, dryRun: dryRun) { stage in
-      report.documentsAdded = []
-      report.assignmentsAdded = 0
-      report.assignmentsPresent = 0
-      report.otherUsers = [:]
+    let (commit, report) = try runImport(as: coder, dryRun: dryRun) { stage in
+      var report = QDPXImportReport(
+        projectName: project.name, user: chosen?.name, coder: target, textSources: project.sources.count,
+        skippedSources: project.skipped, documentsAdded: [], codesCreated: [], assignmentsAdded: 0,
+        assignmentsPresent: 0, otherUsers: [:])
       try stage.checkWritable(target, importer: coder)
       // Codes: an existing code with this GUID (a Gloss export) or name, else a new one.
       let existingByGUID = Dictionary(
@@ -383,7 +379,7 @@ extension Project {
       }
       report.codesCreated = stage.createdCodes
       let label = project.name.isEmpty ? (source as NSString).lastPathComponent : project.name
-      return "gloss: \(coder) imports \(report.assignmentsAdded) assignments from REFI-QDA project '\(label)'"
+      return ("gloss: \(coder) imports \(report.assignmentsAdded) assignments from REFI-QDA project '\(label)'", report)
     }
     return (report, commit)
   }

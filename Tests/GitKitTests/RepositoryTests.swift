@@ -111,8 +111,8 @@ let someone = Signature(name: "Tester", email: "tester@example.org", time: Date(
     let updates: [TreeUpdate] = [.write(path: "x/y.txt", contents: Data("hello\n".utf8))]
     let tree = try repo.tree(applying: updates, to: nil)
     let commit = try repo.createCommit(tree: tree, parents: [], message: "m", author: someone)
-    try repo.compareAndSwap(reference: "refs/heads/main", expected: nil, new: commit, logMessage: "m")
-    try repo.syncWorkTree(updates)
+    try repo.moveBranch(
+      "refs/heads/main", from: nil, to: commit, updates: updates, holding: try repo.lockIndex(), logMessage: "m")
     #expect(try git("status", "--porcelain", in: path).isEmpty)
     #expect(try repo.pathsWithLocalChanges(["x/y.txt", "absent.txt"]).isEmpty)
     try "changed\n".write(toFile: path + "/x/y.txt", atomically: true, encoding: .utf8)

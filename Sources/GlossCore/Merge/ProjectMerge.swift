@@ -40,73 +40,76 @@ public struct MergeReport: Sendable {
   public var reanchored: [MergedAnchor] = []
   /// Assignment changes the merge brought into our branch.
   public var changes: [AssignmentChange] = []
+  /// The branch tip a fast-forward started from.
+  var base: Oid?
 }
 
 extension Project {
   /// Merges `revision` into the current branch in process: fast-forward when possible,
   /// else a three-way merge per path (annotation files and the codebook record by record,
-  /// other files line by line) committed with both parents through a compare-and-swap.
-  /// With unsettled conflicts nothing is written and the report lists them.
+  /// other files line by line) committed with both parents, through the session's commit
+  /// engine like every other write. With unsettled conflicts nothing is written and the
+  /// report lists them. A branch whose gloss.yaml has a newer format is refused.
   public func merge(
     _ revision: String, label: String? = nil, as coder: String, choices: MergeChoices = .init()
   ) throws -> MergeReport {
-    guard let branch = try repository.headBranch() else { throw GlossError.detachedHead }
     let theirs: Oid
     do {
       theirs = try repository.resolveCommit(revision)
     } catch is GitError {
       throw GlossError.unknownRevision(revision)
     }
-    let name = label ?? revision
-    let branchName = branch.hasPrefix("refs/heads/") ? String(branch.dropFirst(11)) : branch
-    return try repository.withWriterLock {
-      var attempt = 0
-      while true {
-        attempt += 1
-        do {
-          return try mergeOnce(
-            theirs: theirs, branch: branch,
-            summary: "gloss: \(coder) merges \(name) into \(branchName)", coder: coder,
-            choices: choices)
-        } catch let error as GitError
-          where [.modified, .exists, .locked].contains(error.code) && attempt < 100
-        {
-          usleep(UInt32.random(in: 1_000...20_000))
-        }
-      }
+    // Settings.decode refuses an unknown (newer) format version.
+    if let data = try Snapshot(repository: repository, commit: theirs).file(Settings.path) {
+      _ = try Settings.decode(data)
     }
+    let name = label ?? revision
+    let (result, report) = try session(as: coder).commit { transaction in
+      try mergeChange(theirs: theirs, name: name, coder: coder, choices: choices, into: transaction)
+    }
+    guard let result else { return report }
+    var merged = report
+    let ours = try repository.commit(result.commit).parents.first
+    if case .fastForward = report.outcome {
+      merged.changes = try changes(
+        from: try Snapshot(repository: repository, commit: report.base),
+        to: try Snapshot(repository: repository, commit: result.commit))
+    } else {
+      merged.outcome = .merged(result.commit)
+      merged.changes = try changes(
+        from: try Snapshot(repository: repository, commit: ours),
+        to: try Snapshot(repository: repository, commit: result.commit))
+    }
+    return merged
   }
 
-  private func mergeOnce(
-    theirs: Oid, branch: String, summary: String, coder: String, choices: MergeChoices
-  ) throws -> MergeReport {
-    let ours = try repository.referenceTarget(branch)
+  /// Stages the merge of `theirs` into the transaction's tip.
+  private func mergeChange(
+    theirs: Oid, name: String, coder: String, choices: MergeChoices, into transaction: Transaction
+  ) throws -> Change<MergeReport> {
+    let ours = transaction.snapshot.commit
     if let ours, try repository.isAncestor(theirs, of: ours) {
-      return MergeReport(outcome: .upToDate)
+      return .unchanged(MergeReport(outcome: .upToDate))
     }
-    let oursTree = try ours.map { try repository.commit($0).tree }
+    let oursTree = transaction.snapshot.tree
     let theirsTree = try repository.commit(theirs).tree
     let behind = try ours.map { try repository.isAncestor($0, of: theirs) } ?? true
     if behind {
-      var updates: [TreeUpdate] = []
       for change in try repository.changedFiles(from: oursTree, to: theirsTree) {
         if let blob = change.newBlob {
-          updates.append(.write(path: change.path, contents: try repository.blob(blob)))
+          transaction.write(change.path, try repository.blob(blob))
         } else {
-          updates.append(.remove(path: change.path))
+          try transaction.remove(change.path)
         }
       }
-      try refuseLocalChanges(updates)
-      try repository.compareAndSwap(
-        reference: branch, expected: ours, new: theirs, logMessage: "gloss: fast-forward")
-      try syncWorkTree(updates, commit: theirs, verb: "fast-forwarded to")
+      transaction.fastForwardTarget = theirs
       var report = MergeReport(outcome: .fastForward(theirs))
-      report.changes = try changes(
-        from: try Snapshot(repository: repository, commit: ours),
-        to: try Snapshot(repository: repository, commit: theirs))
-      return report
+      report.base = ours
+      return .commit(summary: "fast-forward", value: report)
     }
-    guard let ours, let oursTree else { return MergeReport(outcome: .upToDate) }
+    guard let ours, let oursTree else { return .unchanged(MergeReport(outcome: .upToDate)) }
+    let branch = try repository.headBranch() ?? "HEAD"
+    let branchName = branch.hasPrefix("refs/heads/") ? String(branch.dropFirst(11)) : branch
     guard let base = try repository.mergeBase(ours, theirs) else {
       throw GlossError.notAllowed(
         "refusing to merge unrelated histories: \(theirs.short) shares no commit with \(branch)")
@@ -148,7 +151,7 @@ extension Project {
         report.notes.append("--\(pick.side.rawValue) \(pick.selector) named no conflict")
       }
     }
-    guard report.conflicts.isEmpty else { return report }
+    guard report.conflicts.isEmpty else { return .unchanged(report) }
     var tree = try repository.tree(applying: updates, to: oursTree)
     let touchedDocs = Set((Array(mine.keys) + other.map(\.path)).compactMap(Layout.parseDocumentPath))
     var anchoring = MergeAnchoring(repository: repository)
@@ -161,25 +164,15 @@ extension Project {
     report.reanchored = anchored.spans
     report.staleAnchors = try staleAnchors(in: tree, docs: touchedDocs)
     report.notes += try unknownCodes(in: tree, paths: Set(mine.keys).union(other.map(\.path)))
-    try refuseLocalChanges(updates)
-    let message = "\(summary)\n\nGloss-Coder: \(coder)\n"
-    let signature = repository.defaultSignature(
-      fallbackName: coder, fallbackEmail: "\(coder)@gloss.invalid")
-    let commit = try repository.createCommit(
-      tree: tree, parents: [ours, theirs], message: message, author: signature)
-    try repository.compareAndSwap(
-      reference: branch, expected: ours, new: commit, logMessage: "gloss: merge")
-    try syncWorkTree(updates, commit: commit, verb: "merged as")
-    report.outcome = .merged(commit)
-    report.changes = try changes(
-      from: try Snapshot(repository: repository, commit: ours),
-      to: try Snapshot(repository: repository, commit: commit))
-    return report
-  }
-
-  private func refuseLocalChanges(_ updates: [TreeUpdate]) throws {
-    let dirty = try repository.pathsWithLocalChanges(updates.map(\.path))
-    if !dirty.isEmpty { throw GlossError.uncommittedChanges(paths: dirty) }
+    for update in updates {
+      switch update {
+      case .write(let path, let contents): transaction.write(path, contents)
+      case .remove(let path): try transaction.remove(path)
+      }
+    }
+    transaction.otherParents = [theirs]
+    report.outcome = .merged(theirs)
+    return .commit(summary: "gloss: \(coder) merges \(name) into \(branchName)", value: report)
   }
 
   /// Assignments on `docs` whose `exact` no longer matches the merged text.

@@ -41,9 +41,8 @@ extension Project {
   {
     try Self.checkWritable(coder)
     guard !requests.isEmpty else { throw GlossError.nothingToDo("no assignments to add") }
-    var added: [LocatedAssignment] = []
-    let result = try commit(as: coder) { transaction in
-      added = []
+    let (result, added) = try session(as: coder).commit { transaction -> Change<[LocatedAssignment]> in
+      var added: [LocatedAssignment] = []
       let book = try transaction.codebook()
       var files: [String: [Assignment]] = [:]
       var keys: [String: Set<Assignment.Key>] = [:]
@@ -85,14 +84,16 @@ extension Project {
       for (doc, records) in files { transaction.setAnnotations(records, coder: coder, doc: doc) }
       if let only = added.first, added.count == 1 {
         let text = try transaction.snapshot.requireDocument(only.doc)
-        return "gloss: \(coder) adds \(only.assignment.code) to \(only.doc) "
+        let summary =
+          "gloss: \(coder) adds \(only.assignment.code) to \(only.doc) "
           + "¶\(text.paragraphNumber(at: only.assignment.start))"
+        return .commit(summary: summary, value: added)
       }
       let docs = Set(added.map(\.doc)).sorted()
       let where_ = docs.count <= 3 ? docs.joined(separator: ", ") : "\(docs.count) documents"
-      return "gloss: \(coder) adds \(added.count) assignments to \(where_)"
+      return .commit(summary: "gloss: \(coder) adds \(added.count) assignments to \(where_)", value: added)
     }
-    return (result, added)
+    return (try Self.committed(result), added)
   }
 
   /// Parses a batch of JSON lines (`{"doc":…,"code":…,"start":…,"end":…,"memo":…}`).
@@ -148,16 +149,15 @@ extension Project {
     -> (result: CommitResult, removed: [LocatedAssignment])
   {
     try Self.checkWritable(coder)
-    var removed: [LocatedAssignment] = []
-    let result = try commit(as: coder) { transaction in
-      removed = []
+    let (result, removed) = try session(as: coder).commit { transaction -> Change<[LocatedAssignment]> in
+      var removed: [LocatedAssignment] = []
       for id in ids {
         let found = try Self.ownAssignment(id, coder: coder, verb: "remove", in: transaction.snapshot)
         if !removed.contains(found) { removed.append(found) }
       }
-      return try Self.stageRemoval(removed, coder: coder, in: transaction)
+      return .commit(summary: try Self.stageRemoval(removed, coder: coder, in: transaction), value: removed)
     }
-    return (result, removed)
+    return (try Self.committed(result), removed)
   }
 
   /// Removes the coder's assignment of `code` on exactly the span `selector` names.
@@ -165,8 +165,7 @@ extension Project {
     throws -> (result: CommitResult, removed: [LocatedAssignment])
   {
     try Self.checkWritable(coder)
-    var removed: [LocatedAssignment] = []
-    let result = try commit(as: coder) { transaction in
+    let (result, removed) = try session(as: coder).commit { transaction -> Change<[LocatedAssignment]> in
       let text = try transaction.snapshot.requireDocument(doc)
       guard let codeEntry = try transaction.codebook().lookup(code) else {
         throw GlossError.unknownCode(code)
@@ -187,10 +186,10 @@ extension Project {
         throw GlossError.unknownAssignment(
           "\(codeEntry.id) on chars \(range.lowerBound)-\(range.upperBound) of \(doc) by \(coder)\(hint)")
       }
-      removed = matches.map { LocatedAssignment(coder: coder, doc: doc, assignment: $0) }
-      return try Self.stageRemoval(removed, coder: coder, in: transaction)
+      let removed = matches.map { LocatedAssignment(coder: coder, doc: doc, assignment: $0) }
+      return .commit(summary: try Self.stageRemoval(removed, coder: coder, in: transaction), value: removed)
     }
-    return (result, removed)
+    return (try Self.committed(result), removed)
   }
 
   private static func stageRemoval(
@@ -218,9 +217,8 @@ extension Project {
     guard edit.memo != nil || edit.code != nil || edit.chars != nil else {
       throw GlossError.nothingToDo("nothing to change: give --memo, --code or --chars")
     }
-    var before: LocatedAssignment?
-    var after: LocatedAssignment?
-    let result = try commit(as: coder) { transaction in
+    let (result, edited) = try session(as: coder).commit {
+      transaction -> Change<(before: LocatedAssignment, after: LocatedAssignment)?> in
       let found = try Self.ownAssignment(id, coder: coder, verb: "edit", in: transaction.snapshot)
       let text = try transaction.snapshot.requireDocument(found.doc)
       var record = found.assignment
@@ -236,7 +234,7 @@ extension Project {
         record.exact = text.slice(range.lowerBound, range.upperBound)
         record.review = nil
       }
-      guard record != found.assignment else { throw GlossError.nothingToDo("the assignment already says that") }
+      guard record != found.assignment else { return .unchanged(nil) }
       var records = try transaction.annotations(coder: coder, doc: found.doc) ?? []
       records.removeAll { $0.id == record.id }
       if records.contains(where: { $0.key == record.key }) {
@@ -245,12 +243,13 @@ extension Project {
       }
       records.append(record)
       transaction.setAnnotations(records, coder: coder, doc: found.doc)
-      before = found
-      after = LocatedAssignment(coder: coder, doc: found.doc, assignment: record)
-      return "gloss: \(coder) edits \(record.code) on \(found.doc) ¶\(text.paragraphNumber(at: record.start))"
+      let after = LocatedAssignment(coder: coder, doc: found.doc, assignment: record)
+      return .commit(
+        summary: "gloss: \(coder) edits \(record.code) on \(found.doc) ¶\(text.paragraphNumber(at: record.start))",
+        value: (found, after))
     }
-    guard let before, let after else { throw GlossError.nothingToDo("nothing changed") }
-    return (result, before, after)
+    guard let result, let edited else { throw GlossError.nothingToDo("the assignment already says that") }
+    return (result, edited.before, edited.after)
   }
 
   /// The coder's own assignment with this id (or unique prefix), found by reading only the
@@ -267,6 +266,12 @@ extension Project {
       throw GlossError.notAllowed(
         "assignment \(other.assignment.id) belongs to \(other.coder); coders \(verb) only their own")
     }
+  }
+
+  /// The commit of an operation that always stages something.
+  static func committed(_ result: CommitResult?) throws -> CommitResult {
+    guard let result else { throw GlossError.nothingToDo("nothing to change") }
+    return result
   }
 
   /// Coders write only their own folder; `consensus` is the leads' adjudicated set.

@@ -19,8 +19,8 @@ extension Project {
     if let color, !Self.isColor(color) {
       throw GlossError.invalidArgument(argument: "--color \(color)", message: "expected #RRGGBB")
     }
-    var added = Code(id: id, name: trimmed, parent: nil, description: description, color: color)
-    let result = try commit(as: coder) { transaction in
+    let (result, added) = try session(as: coder).commit { transaction -> Change<Code> in
+      var added = Code(id: id, name: trimmed, parent: nil, description: description, color: color)
       var book = try transaction.codebook()
       if book.code(id) != nil { throw GlossError.alreadyExists("code id '\(id)' already exists") }
       if let clash = book.codes.first(where: { $0.name.lowercased() == trimmed.lowercased() }) {
@@ -32,9 +32,9 @@ extension Project {
       }
       book.upsert(added)
       transaction.setCodebook(book)
-      return "gloss: \(coder) adds code \(id)"
+      return .commit(summary: "gloss: \(coder) adds code \(id)", value: added)
     }
-    return (added, result)
+    return (added, try Self.committed(result))
   }
 
   /// Gives a code a new display name; assignments keep the id, so nothing else changes.
@@ -46,7 +46,7 @@ extension Project {
     guard !trimmed.isEmpty, !trimmed.contains("\n") else {
       throw GlossError.invalidArgument(argument: "NAME", message: "a code needs a one-line name")
     }
-    return try commit(as: coder) { transaction in
+    let (result, _) = try session(as: coder).commit { transaction -> Change<Void> in
       var book = try transaction.codebook()
       guard var code = book.lookup(idOrName) else { throw GlossError.unknownCode(idOrName) }
       if let clash = book.codes.first(where: {
@@ -54,13 +54,15 @@ extension Project {
       }) {
         throw GlossError.alreadyExists("a code named '\(clash.name)' already exists (\(clash.id))")
       }
-      guard code.name != trimmed else { throw GlossError.nothingToDo("the code is already named '\(trimmed)'") }
+      guard code.name != trimmed else { return .unchanged(()) }
       let old = code.name
       code.name = trimmed
       book.upsert(code)
       transaction.setCodebook(book)
-      return "gloss: \(coder) renames code \(code.id) from '\(old)' to '\(trimmed)'"
+      return .commit(summary: "gloss: \(coder) renames code \(code.id) from '\(old)' to '\(trimmed)'", value: ())
     }
+    guard let result else { throw GlossError.nothingToDo("the code is already named '\(trimmed)'") }
+    return result
   }
 
   /// Folds code `from` into `into`: every assignment of `from`, in every coder's files, is
@@ -68,11 +70,9 @@ extension Project {
   public func mergeCodes(_ from: String, into: String, as coder: String) throws
     -> (result: CommitResult, rewritten: Int, dropped: Int)
   {
-    var rewritten = 0
-    var dropped = 0
-    let result = try commit(as: coder) { transaction in
-      rewritten = 0
-      dropped = 0
+    let (result, counts) = try session(as: coder).commit { transaction -> Change<(rewritten: Int, dropped: Int)> in
+      var rewritten = 0
+      var dropped = 0
       var book = try transaction.codebook()
       guard let source = book.lookup(from) else { throw GlossError.unknownCode(from) }
       guard let target = book.lookup(into) else { throw GlossError.unknownCode(into) }
@@ -112,9 +112,10 @@ extension Project {
       }
       book.remove(source.id)
       transaction.setCodebook(book)
-      return "gloss: \(coder) merges code \(source.id) into \(target.id)"
+      return .commit(
+        summary: "gloss: \(coder) merges code \(source.id) into \(target.id)", value: (rewritten, dropped))
     }
-    return (result, rewritten, dropped)
+    return (try Self.committed(result), counts.rewritten, counts.dropped)
   }
 
   /// Removes a code. While assignments use it this fails, unless `force`, which removes them
@@ -122,9 +123,8 @@ extension Project {
   public func removeCode(_ idOrName: String, force: Bool, as coder: String) throws
     -> (result: CommitResult, removedAssignments: Int)
   {
-    var removed = 0
-    let result = try commit(as: coder) { transaction in
-      removed = 0
+    let (result, removed) = try session(as: coder).commit { transaction -> Change<Int> in
+      var removed = 0
       var book = try transaction.codebook()
       guard let code = book.lookup(idOrName) else { throw GlossError.unknownCode(idOrName) }
       var uses: [(String, String, [Assignment])] = []
@@ -146,10 +146,11 @@ extension Project {
       }
       book.remove(code.id)
       transaction.setCodebook(book)
-      return "gloss: \(coder) removes code \(code.id)"
-        + (removed > 0 ? " and its \(removed) assignment(s)" : "")
+      let summary =
+        "gloss: \(coder) removes code \(code.id)" + (removed > 0 ? " and its \(removed) assignment(s)" : "")
+      return .commit(summary: summary, value: removed)
     }
-    return (result, removed)
+    return (try Self.committed(result), removed)
   }
 
   /// How many assignments of the coders `policy` lets the viewer see use each code id.

@@ -91,8 +91,8 @@ extension Project {
         read: { try snapshot.annotations(coder: $0, doc: input.id) }, settings: try snapshot.settings())
       return report(old: old, (planned.report, planned.kept), commit: nil)
     }
-    var outcome: (old: DocumentText, report: [DocumentUpdateReport.LocatedSpan], kept: Int)?
-    let result = try commit(as: coder) { transaction in
+    let (result, outcome) = try session(as: coder).commit {
+      transaction -> Change<(old: DocumentText, report: [DocumentUpdateReport.LocatedSpan], kept: Int)> in
       let old = try transaction.snapshot.requireDocument(input.id)
       let planned = try plan(
         document: old, files: try transaction.annotationFiles(),
@@ -101,17 +101,20 @@ extension Project {
       if old.string != newText.string {
         transaction.write(Layout.document(input.id), Data(newText.string.utf8))
       } else if planned.changed.isEmpty {
-        throw GlossError.nothingToDo("\(input.id) already has this text and every span matches it")
+        return .unchanged((old, planned.report, planned.kept))
       }
       for (owner, records) in planned.changed {
         transaction.setAnnotations(records, coder: owner, doc: input.id)
       }
-      outcome = (old, planned.report, planned.kept)
       let moved = planned.report.filter { $0.span.outcome != .unchanged }.count
       let marked = planned.report.filter { $0.span.outcome == .review }.count
-      return "gloss: \(coder) updates \(input.id) (\(moved) span(s) re-anchored, \(marked) for review)"
+      return .commit(
+        summary: "gloss: \(coder) updates \(input.id) (\(moved) span(s) re-anchored, \(marked) for review)",
+        value: (old, planned.report, planned.kept))
     }
-    guard let outcome else { throw GlossError.nothingToDo("nothing changed") }
+    guard let result else {
+      throw GlossError.nothingToDo("\(input.id) already has this text and every span matches it")
+    }
     return report(old: outcome.old, (outcome.report, outcome.kept), commit: result)
   }
 }

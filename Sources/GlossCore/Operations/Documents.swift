@@ -46,7 +46,7 @@ extension Project {
       }
       prepared.append((input, normalized))
     }
-    let result = try commit(as: coder) { transaction in
+    let (result, _) = try session(as: coder).commit { transaction -> Change<Void> in
       for (input, normalized) in prepared {
         let path = Layout.document(input.id)
         if try transaction.file(path) != nil {
@@ -57,9 +57,9 @@ extension Project {
       }
       let ids = prepared.map(\.0.id)
       let list = ids.count <= 3 ? ids.joined(separator: ", ") : "\(ids.count) documents"
-      return "gloss: \(coder) adds \(list)"
+      return .commit(summary: "gloss: \(coder) adds \(list)", value: ())
     }
-    return (result, prepared.map { ($0.0.id, $0.1.changes) })
+    return (try Self.committed(result), prepared.map { ($0.0.id, $0.1.changes) })
   }
 
   /// Puts documents on coders' lists by creating their empty annotation files.
@@ -67,11 +67,10 @@ extension Project {
   public func assignDocuments(_ docs: [String], to coders: [String], as coder: String) throws
     -> (result: CommitResult, created: [String], existing: [String])
   {
-    var created: [String] = []
-    var existing: [String] = []
-    let result = try commit(as: coder) { transaction in
-      created = []
-      existing = []
+    let (result, paths) = try session(as: coder).commit {
+      transaction -> Change<(created: [String], existing: [String])> in
+      var created: [String] = []
+      var existing: [String] = []
       for target in coders {
         guard Identifier.isCoder(target) else {
           throw GlossError.invalidIdentifier(kind: "coder", value: target, rule: Identifier.coderRule)
@@ -89,12 +88,12 @@ extension Project {
           }
         }
       }
-      guard !created.isEmpty else {
-        throw GlossError.nothingToDo("every document is already assigned to those coders")
-      }
-      return "gloss: \(coder) assigns \(docs.joined(separator: ", ")) to \(coders.joined(separator: ", "))"
+      guard !created.isEmpty else { return .unchanged((created, existing)) }
+      let summary = "gloss: \(coder) assigns \(docs.joined(separator: ", ")) to \(coders.joined(separator: ", "))"
+      return .commit(summary: summary, value: (created, existing))
     }
-    return (result, created, existing)
+    guard let result else { throw GlossError.nothingToDo("every document is already assigned to those coders") }
+    return (result, paths.created, paths.existing)
   }
 
   /// Documents with their size and who is assigned them; the assignment counts are only of

@@ -44,13 +44,14 @@ extension Project {
     }
     let folderName = URL(fileURLWithPath: path).standardizedFileURL.lastPathComponent
     let settings = Settings(name: name ?? folderName, leads: leads.isEmpty ? [who] : leads)
-    let result = try project.commit(as: who) { transaction in
+    let session = Session(project: project, coder: who, settings: settings)
+    let (result, _) = try session.commit { transaction -> Change<Void> in
       transaction.write(Settings.path, settings.encode())
       transaction.write(Codebook.path, Codebook().encode())
       transaction.write(Layout.gitattributes, Data(Layout.gitattributesContents.utf8))
-      return "gloss: \(who) creates the project \(settings.name)"
+      return .commit(summary: "gloss: \(who) creates the project \(settings.name)", value: ())
     }
     for (key, value) in mergeDriverConfig { try repository.setConfig(key, value) }
-    return (project, result)
+    return (project, try committed(result))
   }
 }

@@ -41,9 +41,8 @@ extension Project {
       throw GlossError.invalidArgument(
         argument: "--coders", message: "reconcile coders' work, not consensus")
     }
-    var report = ReconcileReport()
-    let stage = { (transaction: Transaction) throws -> String in
-      report = ReconcileReport()
+    let stage = { (transaction: Transaction) throws -> (summary: String, report: ReconcileReport) in
+      var report = ReconcileReport()
       var decisionsUsed = Set<String>()
       for doc in docs {
         _ = try transaction.snapshot.requireDocument(doc)
@@ -133,19 +132,20 @@ extension Project {
         throw GlossError.invalidArgument(
           argument: id, message: "is not an open disagreement on \(docs.joined(separator: ", "))")
       }
-      return "gloss: \(lead) reconciles \(coders.joined(separator: ", ")) on \(docs.joined(separator: ", "))"
+      let summary =
+        "gloss: \(lead) reconciles \(coders.joined(separator: ", ")) on \(docs.joined(separator: ", "))"
+      return (summary, report)
     }
     if dryRun {
-      let transaction = Transaction(snapshot: try snapshot(), coder: lead)
-      _ = try stage(transaction)
-      return report
+      return try stage(Transaction(snapshot: try snapshot(), coder: lead)).report
     }
-    do {
-      let result = try commit(as: lead, stage)
-      report.commit = result
-    } catch GlossError.nothingToDo {
-      // Consensus already holds every agreement and decision: only the listing is news.
+    // With nothing staged (consensus already holds every agreement and decision) no
+    // commit is made: only the listing is news.
+    var (result, report) = try session(as: lead).commit { transaction in
+      let (summary, report) = try stage(transaction)
+      return .commit(summary: summary, value: report)
     }
+    report.commit = result
     return report
   }
 

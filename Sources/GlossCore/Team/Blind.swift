@@ -4,16 +4,17 @@ import GitKit
 extension Project {
   /// Turns blind coding on or off (leads only), in one commit changing gloss.yaml.
   public func setBlind(_ on: Bool, as lead: String) throws -> CommitResult {
-    try commit(as: lead) { transaction in
+    let (result, _) = try session(as: lead).commit { transaction -> Change<Void> in
       var settings = try transaction.settings()
       guard settings.leads.contains(lead) else { throw GlossError.leadsOnly(action: .switchBlind, coder: lead) }
-      guard settings.blind != on else {
-        throw GlossError.nothingToDo("blind coding is already \(on ? "on" : "off")")
-      }
+      guard settings.blind != on else { return .unchanged(()) }
       settings.blind = on
       transaction.write(Settings.path, settings.encode())
-      return on
-        ? "gloss: \(lead) turns blind coding on" : "gloss: \(lead) opens the comparison (blind coding off)"
+      let summary =
+        on ? "gloss: \(lead) turns blind coding on" : "gloss: \(lead) opens the comparison (blind coding off)"
+      return .commit(summary: summary, value: ())
     }
+    guard let result else { throw GlossError.nothingToDo("blind coding is already \(on ? "on" : "off")") }
+    return result
   }
 }

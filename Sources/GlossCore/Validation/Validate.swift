@@ -92,9 +92,8 @@ extension Project {
   /// Rewrites what can be fixed mechanically at HEAD (record order and canonical bytes of
   /// annotation files, the codebook's canonical form) in one commit; returns the paths.
   public func fixFormat(as coder: String) throws -> (result: CommitResult, fixed: [String]) {
-    var fixed: [String] = []
-    let result = try commit(as: coder) { transaction in
-      fixed = []
+    let (result, fixed) = try session(as: coder).commit { transaction -> Change<[String]> in
+      var fixed: [String] = []
       if let data = try transaction.file(Codebook.path) {
         let book = try Codebook.decode(data)
         if book.encode() != data {
@@ -117,9 +116,10 @@ extension Project {
           fixed.append(path)
         }
       }
-      guard !fixed.isEmpty else { throw GlossError.nothingToDo("nothing to fix mechanically") }
-      return "gloss: \(coder) rewrites \(fixed.count) file(s) in canonical form"
+      guard !fixed.isEmpty else { return .unchanged(fixed) }
+      return .commit(summary: "gloss: \(coder) rewrites \(fixed.count) file(s) in canonical form", value: fixed)
     }
+    guard let result else { throw GlossError.nothingToDo("nothing to fix mechanically") }
     return (result, fixed)
   }
 }

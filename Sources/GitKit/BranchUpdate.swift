@@ -1,0 +1,513 @@
+import CLibgit2
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Moving the checked-out branch and bringing the index and work tree along, so that
+/// neither a plain `git commit` running beside gloss nor a `kill -9` loses a commit:
+///
+/// - `.git/index.lock` is held (created with O_CREAT|O_EXCL, as git does) from reading the
+///   branch tip to installing the new index, so git either sees the new index or fails to
+///   lock it;
+/// - a journal, `.git/gloss-sync`, names the paths being synced before the branch moves and
+///   goes once the index is installed; the next writer (or any gloss command) finishes a
+///   sync a crash interrupted, for paths that still hold the pre-commit content;
+/// - files are written to `.<name>.gloss-tmp` next to their place and renamed; the lock
+///   files gloss creates are recorded in `.git/gloss.lock`, so a later gloss can tell its own
+///   stale locks from git's live ones.
+extension Repository {
+  /// Where a writer records what it holds; also the file the writer lock `flock`s.
+  var writerLockPath: String { gitDirectory + "gloss.lock" }
+  var journalPath: String { gitDirectory + "gloss-sync" }
+  var indexPath: String { gitDirectory + "index" }
+  public var indexLockPath: String { gitDirectory + "index.lock" }
+  private var scratchIndexPath: String { gitDirectory + "gloss-index.tmp" }
+
+  /// Runs `body` holding an exclusive advisory lock on `<gitdir>/gloss.lock`, so gloss
+  /// writers on this repository take turns (the kernel releases it if a process dies).
+  /// Whatever a dead writer left behind (its lock files, an interrupted sync) is cleaned up
+  /// first.
+  public func withWriterLock<T>(_ body: () throws -> T) throws -> T {
+    guard let fd = try lockWriterFile(blocking: true) else {
+      throw GitError(code: .locked, message: "", operation: "lock \(writerLockPath)")
+    }
+    defer { unlockWriterFile(fd) }
+    try recoverInterruptedWrite(waitForIndex: true)
+    return try body()
+  }
+
+  /// Finishes what a killed gloss left half done, if no other gloss is writing right now.
+  /// Never waits: a read-only command must not stall behind a writer or a busy git.
+  public func recoverIfNeeded() {
+    guard workdir != nil,
+      FileManager.default.fileExists(atPath: journalPath) || fileSize(writerLockPath) > 0
+    else { return }
+    guard let fd = try? lockWriterFile(blocking: false) else { return }
+    defer { unlockWriterFile(fd) }
+    try? recoverInterruptedWrite(waitForIndex: false)
+  }
+
+  private func lockWriterFile(blocking: Bool) throws -> Int32? {
+    let fd = Glibc.open(writerLockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+    guard fd >= 0 else {
+      throw GitError(code: .locked, message: String(cString: strerror(errno)), operation: "lock \(writerLockPath)")
+    }
+    while flock(fd, LOCK_EX | (blocking ? 0 : LOCK_NB)) != 0 {
+      if errno == EINTR { continue }
+      let failure = errno
+      close(fd)
+      if failure == EWOULDBLOCK && !blocking { return nil }
+      throw GitError(code: .locked, message: String(cString: strerror(failure)), operation: "lock \(writerLockPath)")
+    }
+    return fd
+  }
+
+  private func unlockWriterFile(_ fd: Int32) {
+    _ = ftruncate(fd, 0)
+    flock(fd, LOCK_UN)
+    close(fd)
+  }
+
+  /// Lock files this process holds, written into `gloss.lock` (which only the flock holder
+  /// touches): `index-lock <inode>`, or `ref-lock <path> <unix time>` around a ref update.
+  private func record(_ lines: [String]) {
+    let text = (["pid \(getpid())"] + lines).joined(separator: "\n") + "\n"
+    let fd = Glibc.open(writerLockPath, O_WRONLY | O_CLOEXEC)
+    guard fd >= 0 else { return }
+    defer { close(fd) }
+    _ = ftruncate(fd, 0)
+    _ = text.withCString { pwrite(fd, $0, strlen($0), 0) }
+  }
+
+  /// Under the writer lock: removes lock and temporary files a dead gloss recorded, then
+  /// finishes its interrupted sync. With `waitForIndex` false, gives up quietly when git
+  /// holds index.lock.
+  func recoverInterruptedWrite(waitForIndex: Bool) throws {
+    let recorded = (try? String(contentsOfFile: writerLockPath, encoding: .utf8)) ?? ""
+    let files = FileManager.default
+    for line in recorded.split(separator: "\n") {
+      let parts = line.split(separator: " ").map(String.init)
+      if parts.count == 2, parts[0] == "index-lock", let inode = UInt64(parts[1]),
+        fileInode(indexLockPath) == inode
+      {
+        unlink(indexLockPath)
+      } else if parts.count == 3, parts[0] == "ref-lock", let since = Double(parts[2]),
+        let modified = modificationTime(parts[1]), abs(modified - since) < 2
+      {
+        // libgit2 creates the ref's lock file right after this line is written; a lock
+        // made at about that time is the dead writer's.
+        unlink(parts[1])
+      }
+    }
+    record([])
+    for scratch in [scratchIndexPath, scratchIndexPath + ".lock", journalPath + ".tmp"] {
+      if files.fileExists(atPath: scratch) { try? files.removeItem(atPath: scratch) }
+    }
+    guard let data = files.contents(atPath: journalPath) else { return }
+    guard let journal = try? JSONDecoder().decode(SyncJournal.self, from: data), let root = workdir else {
+      unlink(journalPath)
+      return
+    }
+    for entry in journal.entries { unlink(Self.temporaryPath(for: root + entry.path)) }
+    let lock: IndexLock
+    do {
+      lock = try lockIndex(timeout: waitForIndex ? 10 : 0)
+    } catch {
+      if waitForIndex { throw error }
+      return
+    }
+    defer { lock.release() }
+    try repairSync(journal, lock: lock)
+    unlink(journalPath)
+  }
+
+  // MARK: index.lock
+
+  /// `.git/index.lock`, held by this process.
+  public final class IndexLock {
+    let path: String
+    let fd: Int32
+    var held = true
+
+    init(path: String, fd: Int32) {
+      self.path = path
+      self.fd = fd
+    }
+
+    /// Gives the lock up without changing the index.
+    public func release() {
+      guard held else { return }
+      held = false
+      close(fd)
+      unlink(path)
+    }
+
+    deinit { release() }
+  }
+
+  /// Takes `.git/index.lock` as git does (O_CREAT|O_EXCL), waiting up to `timeout` seconds
+  /// while another process holds it; then fails with `.locked` naming the file.
+  public func lockIndex(timeout: TimeInterval = 10) throws -> IndexLock {
+    let deadline = Date().addingTimeInterval(timeout)
+    while true {
+      let fd = Glibc.open(indexLockPath, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o644)
+      if fd >= 0 {
+        record(fileInode(indexLockPath).map { ["index-lock \($0)"] } ?? [])
+        TestHook.pause("index-locked")
+        return IndexLock(path: indexLockPath, fd: fd)
+      }
+      guard errno == EEXIST else {
+        throw GitError(
+          code: .locked, message: String(cString: strerror(errno)), operation: "lock \(indexLockPath)")
+      }
+      guard Date() < deadline else {
+        throw GitError(code: .locked, message: "the file exists", operation: "lock \(indexLockPath)")
+      }
+      usleep(20_000)
+    }
+  }
+
+  // MARK: Moving the branch
+
+  /// Moves `branch` from `expected` to `new` with a compare-and-swap (failing with
+  /// `.modified` or `.exists` when someone else moved it), then brings the touched paths of
+  /// the index and work tree in line with `new` while still holding `lock`. A sync that
+  /// fails after the branch moved throws `WorkTreeNotUpdated`; its journal stays, so the next
+  /// gloss command finishes it.
+  public func moveBranch(
+    _ branch: String, from expected: Oid?, to new: Oid, updates: [TreeUpdate], holding lock: IndexLock?,
+    logMessage: String
+  ) throws {
+    guard let lock, let root = workdir, !updates.isEmpty else {
+      try swapReference(branch, expected: expected, new: new, logMessage: logMessage)
+      return
+    }
+    let oldTree = try expected.map { try commit($0).tree }
+    let newTree = try commit(new).tree
+    var entries: [SyncJournal.Entry] = []
+    for update in updates {
+      entries.append(
+        SyncJournal.Entry(
+          path: update.path, old: try oldTree.flatMap { try entry(at: update.path, inTree: $0) }?.id.hex,
+          new: try entry(at: update.path, inTree: newTree)?.id.hex))
+    }
+    try writeJournal(SyncJournal(branch: branch, commit: new.hex, entries: entries))
+    TestHook.pause("journal-written")
+    do {
+      try swapReference(branch, expected: expected, new: new, logMessage: logMessage)
+    } catch {
+      unlink(journalPath)
+      throw error
+    }
+    TestHook.pause("branch-moved")
+    do {
+      try syncWorkTree(entries, root: root, lock: lock)
+    } catch {
+      lock.release()
+      throw WorkTreeNotUpdated(commit: new, paths: entries.map(\.path), reason: Self.describe(error))
+    }
+    unlink(journalPath)
+  }
+
+  private func swapReference(_ branch: String, expected: Oid?, new: Oid, logMessage: String) throws {
+    let lockFile = gitDirectory + branch + ".lock"
+    record(
+      (fileInode(indexLockPath).map { ["index-lock \($0)"] } ?? []) + [
+        "ref-lock \(lockFile) \(Date().timeIntervalSince1970)"
+      ])
+    defer { record(fileInode(indexLockPath).map { ["index-lock \($0)"] } ?? []) }
+    try compareAndSwap(reference: branch, expected: expected, new: new, logMessage: logMessage)
+  }
+
+  private func writeJournal(_ journal: SyncJournal) throws {
+    let data = try JSONEncoder().encode(journal)
+    try Self.writeFile(journalPath, data)
+  }
+
+  /// Writes each entry's new content (or removes the file), then installs an index with
+  /// those entries through `lock`.
+  private func syncWorkTree(_ entries: [SyncJournal.Entry], root: String, lock: IndexLock) throws {
+    var staged: [(SyncJournal.Entry, git_index_entry?)] = []
+    for entry in entries {
+      let full = root + entry.path
+      guard let newHex = entry.new, let id = Oid(hex: newHex) else {
+        if FileManager.default.fileExists(atPath: full) || isSymlink(full) {
+          try FileManager.default.removeItem(atPath: full)
+        }
+        removeEmptyFolders(from: (full as NSString).deletingLastPathComponent, stopAt: root)
+        staged.append((entry, nil))
+        continue
+      }
+      let mode = try headMode(of: entry.path) ?? GIT_FILEMODE_BLOB
+      try writeWorkTreeFile(full, contents: try blob(id), mode: mode)
+      staged.append((entry, try indexEntry(path: entry.path, full: full, id: id, mode: mode)))
+      TestHook.pause("file-written")
+    }
+    try installIndex(staged.map { ($0.0.path, $0.1) }, lock: lock)
+  }
+
+  /// Finishes an interrupted sync: a path whose index entry still holds the pre-commit
+  /// blob while HEAD holds the journal's new one (a staged revert) gets the new content in
+  /// the index, and in the work tree too unless someone edited the file since.
+  private func repairSync(_ journal: SyncJournal, lock: IndexLock) throws {
+    guard let root = workdir, let headTree = try headCommit().map({ try commit($0).tree }) else { return }
+    let current = try currentIndexEntries(journal.entries.map(\.path))
+    var changes: [(String, git_index_entry?)] = []
+    for entry in journal.entries {
+      let inHead = try self.entry(at: entry.path, inTree: headTree)?.id.hex
+      guard inHead == entry.new, entry.old != entry.new, current[entry.path] == entry.old else { continue }
+      let full = root + entry.path
+      let onDisk = try? hashFile(full)
+      let untouched = onDisk == entry.old || onDisk == entry.new
+      guard let newHex = entry.new, let id = Oid(hex: newHex) else {
+        if untouched, onDisk != nil { try? FileManager.default.removeItem(atPath: full) }
+        changes.append((entry.path, nil))
+        continue
+      }
+      let mode = try headMode(of: entry.path) ?? GIT_FILEMODE_BLOB
+      if untouched && onDisk != entry.new { try writeWorkTreeFile(full, contents: try blob(id), mode: mode) }
+      var indexed = try indexEntry(path: entry.path, full: full, id: id, mode: mode)
+      if !untouched {
+        // Someone edited the file after the crash: no stat data, so git compares contents
+        // and shows their edit as unstaged.
+        indexed.file_size = 0
+        indexed.mtime = git_index_time()
+      }
+      changes.append((entry.path, indexed))
+    }
+    if !changes.isEmpty { try installIndex(changes, lock: lock) }
+  }
+
+  /// The blob each path has in the index now (nil: no entry).
+  private func currentIndexEntries(_ paths: [String]) throws -> [String: String?] {
+    var index: OpaquePointer?
+    try check(git_index_open(&index, indexPath), "open index")
+    defer { git_index_free(index) }
+    var result: [String: String?] = [:]
+    for path in paths {
+      result[path] = git_index_get_bypath(index, path, 0).map { Oid($0.pointee.id).hex }
+    }
+    return result
+  }
+
+  /// Writes a new index (the current one with `changes`: an entry to set, or nil to remove)
+  /// into the held index.lock and renames it over `.git/index`, as git does. libgit2's own
+  /// `git_index_write` would take index.lock itself, so the index is written to a scratch
+  /// file and copied into the lock.
+  private func installIndex(_ changes: [(path: String, entry: git_index_entry?)], lock: IndexLock) throws {
+    let files = FileManager.default
+    try? files.removeItem(atPath: scratchIndexPath)
+    if files.fileExists(atPath: indexPath) { try files.copyItem(atPath: indexPath, toPath: scratchIndexPath) }
+    defer { try? files.removeItem(atPath: scratchIndexPath) }
+    var index: OpaquePointer?
+    try check(git_index_open(&index, scratchIndexPath), "open index")
+    defer { git_index_free(index) }
+    for (path, entry) in changes {
+      if var entry {
+        try path.withCString { name in
+          entry.path = name
+          try check(git_index_add(index, &entry), "stage \(path)")
+        }
+      } else {
+        let result = git_index_remove(index, path, 0)
+        if result != GIT_ENOTFOUND.rawValue { try check(result, "unstage \(path)") }
+      }
+    }
+    try check(git_index_write(index), "write index")
+    guard let data = files.contents(atPath: scratchIndexPath) else {
+      throw GitError(code: .other(-1), message: "cannot read the new index", operation: "write index")
+    }
+    try data.withUnsafeBytes { buffer in
+      var offset = 0
+      while offset < buffer.count {
+        let written = write(lock.fd, buffer.baseAddress?.advanced(by: offset), buffer.count - offset)
+        if written < 0 {
+          if errno == EINTR { continue }
+          throw GitError(code: .other(-1), message: String(cString: strerror(errno)), operation: "write index")
+        }
+        offset += written
+      }
+    }
+    TestHook.pause("index-written")
+    guard rename(lock.path, indexPath) == 0 else {
+      throw GitError(code: .other(-1), message: String(cString: strerror(errno)), operation: "write index")
+    }
+    lock.held = false
+    close(lock.fd)
+    record([])
+  }
+
+  /// An index entry for a file just written, with its stat data, so `git status` trusts it.
+  private func indexEntry(path: String, full: String, id: Oid, mode: git_filemode_t) throws -> git_index_entry {
+    var info = stat()
+    guard lstat(full, &info) == 0 else {
+      throw GitError(code: .other(-1), message: String(cString: strerror(errno)), operation: "stat \(path)")
+    }
+    var entry = git_index_entry()
+    entry.ctime = git_index_time(
+      seconds: Int32(truncatingIfNeeded: info.st_ctim.tv_sec), nanoseconds: UInt32(info.st_ctim.tv_nsec))
+    entry.mtime = git_index_time(
+      seconds: Int32(truncatingIfNeeded: info.st_mtim.tv_sec), nanoseconds: UInt32(info.st_mtim.tv_nsec))
+    entry.dev = UInt32(truncatingIfNeeded: info.st_dev)
+    entry.ino = UInt32(truncatingIfNeeded: info.st_ino)
+    entry.mode = mode.rawValue
+    entry.uid = info.st_uid
+    entry.gid = info.st_gid
+    entry.file_size = UInt32(truncatingIfNeeded: info.st_size)
+    entry.id = id.raw
+    return entry
+  }
+
+  /// The file mode HEAD's tree gives `path` (regular, executable or link).
+  private func headMode(of path: String) throws -> git_filemode_t? {
+    guard let tree = try headCommit().map({ try commit($0).tree }) else { return nil }
+    return try withTree(tree) { treePointer in
+      var entry: OpaquePointer?
+      guard git_tree_entry_bypath(&entry, treePointer, path) == 0 else { return nil }
+      defer { git_tree_entry_free(entry) }
+      return git_tree_entry_filemode(entry)
+    }
+  }
+
+  private func writeWorkTreeFile(_ full: String, contents: Data, mode: git_filemode_t) throws {
+    let files = FileManager.default
+    try files.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    if mode == GIT_FILEMODE_LINK {
+      if files.fileExists(atPath: full) || isSymlink(full) { try files.removeItem(atPath: full) }
+      try files.createSymbolicLink(atPath: full, withDestinationPath: String(decoding: contents, as: UTF8.self))
+      return
+    }
+    let temporary = Self.temporaryPath(for: full)
+    try Self.writeFile(temporary, contents, mode: mode == GIT_FILEMODE_BLOB_EXECUTABLE ? 0o755 : 0o644)
+    guard rename(temporary, full) == 0 else {
+      let failure = String(cString: strerror(errno))
+      unlink(temporary)
+      throw GitError(code: .other(-1), message: failure, operation: "write \(full)")
+    }
+  }
+
+  /// `.<name>.gloss-tmp` in the file's own folder: recognisable, and removed by the next
+  /// gloss command if a crash leaves it.
+  static func temporaryPath(for full: String) -> String {
+    let folder = (full as NSString).deletingLastPathComponent
+    return folder + "/." + (full as NSString).lastPathComponent + ".gloss-tmp"
+  }
+
+  /// Writes `data` to `path` through a plain file descriptor (no hidden temporary files);
+  /// a failed write removes the partial file.
+  static func writeFile(_ path: String, _ data: Data, mode: mode_t = 0o644) throws {
+    let fd = Glibc.open(path, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, mode)
+    guard fd >= 0 else {
+      throw GitError(code: .other(-1), message: String(cString: strerror(errno)), operation: "write \(path)")
+    }
+    var failure: Int32 = 0
+    data.withUnsafeBytes { buffer in
+      var offset = 0
+      while offset < buffer.count {
+        let written = write(fd, buffer.baseAddress?.advanced(by: offset), buffer.count - offset)
+        if written < 0 {
+          if errno == EINTR { continue }
+          failure = errno
+          return
+        }
+        offset += written
+      }
+    }
+    if close(fd) != 0 && failure == 0 { failure = errno }
+    if failure != 0 {
+      unlink(path)
+      throw GitError(code: .other(-1), message: String(cString: strerror(failure)), operation: "write \(path)")
+    }
+    _ = chmod(path, mode)
+  }
+
+  private func hashFile(_ full: String) throws -> String? {
+    guard FileManager.default.fileExists(atPath: full) else { return nil }
+    var hashed = git_oid()
+    try check(git_odb_hashfile(&hashed, full, GIT_OBJECT_BLOB), "read \(full)")
+    return Oid(hashed).hex
+  }
+
+  private func isSymlink(_ path: String) -> Bool {
+    var info = stat()
+    return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+  }
+
+  private func fileInode(_ path: String) -> UInt64? {
+    var info = stat()
+    return lstat(path, &info) == 0 ? UInt64(info.st_ino) : nil
+  }
+
+  private func fileSize(_ path: String) -> Int {
+    var info = stat()
+    return stat(path, &info) == 0 ? Int(info.st_size) : 0
+  }
+
+  private func modificationTime(_ path: String) -> Double? {
+    var info = stat()
+    guard lstat(path, &info) == 0 else { return nil }
+    return Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+  }
+
+  func removeEmptyFolders(from folder: String, stopAt root: String) {
+    var current = folder
+    let files = FileManager.default
+    while current.count > root.count, current.hasPrefix(root),
+      let items = try? files.contentsOfDirectory(atPath: current), items.isEmpty
+    {
+      try? files.removeItem(atPath: current)
+      current = (current as NSString).deletingLastPathComponent
+    }
+  }
+
+  /// Forgets which packs the object database knows, so objects that `git gc` or `git
+  /// repack` moved are found again.
+  public func refreshObjects() {
+    var odb: OpaquePointer?
+    guard git_repository_odb(&odb, pointer) == 0 else { return }
+    git_odb_refresh(odb)
+    git_odb_free(odb)
+  }
+
+  static func describe(_ error: Error) -> String {
+    if let error = error as? GitError { return error.message.isEmpty ? error.operation : error.message }
+    return error.localizedDescription
+  }
+}
+
+/// The branch moved to `commit`, but the work tree and index could not follow; the journal
+/// stays, so the next gloss command finishes the sync.
+public struct WorkTreeNotUpdated: Error, Sendable {
+  public let commit: Oid
+  public let paths: [String]
+  public let reason: String
+}
+
+/// What `.git/gloss-sync` records while a commit's paths are synced: per path, the blob
+/// before and after (nil: no file).
+struct SyncJournal: Codable {
+  struct Entry: Codable {
+    var path: String
+    var old: String?
+    var new: String?
+  }
+
+  var branch: String
+  var commit: String
+  var entries: [Entry]
+}
+
+/// Named points where a test can hold a command (`GLOSS_TEST_PAUSE_AT=<step>` sleeps there
+/// for `GLOSS_TEST_PAUSE_SECONDS`, default 30), to kill it at an exact step.
+public enum TestHook {
+  private static let step = ProcessInfo.processInfo.environment["GLOSS_TEST_PAUSE_AT"]
+  private static let seconds = UInt32(ProcessInfo.processInfo.environment["GLOSS_TEST_PAUSE_SECONDS"] ?? "") ?? 30
+
+  public static func pause(_ name: String) {
+    guard let step, step == name else { return }
+    FileHandle.standardError.write(Data("paused at \(name)\n".utf8))
+    sleep(seconds)
+  }
+}
