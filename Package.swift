@@ -3,17 +3,19 @@ import PackageDescription
 
 let package = Package(
   name: "Gloss",
-  platforms: [.macOS(.v13)],
+  platforms: [.macOS(.v14)],
   products: [
     .executable(name: "gloss", targets: ["gloss"]),
     .library(name: "GlossCore", targets: ["GlossCore"]),
     .library(name: "Agreement", targets: ["Agreement"]),
+    .library(name: "GlossServer", targets: ["GlossServer"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
   ],
   targets: [
     .systemLibrary(
@@ -31,10 +33,14 @@ let package = Package(
       name: "Interchange",
       dependencies: ["GlossCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
     ),
+    .target(
+      name: "GlossServer",
+      dependencies: ["GlossCore", .product(name: "Hummingbird", package: "hummingbird")]
+    ),
     .executableTarget(
       name: "gloss",
       dependencies: [
-        "GlossCore", "Interchange", "Agreement",
+        "GlossCore", "Interchange", "Agreement", "GlossServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -53,6 +59,7 @@ let package = Package(
       dependencies: ["Interchange", "GlossCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
       resources: [.copy("Fixtures")]
     ),
+    .testTarget(name: "GlossServerTests", dependencies: ["GlossServer", "GlossCore"]),
     .testTarget(name: "glossTests", dependencies: ["gloss", "GlossCore"]),
   ]
 )

@@ -33,6 +33,8 @@ public enum GlossError: Error, LocalizedError, Equatable {
   case lockHeld(file: String)
   /// The branch moved to `commit` but these work-tree paths could not follow.
   case workTreeNotUpdated(commit: String, paths: [String], reason: String)
+  /// `gloss serve` could not listen on `address` (a port in use, an address not on this machine).
+  case serverFailed(address: String, reason: String)
 
   public var errorDescription: String? {
     switch self {
@@ -98,6 +100,8 @@ public enum GlossError: Error, LocalizedError, Equatable {
         "committed \(commit) (the commit is recorded), but the work tree could not be updated "
         + "(\(reason)); the next gloss command refreshes \(paths.joined(separator: ", ")) once that "
         + "is fixed (do not run 'git checkout -- .', which would stage a revert)"
+    case .serverFailed(let address, let reason):
+      return "cannot serve on \(address): \(reason)"
     case .codeInUse(let code, let uses):
       return "code '\(code)' is used by \(uses) assignment(s); use --force to remove them too"
     }

@@ -24,7 +24,7 @@ struct Gloss: ParsableCommand {
       Init.self, Doc.self, CodeCommand.self, Add.self, Remove.self, Edit.self, List.self,
       Diff.self, Log.self, Import.self, Export.self, Agree.self,
       Merge.self, MergeDriver.self, Clone.self, Fetch.self, Pull.self, Push.self,
-      Reconcile.self, Blind.self,
+      Reconcile.self, Blind.self, Serve.self,
       Validate.self, Hooks.self,
     ]
   )

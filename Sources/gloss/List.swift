@@ -27,8 +27,10 @@ struct List: ParsableCommand {
   func run() throws {
     let project = try globals.project()
     let snapshot = try project.snapshot(at: rev)
-    let filter = try AssignmentFilter.checked(docs: doc, codes: code, coders: coder, in: snapshot)
-      .visible(to: try project.policy(explicit: globals.coder))
+    let filter = try AssignmentFilter.checked(
+      docs: splitList(doc), codes: splitList(code), coders: splitList(coder), in: snapshot
+    )
+    .visible(to: try project.policy(explicit: globals.coder))
     let coders = filter.coders
     if !review {
       let streamed = try Output.streamAssignments(format: globals.format) { emit in
@@ -45,26 +47,6 @@ struct List: ParsableCommand {
       }
     }
     Output.print(Output.assignments(items, format: globals.format))
-  }
-}
-
-extension AssignmentFilter {
-  /// A filter from command-line lists, refusing documents and codes the project lacks.
-  static func checked(docs: [String], codes: [String], coders: [String], in snapshot: Snapshot) throws
-    -> AssignmentFilter
-  {
-    let docList = splitList(docs)
-    let known = Set(try snapshot.documentIDs())
-    for doc in docList where !known.contains(doc) { throw GlossError.unknownDocument(doc) }
-    let book = try snapshot.codebook()
-    let codeIDs = try splitList(codes).map { name in
-      guard let code = book.lookup(name) else { throw GlossError.unknownCode(name) }
-      return code.id
-    }
-    let coderList = splitList(coders)
-    return AssignmentFilter(
-      docs: docList.isEmpty ? nil : Set(docList), codes: codeIDs.isEmpty ? nil : Set(codeIDs),
-      coders: coderList.isEmpty ? nil : Set(coderList))
   }
 }
 

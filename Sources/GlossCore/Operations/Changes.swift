@@ -23,6 +23,23 @@ public struct AssignmentFilter: Sendable {
     self.coders = coders
   }
 
+  /// A filter from lists of names (empty: no restriction), refusing documents and codes the
+  /// project lacks; codes are taken by id or name.
+  public static func checked(docs: [String], codes: [String], coders: [String], in snapshot: Snapshot) throws
+    -> AssignmentFilter
+  {
+    let known = Set(try snapshot.documentIDs())
+    for doc in docs where !known.contains(doc) { throw GlossError.unknownDocument(doc) }
+    let book = try snapshot.codebook()
+    let codeIDs = try codes.map { name in
+      guard let code = book.lookup(name) else { throw GlossError.unknownCode(name) }
+      return code.id
+    }
+    return AssignmentFilter(
+      docs: docs.isEmpty ? nil : Set(docs), codes: codeIDs.isEmpty ? nil : Set(codeIDs),
+      coders: coders.isEmpty ? nil : Set(coders))
+  }
+
   func includes(path: String) -> (coder: String, doc: String)? {
     guard let parts = Layout.parseAnnotationPath(path),
       coders?.contains(parts.coder) ?? true, docs?.contains(parts.doc) ?? true
