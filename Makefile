@@ -25,6 +25,17 @@ deps:
 	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxml2-utils >/dev/null; } || \
 	  echo "warning: libxml2-utils not installed; REFI-QDA schema tests will be skipped" >&2; \
 	fi
+	@# Headless Chromium, its driver and Selenium run the browser tests of gloss serve (offline:
+	@# the tests give Selenium /usr/bin/chromedriver and set SE_OFFLINE).
+	@if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; } && command -v apt-get >/dev/null 2>&1; then \
+	  echo "==> installing chromium and chromium-driver (for the gloss serve browser tests)"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+	@if ! python3 -c "import selenium" 2>/dev/null; then \
+	  echo "==> installing selenium (pip, for the gloss serve browser tests)"; \
+	  python3 -m pip install -q selenium 2>/dev/null || python3 -m pip install -q --break-system-packages selenium; \
+	fi
 
 build: deps
 	$(SWIFT) build

@@ -8,6 +8,7 @@ extension Assets {
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>Gloss</title>
+    <link rel="icon" href="data:,">
     <link rel="stylesheet" href="/app.css">
     <script type="module" src="/app.js"></script>
     </head>

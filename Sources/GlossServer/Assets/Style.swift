@@ -87,7 +87,7 @@ extension Assets {
     mark.hl.other { background: color-mix(in srgb, var(--c) 12%, transparent); box-shadow: inset 0 -1px 0 var(--c); }
     mark.hl.review { outline: 1.5px dashed #c77700; outline-offset: 1px; }
     mark.hl.memo { font-style: italic; }
-    mark.hl.selected { background: color-mix(in srgb, var(--c) 60%, transparent); outline: 2px solid var(--c); }
+    mark.hl.selected { background: color-mix(in srgb, var(--c) 62%, transparent); color: #0b0f18; }
     mark.hl:focus { outline: 2px solid var(--accent); }
     ::highlight(gloss-pending) { background-color: #ffe08a; }
 
