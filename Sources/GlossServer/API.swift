@@ -83,6 +83,9 @@ public final class API: Sendable {
         return try await reader.run { try Self.document($0, id: id) }
       case ("GET", .codes):
         return try await reader.run { try Self.codes($0, coder: coder) }
+      case ("POST", .codes):
+        let body = try Self.object(request.body)
+        return try await writer.run { try Self.addCode($0, body: body.value, coder: coder) }
       case ("GET", .assignments):
         return try await reader.run { try Self.assignments($0, query: query, coder: coder) }
       case ("POST", .assignments):
@@ -156,6 +159,26 @@ public final class API: Sendable {
     let policy = Policy(settings: try snapshot.settings(), viewer: coder)
     let usage = try project.codeUsage(at: snapshot, policy: policy)
     return .json(try snapshot.codebook().listingJSON(usage: usage))
+  }
+
+  /// `{name, parent?, description?, color?}`: a new code, as `gloss code add` (open coding).
+  static func addCode(_ project: Project, body: [String: Any], coder: String) throws -> Reply {
+    func fail(_ message: String) -> GlossError { .invalidArgument(argument: "request", message: message) }
+    let allowed: Set<String> = ["name", "parent", "description", "color"]
+    if let unknown = body.keys.sorted().first(where: { !allowed.contains($0) }) {
+      throw fail("unknown key \"\(unknown)\"")
+    }
+    var fields: [String: String] = [:]
+    for (key, value) in body {
+      guard let text = value as? String else { throw fail("\"\(key)\" must be a string") }
+      fields[key] = text
+    }
+    guard let name = fields["name"] else { throw fail("\"name\" is required") }
+    let (code, result) = try project.addCode(
+      name: name, parent: fields["parent"], description: fields["description"], color: fields["color"], as: coder)
+    guard case .object(var members) = code.json(uses: 0) else { return .json(code.json(uses: 0), status: 201) }
+    members.append(("commit", .string(result.commit.hex)))
+    return .json(.object(members), status: 201)
   }
 
   /// `?doc=ID[&coder=C][&code=K]`, each repeatable or comma-separated; none lists everything

@@ -145,6 +145,26 @@ import Testing
     #expect(try fixture.commits() == before)
   }
 
+  @Test func aCoderAddsACodeAsTheCommandLineWould() async throws {
+    let fixture = try Fixture()
+    let api = try fixture.api(as: "ana")
+    let before = try fixture.commits()
+    let reply = await api.respond(
+      APIRequest(method: "POST", path: "/api/codes", body: try Self.body(["name": "Time pressure", "parent": "Noisy"])))
+    #expect(reply.status == 201, "\(reply.text)")
+    #expect(
+      Self.object(reply)["id"] as? String == "time-pressure" && Self.object(reply)["parent"] as? String == "noisy")
+    #expect(try fixture.project.snapshot().codebook().code("time-pressure") != nil)
+    #expect(try fixture.commits() == before + 1)
+    for body in [["name": "time PRESSURE"], ["name": 3], ["title": "x"], ["name": "x", "color": "red"]]
+      as [[String: Any]]
+    {
+      let refused = await api.respond(APIRequest(method: "POST", path: "/api/codes", body: try Self.body(body)))
+      #expect((400..<500).contains(refused.status), "\(body): \(refused.text)")
+    }
+    #expect(try fixture.commits() == before + 1)
+  }
+
   @Test func aCoderChangesOnlyTheirOwnAssignments() async throws {
     let fixture = try Fixture()
     let ben = try #require(try fixture.project.snapshot().assignments(coders: ["ben"]).first)

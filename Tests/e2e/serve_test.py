@@ -199,6 +199,20 @@ def scenario(driver, url):
     wait("the restored highlight", lambda: driver.find_elements(
         By.CSS_SELECTOR, f'mark.hl[data-ids~="{restored[0]["id"]}"]'))
     shot(driver, "06-after-undo")
+
+    # A new code from the picker (open coding), assigned at once.
+    para = driver.find_element(By.CSS_SELECTOR, '[data-testid="para"][data-para="2"]')
+    text = para.get_attribute("textContent")
+    phrase = "nobody had time"
+    drag_select(driver, para, text.index(phrase), text.index(phrase) + len(phrase) - 1)
+    field = wait("the picker again", lambda: driver.find_element(By.CSS_SELECTOR, '[data-testid="code-picker"] input')
+                 if driver.find_element(By.CSS_SELECTOR, '[data-testid="code-picker"]').is_displayed() else None)
+    field.send_keys("Time pressure")
+    wait("the new-code option", lambda: driver.find_elements(By.CSS_SELECTOR, '[data-testid="new-code"]'))
+    field.send_keys(Keys.ENTER)
+    created = wait("the new code's assignment", lambda: [a for a in listing() if a["code"] == "time-pressure"])
+    assert created[0]["exact"] == phrase, created
+    assert "Time pressure" in run(GLOSS, "code", "list"), "the code is not in the codebook"
     errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
     assert not errors, errors
 

@@ -376,7 +376,9 @@ extension Assets {
       for (const item of spans) {
         if (item.start >= para.start && !starting.has(item.code)) starting.set(item.code, item);
       }
-      row.margin.replaceChildren(...[...starting.values()].map((item) => {
+      const chips = [...starting.values()];
+      const shown = chips.length > 4 ? chips.slice(0, 3) : chips;
+      row.margin.replaceChildren(...shown.map((item) => {
         const chip = document.createElement('span');
         chip.className = 'chip';
         chip.style.setProperty('--c', colorOf(item.code));
@@ -385,6 +387,13 @@ extension Assets {
         chip.addEventListener('click', () => select(item.id));
         return chip;
       }));
+      if (shown.length < chips.length) {
+        const more = document.createElement('span');
+        more.className = 'chip more';
+        more.textContent = `+${chips.length - shown.length} more`;
+        more.title = chips.slice(shown.length).map((item) => codeName(item.code)).join(', ');
+        row.margin.append(more);
+      }
       row.dirty = false;
     }
 
@@ -542,9 +551,21 @@ extension Assets {
         item.addEventListener('mousedown', (event) => { event.preventDefault(); choose(code); });
         return item;
       }));
-      if (!found.length) {
+      const typed = $('#picker-input').value.trim();
+      const exists = S.codes.some((code) => code.name.toLowerCase() === typed.toLowerCase() || code.id === typed);
+      if (typed && !exists && S.picker.kind === 'assign') {
+        const create = { create: typed };
+        found.push(create);
+        const item = document.createElement('li');
+        item.id = `pick-${found.length - 1}`;
+        item.setAttribute('role', 'option');
+        item.dataset.testid = 'new-code';
+        item.textContent = `+ New code “${typed}”`;
+        item.addEventListener('mousedown', (event) => { event.preventDefault(); choose(create); });
+        list.append(item);
+      } else if (!found.length) {
         const none = document.createElement('li');
-        none.textContent = S.codes.length ? 'No code matches.' : 'The codebook is empty: add codes with gloss code add.';
+        none.textContent = 'No code matches.';
         list.append(none);
       }
       markActive();
@@ -558,14 +579,15 @@ extension Assets {
       active?.scrollIntoView({ block: 'nearest' });
     }
 
-    async function choose(code) {
+    async function choose(choice) {
       const mode = S.picker;
       closePicker();
       if (!mode) return;
-      rememberRecent(code.id);
       if (mode.kind === 'assign') {
         window.getSelection()?.removeAllRanges();
         await perform(async () => {
+          const code = choice.create ? await api('POST', '/api/codes', { name: choice.create }) : choice;
+          rememberRecent(code.id);
           const added = await api('POST', '/api/assignments', {
             doc: S.doc.id, code: code.id, start: mode.start, end: mode.end,
           });
@@ -574,6 +596,8 @@ extension Assets {
           return `Added ${code.name}`;
         });
       } else {
+        const code = choice;
+        rememberRecent(code.id);
         const before = S.byId.get(mode.id);
         await perform(async () => {
           await api('PATCH', `/api/assignments/${mode.id}`, { code: code.id });

@@ -77,6 +77,8 @@ extension Assets {
       background: color-mix(in srgb, var(--c) 14%, white);
     }
 
+    .chip.more { --c: #9aa5b3; cursor: default; }
+
     mark.hl {
       color: inherit; cursor: pointer; border-radius: 2px; padding: 1px 0;
       background: color-mix(in srgb, var(--c) 30%, transparent);
