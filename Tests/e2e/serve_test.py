@@ -213,6 +213,34 @@ def scenario(driver, url):
     created = wait("the new code's assignment", lambda: [a for a in listing() if a["code"] == "time-pressure"])
     assert created[0]["exact"] == phrase, created
     assert "Time pressure" in run(GLOSS, "code", "list"), "the code is not in the codebook"
+
+    # The keyboard alone: a caret in the text, shift+arrows to select, c for the picker.
+    para = driver.find_element(By.CSS_SELECTOR, '[data-testid="para"][data-para="4"]')
+    driver.execute_script(
+        """
+        const [para, word] = arguments;
+        const walker = document.createTreeWalker(para, NodeFilter.SHOW_TEXT);
+        let node, at;
+        while ((node = walker.nextNode()) && (at = node.data.indexOf(word)) < 0) {}
+        document.querySelector('#transcript').focus();
+        window.getSelection().collapse(node, at);
+        """, para, "bought")
+    keys = ActionChains(driver).key_down(Keys.SHIFT)
+    for _ in range(len("bought")):
+        keys = keys.send_keys(Keys.ARROW_RIGHT)
+    keys.key_up(Keys.SHIFT).send_keys("c").perform()
+    field = wait("the picker from the keyboard", lambda: driver.find_element(
+        By.CSS_SELECTOR, '[data-testid="code-picker"] input')
+        if driver.find_element(By.CSS_SELECTOR, '[data-testid="code-picker"]').is_displayed() else None)
+    field.send_keys("scar", Keys.ENTER)
+    typed = wait("the keyboard's assignment", lambda: [a for a in listing() if a["exact"] == "bought"])
+    assert typed[0]["code"] == "scarce", typed
+    assert para.get_attribute("textContent") == "Ana: We bought more data.", "the text was edited"
+    wait("the keyboard's highlight", lambda: driver.find_elements(
+        By.CSS_SELECTOR, f'mark.hl[data-ids~="{typed[0]["id"]}"]'))
+    driver.find_element(By.CSS_SELECTOR, "body").send_keys(Keys.ESCAPE)
+    driver.find_element(By.CSS_SELECTOR, "#help-button").click()
+    shot(driver, "07-keyboard-and-help")
     errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
     assert not errors, errors
 

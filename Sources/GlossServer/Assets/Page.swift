@@ -49,6 +49,7 @@ extension Assets {
     <div id="help" class="help" role="dialog" aria-label="Keyboard shortcuts" hidden>
       <h2>Keyboard shortcuts</h2>
       <dl>
+        <dt>click in the text, shift+arrows</dt><dd>select text with the keyboard</dd>
         <dt>select text, then Enter or c</dt><dd>open the code picker</dd>
         <dt>j / k</dt><dd>next / previous highlight</dd>
         <dt>m</dt><dd>edit the memo of the selected highlight</dd>

@@ -51,15 +51,16 @@ extension Assets {
         if (exact >= 0) return exact;
         return this.u16ToCp[index - 1] + (after ? 1 : 0);
       }
-      /// The paragraph holding (or nearest before) the offset.
-      paragraphAt(offset) {
+      /// The index of the paragraph holding (or nearest before) the offset.
+      paragraphIndex(offset) {
         let low = 0, high = this.paragraphs.length - 1, found = 0;
         while (low <= high) {
           const mid = (low + high) >> 1;
           if (this.paragraphs[mid].start <= offset) { found = mid; low = mid + 1; } else high = mid - 1;
         }
-        return this.paragraphs[found];
+        return found;
       }
+      paragraphAt(offset) { return this.paragraphs[this.paragraphIndex(offset)]; }
       isSpace(offset) { return /\s/u.test(this.slice(offset, offset + 1)); }
     }
 
@@ -147,7 +148,7 @@ extension Assets {
       if (!doc) return;
       for (const item of S.assignments) {
         if (!visible(item)) continue;
-        let index = doc.paragraphs.indexOf(doc.paragraphAt(item.start));
+        let index = doc.paragraphIndex(item.start);
         for (; index < doc.paragraphs.length && doc.paragraphs[index].start < item.end; index++) {
           if (doc.paragraphs[index].end > item.start) S.buckets[index].push(item);
         }
@@ -295,6 +296,7 @@ extension Assets {
         number.className = 'pn';
         number.textContent = para.n;
         number.setAttribute('aria-hidden', 'true');
+        number.contentEditable = 'false';
         const p = document.createElement('p');
         p.className = 'para';
         p.dataset.testid = 'para';
@@ -303,6 +305,7 @@ extension Assets {
         p.textContent = text;
         const margin = document.createElement('div');
         margin.className = 'margin';
+        margin.contentEditable = 'false';
         row.append(number, p, margin);
         const speaker = /^([^\s:#][^:\n]{0,40}):\s/u.exec(text);
         if (/^#/.test(text)) row.classList.add('heading');
@@ -397,7 +400,7 @@ extension Assets {
       row.dirty = false;
     }
 
-    function rowOf(item) { return S.rows[S.doc.paragraphs.indexOf(S.doc.paragraphAt(item.start))]; }
+    function rowOf(item) { return S.rows[S.doc.paragraphIndex(item.start)]; }
 
     // ---- Selection <-> offsets ---------------------------------------------------------------------
 
@@ -429,8 +432,8 @@ extension Assets {
 
     /// A DOM position for a code point offset (in the paragraph holding it).
     function locate(offset) {
-      const para = S.doc.paragraphAt(offset);
-      const row = S.rows[S.doc.paragraphs.indexOf(para)];
+      const row = S.rows[S.doc.paragraphIndex(offset)];
+      const para = row.para;
       let local = S.doc.cpToU16[Math.min(Math.max(offset, para.start), para.end)] - S.doc.cpToU16[para.start];
       const walker = document.createTreeWalker(row.p, NodeFilter.SHOW_TEXT);
       let node = walker.nextNode(), lastNode = null;
@@ -859,6 +862,13 @@ extension Assets {
 
     function wire() {
       const transcript = $('#transcript');
+      // A caret for selecting with the keyboard (shift+arrows): the transcript is editable in
+      // the browser's sense only; every edit is refused before it happens.
+      transcript.contentEditable = 'true';
+      transcript.spellcheck = false;
+      for (const kind of ['beforeinput', 'paste', 'drop', 'cut']) {
+        transcript.addEventListener(kind, (event) => event.preventDefault());
+      }
       transcript.addEventListener('mouseup', () => {
         setTimeout(() => {
           const span = afterSelecting();

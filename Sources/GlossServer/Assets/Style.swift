@@ -55,7 +55,7 @@ extension Assets {
     .doc-head h1 { font-size: 20px; margin: 0; }
     .doc-head .meta { color: var(--muted); font-size: 13px; margin-top: 4px; }
     .empty { color: var(--muted); }
-    .transcript { max-width: 860px; margin: 0 auto; padding: 8px 56px 40vh; }
+    .transcript { max-width: 860px; margin: 0 auto; padding: 8px 56px 40vh; outline: none; caret-color: var(--accent); }
     .row {
       display: grid; grid-template-columns: 44px minmax(0, 1fr) 120px; gap: 10px; padding: 3px 0;
       content-visibility: auto; contain-intrinsic-size: auto 3.2em;
@@ -112,7 +112,7 @@ extension Assets {
     .card .quote {
       font-family: Georgia, serif; font-size: 14px; color: #333; margin: 6px 0; max-height: 7.5em; overflow: auto;
     }
-    .card .where { color: var(--muted); font-size: 12px; }
+    .card .where { color: var(--muted); font-size: 12px; margin-bottom: 8px; }
     .card .reason { color: #9a5b00; font-size: 13px; margin: 6px 0; }
     .card textarea {
       width: 100%; min-height: 54px; font: inherit; font-size: 14px; border: 1px solid var(--line); border-radius: 6px;
@@ -142,7 +142,7 @@ extension Assets {
     .picker-hint { color: var(--muted); font-size: 11px; margin: 6px 4px 0; }
 
     .help {
-      position: fixed; z-index: 30; top: 80px; left: 50%; transform: translateX(-50%); width: 420px;
+      position: fixed; z-index: 30; top: 80px; left: 50%; transform: translateX(-50%); width: 600px;
       background: var(--paper); border: 1px solid var(--line); border-radius: 10px; padding: 6px 18px 14px;
       box-shadow: 0 10px 30px rgba(20, 30, 50, .18);
     }
