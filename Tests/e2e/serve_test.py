@@ -241,6 +241,19 @@ def scenario(driver, url):
     driver.find_element(By.CSS_SELECTOR, "body").send_keys(Keys.ESCAPE)
     driver.find_element(By.CSS_SELECTOR, "#help-button").click()
     shot(driver, "07-keyboard-and-help")
+    driver.find_element(By.CSS_SELECTOR, "#help-button").click()
+
+    # Another coder's work shows (faintly) with "everyone's codes", until the lead turns blind
+    # coding on: then the open page hides it, without a reload.
+    lead = run(GLOSS, "--as", "lead", "add", "interview", "data-quality", "--quote", "What happened next?").strip()
+    driver.find_element(By.CSS_SELECTOR, "#show-all").click()
+    wait("the lead's highlight", lambda: driver.find_elements(By.CSS_SELECTOR, f'mark.hl.other[data-ids~="{lead}"]'))
+    shot(driver, "08-everyone")
+    run(GLOSS, "--as", "lead", "blind", "on")
+    wait("blind coding in the page", lambda: "blind coding" in driver.find_element(By.CSS_SELECTOR, "#who").text)
+    wait("the lead's highlight to go", lambda: not driver.find_elements(By.CSS_SELECTOR, f'mark.hl[data-ids~="{lead}"]'))
+    assert driver.execute_script("return window.__sameLoad === true"), "the page reloaded"
+    assert driver.find_elements(By.CSS_SELECTOR, f'mark.hl[data-ids~="{typed[0]["id"]}"]'), "own work hidden"
     errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
     assert not errors, errors
 

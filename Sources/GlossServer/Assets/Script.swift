@@ -91,7 +91,7 @@ extension Assets {
       document.title = `${S.project.name} · Gloss`;
       $('#project-name').textContent = S.project.name;
       const who = $('#who');
-      who.textContent = `coding as ${S.me}`;
+      who.replaceChildren(`coding as ${S.me}`);
       if (S.project.lead) who.append(tag('lead'));
       if (S.project.blind) who.append(tag('blind coding'));
     }
@@ -667,8 +667,7 @@ extension Assets {
       if (refreshing) return refreshing;
       refreshing = (async () => {
         try {
-          const project = await api('GET', '/api/project');
-          S.head = project.head;
+          await loadProject();
           await loadLists();
           if (S.doc) await openDocument(S.doc.id, true);
         } finally {
