@@ -254,6 +254,27 @@ def scenario(driver, url):
     wait("the lead's highlight to go", lambda: not driver.find_elements(By.CSS_SELECTOR, f'mark.hl[data-ids~="{lead}"]'))
     assert driver.execute_script("return window.__sameLoad === true"), "the page reloaded"
     assert driver.find_elements(By.CSS_SELECTOR, f'mark.hl[data-ids~="{typed[0]["id"]}"]'), "own work hidden"
+
+    # A selection and the scroll position survive a refresh caused by a commit elsewhere.
+    selected = driver.execute_script(
+        """
+        const para = document.querySelector('[data-testid="para"][data-para="1"]');
+        const walker = document.createTreeWalker(para, NodeFilter.SHOW_TEXT);
+        let node;
+        while ((node = walker.nextNode()) && !node.data.includes('the data')) {}
+        const range = document.createRange();
+        range.setStart(node, node.data.indexOf('the data'));
+        range.setEnd(node, node.data.indexOf('the data') + 'the data'.length);
+        window.getSelection().removeAllRanges();
+        window.getSelection().addRange(range);
+        return window.getSelection().toString();
+        """)
+    before = driver.execute_script("return document.querySelector('#reader').scrollTop")
+    quote = "Tell me everything."
+    again = run(GLOSS, "add", "interview", "noisy", "--quote", quote).strip()
+    wait("the refresh", lambda: driver.find_elements(By.CSS_SELECTOR, f'mark.hl[data-ids~="{again}"]'))
+    assert driver.execute_script("return window.getSelection().toString()") == selected == "the data", selected
+    assert driver.execute_script("return document.querySelector('#reader').scrollTop") == before
     errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
     assert not errors, errors
 

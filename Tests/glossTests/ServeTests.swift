@@ -186,7 +186,7 @@ import Testing
     #expect(!after.isEmpty && text.contains("event: head\ndata: \(after)\n"), "\(text)")
   }
 
-  @Test func twentyClientsAddingAtOnceLoseNothing() throws {
+  @Test func twentyClientsAndTheCommandLineAddingAtOnceLoseNothing() throws {
     let box = try Self.project()
     let server = try ServeProcess(box)
     let commits = try box.commitCount()
@@ -194,6 +194,18 @@ import Testing
     let each = 5
     let statuses = Locked<[Int]>([])
     let (port, headers) = (server.port, server.bearer)
+    // The command line commits at the same time, on the same branch.
+    let cli = 5
+    let cliStatuses = Locked<[Int32]>([])
+    let group = DispatchGroup()
+    let (folder, env) = (box.path, box.env)
+    for index in 0..<cli {
+      let arguments = ["add", "interview", "noisy", "--chars", "\(20 + index)-\(30 + index)"]
+      DispatchQueue.global().async(group: group) {
+        let status = (try? Shell.run(Shell.glossPath, arguments, in: folder, env: env).status) ?? -1
+        cliStatuses.mutate { $0.append(status) }
+      }
+    }
     DispatchQueue.concurrentPerform(iterations: clients) { client in
       for index in 0..<each {
         let start = 100 + (client * each + index) * 3
@@ -204,12 +216,15 @@ import Testing
         statuses.mutate { $0.append(status) }
       }
     }
+    group.wait()
     #expect(statuses.value.count == clients * each && statuses.value.allSatisfy { $0 == 201 }, "\(statuses.value)")
+    #expect(cliStatuses.value == Array(repeating: 0, count: cli))
+    let total = clients * each + cli
     let listed = try box.gloss("ls", "--format", "json").stdout
-    #expect(listed.components(separatedBy: "\"coder\":\"ana\"").count - 1 == clients * each)
-    #expect(try box.commitCount() == commits + clients * each)
-    let trailers = try box.git("log", "--format=%(trailers:key=Gloss-Coder,valueonly)", "-\(clients * each)").stdout
-    #expect(trailers.split(separator: "\n").filter { $0 == "ana" }.count == clients * each)
+    #expect(listed.components(separatedBy: "\"coder\":\"ana\"").count - 1 == total)
+    #expect(try box.commitCount() == commits + total)
+    let trailers = try box.git("log", "--format=%(trailers:key=Gloss-Coder,valueonly)", "-\(total)").stdout
+    #expect(trailers.split(separator: "\n").filter { $0 == "ana" }.count == total)
     try box.expectHealthy()
   }
 
