@@ -60,8 +60,9 @@ public final class API: Sendable {
     writer = RepositoryWorker(project: try Project.open(at: path), label: "write")
   }
 
-  /// Waits for a write under way, so the process can end without cutting a commit short.
-  func drainWrites() { writer.drain() }
+  /// Ends the process between two writes: a commit under way (and those already queued)
+  /// finishes, none starts after, so no lock or half-synced work tree is left behind.
+  func exitBetweenWrites(status: Int32) { writer.finally { exit(status) } }
 
   /// The branch tip, hex; nil before the first commit.
   func head() async throws -> String? {

@@ -23,8 +23,8 @@ final class RepositoryWorker: @unchecked Sendable {
     }
   }
 
-  /// Waits until the work queued so far is done (a commit under way finishes before exit).
-  func drain() { queue.sync {} }
+  /// Runs `last` once the work queued so far is done, and before any queued later.
+  func finally(_ last: @escaping @Sendable () -> Void) { queue.async(execute: last) }
 }
 
 /// A value several threads read and one sets, behind a lock.

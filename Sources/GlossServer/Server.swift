@@ -78,7 +78,11 @@ public enum Server {
       do {
         try await app.runService(gracefulShutdownSignals: [])
       } catch {
-        failure.value = "\(error)"
+        let text = "\(error)"
+        failure.value =
+          text.contains("Address already in use")
+          ? "the port is in use (--port 0 picks a free one)"
+          : text.contains("Cannot assign requested address") ? "the address is not one of this machine's" : text
       }
       finished.signal()
     }
@@ -99,10 +103,7 @@ public enum Server {
     [SIGINT, SIGTERM].map { number in
       signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-      source.setEventHandler {
-        api.drainWrites()
-        exit(0)
-      }
+      source.setEventHandler { api.exitBetweenWrites(status: 0) }
       source.resume()
       return source
     }
@@ -208,11 +209,17 @@ struct Handler: Sendable {
       })
   }
 
-  static let host = HTTPField.Name("Host") ?? .contentType
-  static let contentSecurityPolicy = HTTPField.Name("Content-Security-Policy") ?? .contentType
-  static let contentTypeOptions = HTTPField.Name("X-Content-Type-Options") ?? .contentType
-  static let referrerPolicy = HTTPField.Name("Referrer-Policy") ?? .contentType
-  static let frameOptions = HTTPField.Name("X-Frame-Options") ?? .contentType
+  static let host = header("Host")
+  static let contentSecurityPolicy = header("Content-Security-Policy")
+  static let contentTypeOptions = header("X-Content-Type-Options")
+  static let referrerPolicy = header("Referrer-Policy")
+  static let frameOptions = header("X-Frame-Options")
+
+  /// A header name spelled in this file (always valid; no request input reaches here).
+  static func header(_ name: String) -> HTTPField.Name {
+    guard let field = HTTPField.Name(name) else { preconditionFailure("invalid header name \(name)") }
+    return field
+  }
 
   /// On every answer: nothing from elsewhere runs in the page, no framing, no caching, and the
   /// referrer (which carries the page's origin for the origin check) stays on this server.

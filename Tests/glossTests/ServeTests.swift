@@ -38,12 +38,47 @@ import Testing
     #expect(first.token != second.token && first.port != second.port)
   }
 
+  @Test func aSignalDuringWritesLeavesNoLockAndLosesNoCommit() throws {
+    let box = try Self.project()
+    let server = try ServeProcess(box)
+    let commits = try box.commitCount()
+    let (port, headers) = (server.port, server.bearer)
+    let group = DispatchGroup()
+    for client in 0..<10 {
+      DispatchQueue.global().async(group: group) {
+        for index in 0..<5 {
+          let start = 100 + (client * 5 + index) * 3
+          let body = #"{"doc":"interview","code":"scarce","start":\#(start),"end":\#(start + 2)}"#
+          _ = try? HTTPClient.request(
+            port: port, method: "POST", path: "/api/assignments", headers: headers, body: Data(body.utf8))
+        }
+      }
+    }
+    usleep(300_000)
+    #expect(server.stop(SIGTERM) == 0, "\(server.stderr)")
+    group.wait()
+    #expect(!FileManager.default.fileExists(atPath: box.path + "/.git/index.lock"))
+    // gloss.lock stays as the file writers flock; it records no held lock, and no sync is
+    // left half done.
+    let held = (try? FileManager.default.attributesOfItem(atPath: box.path + "/.git/gloss.lock")[.size] as? Int) ?? 0
+    #expect(held == 0)
+    #expect(!FileManager.default.fileExists(atPath: box.path + "/.git/gloss-sync"))
+    let added = try box.commitCount() - commits
+    #expect(added > 0, "the signal came before any write")
+    let listed = try box.gloss("ls", "--format", "json").stdout
+    #expect(listed.components(separatedBy: "\"coder\":\"ana\"").count - 1 == added)
+    try box.expectHealthy()
+  }
+
   @Test func aPortInUseIsOneErrorLine() throws {
     let box = try Self.project()
     let server = try ServeProcess(box)
     let again = try box.gloss("serve", "--port", String(server.port))
     #expect(again.status == 1)
-    #expect(again.stderr.hasPrefix("error: cannot serve on 127.0.0.1:\(server.port)"), "\(again.stderr)")
+    #expect(
+      again.stderr
+        == "error: cannot serve on 127.0.0.1:\(server.port): the port is in use (--port 0 picks a free one)\n",
+      "\(again.stderr)")
     let team = try box.gloss("serve", "--team")
     #expect(team.status == 1 && team.stderr.contains("--team"))
   }
