@@ -91,6 +91,8 @@ public enum GlossError: Error, LocalizedError, Equatable {
       return "only a lead (gloss.yaml leads) turns blind coding on or off; \(coder) is not one"
     case .leadsOnly(.reconcile, let coder):
       return "only a lead (gloss.yaml leads) reconciles into consensus; \(coder) is not one"
+    case .leadsOnly(.serveTeam, let coder):
+      return "only a lead (gloss.yaml leads) serves a team and makes its links; \(coder) is not one"
     case .lockHeld(let file):
       return
         "\(file) exists: another git command is running, or one was interrupted; "

@@ -62,17 +62,24 @@ public final class API: Sendable {
 
   /// Ends the process between two writes: a commit under way (and those already queued)
   /// finishes, none starts after, so no lock or half-synced work tree is left behind.
-  func exitBetweenWrites(status: Int32) { writer.finally { exit(status) } }
+  func exitBetweenWrites(status: Int32, cleanUp: @escaping @Sendable () -> Void = {}) {
+    writer.finally {
+      cleanUp()
+      exit(status)
+    }
+  }
 
   /// The branch tip, hex; nil before the first commit.
   func head() async throws -> String? {
     try await reader.run { try $0.repository.headCommit()?.hex }
   }
 
-  public func respond(_ request: APIRequest) async -> Reply {
+  /// Answers `request` acting as `viewer` (with `--team`, the coder whose link was used), else
+  /// as the coder the server was started as.
+  public func respond(_ request: APIRequest, as viewer: String? = nil) async -> Reply {
     guard let segments = Self.segments(request.path) else { return .error(400, "the path is not valid UTF-8") }
     let query = Self.parseQuery(request.query)
-    let coder = self.coder
+    let coder = viewer ?? self.coder
     do {
       guard let route = Route(segments) else { return .error(404, "no such API endpoint: \(request.path)") }
       switch (request.method, route) {

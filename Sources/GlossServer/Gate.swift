@@ -10,9 +10,16 @@ public struct Gate: Sendable {
   /// Host names a request may address: loopback names and the bound address.
   public let hosts: Set<String>
 
-  public init(token: String, port: Int, bindAddress: String) {
+  /// Who the server's own token acts as.
+  public let owner: String
+  /// With `--team`: the personal links' tokens, each acting as its coder.
+  public let team: TeamTokens?
+
+  public init(token: String, port: Int, bindAddress: String, owner: String = "", team: TeamTokens? = nil) {
     self.token = token
     self.port = port
+    self.owner = owner
+    self.team = team
     var hosts: Set<String> = ["127.0.0.1", "localhost", "[::1]"]
     let bound = bindAddress.lowercased()
     if !Self.wildcards.contains(bound) { hosts.insert(bound.contains(":") ? "[\(bound)]" : bound) }
@@ -43,7 +50,8 @@ public struct Gate: Sendable {
 
   /// What to do with a request.
   public enum Verdict: Sendable, Equatable {
-    case allow(Credential)
+    /// Let in, acting as `coder`.
+    case allow(Credential, coder: String)
     /// The first page load: set the cookie and send the browser to the same URL without the
     /// token, so it leaves neither history nor screenshots.
     case enter(location: String, cookie: String)
@@ -83,28 +91,35 @@ public struct Gate: Sendable {
       return .deny(status: 403, message: "this server answers only to its own address (Host header refused)")
     }
     if let authorization = request.authorization {
-      guard authorization.hasPrefix("Bearer "), Self.same(String(authorization.dropFirst(7)), token) else {
+      guard authorization.hasPrefix("Bearer "), let coder = coder(for: String(authorization.dropFirst(7))) else {
         return .deny(status: 401, message: "wrong or missing token")
       }
-      return .allow(.bearer)
+      return .allow(.bearer, coder: coder)
     }
     let (path, query) = Self.split(request.target)
     if let given = Self.queryValue("token", in: query) {
-      guard request.method == "GET", Self.same(given, token) else {
+      guard request.method == "GET", coder(for: given) != nil else {
         return .deny(status: 401, message: "wrong token: open the link 'gloss serve' printed")
       }
       let rest = Self.removing("token", from: query)
       return .enter(
         location: rest.isEmpty ? path : path + "?" + rest,
-        cookie: "\(cookieName)=\(token); Path=/; HttpOnly; SameSite=Strict")
+        cookie: "\(cookieName)=\(given); Path=/; HttpOnly; SameSite=Strict")
     }
-    guard let cookie = Self.cookieValue(cookieName, in: request.cookie), Self.same(cookie, token) else {
+    guard let cookie = Self.cookieValue(cookieName, in: request.cookie), let coder = coder(for: cookie) else {
       return .deny(status: 401, message: "no token: open the link 'gloss serve' printed, or send Authorization: Bearer")
     }
     if !Self.safeMethods.contains(request.method) && !sameOrigin(request) {
       return .deny(status: 403, message: "a change must come from this server's own page (Origin refused)")
     }
-    return .allow(.cookie)
+    return .allow(.cookie, coder: coder)
+  }
+
+  /// The coder a token acts as: the server's own token is the owner's; with `--team`, a
+  /// personal link's is its coder's.
+  func coder(for given: String) -> String? {
+    if Self.same(given, token) { return owner }
+    return team?.coder(for: given)
   }
 
   static let safeMethods: Set<String> = ["GET", "HEAD", "OPTIONS"]

@@ -21,13 +21,16 @@ public struct ServeOptions: Sendable {
   public var bind: String
   /// Open the page in the default browser once the server listens.
   public var openBrowser: Bool
+  /// Several coders, each through a personal link (`gloss serve link CODER`).
+  public var team: Bool
 
-  public init(directory: String?, coder: String?, port: Int, bind: String, openBrowser: Bool) {
+  public init(directory: String?, coder: String?, port: Int, bind: String, openBrowser: Bool, team: Bool = false) {
     self.directory = directory
     self.coder = coder
     self.port = port
     self.bind = bind
     self.openBrowser = openBrowser
+    self.team = team
   }
 }
 
@@ -44,7 +47,10 @@ public enum Server {
     let session = try Session.open(at: options.directory, coder: options.coder)
     let repository = session.project.repository
     let path = repository.workdir ?? repository.gitDirectory
-    let api = try API(path: path, coder: session.coder)
+    let team = options.team ? TeamTokens(gitDirectory: repository.gitDirectory) : nil
+    if team != nil { try session.project.requireLead(session.coder, for: .serveTeam) }
+    let owner = session.coder
+    let api = try API(path: path, coder: owner)
     let name = session.settings.name.isEmpty ? "project" : session.settings.name
     let token = Gate.makeToken()
     let gate = Locked<Gate?>(nil)
@@ -64,14 +70,16 @@ public enum Server {
       configuration: .init(address: .hostname(options.bind, port: options.port), serverName: nil),
       onServerRunning: { channel in
         let port = channel.localAddress?.port ?? options.port
-        gate.value = Gate(token: token, port: port, bindAddress: options.bind)
-        let url = "http://\(Self.displayHost(options.bind)):\(port)/?token=\(token)"
+        gate.value = Gate(token: token, port: port, bindAddress: options.bind, owner: owner, team: team)
+        let base = "http://\(Self.displayHost(options.bind)):\(port)"
+        let url = "\(base)/?token=\(token)"
+        if let team { try? Data((base + "\n").utf8).write(to: URL(fileURLWithPath: team.addressFile)) }
         FileHandle.standardOutput.write(Data("Serving \(name) at \(url)\n".utf8))
         if options.openBrowser { Self.openBrowser(url) }
       },
       logger: logger)
 
-    let signals = Self.endOnSignals(api)
+    let signals = Self.endOnSignals(api, addressFile: team?.addressFile)
     let finished = DispatchSemaphore(value: 0)
     let failure = Locked<String?>(nil)
     Task {
@@ -92,6 +100,24 @@ public enum Server {
       address: "\(options.bind):\(options.port)", reason: failure.value ?? "the server stopped")
   }
 
+  /// A personal link for `coder` to the running `--team` server of `project`; a new link
+  /// revokes the coder's previous one. Leads only.
+  public static func link(for coder: String, in project: Project, as lead: String) throws -> String {
+    try project.requireLead(lead, for: .serveTeam)
+    guard Identifier.isCoder(coder), coder != Identifier.consensus else {
+      throw GlossError.invalidIdentifier(kind: "coder", value: coder, rule: Identifier.coderRule)
+    }
+    let tokens = TeamTokens(gitDirectory: project.repository.gitDirectory)
+    guard let address = tokens.address(), !address.isEmpty else {
+      throw GlossError.notAllowed("no 'gloss serve --team' is running in this project; start one first")
+    }
+    do {
+      return "\(address)/?token=\(try tokens.issue(for: coder))"
+    } catch {
+      throw GlossError.repository("cannot store the link's token: \(error)")
+    }
+  }
+
   /// The host for the printed URL: the loopback name when the server listens everywhere.
   static func displayHost(_ bind: String) -> String {
     if Gate.wildcards.contains(bind) || bind == "localhost" { return "127.0.0.1" }
@@ -99,11 +125,15 @@ public enum Server {
   }
 
   /// SIGINT and SIGTERM end the process with status 0, after the commit under way if any.
-  private static func endOnSignals(_ api: API) -> [any DispatchSourceSignal] {
+  private static func endOnSignals(_ api: API, addressFile: String?) -> [any DispatchSourceSignal] {
     [SIGINT, SIGTERM].map { number in
       signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-      source.setEventHandler { api.exitBetweenWrites(status: 0) }
+      source.setEventHandler {
+        api.exitBetweenWrites(status: 0) {
+          if let addressFile { try? FileManager.default.removeItem(atPath: addressFile) }
+        }
+      }
       source.resume()
       return source
     }
@@ -146,6 +176,7 @@ struct Handler: Sendable {
         host: request.head.authority ?? request.headers[Self.host], authorization: request.headers[.authorization],
         cookie: request.headers[values: .cookie].joined(separator: "; "), origin: request.headers[.origin],
         referer: request.headers[.referer]))
+    let viewer: String
     switch verdict {
     case .deny(let status, let message):
       return Self.response(.error(status, message), isAPI: isAPI)
@@ -154,8 +185,8 @@ struct Handler: Sendable {
       headers[.location] = location
       headers[.setCookie] = cookie
       return Response(status: .seeOther, headers: headers)
-    case .allow:
-      break
+    case .allow(_, let coder):
+      viewer = coder
     }
     var body = Data()
     if ["POST", "PATCH", "PUT", "DELETE"].contains(request.method.rawValue) {
@@ -173,7 +204,8 @@ struct Handler: Sendable {
       return events()
     }
     guard isAPI else { return Self.response(.error(404, "no such page: \(path)"), isAPI: false) }
-    let reply = await api.respond(APIRequest(method: request.method.rawValue, path: path, query: query, body: body))
+    let reply = await api.respond(
+      APIRequest(method: request.method.rawValue, path: path, query: query, body: body), as: viewer)
     return Self.response(reply, isAPI: true)
   }
 

@@ -19,26 +19,47 @@ struct Serve: ParsableCommand {
         gloss serve
         gloss serve --port 8080 --open
         gloss --as ana serve --port 0
-      """)
+        gloss --as lead serve --team          # then: gloss --as lead serve link ana
+      """,
+    subcommands: [ServeLink.self])
 
   @OptionGroup var globals: GlobalOptions
   @Option(help: "Port to listen on; 0 picks a free one.") var port: Int = 7710
   @Option(help: ArgumentHelp("Address to listen on (loopback unless you mean it).", valueName: "addr"))
   var bind: String = "127.0.0.1"
   @Flag(help: "Open the page in the default browser.") var open = false
-  @Flag(help: "Serve several coders with personal links (not available yet).") var team = false
+  @Flag(help: "Serve several coders, each through a personal link ('gloss serve link CODER'); leads only.")
+  var team = false
 
   func validate() throws {
     guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
   }
 
   func run() throws {
-    if team {
-      throw GlossError.notAllowed(
-        "--team (several coders on one server, each with a personal link) is not available yet; "
-          + "each coder runs 'gloss serve' in their own clone")
-    }
     try Server.run(
-      ServeOptions(directory: globals.directory, coder: globals.coder, port: port, bind: bind, openBrowser: open))
+      ServeOptions(
+        directory: globals.directory, coder: globals.coder, port: port, bind: bind, openBrowser: open, team: team))
+  }
+}
+
+/// `gloss serve link CODER`: a personal URL to the running team server.
+struct ServeLink: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "link",
+    abstract: "Print a personal link to the running 'gloss serve --team' that acts as CODER (leads).",
+    discussion: """
+      The link's token is stored only as a hash in the git directory; a new link for the \
+      same coder replaces the old one, which stops working.
+
+      Examples:
+        gloss --as lead serve link ana
+      """)
+
+  @OptionGroup var globals: GlobalOptions
+  @Argument(help: "The coder the link acts as.") var coder: String
+
+  func run() throws {
+    let project = try globals.project()
+    Output.print(try Server.link(for: coder, in: project, as: try globals.identity(in: project)))
   }
 }

@@ -6,7 +6,7 @@ import Testing
 /// The security rules of DESIGN §9, one at a time, without a socket.
 @Suite struct GateTests {
   static let token = "0123456789abcdef0123456789abcdef0123456789abcdef"
-  static let gate = Gate(token: token, port: 7710, bindAddress: "127.0.0.1")
+  static let gate = Gate(token: token, port: 7710, bindAddress: "127.0.0.1", owner: "ana")
   static let cookie = "gloss-7710=\(token)"
 
   static func request(
@@ -57,11 +57,12 @@ import Testing
   }
 
   @Test func bearerAndCookieAuthenticate() {
-    #expect(Self.gate.check(Self.request(authorization: "Bearer \(Self.token)")) == .allow(.bearer))
-    #expect(Self.gate.check(Self.request(cookie: "theme=dark; \(Self.cookie)")) == .allow(.cookie))
+    #expect(Self.gate.check(Self.request(authorization: "Bearer \(Self.token)")) == .allow(.bearer, coder: "ana"))
+    #expect(Self.gate.check(Self.request(cookie: "theme=dark; \(Self.cookie)")) == .allow(.cookie, coder: "ana"))
     // A bearer client changes state without an Origin: a browser on another site cannot send
     // that header without CORS, which the server never grants.
-    #expect(Self.gate.check(Self.request("POST", authorization: "Bearer \(Self.token)")) == .allow(.bearer))
+    #expect(
+      Self.gate.check(Self.request("POST", authorization: "Bearer \(Self.token)")) == .allow(.bearer, coder: "ana"))
   }
 
   @Test func aCookieAuthenticatedChangeNeedsTheServersOwnOrigin() {
@@ -76,18 +77,20 @@ import Testing
           == 403)
       #expect(Self.denied(Self.gate.check(Self.request(method, cookie: Self.cookie, origin: "null"))) == 403)
       #expect(
-        Self.gate.check(Self.request(method, cookie: Self.cookie, origin: "http://127.0.0.1:7710")) == .allow(.cookie))
+        Self.gate.check(Self.request(method, cookie: Self.cookie, origin: "http://127.0.0.1:7710"))
+          == .allow(.cookie, coder: "ana"))
       #expect(
-        Self.gate.check(Self.request(method, cookie: Self.cookie, origin: "http://localhost:7710")) == .allow(.cookie))
+        Self.gate.check(Self.request(method, cookie: Self.cookie, origin: "http://localhost:7710"))
+          == .allow(.cookie, coder: "ana"))
       #expect(
         Self.gate.check(Self.request(method, cookie: Self.cookie, referer: "http://127.0.0.1:7710/#doc=d1"))
-          == .allow(.cookie))
+          == .allow(.cookie, coder: "ana"))
       #expect(
         Self.denied(Self.gate.check(Self.request(method, cookie: Self.cookie, referer: "http://evil.example/")))
           == 403)
     }
     // Reading with the cookie needs no Origin.
-    #expect(Self.gate.check(Self.request("GET", cookie: Self.cookie)) == .allow(.cookie))
+    #expect(Self.gate.check(Self.request("GET", cookie: Self.cookie)) == .allow(.cookie, coder: "ana"))
   }
 
   @Test func aForeignHostIsRefusedBeforeAnythingElse() {
@@ -98,7 +101,9 @@ import Testing
     }
     #expect(Self.denied(Self.gate.check(Self.request(host: nil, authorization: "Bearer \(Self.token)"))) == 403)
     for host in ["127.0.0.1:7710", "localhost:7710", "LOCALHOST:7710", "[::1]:7710", "127.0.0.1"] {
-      #expect(Self.gate.check(Self.request(host: host, authorization: "Bearer \(Self.token)")) == .allow(.bearer))
+      #expect(
+        Self.gate.check(Self.request(host: host, authorization: "Bearer \(Self.token)"))
+          == .allow(.bearer, coder: "ana"))
     }
   }
 

@@ -79,8 +79,44 @@ import Testing
       again.stderr
         == "error: cannot serve on 127.0.0.1:\(server.port): the port is in use (--port 0 picks a free one)\n",
       "\(again.stderr)")
-    let team = try box.gloss("serve", "--team")
-    #expect(team.status == 1 && team.stderr.contains("--team"))
+  }
+
+  @Test func aTeamServerActsAsTheCoderOfEachPersonalLink() throws {
+    let box = try Self.project()
+    // Only a lead serves a team or makes links, and a link needs a running team server.
+    let notLead = try box.gloss("serve", "--team", "--port", "0")
+    #expect(notLead.status == 1 && notLead.stderr.contains("only a lead"), "\(notLead.stderr)")
+    let early = try box.gloss("--as", "lead", "serve", "link", "ana")
+    #expect(early.status == 1 && early.stderr.contains("no 'gloss serve --team' is running"))
+    box.coder = "lead"
+    let server = try ServeProcess(box, arguments: ["--team"])
+    let link = try box.gloss("serve", "link", "ana")
+    #expect(link.status == 0, "\(link.stderr)")
+    let url = link.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(url.hasPrefix("http://127.0.0.1:\(server.port)/?token="))
+    let token = String(url.split(separator: "=").last ?? "")
+    #expect(try box.gloss("--as", "ana", "serve", "link", "ben").status == 1)
+    let stored = try String(contentsOfFile: box.path + "/.git/gloss-serve-tokens", encoding: .utf8)
+    #expect(!stored.contains(token) && stored.hasPrefix("ana "))
+    #expect(try box.git("status", "--porcelain").stdout.isEmpty, "the token file is outside the work tree")
+
+    let ana = [("Authorization", "Bearer \(token)")]
+    #expect(try server.request("GET", "/api/project", headers: ana).object["coder"] as? String == "ana")
+    #expect(try server.request("GET", "/api/project").object["coder"] as? String == "lead")
+    let added = try server.request(
+      "POST", "/api/assignments", headers: ana, json: #"{"doc":"interview","code":"scarce","quote":"scarce"}"#)
+    #expect(added.status == 201 && added.object["coder"] as? String == "ana", "\(added.text)")
+    #expect(try box.git("log", "-1", "--format=%B").stdout.contains("Gloss-Coder: ana"))
+    // The page: the link's token becomes the cookie, acting as ana.
+    let entry = try server.request("GET", "/?token=\(token)", headers: [])
+    #expect(entry.status == 303 && entry.headers["set-cookie"]?.contains("=\(token);") == true)
+
+    // A new link revokes the old one.
+    #expect(try box.gloss("serve", "link", "ana").status == 0)
+    #expect(try server.request("GET", "/api/project", headers: ana).status == 401)
+    #expect(server.stop() == 0)
+    #expect(!FileManager.default.fileExists(atPath: box.path + "/.git/gloss-serve-address"))
+    #expect(try box.gloss("serve", "link", "ana").status == 1)
   }
 
   @Test func everySecurityRuleHoldsOverHTTP() throws {
