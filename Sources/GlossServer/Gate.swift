@@ -15,15 +15,34 @@ public struct Gate: Sendable {
   /// With `--team`: the personal links' tokens, each acting as its coder.
   public let team: TeamTokens?
 
-  public init(token: String, port: Int, bindAddress: String, owner: String = "", team: TeamTokens? = nil) {
+  /// The origin a reverse proxy serves the pages from (`--public-url`), as
+  /// `scheme://host[:port]`, lowercased; its host is accepted too.
+  public let publicOrigin: String?
+
+  public init(
+    token: String, port: Int, bindAddress: String, owner: String = "", team: TeamTokens? = nil,
+    publicURL: String? = nil
+  ) {
     self.token = token
     self.port = port
     self.owner = owner
     self.team = team
+    self.publicOrigin = publicURL.flatMap(Self.origin)
     var hosts: Set<String> = ["127.0.0.1", "localhost", "[::1]"]
     let bound = bindAddress.lowercased()
     if !Self.wildcards.contains(bound) { hosts.insert(bound.contains(":") ? "[\(bound)]" : bound) }
     self.hosts = hosts
+  }
+
+  /// `scheme://host[:port]` of an http(s) URL, lowercased, the default port left out (as
+  /// browsers send `Origin`); nil for anything else.
+  public static func origin(_ url: String) -> String? {
+    guard let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased(),
+      scheme == "http" || scheme == "https", let host = parts.host?.lowercased(), !host.isEmpty
+    else { return nil }
+    let defaultPort = scheme == "https" ? 443 : 80
+    let port = parts.port.flatMap { $0 == defaultPort ? nil : $0 }
+    return "\(scheme)://\(host)" + (port.map { ":\($0)" } ?? "")
   }
 
   /// Addresses that mean "every interface": no request names them as its host.
@@ -127,6 +146,9 @@ public struct Gate: Sendable {
   /// `host` or `host:port`, naming this server.
   func hostAllowed(_ value: String) -> Bool {
     let lowered = value.lowercased()
+    if let publicOrigin, let named = publicOrigin.split(separator: "/").last, lowered == named {
+      return true
+    }
     let (name, port) = Self.splitHostPort(lowered)
     guard hosts.contains(name) else { return false }
     return port == nil || port == self.port
@@ -142,6 +164,7 @@ public struct Gate: Sendable {
     } else {
       return false
     }
+    if let publicOrigin, Self.origin(source) == publicOrigin { return true }
     guard let url = URLComponents(string: source), url.scheme == "http", let host = url.host else { return false }
     let name = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
     return hosts.contains(name.lowercased()) && (url.port ?? 80) == port

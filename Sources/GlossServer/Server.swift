@@ -23,14 +23,21 @@ public struct ServeOptions: Sendable {
   public var openBrowser: Bool
   /// Several coders, each through a personal link (`gloss serve link CODER`).
   public var team: Bool
+  /// Where a reverse proxy serves the pages (`https://gloss.lab.example`): its host and origin
+  /// are accepted, and personal links point there.
+  public var publicURL: String?
 
-  public init(directory: String?, coder: String?, port: Int, bind: String, openBrowser: Bool, team: Bool = false) {
+  public init(
+    directory: String?, coder: String?, port: Int, bind: String, openBrowser: Bool, team: Bool = false,
+    publicURL: String? = nil
+  ) {
     self.directory = directory
     self.coder = coder
     self.port = port
     self.bind = bind
     self.openBrowser = openBrowser
     self.team = team
+    self.publicURL = publicURL
   }
 }
 
@@ -48,6 +55,12 @@ public enum Server {
     let repository = session.project.repository
     let path = repository.workdir ?? repository.gitDirectory
     let team = options.team ? TeamTokens(gitDirectory: repository.gitDirectory) : nil
+    let publicOrigin = try options.publicURL.map { url in
+      guard let origin = Gate.origin(url) else {
+        throw GlossError.invalidArgument(argument: "--public-url \(url)", message: "expected http(s)://host[:port]")
+      }
+      return origin
+    }
     if team != nil { try session.project.requireLead(session.coder, for: .serveTeam) }
     let owner = session.coder
     let api = try API(path: path, coder: owner)
@@ -70,10 +83,13 @@ public enum Server {
       configuration: .init(address: .hostname(options.bind, port: options.port), serverName: nil),
       onServerRunning: { channel in
         let port = channel.localAddress?.port ?? options.port
-        gate.value = Gate(token: token, port: port, bindAddress: options.bind, owner: owner, team: team)
+        gate.value = Gate(
+          token: token, port: port, bindAddress: options.bind, owner: owner, team: team, publicURL: publicOrigin)
         let base = "http://\(Self.displayHost(options.bind)):\(port)"
         let url = "\(base)/?token=\(token)"
-        if let team { try? Data((base + "\n").utf8).write(to: URL(fileURLWithPath: team.addressFile)) }
+        if let team {
+          try? Data(((publicOrigin ?? base) + "\n").utf8).write(to: URL(fileURLWithPath: team.addressFile))
+        }
         FileHandle.standardOutput.write(Data("Serving \(name) at \(url)\n".utf8))
         if options.openBrowser { Self.openBrowser(url) }
       },

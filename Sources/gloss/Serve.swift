@@ -30,6 +30,11 @@ struct Serve: ParsableCommand {
   @Flag(help: "Open the page in the default browser.") var open = false
   @Flag(help: "Serve several coders, each through a personal link ('gloss serve link CODER'); leads only.")
   var team = false
+  @Option(
+    help: ArgumentHelp(
+      "Where a TLS reverse proxy serves the pages (https://host): its Host and Origin are accepted.",
+      valueName: "url"))
+  var publicURL: String?
 
   func validate() throws {
     guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
@@ -38,7 +43,8 @@ struct Serve: ParsableCommand {
   func run() throws {
     try Server.run(
       ServeOptions(
-        directory: globals.directory, coder: globals.coder, port: port, bind: bind, openBrowser: open, team: team))
+        directory: globals.directory, coder: globals.coder, port: port, bind: bind, openBrowser: open, team: team,
+        publicURL: publicURL))
   }
 }
 

@@ -114,6 +114,24 @@ import Testing
     #expect(!everywhere.hostAllowed("0.0.0.0:80") && everywhere.hostAllowed("localhost"))
   }
 
+  @Test func behindAProxyThePublicHostAndOriginAreAcceptedToo() {
+    let gate = Gate(
+      token: Self.token, port: 7710, bindAddress: "127.0.0.1", owner: "ana", publicURL: "https://Gloss.Lab.example/")
+    #expect(gate.publicOrigin == "https://gloss.lab.example")
+    #expect(gate.hostAllowed("gloss.lab.example") && gate.hostAllowed("127.0.0.1:7710"))
+    #expect(!gate.hostAllowed("evil.example") && !gate.hostAllowed("lab.example"))
+    let change = Self.request(
+      "POST", host: "gloss.lab.example", cookie: Self.cookie, origin: "https://gloss.lab.example")
+    #expect(gate.check(change) == .allow(.cookie, coder: "ana"))
+    for origin in ["http://gloss.lab.example", "https://gloss.lab.example:8443", "https://evil.example"] {
+      let foreign = Self.request("POST", host: "gloss.lab.example", cookie: Self.cookie, origin: origin)
+      #expect(Self.denied(gate.check(foreign)) == 403, "\(origin)")
+    }
+    #expect(Gate.origin("https://x.example:443/a") == "https://x.example")
+    #expect(Gate.origin("http://x.example:8080") == "http://x.example:8080")
+    #expect(Gate.origin("ftp://x.example") == nil && Gate.origin("not a url") == nil)
+  }
+
   @Test func comparingSecretsNeedsEveryByte() {
     #expect(Gate.same("abc", "abc") && !Gate.same("abc", "abd") && !Gate.same("abc", "abcd") && !Gate.same("", "a"))
   }

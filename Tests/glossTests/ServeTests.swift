@@ -119,6 +119,28 @@ import Testing
     #expect(try box.gloss("serve", "link", "ana").status == 1)
   }
 
+  @Test func behindAReverseProxyLinksPointToThePublicURL() throws {
+    let box = try Self.project()
+    box.coder = "lead"
+    let bad = try box.gloss("serve", "--public-url", "gloss.example")
+    #expect(bad.status == 1 && bad.stderr.contains("--public-url"))
+    let server = try ServeProcess(box, arguments: ["--team", "--public-url", "https://gloss.example"])
+    let link = try box.gloss("serve", "link", "ana").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(link.hasPrefix("https://gloss.example/?token="), "\(link)")
+    let token = String(link.split(separator: "=").last ?? "")
+    // As the proxy forwards it: the public Host, the page's public Origin, ana's cookie.
+    let added = try server.request(
+      "POST", "/api/assignments",
+      headers: [("Cookie", "gloss-\(server.port)=\(token)"), ("Origin", "https://gloss.example")],
+      json: #"{"doc":"interview","code":"scarce","quote":"scarce"}"#, host: "gloss.example")
+    #expect(added.status == 201 && added.object["coder"] as? String == "ana", "\(added.text)")
+    let foreign = try server.request(
+      "POST", "/api/assignments",
+      headers: [("Cookie", "gloss-\(server.port)=\(token)"), ("Origin", "https://evil.example")],
+      json: #"{"doc":"interview","code":"noisy","quote":"noisy"}"#, host: "gloss.example")
+    #expect(foreign.status == 403)
+  }
+
   @Test func everySecurityRuleHoldsOverHTTP() throws {
     let box = try Self.project()
     let server = try ServeProcess(box)
