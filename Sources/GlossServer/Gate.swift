@@ -146,7 +146,10 @@ public struct Gate: Sendable {
   /// `host` or `host:port`, naming this server.
   func hostAllowed(_ value: String) -> Bool {
     let lowered = value.lowercased()
-    if let publicOrigin, let named = publicOrigin.split(separator: "/").last, lowered == named {
+    if let publicOrigin, let named = publicOrigin.split(separator: "/").last,
+      Self.splitHostPort(lowered).0 == Self.splitHostPort(String(named)).0
+    {
+      // A proxy may forward the public name with or without its port.
       return true
     }
     let (name, port) = Self.splitHostPort(lowered)

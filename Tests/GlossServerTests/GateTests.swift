@@ -119,6 +119,7 @@ import Testing
       token: Self.token, port: 7710, bindAddress: "127.0.0.1", owner: "ana", publicURL: "https://Gloss.Lab.example/")
     #expect(gate.publicOrigin == "https://gloss.lab.example")
     #expect(gate.hostAllowed("gloss.lab.example") && gate.hostAllowed("127.0.0.1:7710"))
+    #expect(gate.hostAllowed("gloss.lab.example:443"))
     #expect(!gate.hostAllowed("evil.example") && !gate.hostAllowed("lab.example"))
     let change = Self.request(
       "POST", host: "gloss.lab.example", cookie: Self.cookie, origin: "https://gloss.lab.example")
