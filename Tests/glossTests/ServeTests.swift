@@ -54,7 +54,7 @@ import Testing
         }
       }
     }
-    usleep(300_000)
+    usleep(600_000)
     #expect(server.stop(SIGTERM) == 0, "\(server.stderr)")
     group.wait()
     #expect(!FileManager.default.fileExists(atPath: box.path + "/.git/index.lock"))
