@@ -30,11 +30,16 @@ deps:
 	  python3 -m pip install -q --disable-pip-version-check html5lib 2>/dev/null || \
 	  python3 -m pip install -q --disable-pip-version-check --break-system-packages html5lib; } || \
 	  echo "warning: html5lib not installed; the report's HTML validation test will fail" >&2
-	@if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then \
-	  echo "==> installing chromium (headless rendering of gloss report)"; \
-	  { $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
-	  echo "warning: chromium not installed; report screenshots and --format pdf are skipped" >&2; \
+	@# Headless Chromium, its driver and Selenium run the browser tests of gloss serve (offline:
+	@# the tests give Selenium /usr/bin/chromedriver and set SE_OFFLINE).
+	@if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; } && command -v apt-get >/dev/null 2>&1; then \
+	  echo "==> installing chromium and chromium-driver (for the gloss serve browser tests)"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+	@if ! python3 -c "import selenium" 2>/dev/null; then \
+	  echo "==> installing selenium (pip, for the gloss serve browser tests)"; \
+	  python3 -m pip install -q selenium 2>/dev/null || python3 -m pip install -q --break-system-packages selenium; \
 	fi
 
 build: deps

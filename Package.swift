@@ -3,18 +3,20 @@ import PackageDescription
 
 let package = Package(
   name: "Gloss",
-  platforms: [.macOS(.v13)],
+  platforms: [.macOS(.v14)],
   products: [
     .executable(name: "gloss", targets: ["gloss"]),
     .library(name: "GlossCore", targets: ["GlossCore"]),
     .library(name: "Agreement", targets: ["Agreement"]),
     .library(name: "GlossReport", targets: ["GlossReport"]),
+    .library(name: "GlossServer", targets: ["GlossServer"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
   ],
   targets: [
     .systemLibrary(
@@ -33,10 +35,14 @@ let package = Package(
       dependencies: ["GlossCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
     ),
     .target(name: "GlossReport", dependencies: ["GlossCore", "Agreement", "GitKit"]),
+    .target(
+      name: "GlossServer",
+      dependencies: ["GlossCore", .product(name: "Hummingbird", package: "hummingbird")]
+    ),
     .executableTarget(
       name: "gloss",
       dependencies: [
-        "GlossCore", "Interchange", "Agreement", "GlossReport",
+        "GlossCore", "Interchange", "Agreement", "GlossReport", "GlossServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -56,6 +62,7 @@ let package = Package(
       resources: [.copy("Fixtures")]
     ),
     .testTarget(name: "GlossReportTests", dependencies: ["GlossReport", "GlossCore"]),
+    .testTarget(name: "GlossServerTests", dependencies: ["GlossServer", "GlossCore"]),
     .testTarget(name: "glossTests", dependencies: ["gloss", "GlossCore"]),
   ]
 )

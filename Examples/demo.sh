@@ -44,3 +44,4 @@ g agree --format json | cut -c1-400
 g --as lead reconcile interview-34 --coders ana,ben | sed -n '1,12p'
 g doc show interview-34 --coder ana --para | sed -n '/^¶21 /,/^¶22 /p'
 printf '\nThe demo project is in %s\n' "$work/study"
+printf 'Code it in the browser: %s -C %s --as ana serve --open\n' "$gloss" "$work/study"

@@ -46,6 +46,8 @@ public enum GlossError: Error, LocalizedError, Equatable {
   /// A coder's import would add `document`: transcripts come in through a lead first, and
   /// `howTo` says how (the command for this importer).
   case documentNeedsLead(document: String, coder: String, leads: [String], howTo: String)
+  /// `gloss serve` could not listen on `address` (a port in use, an address not on this machine).
+  case serverFailed(address: String, reason: String)
 
   public var errorDescription: String? {
     switch self {
@@ -138,6 +140,10 @@ public enum GlossError: Error, LocalizedError, Equatable {
         ? "history is incomplete: this is a shallow clone and \(what); fetch the whole history "
           + "('git fetch --unshallow', or fetch-depth: 0 in CI) and validate again"
         : "history is incomplete: \(what) from the repository, so it cannot be validated"
+    case .leadsOnly(.serveTeam, let coder):
+      return "only a lead (gloss.yaml leads) serves a team and makes its links; \(coder) is not one"
+    case .serverFailed(let address, let reason):
+      return "cannot serve on \(address): \(reason)"
     case .codeInUse(let code, let uses):
       return "code '\(code)' is used by \(uses) assignment(s); use --force to remove them too"
     }

@@ -117,6 +117,33 @@ extension LocatedAssignment {
   }
 }
 
+extension DocumentSummary {
+  /// One element of `doc list --format json` (and of the server's document list).
+  public var json: JSON {
+    .object([
+      ("id", .string(id)), ("length", .int(length)), ("paragraphs", .int(paragraphs)),
+      ("coders", .array(coders.map(JSON.string))), ("assignments", .int(assignments)),
+    ])
+  }
+}
+
+extension Code {
+  /// One element of `code list --format json`, with how often the code is used.
+  public func json(uses: Int) -> JSON {
+    .object([
+      ("id", .string(id)), ("name", .string(name)), ("parent", .optional(parent)),
+      ("description", .optional(description)), ("color", .optional(color)), ("uses", .int(uses)),
+    ])
+  }
+}
+
+extension Codebook {
+  /// `code list --format json`: the codes in tree order with their uses.
+  public func listingJSON(usage: [String: Int]) -> JSON {
+    .array(hierarchy().map { code, _ in code.json(uses: usage[code.id] ?? 0) })
+  }
+}
+
 extension AssignmentChange {
   public var json: JSON {
     var members: [(String, JSON)] = [("change", .string(kind.rawValue)), ("assignment", assignment.json)]

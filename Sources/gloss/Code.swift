@@ -59,15 +59,7 @@ struct CodeList: ParsableCommand {
     let ordered = book.hierarchy()
     switch globals.format {
     case .json:
-      Output.print(
-        JSON.lines(
-          ordered.map { code, _ in
-            .object([
-              ("id", .string(code.id)), ("name", .string(code.name)), ("parent", .optional(code.parent)),
-              ("description", .optional(code.description)), ("color", .optional(code.color)),
-              ("uses", .int(usage[code.id] ?? 0)),
-            ])
-          }))
+      Output.print(JSON.lines(ordered.map { code, _ in code.json(uses: usage[code.id] ?? 0) }))
     case .csv:
       Output.print(
         Output.csv(

@@ -45,7 +45,7 @@ struct Diff: ParsableCommand {
     if pair.count == 2 {
       to = try project.snapshot(at: revisions.first)
       from = to
-      let filter = try AssignmentFilter.checked(docs: doc, codes: code, coders: [], in: to)
+      let filter = try AssignmentFilter.checked(docs: splitList(doc), codes: splitList(code), coders: [], in: to)
       let policy = try project.policy(explicit: globals.coder)
       for coder in pair { try policy.requireVisible(coder: coder) }
       changes = try project.coderChanges(pair[0], pair[1], at: to, filter: filter)
@@ -61,7 +61,7 @@ struct Diff: ParsableCommand {
         from = try project.snapshot(at: revisions[0])
         to = try project.snapshot(at: revisions[1])
       }
-      let filter = try AssignmentFilter.checked(docs: doc, codes: code, coders: [], in: to)
+      let filter = try AssignmentFilter.checked(docs: splitList(doc), codes: splitList(code), coders: [], in: to)
         .visible(to: try project.policy(explicit: globals.coder))
       changes = try project.changes(from: from, to: to, filter: filter)
     }

@@ -20,14 +20,7 @@ struct DocList: ParsableCommand {
       at: try project.snapshot(at: rev), policy: try project.policy(explicit: globals.coder))
     switch globals.format {
     case .json:
-      Output.print(
-        JSON.lines(
-          summaries.map {
-            .object([
-              ("id", .string($0.id)), ("length", .int($0.length)), ("paragraphs", .int($0.paragraphs)),
-              ("coders", .array($0.coders.map(JSON.string))), ("assignments", .int($0.assignments)),
-            ])
-          }))
+      Output.print(JSON.lines(summaries.map(\.json)))
     case .csv:
       Output.print(
         Output.csv(

@@ -28,7 +28,7 @@ struct Gloss: ParsableCommand {
       Init.self, Doc.self, CodeCommand.self, Add.self, Remove.self, Edit.self, List.self,
       Diff.self, Log.self, Import.self, Export.self, Agree.self, Report.self,
       Merge.self, MergeDriver.self, Clone.self, Fetch.self, Pull.self, Push.self, CoderCommand.self,
-      Reconcile.self, Blind.self, Undo.self,
+      Reconcile.self, Blind.self, Undo.self, Serve.self,
       Validate.self, Hooks.self,
     ]
   )

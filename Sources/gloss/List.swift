@@ -32,7 +32,7 @@ struct List: ParsableCommand {
     let project = try globals.project()
     let snapshot = try project.snapshot(at: rev)
     let filter = try AssignmentFilter.checked(
-      docs: doc, codes: code, coders: coder, withChildren: !exact, in: snapshot
+      docs: splitList(doc), codes: splitList(code), coders: splitList(coder), withChildren: !exact, in: snapshot
     )
     .visible(to: try project.policy(explicit: globals.coder))
     let coders = filter.coders
@@ -67,34 +67,6 @@ struct List: ParsableCommand {
     }
     let handles = globals.format == .table ? try snapshot.assignmentHandles() : nil
     Output.print(Output.assignments(items, format: globals.format, handles: handles))
-  }
-}
-
-extension AssignmentFilter {
-  /// A filter from command-line lists, refusing documents and codes the project lacks.
-  /// With `withChildren`, a code stands for itself and every code under it in the codebook.
-  static func checked(
-    docs: [String], codes: [String], coders: [String], withChildren: Bool = false, in snapshot: Snapshot
-  ) throws -> AssignmentFilter {
-    let docList = splitList(docs)
-    let known = Set(try snapshot.documentIDs())
-    for doc in docList where !known.contains(doc) { throw GlossError.unknownDocument(doc) }
-    let book = try snapshot.codebook()
-    var codeIDs = try splitList(codes).map { name in
-      guard let code = book.lookup(name) else { throw GlossError.unknownCode(name) }
-      return code.id
-    }
-    if withChildren {
-      var index = 0
-      while index < codeIDs.count {
-        codeIDs += book.children(of: codeIDs[index]).map(\.id).filter { !codeIDs.contains($0) }
-        index += 1
-      }
-    }
-    let coderList = splitList(coders)
-    return AssignmentFilter(
-      docs: docList.isEmpty ? nil : Set(docList), codes: codeIDs.isEmpty ? nil : Set(codeIDs),
-      coders: coderList.isEmpty ? nil : Set(coderList))
   }
 }
 

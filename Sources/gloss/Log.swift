@@ -27,7 +27,8 @@ struct Log: ParsableCommand {
     let project = try globals.project()
     let snapshot = try project.snapshot(at: rev)
     guard let tip = snapshot.commit else { return }
-    let filter = try AssignmentFilter.checked(docs: doc, codes: code, coders: coder, in: snapshot)
+    let filter = try AssignmentFilter.checked(
+      docs: splitList(doc), codes: splitList(code), coders: splitList(coder), in: snapshot)
       .visible(to: try project.policy(explicit: globals.coder))
     let entries = try project.log(from: tip, filter: filter, limit: maxCount)
     let iso = ISO8601DateFormatter()

@@ -113,31 +113,39 @@ extension Project {
       }
       guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
       else { throw fail("not a JSON object") }
-      let allowed: Set<String> = ["doc", "code", "start", "end", "memo", "quote"]
-      if let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
-        throw fail("unknown key \"\(unknown)\"")
-      }
-      guard let doc = object["doc"] as? String else { throw fail("\"doc\" must be a string") }
-      guard let code = object["code"] as? String else { throw fail("\"code\" must be a string") }
-      let memo = object["memo"] as? String
-      if object["memo"] != nil && memo == nil { throw fail("\"memo\" must be a string") }
-      let span: SpanSelector
-      if let quote = object["quote"] as? String {
-        span = .quote(quote)
-      } else {
-        guard let start = integer(object["start"]), let end = integer(object["end"]) else {
-          throw fail("\"start\" and \"end\" must be integers (or give \"quote\")")
-        }
-        span = .chars(start, end)
-      }
-      requests.append(
-        AssignmentRequest(doc: doc, code: code, span: span, memo: memo, origin: "\(source):\(index + 1)"))
+      requests.append(try assignmentRequest(from: object, origin: "\(source):\(index + 1)", fail: fail))
     }
     return requests
   }
 
+  /// One request object, as a batch line or the server's API has it: `doc`, `code`, `start`
+  /// and `end` or `quote`, and `memo`; unknown keys are refused. `fail` turns a message into
+  /// the caller's error (naming the line, or the request).
+  public static func assignmentRequest(
+    from object: [String: Any], origin: String?, fail: (String) -> GlossError
+  ) throws -> AssignmentRequest {
+    let allowed: Set<String> = ["doc", "code", "start", "end", "memo", "quote"]
+    if let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
+      throw fail("unknown key \"\(unknown)\"")
+    }
+    guard let doc = object["doc"] as? String else { throw fail("\"doc\" must be a string") }
+    guard let code = object["code"] as? String else { throw fail("\"code\" must be a string") }
+    let memo = object["memo"] as? String
+    if object["memo"] != nil && memo == nil { throw fail("\"memo\" must be a string") }
+    let span: SpanSelector
+    if let quote = object["quote"] as? String {
+      span = .quote(quote)
+    } else {
+      guard let start = integer(object["start"]), let end = integer(object["end"]) else {
+        throw fail("\"start\" and \"end\" must be integers (or give \"quote\")")
+      }
+      span = .chars(start, end)
+    }
+    return AssignmentRequest(doc: doc, code: code, span: span, memo: memo, origin: origin)
+  }
+
   /// A JSON integer; booleans and fractions are refused.
-  private static func integer(_ value: Any?) -> Int? {
+  public static func integer(_ value: Any?) -> Int? {
     // Foundation hands JSON numbers and booleans over as NSNumber; booleans have type "c".
     guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else {
       return nil

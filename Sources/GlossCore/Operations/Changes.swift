@@ -23,6 +23,31 @@ public struct AssignmentFilter: Sendable {
     self.coders = coders
   }
 
+  /// A filter from lists of names (empty: no restriction), refusing documents and codes the
+  /// project lacks; codes are taken by id or name.
+  /// With `withChildren`, a code stands for itself and every code under it in the codebook.
+  public static func checked(
+    docs: [String], codes: [String], coders: [String], withChildren: Bool = false, in snapshot: Snapshot
+  ) throws -> AssignmentFilter {
+    let known = Set(try snapshot.documentIDs())
+    for doc in docs where !known.contains(doc) { throw GlossError.unknownDocument(doc) }
+    let book = try snapshot.codebook()
+    var codeIDs = try codes.map { name in
+      guard let code = book.lookup(name) else { throw GlossError.unknownCode(name) }
+      return code.id
+    }
+    if withChildren {
+      var index = 0
+      while index < codeIDs.count {
+        codeIDs += book.children(of: codeIDs[index]).map(\.id).filter { !codeIDs.contains($0) }
+        index += 1
+      }
+    }
+    return AssignmentFilter(
+      docs: docs.isEmpty ? nil : Set(docs), codes: codeIDs.isEmpty ? nil : Set(codeIDs),
+      coders: coders.isEmpty ? nil : Set(coders))
+  }
+
   func includes(path: String) -> (coder: String, doc: String)? {
     guard let parts = Layout.parseAnnotationPath(path),
       coders?.contains(parts.coder) ?? true, docs?.contains(parts.doc) ?? true

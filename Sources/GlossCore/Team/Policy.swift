@@ -82,6 +82,8 @@ public enum LeadAction: String, Sendable, Equatable {
   case switchBlind
   /// `gloss reconcile`.
   case reconcile
+  /// `gloss serve --team` and its personal links.
+  case serveTeam
 }
 
 extension Project {

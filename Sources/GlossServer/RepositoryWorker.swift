@@ -1,0 +1,41 @@
+import Dispatch
+import Foundation
+import GlossCore
+
+/// Runs repository work on one serial queue with a project handle of its own: GlossCore is
+/// synchronous and a libgit2 repository handle is not for several threads at once. The
+/// server has one worker for writes (so its own commits queue up instead of racing for the
+/// branch) and one for reads, so a long read never holds up a coder's click.
+final class RepositoryWorker: @unchecked Sendable {
+  private let queue: DispatchQueue
+  /// Touched only on `queue`.
+  private let project: Project
+
+  init(project: Project, label: String) {
+    self.project = project
+    self.queue = DispatchQueue(label: "gloss.serve.\(label)")
+  }
+
+  /// Runs `body` on the worker's queue with its project and hands back the result.
+  func run<T: Sendable>(_ body: @escaping @Sendable (Project) throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+      queue.async { continuation.resume(with: Result { try body(self.project) }) }
+    }
+  }
+
+  /// Runs `last` once the work queued so far is done, and before any queued later.
+  func finally(_ last: @escaping @Sendable () -> Void) { queue.async(execute: last) }
+}
+
+/// A value several threads read and one sets, behind a lock.
+final class Locked<Value: Sendable>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var stored: Value
+
+  init(_ value: Value) { stored = value }
+
+  var value: Value {
+    get { lock.withLock { stored } }
+    set { lock.withLock { stored = newValue } }
+  }
+}

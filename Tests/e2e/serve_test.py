@@ -1,0 +1,283 @@
+#!/usr/bin/env python3
+"""End-to-end test of `gloss serve` in headless Chromium, driven by Selenium.
+
+Usage: serve_test.py GLOSS PROJECT ARTIFACTS
+
+PROJECT is a Gloss project with a document `interview` (its second paragraph contains
+"the labels were noisy") and the codes Scarce and Noisy; the environment names the coder
+(GLOSS_CODER). The script starts `gloss serve --port 0`, codes in the page as a person would
+(a real mouse drag, typing in the picker), and checks every change with `gloss ls` and
+`git log` as witnesses. Screenshots go to ARTIFACTS. Nothing reaches the network: Selenium
+runs offline with Debian's chromedriver.
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+os.environ["SE_OFFLINE"] = "true"
+os.environ["SE_AVOID_STATS"] = "true"
+
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
+from selenium.webdriver.common.actions.action_builder import ActionBuilder  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+
+GLOSS, PROJECT, ARTIFACTS = sys.argv[1:4]
+CODER = os.environ["GLOSS_CODER"]
+
+
+def run(*args):
+    result = subprocess.run(args, cwd=PROJECT, capture_output=True, text=True, timeout=60)
+    if result.returncode != 0:
+        raise AssertionError(f"{' '.join(args)} failed: {result.stderr}")
+    return result.stdout
+
+
+def listing():
+    return json.loads(run(GLOSS, "ls", "--format", "json"))
+
+
+def wait(what, condition, timeout=15):
+    deadline = time.time() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.1)
+
+
+def shot(driver, name):
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    driver.save_screenshot(os.path.join(ARTIFACTS, f"{name}.png"))
+
+
+def drag_select(driver, para, first, last):
+    """Selects characters first..last (UTF-16 indexes in the paragraph's text) with a real
+    mouse drag, from the left edge of the first to the right edge of the last."""
+    boxes = driver.execute_script(
+        """
+        const [para, first, last] = arguments;
+        function box(index) {
+          const walker = document.createTreeWalker(para, NodeFilter.SHOW_TEXT);
+          let node, at = index;
+          while ((node = walker.nextNode())) {
+            if (at < node.data.length) {
+              const range = document.createRange();
+              range.setStart(node, at);
+              range.setEnd(node, at + 1);
+              const rect = range.getBoundingClientRect();
+              return [rect.left, rect.right, rect.top + rect.height / 2];
+            }
+            at -= node.data.length;
+          }
+          return null;
+        }
+        para.scrollIntoView({block: 'center'});
+        return [box(first), box(last)];
+        """,
+        para, first, last)
+    start, end = boxes
+    actions = ActionBuilder(driver)
+    actions.pointer_action.move_to_location(int(start[0]) + 1, int(start[2]))
+    actions.pointer_action.pointer_down()
+    actions.pointer_action.move_to_location(int((start[0] + end[1]) / 2), int(end[2]))
+    actions.pointer_action.move_to_location(int(end[1]) - 1, int(end[2]))
+    actions.pointer_action.pointer_up()
+    actions.perform()
+
+
+def main():
+    server = subprocess.Popen(
+        [GLOSS, "serve", "--port", "0"], cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = server.stdout.readline().strip()
+        assert line.startswith("Serving ") and "http://127.0.0.1:" in line and "/?token=" in line, line
+        url = line.split(" at ", 1)[1]
+        options = webdriver.ChromeOptions()
+        options.binary_location = "/usr/bin/chromium"
+        for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,900",
+                         "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking",
+                         "--disable-component-update", "--disable-sync", "--lang=en-US"]:
+            options.add_argument(argument)
+        driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        try:
+            scenario(driver, url)
+        finally:
+            driver.quit()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert server.returncode == 0, f"gloss serve ended with {server.returncode}"
+    print("serve e2e: all steps passed")
+
+
+def scenario(driver, url):
+    driver.get(url)
+    # The token left the address bar; the cookie carries it from now on.
+    wait("the page", lambda: driver.execute_script("return document.body.dataset.ready === 'true'"))
+    assert "token=" not in driver.current_url, driver.current_url
+    driver.execute_script("window.__sameLoad = true")
+
+    # Open the document through its link.
+    link = driver.find_element(By.CSS_SELECTOR, 'a[data-testid="doc-link"][data-doc="interview"]')
+    link.click()
+    para = wait("paragraph 2", lambda: driver.find_elements(By.CSS_SELECTOR, '[data-testid="para"][data-para="2"]'))[0]
+    text = para.get_attribute("textContent")
+    phrase = "the labels were noisy"
+    first = text.index(phrase)
+    last = first + len(phrase) - 1
+    shot(driver, "01-document")
+
+    # Select with the mouse; the picker opens at the selection.
+    drag_select(driver, para, first, last)
+    picker = wait("the code picker", lambda: driver.find_element(By.CSS_SELECTOR, '[data-testid="code-picker"]')
+                  if driver.find_element(By.CSS_SELECTOR, '[data-testid="code-picker"]').is_displayed() else None)
+    field = picker.find_element(By.CSS_SELECTOR, "input")
+    field.send_keys("Nois")
+    shot(driver, "02-picker")
+    field.send_keys(Keys.ENTER)
+
+    added = wait("the assignment in gloss ls", lambda: [a for a in listing() if a["code"] == "noisy"])
+    assert len(added) == 1, added
+    assignment = added[0]
+    assert assignment["exact"] == phrase, assignment
+    assert assignment["coder"] == CODER, assignment
+    # Offsets are code points, as in the file (Python indexes strings by code point; the emoji
+    # before the phrase is two UTF-16 units in the browser).
+    with open(os.path.join(PROJECT, "documents", "interview.txt"), encoding="utf-8") as file:
+        document = file.read()
+    assert (assignment["start"], assignment["end"]) == (document.index(phrase), document.index(phrase) + len(phrase))
+    log = run("git", "log", "-1", "--format=%B")
+    assert f"Gloss-Coder: {CODER}" in log and "adds noisy to interview" in log, log
+    mark = wait("the highlight", lambda: driver.find_elements(
+        By.CSS_SELECTOR, f'mark[data-assignment-id="{assignment["id"]}"]'))
+    assert "".join(m.get_attribute("textContent") for m in mark) == phrase
+    shot(driver, "03-highlight")
+
+    # Click the highlight: its details; write a memo.
+    mark[0].click()
+    details = wait("the details", lambda: driver.find_element(By.CSS_SELECTOR, '[data-testid="details"]')
+                   if driver.find_element(By.CSS_SELECTOR, '[data-testid="details"]').is_displayed() else None)
+    memo = details.find_element(By.CSS_SELECTOR, 'textarea[data-testid="memo"]')
+    memo.send_keys("Coder doubts the labelling process.")
+    details.find_element(By.CSS_SELECTOR, 'button[data-testid="save-memo"]').click()
+    wait("the memo in gloss ls", lambda: [a for a in listing()
+                                         if a["id"] == assignment["id"] and a["memo"].startswith("Coder doubts")])
+    shot(driver, "04-details")
+
+    # A commit from the command line appears in the open page, without a reload; its span
+    # overlaps the first one.
+    other = run(GLOSS, "add", "interview", "scarce", "--quote", "labels were noisy and scarce").strip()
+    wait("the CLI's assignment in the page",
+         lambda: driver.find_elements(By.CSS_SELECTOR, f'mark.hl[data-ids~="{other}"]'), timeout=10)
+    assert driver.execute_script("return window.__sameLoad === true"), "the page reloaded"
+    overlaps = driver.find_elements(By.CSS_SELECTOR, "mark.hl.overlap")
+    assert overlaps, "the overlap is not shown"
+    shot(driver, "05-overlap")
+
+    # Remove the first assignment from its details, then undo.
+    mark = driver.find_element(By.CSS_SELECTOR, f'mark[data-assignment-id="{assignment["id"]}"]')
+    mark.click()
+    details = driver.find_element(By.CSS_SELECTOR, '[data-testid="details"]')
+    wait("the remove button", lambda: details.find_elements(
+        By.CSS_SELECTOR, f'[data-card="{assignment["id"]}"] button[data-testid="remove"]'))[0].click()
+    wait("the removal in gloss ls", lambda: not [a for a in listing() if a["id"] == assignment["id"]])
+    wait("the highlight to go", lambda: not driver.find_elements(
+        By.CSS_SELECTOR, f'mark.hl[data-ids~="{assignment["id"]}"]'))
+    log = run("git", "log", "-1", "--format=%B")
+    assert "removes noisy from interview" in log and f"Gloss-Coder: {CODER}" in log, log
+
+    driver.find_element(By.CSS_SELECTOR, '[data-testid="undo"]').click()
+    restored = wait("the undo in gloss ls", lambda: [a for a in listing() if a["code"] == "noisy"])
+    assert restored[0]["exact"] == phrase and restored[0]["memo"].startswith("Coder doubts"), restored
+    wait("the restored highlight", lambda: driver.find_elements(
+        By.CSS_SELECTOR, f'mark.hl[data-ids~="{restored[0]["id"]}"]'))
+    shot(driver, "06-after-undo")
+
+    # A new code from the picker (open coding), assigned at once.
+    para = driver.find_element(By.CSS_SELECTOR, '[data-testid="para"][data-para="2"]')
+    text = para.get_attribute("textContent")
+    phrase = "nobody had time"
+    drag_select(driver, para, text.index(phrase), text.index(phrase) + len(phrase) - 1)
+    field = wait("the picker again", lambda: driver.find_element(By.CSS_SELECTOR, '[data-testid="code-picker"] input')
+                 if driver.find_element(By.CSS_SELECTOR, '[data-testid="code-picker"]').is_displayed() else None)
+    field.send_keys("Time pressure")
+    wait("the new-code option", lambda: driver.find_elements(By.CSS_SELECTOR, '[data-testid="new-code"]'))
+    field.send_keys(Keys.ENTER)
+    created = wait("the new code's assignment", lambda: [a for a in listing() if a["code"] == "time-pressure"])
+    assert created[0]["exact"] == phrase, created
+    assert "Time pressure" in run(GLOSS, "code", "list"), "the code is not in the codebook"
+
+    # The keyboard alone: a caret in the text, shift+arrows to select, c for the picker.
+    para = driver.find_element(By.CSS_SELECTOR, '[data-testid="para"][data-para="4"]')
+    driver.execute_script(
+        """
+        const [para, word] = arguments;
+        const walker = document.createTreeWalker(para, NodeFilter.SHOW_TEXT);
+        let node, at;
+        while ((node = walker.nextNode()) && (at = node.data.indexOf(word)) < 0) {}
+        document.querySelector('#transcript').focus();
+        window.getSelection().collapse(node, at);
+        """, para, "bought")
+    keys = ActionChains(driver).key_down(Keys.SHIFT)
+    for _ in range(len("bought")):
+        keys = keys.send_keys(Keys.ARROW_RIGHT)
+    keys.key_up(Keys.SHIFT).send_keys("c").perform()
+    field = wait("the picker from the keyboard", lambda: driver.find_element(
+        By.CSS_SELECTOR, '[data-testid="code-picker"] input')
+        if driver.find_element(By.CSS_SELECTOR, '[data-testid="code-picker"]').is_displayed() else None)
+    field.send_keys("scar", Keys.ENTER)
+    typed = wait("the keyboard's assignment", lambda: [a for a in listing() if a["exact"] == "bought"])
+    assert typed[0]["code"] == "scarce", typed
+    assert para.get_attribute("textContent") == "Ana: We bought more data.", "the text was edited"
+    wait("the keyboard's highlight", lambda: driver.find_elements(
+        By.CSS_SELECTOR, f'mark.hl[data-ids~="{typed[0]["id"]}"]'))
+    driver.find_element(By.CSS_SELECTOR, "body").send_keys(Keys.ESCAPE)
+    driver.find_element(By.CSS_SELECTOR, "#help-button").click()
+    shot(driver, "07-keyboard-and-help")
+    driver.find_element(By.CSS_SELECTOR, "#help-button").click()
+
+    # Another coder's work shows (faintly) with "everyone's codes", until the lead turns blind
+    # coding on: then the open page hides it, without a reload.
+    lead = run(GLOSS, "--as", "lead", "add", "interview", "data-quality", "--quote", "What happened next?").strip()
+    driver.find_element(By.CSS_SELECTOR, "#show-all").click()
+    wait("the lead's highlight", lambda: driver.find_elements(By.CSS_SELECTOR, f'mark.hl.other[data-ids~="{lead}"]'))
+    shot(driver, "08-everyone")
+    run(GLOSS, "--as", "lead", "blind", "on")
+    wait("blind coding in the page", lambda: "blind coding" in driver.find_element(By.CSS_SELECTOR, "#who").text)
+    wait("the lead's highlight to go", lambda: not driver.find_elements(By.CSS_SELECTOR, f'mark.hl[data-ids~="{lead}"]'))
+    assert driver.execute_script("return window.__sameLoad === true"), "the page reloaded"
+    assert driver.find_elements(By.CSS_SELECTOR, f'mark.hl[data-ids~="{typed[0]["id"]}"]'), "own work hidden"
+
+    # A selection and the scroll position survive a refresh caused by a commit elsewhere.
+    selected = driver.execute_script(
+        """
+        const para = document.querySelector('[data-testid="para"][data-para="1"]');
+        const walker = document.createTreeWalker(para, NodeFilter.SHOW_TEXT);
+        let node;
+        while ((node = walker.nextNode()) && !node.data.includes('the data')) {}
+        const range = document.createRange();
+        range.setStart(node, node.data.indexOf('the data'));
+        range.setEnd(node, node.data.indexOf('the data') + 'the data'.length);
+        window.getSelection().removeAllRanges();
+        window.getSelection().addRange(range);
+        return window.getSelection().toString();
+        """)
+    before = driver.execute_script("return document.querySelector('#reader').scrollTop")
+    quote = "Tell me everything."
+    again = run(GLOSS, "add", "interview", "noisy", "--quote", quote).strip()
+    wait("the refresh", lambda: driver.find_elements(By.CSS_SELECTOR, f'mark.hl[data-ids~="{again}"]'))
+    assert driver.execute_script("return window.getSelection().toString()") == selected == "the data", selected
+    assert driver.execute_script("return document.querySelector('#reader').scrollTop") == before
+    errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+    assert not errors, errors
+
+
+if __name__ == "__main__":
+    main()
