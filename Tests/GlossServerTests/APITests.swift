@@ -21,6 +21,8 @@ import Testing
         as: "lead")
       _ = try project.addCode(name: "Scarce", id: nil, parent: nil, description: nil, color: "#112233", as: "lead")
       _ = try project.addCode(name: "Noisy", id: nil, parent: nil, description: nil, color: nil, as: "lead")
+      // The coders are on the project before they code (a lead's `doc assign`).
+      try project.assignDocuments(["d1"], to: ["ana", "ben"], as: "lead")
       try project.addAssignments([AssignmentRequest(doc: "d1", code: "noisy", span: .quote("labels"))], as: "ben")
     }
 
