@@ -36,7 +36,7 @@ import Testing
   @Test func foreignRefLockIsReportedInOneLine() throws {
     let box = try Sandbox.twoCoders()
     let old = try box.git("rev-parse", "HEAD").stdout
-    FileManager.default.createFile(atPath: box.path + "/.git/refs/heads/main.lock", contents: Data())
+    #expect(FileManager.default.createFile(atPath: box.path + "/.git/refs/heads/main.lock", contents: Data()))
     let run = try box.gloss("--as", "ana", "add", "d1", "low", "--para", "1")
     #expect(run.status == 1)
     #expect(run.stderr.split(separator: "\n").count == 1)

@@ -297,6 +297,7 @@ import Testing
     .first { FileManager.default.isExecutableFile(atPath: $0) }
 
   /// Screenshots `html` with headless Chromium into .build/test-artifacts/report/NAME.png.
+  @discardableResult
   static func screenshot(_ path: String, name: String, size: String = "1200,4000") throws -> URL? {
     guard let chromium else {
       print("skipped: chromium is not installed (make deps installs it); no screenshot of \(name)")
