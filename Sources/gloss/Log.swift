@@ -28,8 +28,9 @@ struct Log: ParsableCommand {
     let snapshot = try project.snapshot(at: rev)
     guard let tip = snapshot.commit else { return }
     let filter = try AssignmentFilter.checked(
-      docs: splitList(doc), codes: splitList(code), coders: splitList(coder), in: snapshot)
-      .visible(to: try project.policy(explicit: globals.coder))
+      docs: splitList(doc), codes: splitList(code), coders: splitList(coder), in: snapshot
+    )
+    .visible(to: try project.policy(explicit: globals.coder))
     let entries = try project.log(from: tip, filter: filter, limit: maxCount)
     let iso = ISO8601DateFormatter()
     switch globals.format {
