@@ -31,6 +31,8 @@ public enum GlossError: Error, LocalizedError, Equatable {
   case alreadyExists(String)
   case nothingToDo(String)
   case repository(String)
+  /// libgit2 failed while gloss was doing `operation` (GlossError.translatingGitErrors).
+  case git(operation: String, message: String)
   /// The receiving repository refused `reference`; `serverLines` is what its hooks printed
   /// (the CLI shows them as `remote:` lines before the error).
   case pushRefused(remote: String, reference: String, reason: String, serverLines: [String])
@@ -76,6 +78,8 @@ public enum GlossError: Error, LocalizedError, Equatable {
     case .duplicate(let message), .alreadyExists(let message), .notAllowed(let message),
       .nothingToDo(let message), .repository(let message):
       return message
+    case .git(let operation, let message):
+      return message.isEmpty ? "\(operation) failed" : "\(operation): \(message)"
     case .invalidArgument(let argument, let message):
       return "\(argument): \(message)"
     case .quoteNotFound(let quote):

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import GlossCore
 
-struct DocShow: ParsableCommand {
+struct DocShow: ProjectCommand {
   static let configuration = CommandConfiguration(
     commandName: "show",
     abstract: "Print a document, with paragraph numbers and a coder's highlights.",
@@ -18,18 +18,18 @@ struct DocShow: ParsableCommand {
         gloss doc show interview-34 --coder ana ben      # or --coder ana,ben
       """)
 
+  static let formats: Set<OutputFormat> = [.table, .json]
   @OptionGroup var globals: GlobalOptions
   @Argument(help: "Document id.") var doc: String
   @Flag(help: "Number the paragraphs.") var para = false
   @Option(parsing: .upToNextOption, help: "Show these coders' assignments.") var coder: [String] = []
   @Option(help: "Revision to read (default: HEAD).") var rev: String?
 
-  func run() throws {
-    let project = try globals.project()
+  func run(_ project: Project) throws {
     let snapshot = try project.snapshot(at: rev)
     let text = try snapshot.requireDocument(doc)
     let coders = splitList(coder)
-    let policy = try project.policy(explicit: globals.coder)
+    let policy = try policy(in: project)
     var assignments: [LocatedAssignment] = []
     for coder in coders {
       try policy.requireVisible(coder: coder)

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import GlossCore
 
-struct DocUpdate: ParsableCommand {
+struct DocUpdate: GlossCommand {
   static let configuration = CommandConfiguration(
     commandName: "update",
     abstract: "Replace a transcript's text and re-anchor every coder's spans on it.",
@@ -23,14 +23,15 @@ struct DocUpdate: ParsableCommand {
         gloss --as lead doc update interview-34 corrected/interview-34.txt
       """)
 
+  static let formats: Set<OutputFormat> = [.table, .json]
   @OptionGroup var globals: GlobalOptions
   @Argument(help: "The document id.") var doc: String
   @Argument(help: "The new text (UTF-8), or - for standard input.") var file: String
   @Flag(help: "Report what would change without writing.") var dryRun = false
 
-  func run() throws {
-    let project = try globals.project()
-    let coder = try globals.identity(in: project)
+  func run(_ session: Session) throws {
+    let project = session.project
+    let coder = session.coder
     let input = DocumentInput(
       id: doc, data: try Output.readInput(file, argument: "FILE"), source: file)
     let report = try project.updateDocument(input, as: coder, dryRun: dryRun)

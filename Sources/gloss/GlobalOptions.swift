@@ -206,9 +206,3 @@ enum Output {
     return data
   }
 }
-
-/// Splits comma-separated option values (`--coders ana,ben`), accepting repeats too.
-func splitList(_ values: [String]) -> [String] {
-  values.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-    .filter { !$0.isEmpty }
-}

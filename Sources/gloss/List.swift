@@ -1,7 +1,7 @@
 import ArgumentParser
 import GlossCore
 
-struct List: ParsableCommand {
+struct List: ProjectCommand {
   static let configuration = CommandConfiguration(
     commandName: "ls",
     abstract: "List assignments.",
@@ -17,6 +17,7 @@ struct List: ParsableCommand {
         gloss ls --code data-quality --grep sensor   # the code and its children, text or memo
       """)
 
+  static let formats: Set<OutputFormat> = [.table, .json, .csv]
   @OptionGroup var globals: GlobalOptions
   @Option(parsing: .upToNextOption, help: "Only these documents.")
   var doc: [String] = []
@@ -28,20 +29,14 @@ struct List: ParsableCommand {
   @Option(help: ArgumentHelp("Only assignments whose text or memo contains TEXT (any case).", valueName: "TEXT"))
   var grep: String?
 
-  func run() throws {
-    let project = try globals.project()
+  func run(_ project: Project) throws {
     let snapshot = try project.snapshot(at: rev)
     let filter = try AssignmentFilter.checked(
-      docs: doc, codes: code, coders: coder, withChildren: !exact, in: snapshot)
-      .visible(to: try project.policy(explicit: globals.coder))
+      docs: doc, codes: code, coders: coder, withChildren: !exact, in: snapshot
+    )
+    .visible(to: try policy(in: project))
     let coders = filter.coders
-    let needle = grep?.lowercased()
-    let wanted = { (item: LocatedAssignment) -> Bool in
-      if review && item.assignment.review == nil { return false }
-      guard let needle else { return true }
-      return item.assignment.exact.lowercased().contains(needle)
-        || (item.assignment.memo?.lowercased().contains(needle) ?? false)
-    }
+    let wanted = AssignmentQuery(reviewOnly: review, grep: grep).matches
     if !review {
       let streamed = try Output.streamAssignments(format: globals.format) { emit in
         try snapshot.forEachAssignment(docs: filter.docs, coders: coders, codes: filter.codes) {
@@ -66,34 +61,6 @@ struct List: ParsableCommand {
     }
     let handles = globals.format == .table ? try snapshot.assignmentHandles() : nil
     Output.print(Output.assignments(items, format: globals.format, handles: handles))
-  }
-}
-
-extension AssignmentFilter {
-  /// A filter from command-line lists, refusing documents and codes the project lacks.
-  /// With `withChildren`, a code stands for itself and every code under it in the codebook.
-  static func checked(
-    docs: [String], codes: [String], coders: [String], withChildren: Bool = false, in snapshot: Snapshot
-  ) throws -> AssignmentFilter {
-    let docList = splitList(docs)
-    let known = Set(try snapshot.documentIDs())
-    for doc in docList where !known.contains(doc) { throw GlossError.unknownDocument(doc) }
-    let book = try snapshot.codebook()
-    var codeIDs = try splitList(codes).map { name in
-      guard let code = book.lookup(name) else { throw GlossError.unknownCode(name) }
-      return code.id
-    }
-    if withChildren {
-      var index = 0
-      while index < codeIDs.count {
-        codeIDs += book.children(of: codeIDs[index]).map(\.id).filter { !codeIDs.contains($0) }
-        index += 1
-      }
-    }
-    let coderList = splitList(coders)
-    return AssignmentFilter(
-      docs: docList.isEmpty ? nil : Set(docList), codes: codeIDs.isEmpty ? nil : Set(codeIDs),
-      coders: coderList.isEmpty ? nil : Set(coderList))
   }
 }
 

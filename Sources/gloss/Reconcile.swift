@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import GlossCore
 
-struct Reconcile: ParsableCommand {
+struct Reconcile: GlossCommand {
   static let configuration = CommandConfiguration(
     commandName: "reconcile",
     abstract: "Reconcile coders' assignments into annotations/consensus/ (leads only).",
@@ -19,6 +19,7 @@ struct Reconcile: ParsableCommand {
         gloss reconcile interview-34 --coders ana,ben --dry-run --format json
       """)
 
+  static let formats: Set<OutputFormat> = [.table, .json]
   @OptionGroup var globals: GlobalOptions
   @Argument(help: "Documents to reconcile.") var docs: [String]
   @Option(parsing: .upToNextOption, help: "The coders to compare.")
@@ -29,13 +30,13 @@ struct Reconcile: ParsableCommand {
   var drop: [String] = []
   @Flag(help: "List agreements and disagreements without writing.") var dryRun = false
 
-  func validate() throws {
+  func check() throws {
     if docs.isEmpty { throw ValidationError("name at least one document") }
   }
 
-  func run() throws {
-    let project = try globals.project()
-    let lead = try globals.identity(in: project)
+  func run(_ session: Session) throws {
+    let project = session.project
+    let lead = session.coder
     try project.requireLead(lead, for: .reconcile)
     let coderList = splitList(coders)
     // Let short ids stand for the coders' full ids, as elsewhere.

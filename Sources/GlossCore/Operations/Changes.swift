@@ -35,7 +35,12 @@ public struct AssignmentFilter: Sendable {
 
 /// A commit in `gloss log` with the assignment changes it made.
 public struct LogEntry: Sendable {
-  public let commit: CommitInfo
+  let info: CommitInfo
+  public var commit: CommitID { CommitID(info.id) }
+  /// When the author made the commit.
+  public var date: Date { info.author.time }
+  /// The commit message's first line.
+  public var summary: String { info.summary }
   /// The `Gloss-Coder` trailer, else the author's name.
   public let coder: String
   public let changes: [AssignmentChange]
@@ -141,7 +146,14 @@ extension Project {
 
   /// The history of assignment changes from `tip`, newest first. Merge commits author
   /// nothing of their own (DESIGN §6), so each change is shown where it was made.
-  public func log(from tip: Oid, filter: AssignmentFilter = .init(), limit: Int? = nil) throws
+  public func log(from snapshot: Snapshot, filter: AssignmentFilter = .init(), limit: Int? = nil) throws
+    -> [LogEntry]
+  {
+    guard let tip = snapshot.commit else { return [] }
+    return try log(from: tip, filter: filter, limit: limit)
+  }
+
+  func log(from tip: Oid, filter: AssignmentFilter = .init(), limit: Int? = nil) throws
     -> [LogEntry]
   {
     var entries: [LogEntry] = []
@@ -155,7 +167,7 @@ extension Project {
       let found = try changes(in: files, old: repository, filter: filter)
       guard !found.isEmpty else { continue }
       let coder = info.trailers("Gloss-Coder").last ?? info.author.name
-      entries.append(LogEntry(commit: info, coder: coder, changes: found))
+      entries.append(LogEntry(info: info, coder: coder, changes: found))
     }
     return entries
   }
