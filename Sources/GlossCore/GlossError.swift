@@ -28,9 +28,25 @@ public enum GlossError: Error, LocalizedError, Equatable {
   /// `coder` asked for what only a lead may do.
   case leadsOnly(action: LeadAction, coder: String)
   case codeInUse(code: String, uses: Int)
+  /// Nothing was written because there was nothing to do, and why.
+  case nothingToChange(NothingReason)
+  /// `coder` already has `code` on exactly these characters of `doc`.
+  case alreadyAssigned(coder: String, code: String, start: Int, end: Int, doc: String)
+  /// Coders change only their own assignments; `action` is the verb ("remove", "edit").
+  case notYourAssignment(id: String, owner: String, action: String)
+  /// `consensus` given as the acting coder; `action` says what they tried ("code", "import").
+  case consensusIsNotACoder(action: String)
+  /// A non-lead's `doc update` would move other coders' spans.
+  case reanchorsOthers(doc: String, coders: [String], leads: [String])
+  /// A merge or pull of `merging` stopped on conflicts (listed before); nothing was written.
+  case mergeConflicts(count: Int, merging: String)
+  /// `gloss agree --min`: the codes whose alpha is below `minimum` (nil: undefined).
+  case alphaBelow(minimum: Double, codes: [CodeAlpha])
+  /// The branch moved under every attempt to commit.
+  case branchKeptMoving
+  /// A file gloss was asked to write could not be written.
+  case cannotWrite(file: String, what: String, reason: String)
   case alreadyExists(String)
-  case nothingToDo(String)
-  case repository(String)
   /// libgit2 failed while gloss was doing `operation` (GlossError.translatingGitErrors).
   case git(operation: String, message: String)
   /// The receiving repository refused `reference`; `serverLines` is what its hooks printed
@@ -75,8 +91,7 @@ public enum GlossError: Error, LocalizedError, Equatable {
       return "unknown revision '\(rev)'"
     case .invalidIdentifier(let kind, let value, let rule):
       return "invalid \(kind) '\(value)': must match \(rule)"
-    case .duplicate(let message), .alreadyExists(let message), .notAllowed(let message),
-      .nothingToDo(let message), .repository(let message):
+    case .duplicate(let message), .alreadyExists(let message), .notAllowed(let message):
       return message
     case .git(let operation, let message):
       return message.isEmpty ? "\(operation) failed" : "\(operation): \(message)"
@@ -117,6 +132,35 @@ public enum GlossError: Error, LocalizedError, Equatable {
       return "only a lead (gloss.yaml leads) turns blind coding on or off; \(coder) is not one"
     case .leadsOnly(.reconcile, let coder):
       return "only a lead (gloss.yaml leads) reconciles into consensus; \(coder) is not one"
+    case .leadsOnly(.addCoders, let coder):
+      return "only a lead (gloss.yaml leads) adds coders; \(coder) is not a lead"
+    case .leadsOnly(.removeCoders, let coder):
+      return "only a lead (gloss.yaml leads) removes coders; \(coder) is not a lead"
+    case .leadsOnly(.unassignDocuments, let coder):
+      return "only a lead (gloss.yaml leads) takes documents off coders' lists; \(coder) is not one"
+    case .nothingToChange(let reason):
+      return reason.description
+    case .alreadyAssigned(let coder, let code, let start, let end, let doc):
+      return "\(coder) already assigned \(code) to chars \(start)-\(end) of \(doc)"
+    case .notYourAssignment(let id, let owner, let action):
+      return "assignment \(id) belongs to \(owner); coders \(action) only their own"
+    case .consensusIsNotACoder(let action):
+      return "'consensus' is the adjudicated set, not a coder; \(action) as yourself with --as"
+    case .reanchorsOthers(let doc, let coders, let leads):
+      let named = leads.isEmpty ? "none listed" : leads.joined(separator: ", ")
+      return
+        "updating \(doc) re-anchors spans of \(coders.joined(separator: ", ")); only a lead "
+        + "(gloss.yaml leads: \(named)) changes other coders' files; ask a lead to run it "
+        + "(try --dry-run to see what it would do)"
+    case .mergeConflicts(let count, let merging):
+      return "\(count) conflict(s) merging \(merging); nothing was written (listed above)"
+    case .alphaBelow(let minimum, let codes):
+      let names = codes.map { "\($0.code) (\($0.alpha.map { String(format: "%.3f", $0) } ?? "n/a"))" }
+      return "alpha below \(minimum) for \(codes.count) code(s): \(names.joined(separator: ", "))"
+    case .branchKeptMoving:
+      return "the branch kept moving while gloss tried to commit; try again"
+    case .cannotWrite(let file, let what, let reason):
+      return "\(file): cannot write \(what): \(reason)"
     case .pushRefused(let remote, let reference, let reason, let serverLines):
       let branch = reference.hasPrefix("refs/heads/") ? String(reference.dropFirst(11)) : reference
       return "push to \(remote) refused: \(remote) did not accept \(branch) (\(reason))"
@@ -130,5 +174,60 @@ public enum GlossError: Error, LocalizedError, Equatable {
     case .codeInUse(let code, let uses):
       return "code '\(code)' is used by \(uses) assignment(s); use --force to remove them too"
     }
+  }
+}
+
+/// Why a command had nothing to do (GlossError.nothingToChange); no commit was made.
+public enum NothingReason: Sendable, Equatable, CustomStringConvertible {
+  case blindAlready(on: Bool)
+  case coderListedAlready(String)
+  case noDocumentCodedTwice(coders: [String])
+  case emptyHistory(range: String)
+  case documentUnchanged(String)
+  case codeNamedAlready(String)
+  case nothingToUndo
+  case noCommitToUndo(coder: String)
+  case documentsAssignedAlready
+  case noAssignmentsGiven
+  case noEditGiven
+  case assignmentUnchanged
+  case nothingChanged
+  case nothingToFix
+  case noFilesGiven
+  case emptyCodebook
+
+  public var description: String {
+    switch self {
+    case .blindAlready(let on): return "blind coding is already \(on ? "on" : "off")"
+    case .coderListedAlready(let name): return "\(name) is already listed like that"
+    case .noDocumentCodedTwice(let coders):
+      return
+        "agreement needs two coders with data: no document in scope has annotation files "
+        + "from two of the selected coders (\(coders.isEmpty ? "none" : coders.joined(separator: ", ")))"
+    case .emptyHistory(let range): return "--history \(range): the range has no commits"
+    case .documentUnchanged(let doc): return "\(doc) already has this text and every span matches it"
+    case .codeNamedAlready(let name): return "the code is already named '\(name)'"
+    case .nothingToUndo: return "nothing to undo"
+    case .noCommitToUndo(let coder): return "\(coder) has no commit on this branch to undo"
+    case .documentsAssignedAlready: return "every document is already assigned to those coders"
+    case .noAssignmentsGiven: return "no assignments to add"
+    case .noEditGiven: return "nothing to change: give --memo, --code or a span (--para, --lines, --chars, --quote)"
+    case .assignmentUnchanged: return "the assignment already says that"
+    case .nothingChanged: return "nothing to change"
+    case .nothingToFix: return "nothing to fix mechanically"
+    case .noFilesGiven: return "no files to import"
+    case .emptyCodebook: return "the codebook is empty; a .qdc file needs at least one code"
+    }
+  }
+}
+
+/// A code's alpha in a refusal (`gloss agree --min`); nil when undefined.
+public struct CodeAlpha: Sendable, Equatable {
+  public let code: String
+  public let alpha: Double?
+
+  public init(code: String, alpha: Double?) {
+    self.code = code
+    self.alpha = alpha
   }
 }

@@ -31,7 +31,7 @@ public final class Project {
     } catch let error as GitError where error.code == .notFound {
       throw GlossError.noRepository(path: location)
     } catch let error as GitError {
-      throw GlossError.repository("\(location): \(error.message)")
+      throw GlossError.git(operation: location, message: error.message)
     }
     // Finish what a killed gloss left half done before reading anything.
     repository.recoverIfNeeded()

@@ -121,14 +121,7 @@ struct Agree: ProjectCommand {
     case .csv: Self.write(Output.csv(AgreementReport.csvHeader, report.csvRows))
     case .table: Output.print(Self.table(report, withInterval: bootstrap != nil))
     }
-    if let minimum {
-      let below = report.codes.filter { ($0.alpha ?? .infinity) < minimum }
-      if !below.isEmpty {
-        let names = below.map { "\($0.code) (\(Self.number($0.alpha)))" }
-        throw GlossError.notAllowed(
-          "alpha below \(minimum) for \(below.count) code(s): \(names.joined(separator: ", "))")
-      }
-    }
+    if let minimum { try report.requireAlpha(atLeast: minimum) }
   }
 
   /// Writes text as is: CSV rows already end in CRLF, which `Output.print` would not see

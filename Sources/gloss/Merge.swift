@@ -35,8 +35,7 @@ struct Merge: GlossCommand {
       .visible(to: try project.policy(explicit: coder))
     Output.print(Self.render(report, label: branch, rerun: "gloss merge \(branch)", format: globals.format))
     if report.outcome == .conflicts {
-      throw GlossError.notAllowed(
-        "\(report.conflicts.count) conflict(s) merging \(branch); nothing was written (listed above)")
+      throw GlossError.mergeConflicts(count: report.conflicts.count, merging: branch)
     }
   }
 

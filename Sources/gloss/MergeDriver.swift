@@ -36,7 +36,7 @@ struct MergeDriver: PlainCommand {
     do {
       try (result.contents ?? Data()).write(to: URL(fileURLWithPath: ours))
     } catch {
-      throw GlossError.repository("\(ours): cannot write the merged file: \(error.localizedDescription)")
+      throw GlossError.cannotWrite(file: ours, what: "the merged file", reason: error.localizedDescription)
     }
     for note in result.notes { Output.note("gloss: \(note)") }
     guard result.conflicts.isEmpty else {

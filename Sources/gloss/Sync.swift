@@ -78,8 +78,7 @@ struct Pull: GlossCommand {
       Merge.render(
         report, label: label, rerun: "gloss pull \(remote) \(name)", format: globals.format))
     if report.outcome == .conflicts {
-      throw GlossError.notAllowed(
-        "\(report.conflicts.count) conflict(s) merging \(label); nothing was written (listed above)")
+      throw GlossError.mergeConflicts(count: report.conflicts.count, merging: label)
     }
   }
 }

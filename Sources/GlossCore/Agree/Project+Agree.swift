@@ -38,7 +38,7 @@ extension Project {
   ) throws -> Int {
     let commits = try historyCommits(range)
     guard let last = commits.last else {
-      throw GlossError.nothingToDo("--history \(range): the range has no commits")
+      throw GlossError.nothingToChange(.emptyHistory(range: range))
     }
     let engine = AgreementEngine(repository: repository, options: options)
     try engine.checkNames(at: last)
@@ -48,5 +48,16 @@ extension Project {
       _ = try engine.report(at: last)
     }
     return produced
+  }
+}
+
+extension AgreementReport {
+  /// The CI gate of `gloss agree --min`: refuses when a code's alpha is below `minimum`
+  /// (an undefined alpha is not below anything).
+  public func requireAlpha(atLeast minimum: Double) throws {
+    let below = codes.filter { ($0.alpha ?? .infinity) < minimum }
+    guard below.isEmpty else {
+      throw GlossError.alphaBelow(minimum: minimum, codes: below.map { CodeAlpha(code: $0.code, alpha: $0.alpha) })
+    }
   }
 }

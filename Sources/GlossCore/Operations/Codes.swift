@@ -59,7 +59,7 @@ extension Project {
       transaction.setCodebook(book)
       return .commit(summary: "gloss: \(coder) renames code \(code.id) from '\(old)' to '\(trimmed)'", value: ())
     }
-    guard let result else { throw GlossError.nothingToDo("the code is already named '\(trimmed)'") }
+    guard let result else { throw GlossError.nothingToChange(.codeNamedAlready(trimmed)) }
     return result
   }
 

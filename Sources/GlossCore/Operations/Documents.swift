@@ -105,7 +105,7 @@ extension Project {
       let summary = "gloss: \(coder) assigns \(docs.joined(separator: ", ")) to \(coders.joined(separator: ", "))"
       return .commit(summary: summary, value: (created, existing))
     }
-    guard let result else { throw GlossError.nothingToDo("every document is already assigned to those coders") }
+    guard let result else { throw GlossError.nothingToChange(.documentsAssignedAlready) }
     return (result, paths.created, paths.existing)
   }
 

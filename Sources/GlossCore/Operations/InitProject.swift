@@ -33,7 +33,7 @@ extension Project {
       do {
         repository = try Repository.create(at: path, bare: bare)
       } catch let error as GitError {
-        throw GlossError.repository("cannot create a repository in \(path): \(error.message)")
+        throw GlossError.git(operation: "cannot create a repository in \(path)", message: error.message)
       }
     }
     let project = Project(repository: repository)

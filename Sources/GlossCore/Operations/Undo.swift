@@ -23,7 +23,7 @@ extension Project {
     let (result, outcome) = try session(as: coder).commit {
       transaction -> Change<(undone: String, summary: String, paths: [String])> in
       guard let tip = transaction.snapshot.commit, let tipTree = transaction.snapshot.tree else {
-        throw GlossError.nothingToDo("nothing to undo")
+        throw GlossError.nothingToChange(.nothingToUndo)
       }
       var skipped = Set<String>()
       var later: [CommitInfo] = []
@@ -42,7 +42,7 @@ extension Project {
         later.append(info)
       }
       guard let target, let parent = target.parents.first else {
-        throw GlossError.nothingToDo("\(coder) has no commit on this branch to undo")
+        throw GlossError.nothingToChange(.noCommitToUndo(coder: coder))
       }
       let changes = try repository.changedFiles(from: try repository.commit(parent).tree, to: target.tree)
       for change in changes {

@@ -98,7 +98,7 @@ public final class Session {
           continue
         }
         guard attempt < 100 else {
-          throw try busyError() ?? .repository("the branch kept moving while gloss tried to commit; try again")
+          throw try busyError() ?? .branchKeptMoving
         }
         usleep(UInt32.random(in: 1_000...20_000))
       }

@@ -82,6 +82,12 @@ public enum LeadAction: String, Sendable, Equatable {
   case switchBlind
   /// `gloss reconcile`.
   case reconcile
+  /// `gloss coder add`.
+  case addCoders
+  /// `gloss coder rm`.
+  case removeCoders
+  /// `gloss doc unassign`.
+  case unassignDocuments
 }
 
 extension Project {

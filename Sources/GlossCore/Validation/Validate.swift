@@ -109,7 +109,7 @@ extension Project {
       guard !fixed.isEmpty else { return .unchanged(fixed) }
       return .commit(summary: "gloss: \(coder) rewrites \(fixed.count) file(s) in canonical form", value: fixed)
     }
-    guard let result else { throw GlossError.nothingToDo("nothing to fix mechanically") }
+    guard let result else { throw GlossError.nothingToChange(.nothingToFix) }
     return (result, fixed)
   }
 }
