@@ -29,19 +29,7 @@ struct DocShow: ProjectCommand {
     let snapshot = try project.snapshot(at: rev)
     let text = try snapshot.requireDocument(doc)
     let coders = splitList(coder)
-    let policy = try policy(in: project)
-    var assignments: [LocatedAssignment] = []
-    for coder in coders {
-      try policy.requireVisible(coder: coder)
-      guard let found = try snapshot.annotations(coder: coder, doc: doc) else {
-        throw GlossError.unknownCoder("\(coder)' on document '\(doc)")
-      }
-      assignments += found.map { LocatedAssignment(coder: coder, doc: doc, assignment: $0) }
-    }
-    // Interleaved in text order; each coder's own file order breaks ties.
-    assignments.sort {
-      ($0.assignment.start, $0.assignment.end) < ($1.assignment.start, $1.assignment.end)
-    }
+    let assignments = try snapshot.assignments(onDocument: doc, coders: coders, policy: try policy(in: project))
     switch globals.format {
     case .json, .csv:
       let paragraphs = text.paragraphs.enumerated().map { index, range in

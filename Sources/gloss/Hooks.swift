@@ -61,15 +61,9 @@ struct HooksCheck: ProjectCommand {
   func openProject() throws -> Project { try Project.openRepository(at: globals.directory) }
 
   func run(_ project: Project) throws {
-    var updates: [RefUpdate] = []
-    while let line = readLine() {
-      guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
-      guard let update = RefUpdate(line: Substring(line)) else {
-        throw ValidationError("expected 'OLD NEW REF' lines on stdin, got: \(line)")
-      }
-      updates.append(update)
-    }
-    let findings = try project.checkPush(updates)
+    var lines: [String] = []
+    while let line = readLine() { lines.append(line) }
+    let findings = try project.checkPush(try RefUpdate.parse(lines: lines))
     findings.forEach { Output.print($0.text) }
     let errors = findings.filter { $0.severity == .error }.count
     Output.note(errors == 0 ? "gloss: push valid" : "gloss: \(errors) error(s)")

@@ -176,11 +176,9 @@ struct ImportQDPX: GlossCommand {
         + (report.user.map { " (user \"\($0)\")" } ?? "")
         + (report.assignmentsPresent > 0 ? ", \(report.assignmentsPresent) already there" : ""))
     for (other, count) in report.otherUsers.sorted(by: { $0.key < $1.key }) {
-      // Consensus is not a coder: a lead imports it by naming that user.
-      let lead = try project.snapshot().settings().leads.first ?? "LEAD"
       let how =
-        other == Identifier.consensus
-        ? "gloss --as \(lead) import qdpx \(file) --user \(other)" : "gloss --as \(other) import qdpx \(file)"
+        "gloss --as \(report.importer(for: other)) import qdpx \(file)"
+        + (other == Identifier.consensus ? " --user \(other)" : "")
       lines.append("  not imported:  \(count) codings by \(other) (\(how))")
     }
     Output.print(lines.joined(separator: "\n"))

@@ -37,15 +37,8 @@ struct Reconcile: GlossCommand {
   func run(_ session: Session) throws {
     let project = session.project
     let lead = session.coder
-    try project.requireLead(lead, for: .reconcile)
-    let coderList = splitList(coders)
-    // Let short ids stand for the coders' full ids, as elsewhere.
-    let snapshot = try project.snapshot()
-    func expand(_ ids: [String]) throws -> [String] {
-      try splitList(ids).map { try snapshot.findAssignment($0, coders: Set(coderList)).assignment.id }
-    }
     let report = try project.reconcile(
-      docs: docs, coders: coderList, take: try expand(take), drop: try expand(drop), as: lead,
+      docs: docs, coders: splitList(coders), take: splitList(take), drop: splitList(drop), as: lead,
       dryRun: dryRun)
     switch globals.format {
     case .json, .csv:

@@ -100,3 +100,22 @@ extension Project {
       from: from.commitID, to: to.commitID, coders: nil, changes: try changes(from: from, to: to, filter: filter))
   }
 }
+
+extension Snapshot {
+  /// `coders`' assignments on `doc`, interleaved in text order (each coder's file order
+  /// breaks ties), for showing beside the text. A coder the viewer may not see is refused;
+  /// so is one without an annotation file for the document.
+  public func assignments(onDocument doc: String, coders: [String], policy: Policy) throws -> [LocatedAssignment] {
+    var assignments: [LocatedAssignment] = []
+    for coder in coders {
+      try policy.requireVisible(coder: coder)
+      guard let found = try annotations(coder: coder, doc: doc) else {
+        throw GlossError.unknownCoder("\(coder)' on document '\(doc)")
+      }
+      assignments += found.map { LocatedAssignment(coder: coder, doc: doc, assignment: $0) }
+    }
+    return assignments.sorted {
+      ($0.assignment.start, $0.assignment.end) < ($1.assignment.start, $1.assignment.end)
+    }
+  }
+}

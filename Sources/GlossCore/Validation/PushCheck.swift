@@ -14,6 +14,19 @@ public struct RefUpdate: Sendable, Equatable {
     self.ref = ref
   }
 
+  /// Parses pre-receive's input, one `OLD NEW REF` line per reference (blank lines skipped);
+  /// any other line is refused with its number.
+  public static func parse(lines: [String], source: String = "<stdin>") throws -> [RefUpdate] {
+    var updates: [RefUpdate] = []
+    for (index, line) in lines.enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+      guard let update = RefUpdate(line: Substring(line)) else {
+        throw GlossError.invalidInput(file: source, line: index + 1, message: "expected 'OLD NEW REF', got: \(line)")
+      }
+      updates.append(update)
+    }
+    return updates
+  }
+
   /// Parses one `OLD NEW REF` line of pre-receive's input; nil for anything else.
   public init?(line: Substring) {
     let parts = line.split(separator: " ", omittingEmptySubsequences: true)
