@@ -42,6 +42,34 @@ public enum GlossError: Error, LocalizedError, Equatable {
   case mergeConflicts(count: Int, merging: String)
   /// `gloss agree --min`: the codes whose alpha is below `minimum` (nil: undefined).
   case alphaBelow(minimum: Double, codes: [CodeAlpha])
+  /// A code with this id already exists.
+  case codeExists(id: String)
+  /// Another code already has this name (names are unique, ignoring case).
+  case codeNameTaken(name: String, id: String)
+  /// `doc add` of an id the project has; `doc update` replaces a text.
+  case documentExists(id: String)
+  /// The same document id twice in one command.
+  case documentGivenTwice(id: String)
+  /// `coder rm` of the last lead.
+  case lastLead(String)
+  /// `doc unassign` of a file that holds assignments, without --force.
+  case documentHasAssignments(coder: String, doc: String, count: Int)
+  /// `undo` of `commit` (`summary`) is blocked, and by what.
+  case cannotUndo(commit: String, summary: String, blocker: UndoBlocker)
+  /// A merge of histories with no common commit.
+  case unrelatedHistories(theirs: String, branch: String)
+  /// A push the remote cannot fast-forward: pull first.
+  case pushNotFastForward(remote: String, branch: String)
+  /// `option` needs a work tree and the repository is bare.
+  case needsWorkTree(option: String)
+  /// A project path that is not a regular file (a symbolic link?).
+  case notARegularFile(path: String)
+  /// A hook gloss did not write; `--force` replaces it.
+  case foreignHook(path: String)
+  /// `gloss init` where there is a project already.
+  case alreadyAProject(path: String)
+  /// `gloss clone` into a folder with files in it.
+  case folderNotEmpty(path: String)
   /// The branch moved under every attempt to commit.
   case branchKeptMoving
   /// A file gloss was asked to write could not be written.
@@ -157,6 +185,36 @@ public enum GlossError: Error, LocalizedError, Equatable {
     case .alphaBelow(let minimum, let codes):
       let names = codes.map { "\($0.code) (\($0.alpha.map { String(format: "%.3f", $0) } ?? "n/a"))" }
       return "alpha below \(minimum) for \(codes.count) code(s): \(names.joined(separator: ", "))"
+    case .codeExists(let id):
+      return "code id '\(id)' already exists"
+    case .codeNameTaken(let name, let id):
+      return "a code named '\(name)' already exists (\(id))"
+    case .documentExists(let id):
+      return "document '\(id)' already exists; use 'gloss doc update \(id) FILE'"
+    case .documentGivenTwice(let id):
+      return "document id '\(id)' given twice"
+    case .lastLead(let name):
+      return "\(name) is the only lead; add another lead first"
+    case .documentHasAssignments(let coder, let doc, let count):
+      return "\(coder) has \(count) assignment(s) on \(doc); --force removes them too"
+    case .cannotUndo(let commit, let summary, let blocker):
+      return "cannot undo \(commit) (\(summary)): \(blocker)"
+    case .unrelatedHistories(let theirs, let branch):
+      return "refusing to merge unrelated histories: \(theirs) shares no commit with \(branch)"
+    case .pushNotFastForward(let remote, let branch):
+      return
+        "push to \(remote) refused: \(remote)/\(branch) has commits you do not have; "
+        + "pull first ('gloss pull \(remote) \(branch)'), then push again"
+    case .needsWorkTree(let option):
+      return "\(option) needs a work tree; this repository is bare"
+    case .notARegularFile(let path):
+      return "\(path): cannot be read as a regular file (a symbolic link?)"
+    case .foreignHook(let path):
+      return "\(path) exists and was not written by gloss; use --force to replace it"
+    case .alreadyAProject(let path):
+      return "\(path): already a Gloss project"
+    case .folderNotEmpty(let path):
+      return "\(path): already exists and is not empty"
     case .branchKeptMoving:
       return "the branch kept moving while gloss tried to commit; try again"
     case .cannotWrite(let file, let what, let reason):
@@ -229,5 +287,23 @@ public struct CodeAlpha: Sendable, Equatable {
   public init(code: String, alpha: Double?) {
     self.code = code
     self.alpha = alpha
+  }
+}
+
+/// What keeps `gloss undo` from taking a commit back (GlossError.cannotUndo).
+public enum UndoBlocker: Sendable, Equatable, CustomStringConvertible {
+  /// `path` changed since; `coder` and `commit` name who did it, when known.
+  case changedSince(path: String, coder: String?, commit: String?)
+  /// The undo would remove `code`, which `coder` uses on `doc` since.
+  case codeUsed(code: String, coder: String, doc: String)
+
+  public var description: String {
+    switch self {
+    case .changedSince(let path, let coder, let commit):
+      let by = coder.map { "by \($0) in \(commit ?? "a later commit")" } ?? "since"
+      return "\(path) was changed \(by); change it back with gloss rm/edit instead"
+    case .codeUsed(let code, let coder, let doc):
+      return "code '\(code)' is used since by \(coder) on \(doc)"
+    }
   }
 }

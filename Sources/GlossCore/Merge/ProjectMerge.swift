@@ -111,8 +111,7 @@ extension Project {
     let branch = try repository.headBranch() ?? "HEAD"
     let branchName = branch.hasPrefix("refs/heads/") ? String(branch.dropFirst(11)) : branch
     guard let base = try repository.mergeBase(ours, theirs) else {
-      throw GlossError.notAllowed(
-        "refusing to merge unrelated histories: \(theirs.short) shares no commit with \(branch)")
+      throw GlossError.unrelatedHistories(theirs: theirs.short, branch: branch)
     }
     let baseTree = try repository.commit(base).tree
     let mine = Dictionary(

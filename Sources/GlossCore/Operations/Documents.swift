@@ -29,7 +29,7 @@ extension DocumentInput {
     for input in inputs {
       try Identifier.requireDocument(input.id)
       guard seen.insert(input.id).inserted else {
-        throw GlossError.duplicate("document id '\(input.id)' given twice")
+        throw GlossError.documentGivenTwice(id: input.id)
       }
     }
   }
@@ -69,8 +69,7 @@ extension Project {
       for (input, normalized) in prepared {
         let path = Layout.document(input.id)
         if try transaction.file(path) != nil {
-          throw GlossError.alreadyExists(
-            "document '\(input.id)' already exists; use 'gloss doc update \(input.id) FILE'")
+          throw GlossError.documentExists(id: input.id)
         }
         transaction.write(path, Data(normalized.text.utf8))
       }

@@ -38,7 +38,7 @@ extension Project {
     }
     let project = Project(repository: repository)
     if try project.snapshot().file(Settings.path) != nil {
-      throw GlossError.alreadyExists("\(path): already a Gloss project")
+      throw GlossError.alreadyAProject(path: path)
     }
     let folderName = URL(fileURLWithPath: path).standardizedFileURL.lastPathComponent
     // The lead's e-mail starts the coders: map, so the server can tie commits to people.

@@ -53,11 +53,11 @@ extension Project {
             return try repository.changedFiles(from: base, to: info.tree, under: [change.path])
               .contains { $0.path == change.path }
           }
-          let by =
-            culprit.map { "by \($0.trailers("Gloss-Coder").last ?? $0.author.name) in \($0.id.short)" } ?? "since"
-          throw GlossError.notAllowed(
-            "cannot undo \(target.id.short) (\(target.summary)): \(change.path) was changed \(by); "
-              + "change it back with gloss rm/edit instead")
+          throw GlossError.cannotUndo(
+            commit: target.id.short, summary: target.summary,
+            blocker: .changedSince(
+              path: change.path, coder: culprit.map { $0.trailers("Gloss-Coder").last ?? $0.author.name },
+              commit: culprit?.id.short))
         }
         if let old = change.oldBlob {
           transaction.write(change.path, try repository.blob(old))
@@ -83,8 +83,8 @@ extension Project {
     guard !removed.isEmpty else { return }
     for (coder, doc) in try transaction.annotationFiles() {
       if let used = try transaction.annotations(coder: coder, doc: doc)?.first(where: { removed.contains($0.code) }) {
-        throw GlossError.notAllowed(
-          "cannot undo \(target.id.short) (\(target.summary)): code '\(used.code)' is used since by \(coder) on \(doc)")
+        throw GlossError.cannotUndo(
+          commit: target.id.short, summary: target.summary, blocker: .codeUsed(code: used.code, coder: coder, doc: doc))
       }
     }
   }

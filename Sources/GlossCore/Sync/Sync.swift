@@ -9,7 +9,7 @@ extension Project {
     if FileManager.default.fileExists(atPath: target),
       !((try? FileManager.default.contentsOfDirectory(atPath: target))?.isEmpty ?? true)
     {
-      throw GlossError.alreadyExists("\(target): already exists and is not empty")
+      throw GlossError.folderNotEmpty(path: target)
     }
     let repository: Repository
     do {
@@ -81,9 +81,7 @@ extension Project {
       if error.code == .nonFastForward || error.message.contains("not present locally")
         || error.message.contains("fast-forward")
       {
-        throw GlossError.notAllowed(
-          "push to \(remote) refused: \(remote)/\(name) has commits you do not have; "
-            + "pull first ('gloss pull \(remote) \(name)'), then push again")
+        throw GlossError.pushNotFastForward(remote: remote, branch: name)
       }
       throw GlossError.git(operation: "push to \(remote)", message: error.message)
     }

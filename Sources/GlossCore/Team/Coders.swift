@@ -59,7 +59,7 @@ extension Project {
           argument: name, message: "no such coder in gloss.yaml (see 'gloss coder list')")
       }
       if settings.leads == [name] {
-        throw GlossError.notAllowed("\(name) is the only lead; add another lead first")
+        throw GlossError.lastLead(name)
       }
       settings.coders[name] = nil
       settings.leads.removeAll { $0 == name }
@@ -112,8 +112,7 @@ extension Project {
             throw GlossError.invalidArgument(argument: "--from \(coder)", message: "\(doc) is not assigned to \(coder)")
           }
           if !records.isEmpty && !force {
-            throw GlossError.notAllowed(
-              "\(coder) has \(records.count) assignment(s) on \(doc); --force removes them too")
+            throw GlossError.documentHasAssignments(coder: coder, doc: doc, count: records.count)
           }
           let path = Layout.annotation(coder: coder, doc: doc)
           try transaction.remove(path)

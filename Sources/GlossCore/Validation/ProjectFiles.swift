@@ -77,7 +77,7 @@ public struct ProjectFiles {
     let descriptor = open(path, O_RDONLY | O_NOFOLLOW)
     guard descriptor >= 0 else {
       if errno == ENOENT { return nil }
-      throw GlossError.notAllowed("\(path): cannot be read as a regular file (a symbolic link?)")
+      throw GlossError.notARegularFile(path: path)
     }
     let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     return try handle.readToEnd() ?? Data()

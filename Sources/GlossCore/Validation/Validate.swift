@@ -29,7 +29,7 @@ extension Project {
       return try validate(.revision("HEAD"), progress: progress)
     case .staged:
       guard !repository.isBare else {
-        throw GlossError.notAllowed("--staged needs a work tree; this repository is bare")
+        throw GlossError.needsWorkTree(option: "--staged")
       }
       return validator.validate(try .index(of: repository))
     case .revision(let revision):
