@@ -3,9 +3,9 @@ import GitKit
 
 /// A Gloss project: a git repository holding `gloss.yaml`. The entry point for every command.
 public final class Project {
-  public let repository: Repository
+  let repository: Repository
 
-  public init(repository: Repository) {
+  init(repository: Repository) {
     self.repository = repository
   }
 

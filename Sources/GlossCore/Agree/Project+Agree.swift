@@ -22,7 +22,7 @@ extension Project {
   /// The commits of `A..B` (first parent, oldest first), as `git rev-list --first-parent
   /// --reverse A..B` lists them. `A..` means up to HEAD; `..B` (or plain `B`) from the
   /// first commit.
-  public func historyCommits(_ range: String) throws -> [Oid] {
+  func historyCommits(_ range: String) throws -> [Oid] {
     let parsed = try RevisionRange.parse(range, option: "--history", allowSingleRevision: true)
     guard let tip = try snapshot(at: parsed.tip).commit else { throw GlossError.unknownRevision(parsed.tip) }
     let base = try parsed.base.flatMap { try snapshot(at: $0).commit }

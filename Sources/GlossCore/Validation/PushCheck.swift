@@ -4,11 +4,11 @@ import GitKit
 /// One reference a push wants to change, as git hands it to the pre-receive and update
 /// hooks. nil stands for git's all-zero id: a created (old) or deleted (new) reference.
 public struct RefUpdate: Sendable, Equatable {
-  public let old: Oid?
-  public let new: Oid?
+  let old: Oid?
+  let new: Oid?
   public let ref: String
 
-  public init(old: Oid?, new: Oid?, ref: String) {
+  init(old: Oid?, new: Oid?, ref: String) {
     self.old = old
     self.new = new
     self.ref = ref
