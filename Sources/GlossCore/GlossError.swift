@@ -14,6 +14,7 @@ public enum GlossError: Error, LocalizedError, Equatable {
   case ambiguousAssignment(String, matches: [String])
   case unknownRevision(String)
   case invalidIdentifier(kind: String, value: String, rule: String)
+  /// Untyped: nothing in Gloss throws it any more; add a case with a typed payload instead.
   case duplicate(String)
   case invalidArgument(argument: String, message: String)
   case invalidInput(file: String, line: Int?, message: String)
@@ -22,6 +23,7 @@ public enum GlossError: Error, LocalizedError, Equatable {
   case uncommittedChanges(paths: [String])
   case detachedHead
   case noIdentity
+  /// Untyped: nothing in Gloss throws it any more; add a case with a typed payload instead.
   case notAllowed(String)
   /// Blind coding hides this coder's work from the viewer (DESIGN §6).
   case blind(requested: String)
@@ -70,10 +72,19 @@ public enum GlossError: Error, LocalizedError, Equatable {
   case alreadyAProject(path: String)
   /// `gloss clone` into a folder with files in it.
   case folderNotEmpty(path: String)
+  /// `importer` tried to write `target`'s annotations (coders write only their own).
+  case notYourAnnotations(importer: String, target: String)
+  /// One import gives document `id` twice, with different text (`source` says where).
+  case documentGivenTwiceDiffering(source: String, id: String)
+  /// An import brings document `id` with a text other than the project's.
+  case documentDiffers(source: String, id: String)
+  /// An assignment id another annotation file already uses.
+  case assignmentIDTaken(String)
   /// The branch moved under every attempt to commit.
   case branchKeptMoving
   /// A file gloss was asked to write could not be written.
   case cannotWrite(file: String, what: String, reason: String)
+  /// Untyped: nothing in Gloss throws it any more; add a case with a typed payload instead.
   case alreadyExists(String)
   /// libgit2 failed while gloss was doing `operation` (GlossError.translatingGitErrors).
   case git(operation: String, message: String)
@@ -215,6 +226,20 @@ public enum GlossError: Error, LocalizedError, Equatable {
       return "\(path): already a Gloss project"
     case .folderNotEmpty(let path):
       return "\(path): already exists and is not empty"
+    case .notYourAnnotations(let importer, let target):
+      return
+        "\(importer) cannot write \(target)'s annotations; coders write only their own "
+        + "(run the import as \(target): gloss --as \(target) …)"
+    case .documentGivenTwiceDiffering(let source, let id):
+      return "\(source): document '\(id)' is given twice with different text"
+    case .documentDiffers(let source, let id):
+      return
+        "\(source): document '\(id)' already exists with different text; import under another "
+        + "id (--doc-id) or update it first with 'gloss doc update \(id) FILE'"
+    case .assignmentIDTaken(let id):
+      return "assignment id \(id) is already used in another file"
+    case .leadsOnly(.writeConsensus, let coder):
+      return "only a lead (gloss.yaml leads) writes consensus; \(coder) is not one"
     case .branchKeptMoving:
       return "the branch kept moving while gloss tried to commit; try again"
     case .cannotWrite(let file, let what, let reason):

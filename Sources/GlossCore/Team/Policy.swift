@@ -88,6 +88,8 @@ public enum LeadAction: String, Sendable, Equatable {
   case removeCoders
   /// `gloss doc unassign`.
   case unassignDocuments
+  /// Writing annotations/consensus/ (imports as consensus).
+  case writeConsensus
 }
 
 extension Project {
