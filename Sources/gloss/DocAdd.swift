@@ -27,11 +27,7 @@ struct DocAdd: GlossCommand {
   func run(_ session: Session) throws {
     let project = session.project
     let coder = session.coder
-    let inputs = try files.map { file in
-      DocumentInput(
-        id: id ?? Identifier.documentID(fromFileName: (file as NSString).lastPathComponent),
-        data: try Output.readInput(file, argument: "FILE"), source: file)
-    }
+    let inputs = try files.map { try DocumentInput(file: $0, id: id) }
     let (result, changes) = try project.addDocuments(inputs, as: coder)
     for (doc, notes) in changes {
       Output.print("added \(doc)" + (notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))"))

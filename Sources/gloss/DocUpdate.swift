@@ -32,8 +32,7 @@ struct DocUpdate: GlossCommand {
   func run(_ session: Session) throws {
     let project = session.project
     let coder = session.coder
-    let input = DocumentInput(
-      id: doc, data: try Output.readInput(file, argument: "FILE"), source: file)
+    let input = try DocumentInput(file: file, id: doc)
     let report = try project.updateDocument(input, as: coder, dryRun: dryRun)
     Output.print(Self.render(report, dryRun: dryRun, format: globals.format))
     if let commit = report.commit { Output.note("committed \(commit.commit.short)") }

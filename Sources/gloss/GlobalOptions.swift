@@ -206,3 +206,13 @@ enum Output {
     return data
   }
 }
+
+extension DocumentInput {
+  /// A transcript named on the command line (`-` for standard input), with the id given or
+  /// else the file name's (`doc add`, `doc update`, `import delve`).
+  init(file: String, id: String?) throws {
+    self.init(
+      id: id ?? Identifier.documentID(fromFileName: (file as NSString).lastPathComponent),
+      data: try Output.readInput(file, argument: "FILE"), source: file)
+  }
+}

@@ -43,11 +43,7 @@ struct ImportDelve: GlossCommand {
   func run(_ session: Session) throws {
     let project = session.project
     let coder = session.coder
-    let inputs = try files.map { file in
-      DocumentInput(
-        id: docId ?? Identifier.documentID(fromFileName: (file as NSString).lastPathComponent),
-        data: try Output.readInput(file, argument: "FILE"), source: file)
-    }
+    let inputs = try files.map { try DocumentInput(file: $0, id: docId) }
     let outcome = try project.importDelve(inputs, as: coder, textOnly: textOnly, dryRun: dryRun)
     switch globals.format {
     case .json:
