@@ -19,7 +19,7 @@ struct GlobalOptions: ParsableArguments {
       valueName: "coder"))
   var coder: String?
 
-  @Option(help: "Output format for listings: table, json or csv.")
+  @Option(help: "Output format: table, json or csv; a command refuses one it does not print.")
   var format: OutputFormat = .table
 
   func project() throws -> Project { try Project.open(at: directory) }
