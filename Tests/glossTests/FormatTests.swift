@@ -78,7 +78,12 @@ import Testing
     for format in ["csv", "json"] {
       let (box, id) = try project()
       let args = command.split(separator: " ").map(String.init) + (try arguments(command, box: box, id: id))
-      let run = try box.gloss(args: args + ["--format", format], stdin: "")
+      guard let run = try Self.bounded(args + ["--format", format], in: box) else {
+        Issue.record(
+          "\(command) --format \(format) did not finish in 20 s; a long-running command must refuse formats in validate()"
+        )
+        continue
+      }
       if run.status == 64 {
         // A usage error: it must be the format's, naming what the command prints instead.
         let line = run.stderr.split(separator: "\n").first { $0.contains("--format") } ?? ""
@@ -100,6 +105,37 @@ import Testing
           "\(command) --format csv printed: \(out.prefix(200))")
       }
     }
+  }
+
+  /// Runs gloss like `Sandbox.gloss`, but gives up after 20 seconds (a server or a watcher
+  /// started by a new command must not hang the suite): nil then.
+  static func bounded(_ arguments: [String], in box: Sandbox) throws -> Run? {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: Shell.glossPath)
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: box.path)
+    process.environment = Shell.environment(box.env)
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent("gloss-format-\(UUID().uuidString)")
+    FileManager.default.createFile(atPath: out.path + ".out", contents: nil)
+    FileManager.default.createFile(atPath: out.path + ".err", contents: nil)
+    defer {
+      try? FileManager.default.removeItem(atPath: out.path + ".out")
+      try? FileManager.default.removeItem(atPath: out.path + ".err")
+    }
+    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out.path + ".out"))
+    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: out.path + ".err"))
+    process.standardInput = FileHandle.nullDevice
+    let done = DispatchSemaphore(value: 0)
+    process.terminationHandler = { _ in done.signal() }
+    try process.run()
+    guard done.wait(timeout: .now() + 20) == .success else {
+      process.terminate()
+      return nil
+    }
+    return Run(
+      status: process.terminationStatus,
+      stdout: (try? String(contentsOfFile: out.path + ".out", encoding: .utf8)) ?? "",
+      stderr: (try? String(contentsOfFile: out.path + ".err", encoding: .utf8)) ?? "")
   }
 
   /// One JSON value, or one per line (JSON lines).
