@@ -31,7 +31,7 @@ struct DocShow: ProjectCommand {
     let coders = splitList(coder)
     let assignments = try snapshot.assignments(onDocument: doc, coders: coders, policy: try policy(in: project))
     switch globals.format {
-    case .json, .csv:
+    case .json, .csv:  // csv never gets here: `formats` refuses it in validate()
       let paragraphs = text.paragraphs.enumerated().map { index, range in
         JSON.object([("n", .int(index + 1)), ("start", .int(range.lowerBound)), ("end", .int(range.upperBound))])
       }

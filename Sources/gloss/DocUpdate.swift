@@ -41,7 +41,7 @@ struct DocUpdate: GlossCommand {
   static func render(_ report: DocumentUpdateReport, dryRun: Bool, format: OutputFormat) -> String {
     let outcomes = AnchorOutcome.allCases
     switch format {
-    case .json, .csv:
+    case .json, .csv:  // csv never gets here: `formats` refuses it in validate()
       let changed = report.spans.filter { $0.span.outcome != .unchanged }
       return JSON.object([
         ("doc", .string(report.doc)), ("dry_run", .bool(dryRun)),

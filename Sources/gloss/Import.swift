@@ -48,7 +48,7 @@ struct ImportDelve: GlossCommand {
     switch globals.format {
     case .json:
       Output.print(JSON.lines(outcome.reports.map(\.json)))
-    case .table, .csv:
+    case .table, .csv:  // csv never gets here: `formats` refuses it in validate()
       for report in outcome.reports { Output.print(report.text) }
     }
     if dryRun {

@@ -41,7 +41,7 @@ struct Merge: GlossCommand {
 
   static func render(_ report: MergeReport, label: String, rerun: String, format: OutputFormat) -> String {
     switch format {
-    case .json, .csv:
+    case .json, .csv:  // csv never gets here: `formats` refuses it in validate()
       let (outcome, commit): (String, CommitID?) = {
         switch report.outcome {
         case .upToDate: return ("up-to-date", nil)

@@ -41,7 +41,7 @@ struct Reconcile: GlossCommand {
       docs: docs, coders: splitList(coders), take: splitList(take), drop: splitList(drop), as: lead,
       dryRun: dryRun)
     switch globals.format {
-    case .json, .csv:
+    case .json, .csv:  // csv never gets here: `formats` refuses it in validate()
       Output.print(
         JSON.object([
           ("commit", .optional(report.commit?.commit.hex)),
