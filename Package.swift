@@ -34,7 +34,7 @@ let package = Package(
       name: "Interchange",
       dependencies: ["GlossCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
     ),
-    .target(name: "GlossReport", dependencies: ["GlossCore", "Agreement", "GitKit"]),
+    .target(name: "GlossReport", dependencies: ["GlossCore", "Agreement"]),
     .target(
       name: "GlossServer",
       dependencies: ["GlossCore", .product(name: "Hummingbird", package: "hummingbird")]

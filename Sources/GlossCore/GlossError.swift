@@ -14,6 +14,7 @@ public enum GlossError: Error, LocalizedError, Equatable {
   case ambiguousAssignment(String, matches: [String])
   case unknownRevision(String)
   case invalidIdentifier(kind: String, value: String, rule: String)
+  /// Untyped: nothing in Gloss throws it any more; add a case with a typed payload instead.
   case duplicate(String)
   case invalidArgument(argument: String, message: String)
   case invalidInput(file: String, line: Int?, message: String)
@@ -22,15 +23,71 @@ public enum GlossError: Error, LocalizedError, Equatable {
   case uncommittedChanges(paths: [String])
   case detachedHead
   case noIdentity
+  /// Untyped: nothing in Gloss throws it any more; add a case with a typed payload instead.
   case notAllowed(String)
   /// Blind coding hides this coder's work from the viewer (DESIGN §6).
   case blind(requested: String)
   /// `coder` asked for what only a lead may do.
   case leadsOnly(action: LeadAction, coder: String)
   case codeInUse(code: String, uses: Int)
+  /// Nothing was written because there was nothing to do, and why.
+  case nothingToChange(NothingReason)
+  /// `coder` already has `code` on exactly these characters of `doc`.
+  case alreadyAssigned(coder: String, code: String, start: Int, end: Int, doc: String)
+  /// Coders change only their own assignments; `action` is the verb ("remove", "edit").
+  case notYourAssignment(id: String, owner: String, action: String)
+  /// `consensus` given as the acting coder; `action` says what they tried ("code", "import").
+  case consensusIsNotACoder(action: String)
+  /// A non-lead's `doc update` would move other coders' spans.
+  case reanchorsOthers(doc: String, coders: [String], leads: [String])
+  /// A merge or pull of `merging` stopped on conflicts (listed before); nothing was written.
+  case mergeConflicts(count: Int, merging: String)
+  /// `gloss agree --min`: the codes whose alpha is below `minimum` (nil: undefined).
+  case alphaBelow(minimum: Double, codes: [CodeAlpha])
+  /// A code with this id already exists.
+  case codeExists(id: String)
+  /// Another code already has this name (names are unique, ignoring case).
+  case codeNameTaken(name: String, id: String)
+  /// `doc add` of an id the project has; `doc update` replaces a text.
+  case documentExists(id: String)
+  /// The same document id twice in one command.
+  case documentGivenTwice(id: String)
+  /// `coder rm` of the last lead.
+  case lastLead(String)
+  /// `doc unassign` of a file that holds assignments, without --force.
+  case documentHasAssignments(coder: String, doc: String, count: Int)
+  /// `undo` of `commit` (`summary`) is blocked, and by what.
+  case cannotUndo(commit: String, summary: String, blocker: UndoBlocker)
+  /// A merge of histories with no common commit.
+  case unrelatedHistories(theirs: String, branch: String)
+  /// A push the remote cannot fast-forward: pull first.
+  case pushNotFastForward(remote: String, branch: String)
+  /// `option` needs a work tree and the repository is bare.
+  case needsWorkTree(option: String)
+  /// A project path that is not a regular file (a symbolic link?).
+  case notARegularFile(path: String)
+  /// A hook gloss did not write; `--force` replaces it.
+  case foreignHook(path: String)
+  /// `gloss init` where there is a project already.
+  case alreadyAProject(path: String)
+  /// `gloss clone` into a folder with files in it.
+  case folderNotEmpty(path: String)
+  /// `importer` tried to write `target`'s annotations (coders write only their own).
+  case notYourAnnotations(importer: String, target: String)
+  /// One import gives document `id` twice, with different text (`source` says where).
+  case documentGivenTwiceDiffering(source: String, id: String)
+  /// An import brings document `id` with a text other than the project's.
+  case documentDiffers(source: String, id: String)
+  /// An assignment id another annotation file already uses.
+  case assignmentIDTaken(String)
+  /// The branch moved under every attempt to commit.
+  case branchKeptMoving
+  /// A file gloss was asked to write could not be written.
+  case cannotWrite(file: String, what: String, reason: String)
+  /// Untyped: nothing in Gloss throws it any more; add a case with a typed payload instead.
   case alreadyExists(String)
-  case nothingToDo(String)
-  case repository(String)
+  /// libgit2 failed while gloss was doing `operation` (GlossError.translatingGitErrors).
+  case git(operation: String, message: String)
   /// The receiving repository refused `reference`; `serverLines` is what its hooks printed
   /// (the CLI shows them as `remote:` lines before the error).
   case pushRefused(remote: String, reference: String, reason: String, serverLines: [String])
@@ -81,9 +138,10 @@ public enum GlossError: Error, LocalizedError, Equatable {
       return "unknown revision '\(rev)'"
     case .invalidIdentifier(let kind, let value, let rule):
       return "invalid \(kind) '\(value)': must match \(rule)"
-    case .duplicate(let message), .alreadyExists(let message), .notAllowed(let message),
-      .nothingToDo(let message), .repository(let message):
+    case .duplicate(let message), .alreadyExists(let message), .notAllowed(let message):
       return message
+    case .git(let operation, let message):
+      return message.isEmpty ? "\(operation) failed" : "\(operation): \(message)"
     case .invalidArgument(let argument, let message):
       return "\(argument): \(message)"
     case .quoteNotFound(let quote):
@@ -130,6 +188,79 @@ public enum GlossError: Error, LocalizedError, Equatable {
       return "only a lead (gloss.yaml leads) turns blind coding on or off; \(coder) is not one"
     case .leadsOnly(.reconcile, let coder):
       return "only a lead (gloss.yaml leads) reconciles into consensus; \(coder) is not one"
+    case .leadsOnly(.addCoders, let coder):
+      return "only a lead (gloss.yaml leads) adds coders; \(coder) is not a lead"
+    case .leadsOnly(.removeCoders, let coder):
+      return "only a lead (gloss.yaml leads) removes coders; \(coder) is not a lead"
+    case .leadsOnly(.unassignDocuments, let coder):
+      return "only a lead (gloss.yaml leads) takes documents off coders' lists; \(coder) is not one"
+    case .nothingToChange(let reason):
+      return reason.description
+    case .alreadyAssigned(let coder, let code, let start, let end, let doc):
+      return "\(coder) already assigned \(code) to chars \(start)-\(end) of \(doc)"
+    case .notYourAssignment(let id, let owner, let action):
+      return "assignment \(id) belongs to \(owner); coders \(action) only their own"
+    case .consensusIsNotACoder(let action):
+      return "'consensus' is the adjudicated set, not a coder; \(action) as yourself with --as"
+    case .reanchorsOthers(let doc, let coders, let leads):
+      let named = leads.isEmpty ? "none listed" : leads.joined(separator: ", ")
+      return
+        "updating \(doc) re-anchors spans of \(coders.joined(separator: ", ")); only a lead "
+        + "(gloss.yaml leads: \(named)) changes other coders' files; ask a lead to run it "
+        + "(try --dry-run to see what it would do)"
+    case .mergeConflicts(let count, let merging):
+      return "\(count) conflict(s) merging \(merging); nothing was written (listed above)"
+    case .alphaBelow(let minimum, let codes):
+      let names = codes.map { "\($0.code) (\($0.alpha.map { String(format: "%.3f", $0) } ?? "n/a"))" }
+      return "alpha below \(minimum) for \(codes.count) code(s): \(names.joined(separator: ", "))"
+    case .codeExists(let id):
+      return "code id '\(id)' already exists"
+    case .codeNameTaken(let name, let id):
+      return "a code named '\(name)' already exists (\(id))"
+    case .documentExists(let id):
+      return "document '\(id)' already exists; use 'gloss doc update \(id) FILE'"
+    case .documentGivenTwice(let id):
+      return "document id '\(id)' given twice"
+    case .lastLead(let name):
+      return "\(name) is the only lead; add another lead first"
+    case .documentHasAssignments(let coder, let doc, let count):
+      return "\(coder) has \(count) assignment(s) on \(doc); --force removes them too"
+    case .cannotUndo(let commit, let summary, let blocker):
+      return "cannot undo \(commit) (\(summary)): \(blocker)"
+    case .unrelatedHistories(let theirs, let branch):
+      return "refusing to merge unrelated histories: \(theirs) shares no commit with \(branch)"
+    case .pushNotFastForward(let remote, let branch):
+      return
+        "push to \(remote) refused: \(remote)/\(branch) has commits you do not have; "
+        + "pull first ('gloss pull \(remote) \(branch)'), then push again"
+    case .needsWorkTree(let option):
+      return "\(option) needs a work tree; this repository is bare"
+    case .notARegularFile(let path):
+      return "\(path): cannot be read as a regular file (a symbolic link?)"
+    case .foreignHook(let path):
+      return "\(path) exists and was not written by gloss; use --force to replace it"
+    case .alreadyAProject(let path):
+      return "\(path): already a Gloss project"
+    case .folderNotEmpty(let path):
+      return "\(path): already exists and is not empty"
+    case .notYourAnnotations(let importer, let target):
+      return
+        "\(importer) cannot write \(target)'s annotations; coders write only their own "
+        + "(run the import as \(target): gloss --as \(target) …)"
+    case .documentGivenTwiceDiffering(let source, let id):
+      return "\(source): document '\(id)' is given twice with different text"
+    case .documentDiffers(let source, let id):
+      return
+        "\(source): document '\(id)' already exists with different text; import under another "
+        + "id (--doc-id) or update it first with 'gloss doc update \(id) FILE'"
+    case .assignmentIDTaken(let id):
+      return "assignment id \(id) is already used in another file"
+    case .leadsOnly(.writeConsensus, let coder):
+      return "only a lead (gloss.yaml leads) writes consensus; \(coder) is not one"
+    case .branchKeptMoving:
+      return "the branch kept moving while gloss tried to commit; try again"
+    case .cannotWrite(let file, let what, let reason):
+      return "\(file): cannot write \(what): \(reason)"
     case .pushRefused(let remote, let reference, let reason, let serverLines):
       let branch = reference.hasPrefix("refs/heads/") ? String(reference.dropFirst(11)) : reference
       return "push to \(remote) refused: \(remote) did not accept \(branch) (\(reason))"
@@ -146,6 +277,81 @@ public enum GlossError: Error, LocalizedError, Equatable {
       return "cannot serve on \(address): \(reason)"
     case .codeInUse(let code, let uses):
       return "code '\(code)' is used by \(uses) assignment(s); use --force to remove them too"
+    }
+  }
+}
+
+/// Why a command had nothing to do (GlossError.nothingToChange); no commit was made.
+public enum NothingReason: Sendable, Equatable, CustomStringConvertible {
+  case blindAlready(on: Bool)
+  case coderListedAlready(String)
+  case noDocumentCodedTwice(coders: [String])
+  case emptyHistory(range: String)
+  case documentUnchanged(String)
+  case codeNamedAlready(String)
+  case nothingToUndo
+  case noCommitToUndo(coder: String)
+  case documentsAssignedAlready
+  case noAssignmentsGiven
+  case noEditGiven
+  case assignmentUnchanged
+  case nothingChanged
+  case nothingToFix
+  case noFilesGiven
+  case emptyCodebook
+  case noCommitYet
+
+  public var description: String {
+    switch self {
+    case .blindAlready(let on): return "blind coding is already \(on ? "on" : "off")"
+    case .coderListedAlready(let name): return "\(name) is already listed like that"
+    case .noDocumentCodedTwice(let coders):
+      return
+        "agreement needs two coders with data: no document in scope has annotation files "
+        + "from two of the selected coders (\(coders.isEmpty ? "none" : coders.joined(separator: ", ")))"
+    case .emptyHistory(let range): return "--history \(range): the range has no commits"
+    case .documentUnchanged(let doc): return "\(doc) already has this text and every span matches it"
+    case .codeNamedAlready(let name): return "the code is already named '\(name)'"
+    case .nothingToUndo: return "nothing to undo"
+    case .noCommitToUndo(let coder): return "\(coder) has no commit on this branch to undo"
+    case .documentsAssignedAlready: return "every document is already assigned to those coders"
+    case .noAssignmentsGiven: return "no assignments to add"
+    case .noEditGiven: return "nothing to change: give --memo, --code or a span (--para, --lines, --chars, --quote)"
+    case .assignmentUnchanged: return "the assignment already says that"
+    case .nothingChanged: return "nothing to change"
+    case .nothingToFix: return "nothing to fix mechanically"
+    case .noFilesGiven: return "no files to import"
+    case .noCommitYet: return "the project has no commit yet"
+    case .emptyCodebook: return "the codebook is empty; a .qdc file needs at least one code"
+    }
+  }
+}
+
+/// A code's alpha in a refusal (`gloss agree --min`); nil when undefined.
+public struct CodeAlpha: Sendable, Equatable {
+  public let code: String
+  public let alpha: Double?
+
+  public init(code: String, alpha: Double?) {
+    self.code = code
+    self.alpha = alpha
+  }
+}
+
+/// What keeps `gloss undo` from taking a commit back (GlossError.cannotUndo).
+public enum UndoBlocker: Sendable, Equatable, CustomStringConvertible {
+  /// `path` changed since; `coder` and `commit` name who did it, when known.
+  case changedSince(path: String, coder: String?, commit: String?)
+  /// The undo would remove `code`, which `coder` uses on `doc` since.
+  case codeUsed(code: String, coder: String, doc: String)
+
+  public var description: String {
+    switch self {
+    case .changedSince(let path, let coder, let commit):
+      let by = coder.map { "by \($0) in \(commit ?? "a later commit")" } ?? "since"
+      return "\(path) was changed \(by); change it back with gloss rm/edit instead"
+    case .codeUsed(let code, let coder, let doc):
+      return "code '\(code)' is used since by \(coder) on \(doc)"
     }
   }
 }

@@ -3,9 +3,9 @@ import GitKit
 
 /// A Gloss project: a git repository holding `gloss.yaml`. The entry point for every command.
 public final class Project {
-  public let repository: Repository
+  let repository: Repository
 
-  public init(repository: Repository) {
+  init(repository: Repository) {
     self.repository = repository
   }
 
@@ -31,7 +31,7 @@ public final class Project {
     } catch let error as GitError where error.code == .notFound {
       throw GlossError.noRepository(path: location)
     } catch let error as GitError {
-      throw GlossError.repository("\(location): \(error.message)")
+      throw GlossError.git(operation: location, message: error.message)
     }
     // Finish what a killed gloss left half done before reading anything.
     repository.recoverIfNeeded()

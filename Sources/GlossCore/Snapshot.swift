@@ -3,15 +3,15 @@ import GitKit
 
 /// A read-only view of a project at one commit. Files are read on demand and cached.
 public final class Snapshot {
-  public let repository: Repository
+  let repository: Repository
   /// nil for an unborn branch (no commit yet).
-  public let commit: Oid?
-  public let tree: Oid?
+  let commit: Oid?
+  let tree: Oid?
   private var settingsCache: Settings?
   private var codebookCache: Codebook?
   private var documentCache: [String: DocumentText] = [:]
 
-  public init(repository: Repository, commit: Oid?) throws {
+  init(repository: Repository, commit: Oid?) throws {
     self.repository = repository
     self.commit = commit
     self.tree = try commit.map { try repository.commit($0).tree }

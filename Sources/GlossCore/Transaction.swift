@@ -20,7 +20,7 @@ public final class Transaction {
   }
 
   /// The staged changes as tree updates, in the order they were first made.
-  public var updates: [TreeUpdate] {
+  var updates: [TreeUpdate] {
     order.compactMap { path in
       switch pending[path] {
       case .some(.some(let data)): return .write(path: path, contents: data)

@@ -1,5 +1,4 @@
 import Foundation
-import GitKit
 import GlossCore
 
 /// Everything a report shows, computed by GlossCore before rendering, so the renderer is a
@@ -63,31 +62,25 @@ public struct ReportInput: Sendable {
     var options = options
     options.byDocument = true
     let snapshot = try project.snapshot(at: revision)
-    guard let commit = snapshot.commit else { throw GlossError.unknownRevision(revision ?? "HEAD") }
-    let engine = AgreementEngine(repository: project.repository, options: options)
-    let report = try engine.report(at: commit)
-    let disagreements = try engine.disagreements(at: commit)
+    guard snapshot.commitID != nil else { throw GlossError.unknownRevision(revision ?? "HEAD") }
+    let report = try project.agreement(at: revision, options: options)
+    let disagreements = try project.disagreements(at: revision, options: options)
 
-    let commits: [Oid]
-    let description: String
-    if let history {
-      commits = try project.historyCommits(history)
-      description = history
-    } else {
-      let all = try project.historyCommits(report.rev)
-      commits = Array(all.suffix(max(1, historyLimit)))
-      description =
-        all.count > commits.count
-        ? "the last \(commits.count) of \(all.count) first-parent commits up to \(report.rev.prefix(10))"
-        : "all \(all.count) first-parent commits up to \(report.rev.prefix(10))"
-    }
     var historyOptions = options
     historyOptions.byDocument = false
     historyOptions.bootstrap = nil
-    var reports: [AgreementReport] = []
-    try AgreementEngine(repository: project.repository, options: historyOptions).history(commits) {
-      reports.append($0)
+    let series = try project.agreementSeries(
+      range: history, upTo: report.rev, limit: historyLimit, options: historyOptions)
+    let description: String
+    if let history {
+      description = history
+    } else {
+      description =
+        series.total > series.used
+        ? "the last \(series.used) of \(series.total) first-parent commits up to \(report.rev.prefix(10))"
+        : "all \(series.total) first-parent commits up to \(report.rev.prefix(10))"
     }
+    let reports = series.reports
 
     var frequencies: [String: [String: Int]] = [:]
     try snapshot.forEachAssignment(

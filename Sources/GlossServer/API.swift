@@ -1,5 +1,4 @@
 import Foundation
-import GitKit
 import GlossCore
 
 /// A request as the API sees it, after the gate let it in: no HTTP library types, so the routes
@@ -71,7 +70,7 @@ public final class API: Sendable {
 
   /// The branch tip, hex; nil before the first commit.
   func head() async throws -> String? {
-    try await reader.run { try $0.repository.headCommit()?.hex }
+    try await reader.run { try $0.headCommitID()?.hex }
   }
 
   /// Answers `request` acting as `viewer` (with `--team`, the coder whose link was used), else
@@ -143,7 +142,7 @@ public final class API: Sendable {
     return .json(
       .object([
         ("name", .string(settings.name)), ("coder", .string(coder)), ("lead", .bool(settings.leads.contains(coder))),
-        ("blind", .bool(settings.blind)), ("head", .optional(snapshot.commit?.hex)),
+        ("blind", .bool(settings.blind)), ("head", .optional(snapshot.commitID?.hex)),
       ]))
   }
 
@@ -210,7 +209,7 @@ public final class API: Sendable {
       GlossError.invalidArgument(argument: "request", message: $0)
     }
     let (result, added) = try project.addAssignments([request], as: coder)
-    guard let assignment = added.first else { throw GlossError.nothingToDo("nothing was added") }
+    guard let assignment = added.first else { throw GlossError.nothingToChange(.noAssignmentsGiven) }
     return .json(committed(assignment, result), status: 201)
   }
 
@@ -256,7 +255,7 @@ public final class API: Sendable {
         argument: "unit=\(name)",
         message: "expected one of \(AgreementUnit.allCases.map(\.rawValue).joined(separator: ", "))")
     }
-    guard let commit = snapshot.commit?.hex else { throw GlossError.nothingToDo("the project has no commit yet") }
+    guard let commit = snapshot.commitID?.hex else { throw GlossError.nothingToChange(.noCommitYet) }
     return .json(try project.agreement(at: commit, options: AgreementOptions(unit: unit)).json(withInterval: false))
   }
 
@@ -323,22 +322,25 @@ public final class API: Sendable {
   /// The status for an error: the request's fault is 4xx, the repository's 500.
   static func reply(for error: Error) -> Reply {
     guard let error = error as? GlossError else {
-      if let error = error as? GitError { return .error(500, error.localizedDescription) }
       return .error(500, "\(error)")
     }
     let message = error.errorDescription ?? "\(error)"
     switch error {
     case .unknownDocument, .unknownCode, .unknownCoder, .unknownAssignment, .unknownRevision:
       return .error(404, message)
-    case .invalidIdentifier, .invalidArgument, .invalidInput, .quoteNotFound, .ambiguousQuote, .nothingToDo,
+    case .invalidIdentifier, .invalidArgument, .invalidInput, .quoteNotFound, .ambiguousQuote, .nothingToChange,
       .noIdentity, .ambiguousAssignment:
       return .error(400, message)
-    case .notAllowed, .blind, .leadsOnly, .newCoder, .breaksRules, .documentNeedsLead:
+    case .notAllowed, .blind, .leadsOnly, .newCoder, .breaksRules, .documentNeedsLead, .notYourAssignment,
+      .consensusIsNotACoder, .reanchorsOthers, .notYourAnnotations, .lastLead:
       return .error(403, message)
-    case .duplicate, .alreadyExists, .uncommittedChanges, .lockHeld, .detachedHead, .codeInUse, .pushRefused:
+    case .duplicate, .alreadyExists, .uncommittedChanges, .lockHeld, .detachedHead, .codeInUse, .pushRefused,
+      .alreadyAssigned, .codeExists, .codeNameTaken, .documentExists, .documentGivenTwice, .documentHasAssignments,
+      .cannotUndo, .mergeConflicts, .pushNotFastForward, .documentGivenTwiceDiffering, .documentDiffers,
+      .assignmentIDTaken, .branchKeptMoving, .alreadyAProject, .folderNotEmpty, .unrelatedHistories, .alphaBelow:
       return .error(409, message)
-    case .noRepository, .notAProject, .futureFormat, .malformed, .repository, .workTreeNotUpdated,
-      .serverFailed, .historyMissing:
+    case .noRepository, .notAProject, .futureFormat, .malformed, .git, .workTreeNotUpdated, .serverFailed,
+      .historyMissing, .cannotWrite, .needsWorkTree, .notARegularFile, .foreignHook:
       return .error(500, message)
     }
   }

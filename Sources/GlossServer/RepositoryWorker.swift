@@ -16,10 +16,13 @@ final class RepositoryWorker: @unchecked Sendable {
     self.queue = DispatchQueue(label: "gloss.serve.\(label)")
   }
 
-  /// Runs `body` on the worker's queue with its project and hands back the result.
+  /// Runs `body` on the worker's queue with its project and hands back the result; a
+  /// repository failure comes back as a `GlossError`, like every error the API answers with.
   func run<T: Sendable>(_ body: @escaping @Sendable (Project) throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
-      queue.async { continuation.resume(with: Result { try body(self.project) }) }
+      queue.async {
+        continuation.resume(with: Result { try GlossError.translatingGitErrors { try body(self.project) } })
+      }
     }
   }
 

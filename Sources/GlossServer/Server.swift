@@ -52,9 +52,8 @@ public enum Server {
   /// way is done. Throws when the project cannot be opened or the address cannot be bound.
   public static func run(_ options: ServeOptions) throws {
     let session = try Session.open(at: options.directory, coder: options.coder)
-    let repository = session.project.repository
-    let path = repository.workdir ?? repository.gitDirectory
-    let team = options.team ? TeamTokens(gitDirectory: repository.gitDirectory) : nil
+    let path = session.project.folder
+    let team = options.team ? TeamTokens(gitDirectory: session.project.gitDirectory) : nil
     let publicOrigin = try options.publicURL.map { url in
       guard let origin = Gate.origin(url) else {
         throw GlossError.invalidArgument(argument: "--public-url \(url)", message: "expected http(s)://host[:port]")
@@ -123,14 +122,14 @@ public enum Server {
     guard Identifier.isCoder(coder), coder != Identifier.consensus else {
       throw GlossError.invalidIdentifier(kind: "coder", value: coder, rule: Identifier.coderRule)
     }
-    let tokens = TeamTokens(gitDirectory: project.repository.gitDirectory)
+    let tokens = TeamTokens(gitDirectory: project.gitDirectory)
     guard let address = tokens.address(), !address.isEmpty else {
       throw GlossError.notAllowed("no 'gloss serve --team' is running in this project; start one first")
     }
     do {
       return "\(address)/?token=\(try tokens.issue(for: coder))"
     } catch {
-      throw GlossError.repository("cannot store the link's token: \(error)")
+      throw GlossError.cannotWrite(file: tokens.file, what: "the link's token", reason: "\(error)")
     }
   }
 

@@ -40,7 +40,7 @@ extension Project {
   ) throws
     -> ImportOutcome<DelveImportReport>
   {
-    guard !inputs.isEmpty else { throw GlossError.nothingToDo("no files to import") }
+    guard !inputs.isEmpty else { throw GlossError.nothingToChange(.noFilesGiven) }
     try DocumentInput.checkIDs(inputs)
     // Read every file once up front so a bad file fails before anything is staged.
     let headBook = try snapshot().codebook()
@@ -52,7 +52,7 @@ extension Project {
     ) { stage in
       var reports: [DelveImportReport] = []
       if coder == Identifier.consensus && !textOnly {
-        throw GlossError.notAllowed("'consensus' is the adjudicated set, not a coder; import as yourself with --as")
+        throw GlossError.consensusIsNotACoder(action: "import")
       }
       for input in inputs {
         let book = stage.codebook

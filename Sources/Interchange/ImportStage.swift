@@ -54,15 +54,11 @@ final class ImportStage {
   /// own folder; `consensus` only leads.
   func checkWritable(_ target: String, importer: String) throws {
     if target == Identifier.consensus {
-      guard isLead(importer) else {
-        throw GlossError.notAllowed("only leads (\(settings.leads.joined(separator: ", "))) write consensus")
-      }
+      guard isLead(importer) else { throw GlossError.leadsOnly(action: .writeConsensus, coder: importer) }
       return
     }
     guard target == importer else {
-      throw GlossError.notAllowed(
-        "\(importer) cannot write \(target)'s annotations; coders write only their own "
-          + "(run the import as \(target): gloss --as \(target) …)")
+      throw GlossError.notYourAnnotations(importer: importer, target: target)
     }
   }
 
@@ -76,15 +72,13 @@ final class ImportStage {
     try Identifier.requireDocument(id)
     if let staged = documents[id] {
       guard staged == text else {
-        throw GlossError.duplicate("\(source): document '\(id)' is given twice with different text")
+        throw GlossError.documentGivenTwiceDiffering(source: source, id: id)
       }
       return .unchanged
     }
     if let existing = try readDocument(id) {
       guard existing == text else {
-        throw GlossError.alreadyExists(
-          "\(source): document '\(id)' already exists with different text; import under another "
-            + "id (--doc-id) or update it first with 'gloss doc update \(id) FILE'")
+        throw GlossError.documentDiffers(source: source, id: id)
       }
       documents[id] = text
       return .unchanged
@@ -153,7 +147,7 @@ final class ImportStage {
     if file.records.contains(where: { $0.id == record.id || $0.key == record.key }) { return .present }
     if knownIDs == nil { knownIDs = try readAllIDs() }
     if knownIDs?.contains(record.id) == true {
-      throw GlossError.duplicate("assignment id \(record.id) is already used in another file")
+      throw GlossError.assignmentIDTaken(record.id)
     }
     knownIDs?.insert(record.id)
     file.records.append(record)

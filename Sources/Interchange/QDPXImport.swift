@@ -17,6 +17,14 @@ public struct QDPXImportReport: Sendable {
   public var assignmentsPresent: Int
   /// Codings of other users, by their coder name: import them as that coder.
   public var otherUsers: [String: Int]
+  /// The project's leads (gloss.yaml), one of whom imports consensus codings.
+  public var leads: [String] = []
+
+  /// Who runs the import of `other`'s codings: that coder, or a lead for consensus (which
+  /// is not a coder).
+  public func importer(for other: String) -> String {
+    other == Identifier.consensus ? (leads.first ?? "LEAD") : other
+  }
 }
 
 /// A REFI-QDA project read from a `.qdpx` archive, before it meets a Gloss project.
@@ -328,6 +336,7 @@ extension Project {
         projectName: project.name, user: chosen?.name, coder: target, textSources: project.sources.count,
         skippedSources: project.skipped, documentsAdded: [], codesCreated: [], assignmentsAdded: 0,
         assignmentsPresent: 0, otherUsers: [:])
+      report.leads = stage.settings.leads
       try stage.checkWritable(target, importer: coder)
       // Codes: an existing code with this GUID (a Gloss export) or name, else a new one.
       let existingByGUID = Dictionary(

@@ -44,7 +44,7 @@ extension Project {
   public func exportQDC(at revision: String? = nil) throws -> Data {
     let book = try snapshot(at: revision).codebook()
     guard !book.codes.isEmpty else {
-      throw GlossError.nothingToDo("the codebook is empty; a .qdc file needs at least one code")
+      throw GlossError.nothingToChange(.emptyCodebook)
     }
     var xml = XMLWriter()
     xml.start("CodeBook", [("xmlns", REFIQDA.codebookNamespace), ("origin", "Gloss")])

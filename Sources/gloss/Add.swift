@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import GlossCore
 
-struct Add: ParsableCommand {
+struct Add: GlossCommand {
   static let configuration = CommandConfiguration(
     commandName: "add",
     abstract: "Assign a code to a span of a document.",
@@ -19,6 +19,7 @@ struct Add: ParsableCommand {
         gloss add --batch codes.jsonl
       """)
 
+  static let formats: Set<OutputFormat> = [.table, .json, .csv]
   @OptionGroup var globals: GlobalOptions
   @Argument(help: "Document id.") var doc: String?
   @Argument(help: "Code id or name.") var code: String?
@@ -27,7 +28,7 @@ struct Add: ParsableCommand {
   @Option(help: ArgumentHelp("Add many assignments from JSON lines (- for stdin).", valueName: "FILE"))
   var batch: String?
 
-  func validate() throws {
+  func check() throws {
     if batch != nil {
       if doc != nil || code != nil || span.given > 0 || memo != nil {
         throw ValidationError("--batch takes no DOC, CODE, selector or --memo")
@@ -40,9 +41,9 @@ struct Add: ParsableCommand {
     }
   }
 
-  func run() throws {
-    let project = try globals.project()
-    let coder = try globals.identity(in: project)
+  func run(_ session: Session) throws {
+    let project = session.project
+    let coder = session.coder
     let requests: [AssignmentRequest]
     if let batch {
       let data = try Output.readInput(batch, argument: "--batch")

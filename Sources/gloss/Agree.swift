@@ -4,7 +4,7 @@ import GlossCore
 
 /// `gloss agree`: inter-coder agreement (DESIGN §4). The figures come from GlossCore; this
 /// file only parses options and prints.
-struct Agree: ParsableCommand {
+struct Agree: ProjectCommand {
   static let configuration = CommandConfiguration(
     commandName: "agree",
     abstract: "Inter-coder agreement per code: Krippendorff's alpha, kappas, percent agreement.",
@@ -26,6 +26,7 @@ struct Agree: ParsableCommand {
         gloss agree --disagreements --coders ana,ben --docs interview-34
       """)
 
+  static let formats: Set<OutputFormat> = [.table, .json, .csv]
   @OptionGroup var globals: GlobalOptions
 
   @Option(help: "Revision to measure (default: HEAD).") var rev: String?
@@ -64,7 +65,7 @@ struct Agree: ParsableCommand {
     case doc
   }
 
-  func validate() throws {
+  func check() throws {
     if let bootstrap, bootstrap < 1 { throw ValidationError("--bootstrap needs at least 1 replicate") }
     if history != nil {
       if rev != nil { throw ValidationError("--history and --rev exclude each other") }
@@ -87,9 +88,8 @@ struct Agree: ParsableCommand {
       seed: seed)
   }
 
-  func run() throws {
-    let project = try globals.project()
-    try project.policy(explicit: globals.coder).requireAgreement()
+  func run(_ project: Project) throws {
+    try policy(in: project).requireAgreement()
     let options = self.options
     let format = globals.format
     if let history {
@@ -121,14 +121,7 @@ struct Agree: ParsableCommand {
     case .csv: Self.write(Output.csv(AgreementReport.csvHeader, report.csvRows))
     case .table: Output.print(Self.table(report, withInterval: bootstrap != nil))
     }
-    if let minimum {
-      let below = report.codes.filter { ($0.alpha ?? .infinity) < minimum }
-      if !below.isEmpty {
-        let names = below.map { "\($0.code) (\(Self.number($0.alpha)))" }
-        throw GlossError.notAllowed(
-          "alpha below \(minimum) for \(below.count) code(s): \(names.joined(separator: ", "))")
-      }
-    }
+    if let minimum { try report.requireAlpha(atLeast: minimum) }
   }
 
   /// Writes text as is: CSV rows already end in CRLF, which `Output.print` would not see

@@ -1,7 +1,7 @@
 import ArgumentParser
 import GlossCore
 
-struct Blind: ParsableCommand {
+struct Blind: ProjectCommand {
   static let configuration = CommandConfiguration(
     commandName: "blind",
     abstract: "Blind coding: coders see only their own assignments until a lead opens the comparison.",
@@ -23,13 +23,12 @@ struct Blind: ParsableCommand {
   @OptionGroup var globals: GlobalOptions
   @Argument(help: "on, off, or status (default).") var mode: Mode = .status
 
-  func run() throws {
-    let project = try globals.project()
+  func run(_ project: Project) throws {
     switch mode {
     case .status:
       Output.print("blind coding is \(try project.snapshot().settings().blind ? "on" : "off")")
     case .on, .off:
-      let result = try project.setBlind(mode == .on, as: try globals.identity(in: project))
+      let result = try project.setBlind(mode == .on, as: try session(in: project).coder)
       Output.print("blind coding is \(mode.rawValue); committed \(result.commit.short)")
     }
   }

@@ -8,7 +8,7 @@ struct CodeCommand: ParsableCommand {
     subcommands: [CodeAdd.self, CodeList.self, CodeRename.self, CodeMerge.self, CodeRemove.self])
 }
 
-struct CodeAdd: ParsableCommand {
+struct CodeAdd: GlossCommand {
   static let configuration = CommandConfiguration(
     commandName: "add",
     abstract: "Add a code to the codebook.",
@@ -28,9 +28,9 @@ struct CodeAdd: ParsableCommand {
   @Option(help: "What the code means.") var description: String?
   @Option(help: "Display color, #RRGGBB.") var color: String?
 
-  func run() throws {
-    let project = try globals.project()
-    let coder = try globals.identity(in: project)
+  func run(_ session: Session) throws {
+    let project = session.project
+    let coder = session.coder
     let (code, result) = try project.addCode(
       name: name, id: id, parent: parent, description: description, color: color, as: coder)
     Output.print(code.id)
@@ -38,7 +38,7 @@ struct CodeAdd: ParsableCommand {
   }
 }
 
-struct CodeList: ParsableCommand {
+struct CodeList: ProjectCommand {
   static let configuration = CommandConfiguration(
     commandName: "list",
     abstract: "List the codes as a tree, with how often each is used.",
@@ -48,14 +48,14 @@ struct CodeList: ParsableCommand {
         gloss code list --format json
       """)
 
+  static let formats: Set<OutputFormat> = [.table, .json, .csv]
   @OptionGroup var globals: GlobalOptions
   @Option(help: "Revision to read (default: HEAD).") var rev: String?
 
-  func run() throws {
-    let project = try globals.project()
+  func run(_ project: Project) throws {
     let snapshot = try project.snapshot(at: rev)
     let book = try snapshot.codebook()
-    let usage = try project.codeUsage(at: snapshot, policy: try project.policy(explicit: globals.coder))
+    let usage = try project.codeUsage(at: snapshot, policy: try policy(in: project))
     let ordered = book.hierarchy()
     switch globals.format {
     case .json:
@@ -84,7 +84,7 @@ struct CodeList: ParsableCommand {
   }
 }
 
-struct CodeRename: ParsableCommand {
+struct CodeRename: GlossCommand {
   static let configuration = CommandConfiguration(
     commandName: "rename",
     abstract: "Give a code a new display name (its id and assignments stay).",
@@ -97,14 +97,14 @@ struct CodeRename: ParsableCommand {
   @Argument(help: "Code id or current name.") var id: String
   @Argument(help: "New name.") var name: String
 
-  func run() throws {
-    let project = try globals.project()
-    let result = try project.renameCode(id, to: name, as: try globals.identity(in: project))
+  func run(_ session: Session) throws {
+    let project = session.project
+    let result = try project.renameCode(id, to: name, as: session.coder)
     Output.note("committed \(result.commit.short)")
   }
 }
 
-struct CodeMerge: ParsableCommand {
+struct CodeMerge: GlossCommand {
   static let configuration = CommandConfiguration(
     commandName: "merge",
     abstract: "Fold one code into another, rewriting every assignment of it.",
@@ -120,10 +120,10 @@ struct CodeMerge: ParsableCommand {
   @Argument(help: "Code to remove (id or name).") var from: String
   @Argument(help: "Code that takes its assignments (id or name).") var into: String
 
-  func run() throws {
-    let project = try globals.project()
+  func run(_ session: Session) throws {
+    let project = session.project
     let (result, rewritten, dropped) = try project.mergeCodes(
-      from, into: into, as: try globals.identity(in: project))
+      from, into: into, as: session.coder)
     Output.print(
       "merged \(from) into \(into): \(rewritten) assignment(s) rewritten"
         + (dropped > 0 ? ", \(dropped) duplicate(s) dropped" : ""))
@@ -131,7 +131,7 @@ struct CodeMerge: ParsableCommand {
   }
 }
 
-struct CodeRemove: ParsableCommand {
+struct CodeRemove: GlossCommand {
   static let configuration = CommandConfiguration(
     commandName: "rm",
     abstract: "Remove a code from the codebook.",
@@ -148,9 +148,9 @@ struct CodeRemove: ParsableCommand {
   @Argument(help: "Code id or name.") var id: String
   @Flag(help: "Also remove every assignment of the code.") var force = false
 
-  func run() throws {
-    let project = try globals.project()
-    let (result, removed) = try project.removeCode(id, force: force, as: try globals.identity(in: project))
+  func run(_ session: Session) throws {
+    let project = session.project
+    let (result, removed) = try project.removeCode(id, force: force, as: session.coder)
     if removed > 0 { Output.print("removed \(removed) assignment(s)") }
     Output.note("committed \(result.commit.short)")
   }

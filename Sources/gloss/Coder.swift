@@ -18,7 +18,7 @@ struct CoderCommand: ParsableCommand {
     subcommands: [CoderAdd.self, CoderRemove.self, CoderList.self])
 }
 
-struct CoderAdd: ParsableCommand {
+struct CoderAdd: GlossCommand {
   static let configuration = CommandConfiguration(
     commandName: "add", abstract: "Add a coder, or more e-mails for one (leads only); one commit.")
 
@@ -27,38 +27,39 @@ struct CoderAdd: ParsableCommand {
   @Option(name: .customLong("email"), help: "An e-mail the coder commits with (repeatable).") var emails: [String] = []
   @Flag(help: "Make the coder a lead.") var lead = false
 
-  func validate() throws {
+  func check() throws {
     if emails.isEmpty { throw ValidationError("give at least one --email") }
   }
 
-  func run() throws {
-    let project = try globals.project()
-    let result = try project.addCoder(name, emails: emails, lead: lead, as: try globals.identity(in: project))
+  func run(_ session: Session) throws {
+    let project = session.project
+    let result = try project.addCoder(name, emails: emails, lead: lead, as: session.coder)
     Output.print("added \(name); committed \(result.commit.short)")
   }
 }
 
-struct CoderRemove: ParsableCommand {
+struct CoderRemove: GlossCommand {
   static let configuration = CommandConfiguration(
     commandName: "rm", abstract: "Remove a coder from coders: and leads: (leads only); annotations stay.")
 
   @OptionGroup var globals: GlobalOptions
   @Argument(help: "The coder's name.") var name: String
 
-  func run() throws {
-    let project = try globals.project()
-    let result = try project.removeCoder(name, as: try globals.identity(in: project))
+  func run(_ session: Session) throws {
+    let project = session.project
+    let result = try project.removeCoder(name, as: session.coder)
     Output.print("removed \(name); committed \(result.commit.short)")
   }
 }
 
-struct CoderList: ParsableCommand {
+struct CoderList: ProjectCommand {
   static let configuration = CommandConfiguration(commandName: "list", abstract: "List coders, e-mails and leads.")
 
+  static let formats: Set<OutputFormat> = [.table, .json, .csv]
   @OptionGroup var globals: GlobalOptions
 
-  func run() throws {
-    let entries = try globals.project().coderEntries()
+  func run(_ project: Project) throws {
+    let entries = try project.coderEntries()
     switch globals.format {
     case .json:
       Output.print(

@@ -1,7 +1,7 @@
 import ArgumentParser
 import GlossCore
 
-struct Diff: ParsableCommand {
+struct Diff: ProjectCommand {
   static let configuration = CommandConfiguration(
     commandName: "diff",
     abstract: "Show assignment-level differences between revisions or between coders.",
@@ -22,13 +22,14 @@ struct Diff: ParsableCommand {
         gloss diff main~5 main --format json
       """)
 
+  static let formats: Set<OutputFormat> = [.table, .json, .csv]
   @OptionGroup var globals: GlobalOptions
   @Argument(help: "Revisions to compare.") var revisions: [String] = []
   @Option(parsing: .upToNextOption, help: "Compare two coders at one revision.") var coders: [String] = []
   @Option(parsing: .upToNextOption, help: "Only these documents.") var doc: [String] = []
   @Option(parsing: .upToNextOption, help: "Only these codes.") var code: [String] = []
 
-  func validate() throws {
+  func check() throws {
     if revisions.count > 2 { throw ValidationError("give at most two revisions") }
     if !coders.isEmpty {
       if splitList(coders).count != 2 { throw ValidationError("--coders takes exactly two coders") }
@@ -36,45 +37,19 @@ struct Diff: ParsableCommand {
     }
   }
 
-  func run() throws {
-    let project = try globals.project()
-    let from: Snapshot
-    let to: Snapshot
-    let changes: [AssignmentChange]
+  func run(_ project: Project) throws {
     let pair = splitList(coders)
-    if pair.count == 2 {
-      to = try project.snapshot(at: revisions.first)
-      from = to
-      let filter = try AssignmentFilter.checked(docs: splitList(doc), codes: splitList(code), coders: [], in: to)
-      let policy = try project.policy(explicit: globals.coder)
-      for coder in pair { try policy.requireVisible(coder: coder) }
-      changes = try project.coderChanges(pair[0], pair[1], at: to, filter: filter)
-    } else {
-      switch revisions.count {
-      case 0:
-        to = try project.snapshot()
-        from = try project.snapshot(at: (to.commit?.hex ?? "HEAD") + "^")
-      case 1:
-        from = try project.snapshot(at: revisions[0])
-        to = try project.snapshot()
-      default:
-        from = try project.snapshot(at: revisions[0])
-        to = try project.snapshot(at: revisions[1])
-      }
-      let filter = try AssignmentFilter.checked(docs: splitList(doc), codes: splitList(code), coders: [], in: to)
-        .visible(to: try project.policy(explicit: globals.coder))
-      changes = try project.changes(from: from, to: to, filter: filter)
-    }
-    Output.print(Self.render(changes, from: from, to: to, coders: pair.count == 2 ? pair : nil, format: globals.format))
+    let diff = try project.diff(
+      revisions: revisions, coders: pair.isEmpty ? nil : pair, docs: doc, codes: code, policy: try policy(in: project))
+    Output.print(Self.render(diff, format: globals.format))
   }
 
-  static func render(
-    _ changes: [AssignmentChange], from: Snapshot, to: Snapshot, coders: [String]?, format: OutputFormat
-  ) -> String {
+  static func render(_ diff: AssignmentDiff, format: OutputFormat) -> String {
+    let changes = diff.changes
     switch format {
     case .json:
       return JSON.object([
-        ("from", .optional(from.commit?.hex)), ("to", .optional(to.commit?.hex)),
+        ("from", .optional(diff.from?.hex)), ("to", .optional(diff.to?.hex)),
         ("changes", .array(changes.map(\.json))),
       ]).compact
     case .csv:
@@ -91,9 +66,9 @@ struct Diff: ParsableCommand {
         let a = change.assignment
         let label: String
         switch change.kind {
-        case .added: label = coders.map { "only \($0[1])" } ?? "+"
-        case .removed: label = coders.map { "only \($0[0])" } ?? "-"
-        case .modified: label = coders == nil ? "~" : "differs"
+        case .added: label = diff.coders.map { "only \($0.second)" } ?? "+"
+        case .removed: label = diff.coders.map { "only \($0.first)" } ?? "-"
+        case .modified: label = diff.coders == nil ? "~" : "differs"
         }
         var line =
           "\(label) \(a.doc) \(a.coder) \(a.assignment.code) \(a.assignment.start)-\(a.assignment.end) \"\(Output.excerpt(a.assignment.exact))\""

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import GlossCore
 
-struct DocAdd: ParsableCommand {
+struct DocAdd: GlossCommand {
   static let configuration = CommandConfiguration(
     commandName: "add",
     abstract: "Add transcripts.",
@@ -19,19 +19,15 @@ struct DocAdd: ParsableCommand {
   @Argument(help: "Transcript files (UTF-8 text).") var files: [String]
   @Option(help: "Document id (only with one FILE).") var id: String?
 
-  func validate() throws {
+  func check() throws {
     if files.isEmpty { throw ValidationError("give at least one FILE") }
     if id != nil && files.count > 1 { throw ValidationError("--id works with one FILE only") }
   }
 
-  func run() throws {
-    let project = try globals.project()
-    let coder = try globals.identity(in: project)
-    let inputs = try files.map { file in
-      DocumentInput(
-        id: id ?? Identifier.documentID(fromFileName: (file as NSString).lastPathComponent),
-        data: try Output.readInput(file, argument: "FILE"), source: file)
-    }
+  func run(_ session: Session) throws {
+    let project = session.project
+    let coder = session.coder
+    let inputs = try files.map { try DocumentInput(file: $0, id: id) }
     let (result, changes) = try project.addDocuments(inputs, as: coder)
     for (doc, notes) in changes {
       Output.print("added \(doc)" + (notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))"))

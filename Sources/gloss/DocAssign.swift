@@ -1,7 +1,7 @@
 import ArgumentParser
 import GlossCore
 
-struct DocAssign: ParsableCommand {
+struct DocAssign: GlossCommand {
   static let configuration = CommandConfiguration(
     commandName: "assign",
     abstract: "Put documents on coders' lists (creates their empty annotation files).",
@@ -17,14 +17,14 @@ struct DocAssign: ParsableCommand {
   @Argument(help: "Document ids.") var docs: [String]
   @Option(parsing: .upToNextOption, help: "Coders to assign the documents to.") var to: [String]
 
-  func validate() throws {
+  func check() throws {
     if docs.isEmpty { throw ValidationError("give at least one DOC") }
     if to.isEmpty { throw ValidationError("give the coders with --to") }
   }
 
-  func run() throws {
-    let project = try globals.project()
-    let coder = try globals.identity(in: project)
+  func run(_ session: Session) throws {
+    let project = session.project
+    let coder = session.coder
     let (result, created, existing) = try project.assignDocuments(docs, to: splitList(to), as: coder)
     for path in created { Output.print("created \(path)") }
     for path in existing { Output.note("already there: \(path)") }

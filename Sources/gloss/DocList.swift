@@ -1,7 +1,7 @@
 import ArgumentParser
 import GlossCore
 
-struct DocList: ParsableCommand {
+struct DocList: ProjectCommand {
   static let configuration = CommandConfiguration(
     commandName: "list",
     abstract: "List documents with their size and coders.",
@@ -11,13 +11,13 @@ struct DocList: ParsableCommand {
         gloss doc list --format json
       """)
 
+  static let formats: Set<OutputFormat> = [.table, .json, .csv]
   @OptionGroup var globals: GlobalOptions
   @Option(help: "Revision to read (default: HEAD).") var rev: String?
 
-  func run() throws {
-    let project = try globals.project()
+  func run(_ project: Project) throws {
     let summaries = try project.documentSummaries(
-      at: try project.snapshot(at: rev), policy: try project.policy(explicit: globals.coder))
+      at: try project.snapshot(at: rev), policy: try policy(in: project))
     switch globals.format {
     case .json:
       Output.print(JSON.lines(summaries.map(\.json)))

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import GlossCore
 
-struct DocShow: ParsableCommand {
+struct DocShow: ProjectCommand {
   static let configuration = CommandConfiguration(
     commandName: "show",
     abstract: "Print a document, with paragraph numbers and a coder's highlights.",
@@ -18,32 +18,20 @@ struct DocShow: ParsableCommand {
         gloss doc show interview-34 --coder ana ben      # or --coder ana,ben
       """)
 
+  static let formats: Set<OutputFormat> = [.table, .json]
   @OptionGroup var globals: GlobalOptions
   @Argument(help: "Document id.") var doc: String
   @Flag(help: "Number the paragraphs.") var para = false
   @Option(parsing: .upToNextOption, help: "Show these coders' assignments.") var coder: [String] = []
   @Option(help: "Revision to read (default: HEAD).") var rev: String?
 
-  func run() throws {
-    let project = try globals.project()
+  func run(_ project: Project) throws {
     let snapshot = try project.snapshot(at: rev)
     let text = try snapshot.requireDocument(doc)
     let coders = splitList(coder)
-    let policy = try project.policy(explicit: globals.coder)
-    var assignments: [LocatedAssignment] = []
-    for coder in coders {
-      try policy.requireVisible(coder: coder)
-      guard let found = try snapshot.annotations(coder: coder, doc: doc) else {
-        throw GlossError.unknownCoder("\(coder)' on document '\(doc)")
-      }
-      assignments += found.map { LocatedAssignment(coder: coder, doc: doc, assignment: $0) }
-    }
-    // Interleaved in text order; each coder's own file order breaks ties.
-    assignments.sort {
-      ($0.assignment.start, $0.assignment.end) < ($1.assignment.start, $1.assignment.end)
-    }
+    let assignments = try snapshot.assignments(onDocument: doc, coders: coders, policy: try policy(in: project))
     switch globals.format {
-    case .json, .csv:
+    case .json, .csv:  // csv never gets here: `formats` refuses it in validate()
       let paragraphs = text.paragraphs.enumerated().map { index, range in
         JSON.object([("n", .int(index + 1)), ("start", .int(range.lowerBound)), ("end", .int(range.upperBound))])
       }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import GlossCore
 
-struct DocUnassign: ParsableCommand {
+struct DocUnassign: GlossCommand {
   static let configuration = CommandConfiguration(
     commandName: "unassign",
     abstract: "Take documents off coders' lists (removes their annotation files; leads only).",
@@ -19,14 +19,14 @@ struct DocUnassign: ParsableCommand {
   @Option(parsing: .upToNextOption, help: "Coders to take the documents from.") var from: [String]
   @Flag(help: "Remove the files even if they hold assignments.") var force = false
 
-  func validate() throws {
+  func check() throws {
     if docs.isEmpty { throw ValidationError("give at least one DOC") }
     if from.isEmpty { throw ValidationError("give the coders with --from") }
   }
 
-  func run() throws {
-    let project = try globals.project()
-    let lead = try globals.identity(in: project)
+  func run(_ session: Session) throws {
+    let project = session.project
+    let lead = session.coder
     let (result, removed) = try project.unassignDocuments(docs, from: splitList(from), force: force, as: lead)
     for item in removed {
       Output.print("removed \(item.path)" + (item.assignments > 0 ? " (\(item.assignments) assignment(s))" : ""))

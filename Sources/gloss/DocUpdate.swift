@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import GlossCore
 
-struct DocUpdate: ParsableCommand {
+struct DocUpdate: GlossCommand {
   static let configuration = CommandConfiguration(
     commandName: "update",
     abstract: "Replace a transcript's text and re-anchor every coder's spans on it.",
@@ -23,16 +23,16 @@ struct DocUpdate: ParsableCommand {
         gloss --as lead doc update interview-34 corrected/interview-34.txt
       """)
 
+  static let formats: Set<OutputFormat> = [.table, .json]
   @OptionGroup var globals: GlobalOptions
   @Argument(help: "The document id.") var doc: String
   @Argument(help: "The new text (UTF-8), or - for standard input.") var file: String
   @Flag(help: "Report what would change without writing.") var dryRun = false
 
-  func run() throws {
-    let project = try globals.project()
-    let coder = try globals.identity(in: project)
-    let input = DocumentInput(
-      id: doc, data: try Output.readInput(file, argument: "FILE"), source: file)
+  func run(_ session: Session) throws {
+    let project = session.project
+    let coder = session.coder
+    let input = try DocumentInput(file: file, id: doc)
     let report = try project.updateDocument(input, as: coder, dryRun: dryRun)
     Output.print(Self.render(report, dryRun: dryRun, format: globals.format))
     if let commit = report.commit { Output.note("committed \(commit.commit.short)") }
@@ -41,7 +41,7 @@ struct DocUpdate: ParsableCommand {
   static func render(_ report: DocumentUpdateReport, dryRun: Bool, format: OutputFormat) -> String {
     let outcomes = AnchorOutcome.allCases
     switch format {
-    case .json, .csv:
+    case .json, .csv:  // csv never gets here: `formats` refuses it in validate()
       let changed = report.spans.filter { $0.span.outcome != .unchanged }
       return JSON.object([
         ("doc", .string(report.doc)), ("dry_run", .bool(dryRun)),

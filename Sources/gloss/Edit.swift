@@ -1,7 +1,7 @@
 import ArgumentParser
 import GlossCore
 
-struct Edit: ParsableCommand {
+struct Edit: GlossCommand {
   static let configuration = CommandConfiguration(
     commandName: "edit",
     abstract: "Change one of your assignments in place (it keeps its id).",
@@ -13,19 +13,20 @@ struct Edit: ParsableCommand {
         gloss edit 0193a1c2 --memo ""      # clears the memo
       """)
 
+  static let formats: Set<OutputFormat> = [.table, .json, .csv]
   @OptionGroup var globals: GlobalOptions
   @Argument(help: "Assignment id, its handle (as gloss ls shows it) or a unique prefix.") var id: String
   @Option(help: "New memo (empty clears it).") var memo: String?
   @Option(help: "New code (id or name).") var code: String?
   @OptionGroup(title: "New span (at most one; clears a review mark)") var span: SelectorOptions
 
-  func validate() throws {
+  func check() throws {
     if span.given > 1 { throw ValidationError("give at most one of --para, --lines, --chars, --quote") }
   }
 
-  func run() throws {
-    let project = try globals.project()
-    let coder = try globals.identity(in: project)
+  func run(_ session: Session) throws {
+    let project = session.project
+    let coder = session.coder
     let selector = span.given == 1 ? try span.selector() : nil
     let outcome = try project.editAssignment(
       id: id, edit: AssignmentEdit(memo: memo, code: code, span: selector), as: coder)

@@ -10,7 +10,7 @@ struct Export: ParsableCommand {
     subcommands: [ExportQDPX.self, ExportQDC.self, ExportCSV.self])
 }
 
-struct ExportQDPX: ParsableCommand {
+struct ExportQDPX: ProjectCommand {
   static let configuration = CommandConfiguration(
     commandName: "qdpx",
     abstract: "Export the project as a REFI-QDA .qdpx archive.",
@@ -28,15 +28,14 @@ struct ExportQDPX: ParsableCommand {
   @Argument(help: "The .qdpx file to write.") var out: String
   @Option(help: "Revision to export (default: HEAD).") var rev: String?
 
-  func run() throws {
-    let project = try globals.project()
+  func run(_ project: Project) throws {
     try project.exportQDPX(
-      at: rev, to: URL(fileURLWithPath: out), policy: try project.policy(explicit: globals.coder))
+      at: rev, to: URL(fileURLWithPath: out), policy: try policy(in: project))
     Output.note("wrote \(out)")
   }
 }
 
-struct ExportQDC: ParsableCommand {
+struct ExportQDC: ProjectCommand {
   static let configuration = CommandConfiguration(
     commandName: "qdc",
     abstract: "Export the codebook as a REFI-QDA .qdc file.",
@@ -50,13 +49,12 @@ struct ExportQDC: ParsableCommand {
   @Argument(help: "The .qdc file to write, or - for standard output.") var out: String
   @Option(help: "Revision to export (default: HEAD).") var rev: String?
 
-  func run() throws {
-    let project = try globals.project()
+  func run(_ project: Project) throws {
     try writeOutput(try project.exportQDC(at: rev), to: out, in: project)
   }
 }
 
-struct ExportCSV: ParsableCommand {
+struct ExportCSV: ProjectCommand {
   static let configuration = CommandConfiguration(
     commandName: "csv",
     abstract: "Export every assignment as CSV (RFC 4180).",
@@ -73,10 +71,9 @@ struct ExportCSV: ParsableCommand {
   @Argument(help: "The .csv file to write, or - for standard output.") var out: String
   @Option(help: "Revision to export (default: HEAD).") var rev: String?
 
-  func run() throws {
-    let project = try globals.project()
+  func run(_ project: Project) throws {
     try writeOutput(
-      try project.exportCSV(at: rev, policy: try project.policy(explicit: globals.coder)), to: out, in: project)
+      try project.exportCSV(at: rev, policy: try policy(in: project)), to: out, in: project)
   }
 }
 

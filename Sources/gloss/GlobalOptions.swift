@@ -19,7 +19,7 @@ struct GlobalOptions: ParsableArguments {
       valueName: "coder"))
   var coder: String?
 
-  @Option(help: "Output format for listings: table, json or csv.")
+  @Option(help: "Output format: table, json or csv; a command refuses one it does not print.")
   var format: OutputFormat = .table
 
   func project() throws -> Project { try Project.open(at: directory) }
@@ -207,8 +207,12 @@ enum Output {
   }
 }
 
-/// Splits comma-separated option values (`--coders ana,ben`), accepting repeats too.
-func splitList(_ values: [String]) -> [String] {
-  values.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-    .filter { !$0.isEmpty }
+extension DocumentInput {
+  /// A transcript named on the command line (`-` for standard input), with the id given or
+  /// else the file name's (`doc add`, `doc update`, `import delve`).
+  init(file: String, id: String?) throws {
+    self.init(
+      id: id ?? Identifier.documentID(fromFileName: (file as NSString).lastPathComponent),
+      data: try Output.readInput(file, argument: "FILE"), source: file)
+  }
 }

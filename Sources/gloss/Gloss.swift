@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GitKit
 import GlossCore
 
 /// `gloss`: versioned qualitative coding on git.
@@ -42,10 +41,8 @@ enum Main {
   static func main() {
     do {
       var command = try Gloss.parseAsRoot(Report.arguments(Array(CommandLine.arguments.dropFirst())))
-      try command.run()
+      try GlossError.translatingGitErrors { try command.run() }
     } catch let error as GlossError {
-      fail(error.localizedDescription)
-    } catch let error as GitError {
       fail(error.localizedDescription)
     } catch {
       Gloss.exit(withError: error)

@@ -9,7 +9,7 @@ struct Hooks: ParsableCommand {
     subcommands: [HooksInstall.self, HooksCheck.self])
 }
 
-struct HooksInstall: ParsableCommand {
+struct HooksInstall: ProjectCommand {
   static let configuration = CommandConfiguration(
     commandName: "install",
     abstract: "Install the shipped hooks into this repository.",
@@ -30,14 +30,16 @@ struct HooksInstall: ParsableCommand {
   @Flag(help: "Install the server-side hooks (pre-receive and update).") var server = false
   @Flag(help: "Replace hooks gloss did not write.") var force = false
 
-  func run() throws {
-    let project = try Project.openRepository(at: globals.directory)
+  /// Any git repository, bare or empty: the hooks guard a project before it has gloss.yaml.
+  func openProject() throws -> Project { try Project.openRepository(at: globals.directory) }
+
+  func run(_ project: Project) throws {
     for path in try project.installHooks(server: server, force: force) { Output.print("installed \(path)") }
     if server, let warning = project.authorshipWarning() { Output.note("warning: \(warning)") }
   }
 }
 
-struct HooksCheck: ParsableCommand {
+struct HooksCheck: ProjectCommand {
   static let configuration = CommandConfiguration(
     commandName: "check",
     abstract: "The server's check of a push: reads 'OLD NEW REF' lines on stdin, as pre-receive gets them.",
@@ -55,17 +57,13 @@ struct HooksCheck: ParsableCommand {
 
   @OptionGroup var globals: GlobalOptions
 
-  func run() throws {
-    let project = try Project.openRepository(at: globals.directory)
-    var updates: [RefUpdate] = []
-    while let line = readLine() {
-      guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
-      guard let update = RefUpdate(line: Substring(line)) else {
-        throw ValidationError("expected 'OLD NEW REF' lines on stdin, got: \(line)")
-      }
-      updates.append(update)
-    }
-    let findings = try project.checkPush(updates)
+  /// Any git repository, bare or empty: the hooks guard a project before it has gloss.yaml.
+  func openProject() throws -> Project { try Project.openRepository(at: globals.directory) }
+
+  func run(_ project: Project) throws {
+    var lines: [String] = []
+    while let line = readLine() { lines.append(line) }
+    let findings = try project.checkPush(try RefUpdate.parse(lines: lines))
     findings.forEach { Output.print($0.text) }
     let errors = findings.filter { $0.severity == .error }.count
     Output.note(errors == 0 ? "gloss: push valid" : "gloss: \(errors) error(s)")

@@ -10,7 +10,7 @@ struct Import: ParsableCommand {
     subcommands: [ImportDelve.self, ImportQDPX.self, ImportCSV.self])
 }
 
-struct ImportDelve: ParsableCommand {
+struct ImportDelve: GlossCommand {
   static let configuration = CommandConfiguration(
     commandName: "delve",
     abstract: "Import Delve exports (.txt) as your coding, in one commit.",
@@ -30,30 +30,27 @@ struct ImportDelve: ParsableCommand {
         gloss --as ana import delve amin.txt --doc-id interview-34
       """)
 
+  static let formats: Set<OutputFormat> = [.table, .json]
   @OptionGroup var globals: GlobalOptions
   @Argument(help: "Delve export files.") var files: [String]
   @Option(help: "Document id (only with one FILE; default: the file name).") var docId: String?
   @Flag(help: "Import only the transcripts: no codes, no assignments.") var textOnly = false
   @Flag(help: "Show what would be imported without writing anything.") var dryRun = false
 
-  func validate() throws {
+  func check() throws {
     if files.isEmpty { throw ValidationError("give at least one FILE") }
     if docId != nil && files.count > 1 { throw ValidationError("--doc-id works with one FILE only") }
   }
 
-  func run() throws {
-    let project = try globals.project()
-    let coder = try globals.identity(in: project)
-    let inputs = try files.map { file in
-      DocumentInput(
-        id: docId ?? Identifier.documentID(fromFileName: (file as NSString).lastPathComponent),
-        data: try Output.readInput(file, argument: "FILE"), source: file)
-    }
+  func run(_ session: Session) throws {
+    let project = session.project
+    let coder = session.coder
+    let inputs = try files.map { try DocumentInput(file: $0, id: docId) }
     let outcome = try project.importDelve(inputs, as: coder, textOnly: textOnly, dryRun: dryRun)
     switch globals.format {
     case .json:
       Output.print(JSON.lines(outcome.reports.map(\.json)))
-    case .table, .csv:
+    case .table, .csv:  // csv never gets here: `formats` refuses it in validate()
       for report in outcome.reports { Output.print(report.text) }
     }
     if dryRun {
@@ -92,7 +89,7 @@ extension DelveImportReport {
   }
 }
 
-struct ImportCSV: ParsableCommand {
+struct ImportCSV: GlossCommand {
   static let configuration = CommandConfiguration(
     commandName: "csv",
     abstract: "Import assignments prepared in a spreadsheet, all or nothing, in one commit.",
@@ -113,9 +110,9 @@ struct ImportCSV: ParsableCommand {
   @Flag(help: "Skip rows of other coders instead of failing.") var skipOthers = false
   @Flag(help: "Check the file and show what would be imported without writing.") var dryRun = false
 
-  func run() throws {
-    let project = try globals.project()
-    let coder = try globals.identity(in: project)
+  func run(_ session: Session) throws {
+    let project = session.project
+    let coder = session.coder
     let data = try Output.readInput(file, argument: "FILE")
     let (report, commit) = try project.importCSV(
       data, source: file == "-" ? "<stdin>" : file, as: coder, skipOthers: skipOthers, dryRun: dryRun)
@@ -133,7 +130,7 @@ struct ImportCSV: ParsableCommand {
   }
 }
 
-struct ImportQDPX: ParsableCommand {
+struct ImportQDPX: GlossCommand {
   static let configuration = CommandConfiguration(
     commandName: "qdpx",
     abstract: "Import a REFI-QDA project (.qdpx) from ATLAS.ti, NVivo, MAXQDA, QualCoder…",
@@ -158,9 +155,9 @@ struct ImportQDPX: ParsableCommand {
   var user: String?
   @Flag(help: "Show what would be imported without writing.") var dryRun = false
 
-  func run() throws {
-    let project = try globals.project()
-    let coder = try globals.identity(in: project)
+  func run(_ session: Session) throws {
+    let project = session.project
+    let coder = session.coder
     guard FileManager.default.isReadableFile(atPath: file) else {
       throw GlossError.invalidArgument(argument: "FILE", message: "\(file): no such file")
     }
@@ -179,11 +176,9 @@ struct ImportQDPX: ParsableCommand {
         + (report.user.map { " (user \"\($0)\")" } ?? "")
         + (report.assignmentsPresent > 0 ? ", \(report.assignmentsPresent) already there" : ""))
     for (other, count) in report.otherUsers.sorted(by: { $0.key < $1.key }) {
-      // Consensus is not a coder: a lead imports it by naming that user.
-      let lead = try project.snapshot().settings().leads.first ?? "LEAD"
       let how =
-        other == Identifier.consensus
-        ? "gloss --as \(lead) import qdpx \(file) --user \(other)" : "gloss --as \(other) import qdpx \(file)"
+        "gloss --as \(report.importer(for: other)) import qdpx \(file)"
+        + (other == Identifier.consensus ? " --user \(other)" : "")
       lines.append("  not imported:  \(count) codings by \(other) (\(how))")
     }
     Output.print(lines.joined(separator: "\n"))

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import GlossCore
 
-struct Init: ParsableCommand {
+struct Init: PlainCommand {
   static let configuration = CommandConfiguration(
     commandName: "init",
     abstract: "Create a new Gloss project.",

@@ -1,7 +1,7 @@
 import ArgumentParser
 import GlossCore
 
-struct List: ParsableCommand {
+struct List: ProjectCommand {
   static let configuration = CommandConfiguration(
     commandName: "ls",
     abstract: "List assignments.",
@@ -17,6 +17,7 @@ struct List: ParsableCommand {
         gloss ls --code data-quality --grep sensor   # the code and its children, text or memo
       """)
 
+  static let formats: Set<OutputFormat> = [.table, .json, .csv]
   @OptionGroup var globals: GlobalOptions
   @Option(parsing: .upToNextOption, help: "Only these documents.")
   var doc: [String] = []
@@ -28,21 +29,14 @@ struct List: ParsableCommand {
   @Option(help: ArgumentHelp("Only assignments whose text or memo contains TEXT (any case).", valueName: "TEXT"))
   var grep: String?
 
-  func run() throws {
-    let project = try globals.project()
+  func run(_ project: Project) throws {
     let snapshot = try project.snapshot(at: rev)
     let filter = try AssignmentFilter.checked(
-      docs: splitList(doc), codes: splitList(code), coders: splitList(coder), withChildren: !exact, in: snapshot
+      docs: doc, codes: code, coders: coder, withChildren: !exact, in: snapshot
     )
-    .visible(to: try project.policy(explicit: globals.coder))
+    .visible(to: try policy(in: project))
     let coders = filter.coders
-    let needle = grep?.lowercased()
-    let wanted = { (item: LocatedAssignment) -> Bool in
-      if review && item.assignment.review == nil { return false }
-      guard let needle else { return true }
-      return item.assignment.exact.lowercased().contains(needle)
-        || (item.assignment.memo?.lowercased().contains(needle) ?? false)
-    }
+    let wanted = AssignmentQuery(reviewOnly: review, grep: grep).matches
     if !review {
       let streamed = try Output.streamAssignments(format: globals.format) { emit in
         try snapshot.forEachAssignment(docs: filter.docs, coders: coders, codes: filter.codes) {

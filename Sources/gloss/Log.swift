@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import GlossCore
 
-struct Log: ParsableCommand {
+struct Log: ProjectCommand {
   static let configuration = CommandConfiguration(
     commandName: "log",
     abstract: "History of assignment changes, newest first.",
@@ -16,6 +16,7 @@ struct Log: ParsableCommand {
         gloss log --code data-low-quantity --format json
       """)
 
+  static let formats: Set<OutputFormat> = [.table, .json, .csv]
   @OptionGroup var globals: GlobalOptions
   @Option(parsing: .upToNextOption, help: "Only these documents.") var doc: [String] = []
   @Option(parsing: .upToNextOption, help: "Only these codes.") var code: [String] = []
@@ -23,15 +24,11 @@ struct Log: ParsableCommand {
   @Option(help: "Start from this revision (default: HEAD).") var rev: String?
   @Option(name: .shortAndLong, help: "Show at most this many commits.") var maxCount: Int?
 
-  func run() throws {
-    let project = try globals.project()
+  func run(_ project: Project) throws {
     let snapshot = try project.snapshot(at: rev)
-    guard let tip = snapshot.commit else { return }
-    let filter = try AssignmentFilter.checked(
-      docs: splitList(doc), codes: splitList(code), coders: splitList(coder), in: snapshot
-    )
-    .visible(to: try project.policy(explicit: globals.coder))
-    let entries = try project.log(from: tip, filter: filter, limit: maxCount)
+    let filter = try AssignmentFilter.checked(docs: doc, codes: code, coders: coder, in: snapshot)
+      .visible(to: try policy(in: project))
+    let entries = try project.log(from: snapshot, filter: filter, limit: maxCount)
     let iso = ISO8601DateFormatter()
     switch globals.format {
     case .json:
@@ -39,8 +36,8 @@ struct Log: ParsableCommand {
         JSON.lines(
           entries.map {
             .object([
-              ("commit", .string($0.commit.id.hex)), ("date", .string(iso.string(from: $0.commit.author.time))),
-              ("coder", .string($0.coder)), ("message", .string($0.commit.summary)),
+              ("commit", .string($0.commit.hex)), ("date", .string(iso.string(from: $0.date))),
+              ("coder", .string($0.coder)), ("message", .string($0.summary)),
               ("changes", .array($0.changes.map(\.json))),
             ])
           }))
@@ -50,14 +47,14 @@ struct Log: ParsableCommand {
           ["commit", "date", "committer_coder", "change"] + LocatedAssignment.csvHeader,
           entries.flatMap { entry in
             entry.changes.map {
-              [entry.commit.id.hex, iso.string(from: entry.commit.author.time), entry.coder, $0.kind.rawValue]
+              [entry.commit.hex, iso.string(from: entry.date), entry.coder, $0.kind.rawValue]
                 + $0.assignment.csvRow
             }
           }))
     case .table:
       let text = entries.map { entry in
         let head =
-          "\(entry.commit.id.short)  \(iso.string(from: entry.commit.author.time))  \(entry.coder)  \(entry.commit.summary)"
+          "\(entry.commit.short)  \(iso.string(from: entry.date))  \(entry.coder)  \(entry.summary)"
         let lines = entry.changes.map { change -> String in
           let a = change.assignment
           let mark = change.kind == .added ? "+" : change.kind == .removed ? "-" : "~"

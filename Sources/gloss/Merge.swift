@@ -1,11 +1,10 @@
 import ArgumentParser
 import Foundation
-import GitKit
 import GlossCore
 
 extension MergeSide: ExpressibleByArgument {}
 
-struct Merge: ParsableCommand {
+struct Merge: GlossCommand {
   static let configuration = CommandConfiguration(
     commandName: "merge",
     abstract: "Merge a branch into the current one, annotation by annotation.",
@@ -24,26 +23,26 @@ struct Merge: ParsableCommand {
         gloss merge origin/main --prefer ours
       """)
 
+  static let formats: Set<OutputFormat> = [.table, .json]
   @OptionGroup var globals: GlobalOptions
   @Argument(help: "The branch or revision to merge.") var branch: String
   @OptionGroup(title: "Conflicts") var settle: MergeChoiceOptions
 
-  func run() throws {
-    let project = try globals.project()
-    let coder = try globals.identity(in: project)
+  func run(_ session: Session) throws {
+    let project = session.project
+    let coder = session.coder
     let report = try project.merge(branch, as: coder, choices: settle.choices)
       .visible(to: try project.policy(explicit: coder))
     Output.print(Self.render(report, label: branch, rerun: "gloss merge \(branch)", format: globals.format))
     if report.outcome == .conflicts {
-      throw GlossError.notAllowed(
-        "\(report.conflicts.count) conflict(s) merging \(branch); nothing was written (listed above)")
+      throw GlossError.mergeConflicts(count: report.conflicts.count, merging: branch)
     }
   }
 
   static func render(_ report: MergeReport, label: String, rerun: String, format: OutputFormat) -> String {
     switch format {
-    case .json, .csv:
-      let (outcome, commit): (String, Oid?) = {
+    case .json, .csv:  // csv never gets here: `formats` refuses it in validate()
+      let (outcome, commit): (String, CommitID?) = {
         switch report.outcome {
         case .upToDate: return ("up-to-date", nil)
         case .fastForward(let id): return ("fast-forward", id)

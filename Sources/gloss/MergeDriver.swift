@@ -4,7 +4,7 @@ import GlossCore
 
 /// The git merge driver `gloss init` registers (`merge.gloss.driver`), so plain `git merge`,
 /// `git pull` and `git rebase` merge annotation files and the codebook record by record.
-struct MergeDriver: ParsableCommand {
+struct MergeDriver: PlainCommand {
   static let configuration = CommandConfiguration(
     commandName: "merge-driver",
     abstract: "Git merge driver: merge one annotation file or codebook.yaml record by record.",
@@ -20,6 +20,7 @@ struct MergeDriver: ParsableCommand {
         gloss merge-driver base.jsonl ours.jsonl theirs.jsonl annotations/ana/interview-34.jsonl
       """)
 
+  @OptionGroup var globals: GlobalOptions
   @Argument(help: "The common ancestor's version (%O).") var base: String
   @Argument(help: "Our version (%A); the result is written here.") var ours: String
   @Argument(help: "Their version (%B).") var theirs: String
@@ -35,7 +36,7 @@ struct MergeDriver: ParsableCommand {
     do {
       try (result.contents ?? Data()).write(to: URL(fileURLWithPath: ours))
     } catch {
-      throw GlossError.repository("\(ours): cannot write the merged file: \(error.localizedDescription)")
+      throw GlossError.cannotWrite(file: ours, what: "the merged file", reason: error.localizedDescription)
     }
     for note in result.notes { Output.note("gloss: \(note)") }
     guard result.conflicts.isEmpty else {

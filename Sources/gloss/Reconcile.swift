@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import GlossCore
 
-struct Reconcile: ParsableCommand {
+struct Reconcile: GlossCommand {
   static let configuration = CommandConfiguration(
     commandName: "reconcile",
     abstract: "Reconcile coders' assignments into annotations/consensus/ (leads only).",
@@ -19,6 +19,7 @@ struct Reconcile: ParsableCommand {
         gloss reconcile interview-34 --coders ana,ben --dry-run --format json
       """)
 
+  static let formats: Set<OutputFormat> = [.table, .json]
   @OptionGroup var globals: GlobalOptions
   @Argument(help: "Documents to reconcile.") var docs: [String]
   @Option(parsing: .upToNextOption, help: "The coders to compare.")
@@ -29,25 +30,18 @@ struct Reconcile: ParsableCommand {
   var drop: [String] = []
   @Flag(help: "List agreements and disagreements without writing.") var dryRun = false
 
-  func validate() throws {
+  func check() throws {
     if docs.isEmpty { throw ValidationError("name at least one document") }
   }
 
-  func run() throws {
-    let project = try globals.project()
-    let lead = try globals.identity(in: project)
-    try project.requireLead(lead, for: .reconcile)
-    let coderList = splitList(coders)
-    // Let short ids stand for the coders' full ids, as elsewhere.
-    let snapshot = try project.snapshot()
-    func expand(_ ids: [String]) throws -> [String] {
-      try splitList(ids).map { try snapshot.findAssignment($0, coders: Set(coderList)).assignment.id }
-    }
+  func run(_ session: Session) throws {
+    let project = session.project
+    let lead = session.coder
     let report = try project.reconcile(
-      docs: docs, coders: coderList, take: try expand(take), drop: try expand(drop), as: lead,
+      docs: docs, coders: splitList(coders), take: splitList(take), drop: splitList(drop), as: lead,
       dryRun: dryRun)
     switch globals.format {
-    case .json, .csv:
+    case .json, .csv:  // csv never gets here: `formats` refuses it in validate()
       Output.print(
         JSON.object([
           ("commit", .optional(report.commit?.commit.hex)),

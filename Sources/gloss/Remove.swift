@@ -1,7 +1,7 @@
 import ArgumentParser
 import GlossCore
 
-struct Remove: ParsableCommand {
+struct Remove: GlossCommand {
   static let configuration = CommandConfiguration(
     commandName: "rm",
     abstract: "Remove your assignments, by id or by document, code and span.",
@@ -18,15 +18,15 @@ struct Remove: ParsableCommand {
   @Argument(help: "Assignment ids, or DOC CODE followed by a selector.") var items: [String] = []
   @OptionGroup var span: SelectorOptions
 
-  func validate() throws {
+  func check() throws {
     if items.isEmpty { throw ValidationError("give assignment ids, or DOC CODE and a selector") }
     if span.given > 1 { throw ValidationError("give at most one of --para, --lines, --chars, --quote") }
     if span.given == 1 && items.count != 2 { throw ValidationError("with a selector, give exactly DOC and CODE") }
   }
 
-  func run() throws {
-    let project = try globals.project()
-    let coder = try globals.identity(in: project)
+  func run(_ session: Session) throws {
+    let project = session.project
+    let coder = session.coder
     let outcome =
       span.given == 1
       ? try project.removeAssignment(doc: items[0], code: items[1], span: try span.selector(), as: coder)

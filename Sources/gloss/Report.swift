@@ -6,7 +6,7 @@ import GlossReport
 /// `gloss report`: the agreement report as one self-contained HTML page (or PDF), DESIGN §9.
 /// GlossCore computes, GlossReport renders; this file parses, writes the file, and runs
 /// Chromium for PDF.
-struct Report: ParsableCommand {
+struct Report: ProjectCommand {
   static let configuration = CommandConfiguration(
     commandName: "report",
     abstract: "Write the agreement report: one self-contained HTML file (or PDF) to read or send.",
@@ -34,7 +34,11 @@ struct Report: ParsableCommand {
   @Option(
     name: .customLong("report-format"),
     help: ArgumentHelp("html (default) or pdf (headless Chromium); --format works too.", valueName: "format"))
-  var format: ReportFormat = .html
+  var reportFormat: String = ReportFormat.html.rawValue
+
+  /// The format asked for; `check()` has refused any other, as every command refuses a
+  /// `--format` it does not print.
+  var format: ReportFormat { ReportFormat(rawValue: reportFormat) ?? .html }
 
   @Option(name: .short, help: ArgumentHelp("File to write, or - for standard output.", valueName: "FILE"))
   var output: String?
@@ -106,7 +110,10 @@ struct Report: ParsableCommand {
     return ["report"] + before + formats + after
   }
 
-  func validate() throws {
+  func check() throws {
+    guard ReportFormat(rawValue: reportFormat) != nil else {
+      throw ValidationError("--format \(reportFormat) is not supported by this command (supported: html, pdf)")
+    }
     if let bootstrap, bootstrap < 1 { throw ValidationError("--bootstrap needs at least 1 replicate") }
     if let output, output.isEmpty { throw ValidationError("-o needs a file name (or - for standard output)") }
   }
@@ -121,9 +128,8 @@ struct Report: ParsableCommand {
       docs: list(docs), byDocument: true, bootstrap: bootstrap, seed: seed)
   }
 
-  func run() throws {
-    let project = try globals.project()
-    try project.policy(explicit: globals.coder).requireAgreement()
+  func run(_ project: Project) throws {
+    try policy(in: project).requireAgreement()
     let destination = output ?? "gloss-report.\(format.rawValue)"
     // Fail before the work when the file could not be written anyway.
     if destination != "-" { try AtomicFile.checkFolder(of: destination, argument: "-o") }

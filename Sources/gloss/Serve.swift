@@ -3,7 +3,7 @@ import GlossCore
 import GlossServer
 
 /// `gloss serve`: the web app for coders (DESIGN §9). Parsing only; GlossServer does the rest.
-struct Serve: ParsableCommand {
+struct Serve: PlainCommand {
   static let configuration = CommandConfiguration(
     commandName: "serve",
     abstract: "Code in the browser: a local web app on this project, acting as you.",
@@ -36,7 +36,7 @@ struct Serve: ParsableCommand {
       valueName: "url"))
   var publicURL: String?
 
-  func validate() throws {
+  func check() throws {
     guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
   }
 
@@ -49,7 +49,7 @@ struct Serve: ParsableCommand {
 }
 
 /// `gloss serve link CODER`: a personal URL to the running team server.
-struct ServeLink: ParsableCommand {
+struct ServeLink: GlossCommand {
   static let configuration = CommandConfiguration(
     commandName: "link",
     abstract: "Print a personal link to the running 'gloss serve --team' that acts as CODER (leads).",
@@ -64,8 +64,7 @@ struct ServeLink: ParsableCommand {
   @OptionGroup var globals: GlobalOptions
   @Argument(help: "The coder the link acts as.") var coder: String
 
-  func run() throws {
-    let project = try globals.project()
-    Output.print(try Server.link(for: coder, in: project, as: try globals.identity(in: project)))
+  func run(_ session: Session) throws {
+    Output.print(try Server.link(for: coder, in: session.project, as: session.coder))
   }
 }

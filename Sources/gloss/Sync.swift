@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import GlossCore
 
-struct Clone: ParsableCommand {
+struct Clone: PlainCommand {
   static let configuration = CommandConfiguration(
     commandName: "clone",
     abstract: "Clone a project and register Gloss's merge driver.",
@@ -28,7 +28,7 @@ struct Clone: ParsableCommand {
   }
 }
 
-struct Fetch: ParsableCommand {
+struct Fetch: ProjectCommand {
   static let configuration = CommandConfiguration(
     commandName: "fetch",
     abstract: "Fetch a remote's branches (default: origin).",
@@ -42,13 +42,13 @@ struct Fetch: ParsableCommand {
   @OptionGroup var globals: GlobalOptions
   @Argument(help: "Remote name or URL.") var remote = "origin"
 
-  func run() throws {
-    try globals.project().fetch(remote: remote)
+  func run(_ project: Project) throws {
+    try project.fetch(remote: remote)
     Output.print("fetched \(remote)")
   }
 }
 
-struct Pull: ParsableCommand {
+struct Pull: GlossCommand {
   static let configuration = CommandConfiguration(
     commandName: "pull",
     abstract: "Fetch and merge a remote branch, annotation by annotation.",
@@ -61,14 +61,15 @@ struct Pull: ParsableCommand {
         gloss pull origin main --prefer theirs
       """)
 
+  static let formats: Set<OutputFormat> = [.table, .json]
   @OptionGroup var globals: GlobalOptions
   @Argument(help: "Remote name.") var remote = "origin"
   @Argument(help: "Remote branch (default: the current branch's name).") var branch: String?
   @OptionGroup(title: "Conflicts") var settle: MergeChoiceOptions
 
-  func run() throws {
-    let project = try globals.project()
-    let coder = try globals.identity(in: project)
+  func run(_ session: Session) throws {
+    let project = session.project
+    let coder = session.coder
     let report = try project.pull(remote: remote, branch: branch, as: coder, choices: settle.choices)
       .visible(to: try project.policy(explicit: coder))
     let name = try branch ?? project.currentBranchName()
@@ -77,13 +78,12 @@ struct Pull: ParsableCommand {
       Merge.render(
         report, label: label, rerun: "gloss pull \(remote) \(name)", format: globals.format))
     if report.outcome == .conflicts {
-      throw GlossError.notAllowed(
-        "\(report.conflicts.count) conflict(s) merging \(label); nothing was written (listed above)")
+      throw GlossError.mergeConflicts(count: report.conflicts.count, merging: label)
     }
   }
 }
 
-struct Push: ParsableCommand {
+struct Push: ProjectCommand {
   static let configuration = CommandConfiguration(
     commandName: "push",
     abstract: "Push the current branch (or BRANCH) to a remote; refuses a non-fast-forward.",
@@ -102,9 +102,9 @@ struct Push: ParsableCommand {
   @Argument(help: "Remote name or URL.") var remote = "origin"
   @Argument(help: "Branch (default: the current one).") var branch: String?
 
-  func run() throws {
+  func run(_ project: Project) throws {
     do {
-      let (name, serverLines) = try globals.project().push(remote: remote, branch: branch)
+      let (name, serverLines) = try project.push(remote: remote, branch: branch)
       Self.showRemote(serverLines)
       Output.print("pushed \(name) to \(remote)")
     } catch GlossError.pushRefused(let remote, let reference, let reason, let serverLines) {

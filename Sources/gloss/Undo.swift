@@ -1,7 +1,7 @@
 import ArgumentParser
 import GlossCore
 
-struct Undo: ParsableCommand {
+struct Undo: GlossCommand {
   static let configuration = CommandConfiguration(
     commandName: "undo",
     abstract: "Take back your own last gloss commit, as a new commit.",
@@ -16,9 +16,9 @@ struct Undo: ParsableCommand {
 
   @OptionGroup var globals: GlobalOptions
 
-  func run() throws {
-    let project = try globals.project()
-    let coder = try globals.identity(in: project)
+  func run(_ session: Session) throws {
+    let project = session.project
+    let coder = session.coder
     let outcome = try project.undoLast(as: coder)
     Output.print("undid \(outcome.undone) \(outcome.summary)")
     Output.note("committed \(outcome.result.commit.short)")

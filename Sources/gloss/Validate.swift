@@ -1,7 +1,7 @@
 import ArgumentParser
 import GlossCore
 
-struct Validate: ParsableCommand {
+struct Validate: ProjectCommand {
   static let configuration = CommandConfiguration(
     commandName: "validate",
     abstract: "Check the project against the Gloss format, and a range of commits for authorship.",
@@ -24,6 +24,7 @@ struct Validate: ParsableCommand {
         gloss validate --fix                    # rewrite order and canonical form in one commit
       """)
 
+  static let formats: Set<OutputFormat> = [.table, .json, .csv]
   @OptionGroup var globals: GlobalOptions
   @Option(help: "Validate this revision.") var rev: String?
   @Option(help: ArgumentHelp("Validate commits A..B, authorship included.", valueName: "A..B")) var range: String?
@@ -40,7 +41,7 @@ struct Validate: ParsableCommand {
   @Flag(help: "Validate the staged files.") var staged = false
   @Flag(help: "Rewrite what can be fixed mechanically at HEAD, in one commit.") var fix = false
 
-  func validate() throws {
+  func check() throws {
     if [rev != nil, range != nil, staged].filter({ $0 }).count > 1 {
       throw ValidationError("give at most one of --rev, --range, --staged")
     }
@@ -50,10 +51,9 @@ struct Validate: ParsableCommand {
     }
   }
 
-  func run() throws {
-    let project = try globals.project()
+  func run(_ project: Project) throws {
     if fix {
-      let (result, fixed) = try project.fixFormat(as: try globals.identity(in: project))
+      let (result, fixed) = try project.fixFormat(as: try session(in: project).coder)
       fixed.forEach { Output.print("fixed \($0)") }
       Output.note("committed \(result.commit.short)")
     }

@@ -50,7 +50,7 @@ import Testing
       return .commit(summary: "gloss: lead writes mine.txt", value: seen.count)
     }
     #expect(count == 2 && seen[0] !== seen[1], "a new transaction per attempt")
-    let commit = try repository.commit(try #require(result).commit)
+    let commit = try repository.commit(try #require(result).oid)
     #expect(commit.parents == [try #require(moved)])
     #expect(commit.trailers("Gloss-Coder") == ["lead"])
     #expect(try repository.file(at: "other.txt", inTree: commit.tree) != nil)

@@ -1,7 +1,7 @@
 import Foundation
-import GlossCore
 import Testing
 
+@testable import GlossCore
 @testable import GlossServer
 
 /// The JSON API's routes in process, against a real project: shapes, errors (4xx, nothing

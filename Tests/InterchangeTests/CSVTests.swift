@@ -74,7 +74,9 @@ import Testing
     fails("doc,code,start,end\nnowhere,tabular-issue,1,2\n", "s.csv:2: unknown document 'nowhere'")
     fails(
       "doc,code,start,end,coder\ninterview-34,tabular-issue,1,2,ana\n", "s.csv:2: ben cannot write ana's annotations")
-    fails("doc,code,start,end,coder\ninterview-34,tabular-issue,1,2,consensus\n", "s.csv:2: only leads")
+    fails(
+      "doc,code,start,end,coder\ninterview-34,tabular-issue,1,2,consensus\n",
+      "s.csv:2: only a lead (gloss.yaml leads) writes consensus; ben is not one")
     fails("doc,code,start,end,exact\ninterview-34,tabular-issue,0,3,xyz\n", "\"exact\" does not match")
     fails("doc,code,colour\n", "s.csv:1: unknown column \"colour\"")
     fails("doc,code\n", "needs columns \"start\" and \"end\", or \"quote\"")

@@ -1,7 +1,7 @@
 import Foundation
-import GlossCore
 import Testing
 
+@testable import GlossCore
 @testable import Interchange
 
 @Suite struct DelveParseTests {

@@ -1,8 +1,8 @@
 import Foundation
-import GlossCore
 import Testing
 import ZIPFoundation
 
+@testable import GlossCore
 @testable import Interchange
 
 /// Fixture files copied from ../shared/fixtures (Delve exports, REFI-QDA schemas).

@@ -6,7 +6,7 @@ import GitKit
 extension AgreementEngine {
   /// The stretches where the selected coders differ, per document and code, for
   /// reconciliation: runs of code points (`char`, `segment`), paragraphs, or documents.
-  public func disagreements(at commit: Oid) throws -> [Disagreement] {
+  func disagreements(at commit: Oid) throws -> [Disagreement] {
     let tree = try repository.commit(commit).tree
     let layout = try TreeLayout(repository: repository, tree: tree)
     let scope: Scope

@@ -97,11 +97,7 @@ extension AgreementEngine {
       withData.formUnion(coders.map(\.name))
     }
     guard !documents.isEmpty else {
-      let who = names.coders.isEmpty ? "none" : names.coders.joined(separator: ", ")
-      return .failure(
-        GlossError.nothingToDo(
-          "agreement needs two coders with data: no document in scope has annotation files "
-            + "from two of the selected coders (\(who))"))
+      return .failure(GlossError.nothingToChange(.noDocumentCodedTwice(coders: names.coders)))
     }
     let coders = options.coders == nil ? names.coders.filter(withData.contains) : names.coders
     return .success(Scope(coders: coders, codes: names.codes, documents: documents))

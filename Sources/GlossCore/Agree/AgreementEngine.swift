@@ -7,7 +7,7 @@ import GitKit
 /// file), so walking a history re-reads and recomputes only the blobs that changed: cost
 /// follows spans and changed blobs, never characters × commits.
 public final class AgreementEngine {
-  public let repository: Repository
+  let repository: Repository
   public let options: AgreementOptions
 
   /// Blobs read and per-document tallies computed so far: lets tests prove the reuse.
@@ -28,7 +28,7 @@ public final class AgreementEngine {
   var documentListing: (tree: Oid?, documents: [(id: String, blob: Oid)])?
   var used = UsedObjects()
 
-  public init(repository: Repository, options: AgreementOptions) {
+  init(repository: Repository, options: AgreementOptions) {
     self.repository = repository
     self.options = options
   }
@@ -37,7 +37,7 @@ public final class AgreementEngine {
 
   /// The figures at `commit`; throws for unknown coders, codes or documents and when fewer
   /// than two coders have data.
-  public func report(at commit: Oid) throws -> AgreementReport {
+  func report(at commit: Oid) throws -> AgreementReport {
     switch try outcome(at: commit) {
     case .report(let report): return report
     case .failed(let error): throw error
@@ -54,7 +54,7 @@ public final class AgreementEngine {
   /// commits where the scope does not exist yet (a coder or code not yet there, fewer than
   /// two coders with data) are skipped. Returns how many reports were produced.
   @discardableResult
-  public func history(_ commits: [Oid], each: (AgreementReport) throws -> Void) throws -> Int {
+  func history(_ commits: [Oid], each: (AgreementReport) throws -> Void) throws -> Int {
     var produced = 0
     for commit in commits {
       if case .report(let report) = try outcome(at: commit) {
@@ -67,7 +67,7 @@ public final class AgreementEngine {
 
   /// Checks that the coders, codes and documents named in the options exist at `commit`,
   /// so a typo fails at once instead of silently matching nothing.
-  public func checkNames(at commit: Oid) throws {
+  func checkNames(at commit: Oid) throws {
     let layout = try TreeLayout(repository: repository, tree: try repository.commit(commit).tree)
     _ = try names(layout)
   }

@@ -23,8 +23,8 @@ public struct MergeReport: Sendable {
   public enum Outcome: Sendable, Equatable {
     /// Their commit is already part of ours.
     case upToDate
-    case fastForward(Oid)
-    case merged(Oid)
+    case fastForward(CommitID)
+    case merged(CommitID)
     /// Nothing was written: these conflicts need a decision.
     case conflicts
   }
@@ -69,16 +69,16 @@ extension Project {
     }
     guard let result else { return report }
     var merged = report
-    let ours = try repository.commit(result.commit).parents.first
+    let ours = try repository.commit(result.oid).parents.first
     if case .fastForward = report.outcome {
       merged.changes = try changes(
         from: try Snapshot(repository: repository, commit: report.base),
-        to: try Snapshot(repository: repository, commit: result.commit))
+        to: try Snapshot(repository: repository, commit: result.oid))
     } else {
       merged.outcome = .merged(result.commit)
       merged.changes = try changes(
         from: try Snapshot(repository: repository, commit: ours),
-        to: try Snapshot(repository: repository, commit: result.commit))
+        to: try Snapshot(repository: repository, commit: result.oid))
     }
     return merged
   }
@@ -103,7 +103,7 @@ extension Project {
         }
       }
       transaction.fastForwardTarget = theirs
-      var report = MergeReport(outcome: .fastForward(theirs))
+      var report = MergeReport(outcome: .fastForward(CommitID(theirs)))
       report.base = ours
       return .commit(summary: "fast-forward", value: report)
     }
@@ -111,8 +111,7 @@ extension Project {
     let branch = try repository.headBranch() ?? "HEAD"
     let branchName = branch.hasPrefix("refs/heads/") ? String(branch.dropFirst(11)) : branch
     guard let base = try repository.mergeBase(ours, theirs) else {
-      throw GlossError.notAllowed(
-        "refusing to merge unrelated histories: \(theirs.short) shares no commit with \(branch)")
+      throw GlossError.unrelatedHistories(theirs: theirs.short, branch: branch)
     }
     let baseTree = try repository.commit(base).tree
     let mine = Dictionary(
@@ -171,7 +170,7 @@ extension Project {
       }
     }
     transaction.otherParents = [theirs]
-    report.outcome = .merged(theirs)
+    report.outcome = .merged(CommitID(theirs))
     return .commit(summary: "gloss: \(coder) merges \(name) into \(branchName)", value: report)
   }
 

@@ -43,7 +43,7 @@ extension Project {
     -> (result: CommitResult, added: [LocatedAssignment])
   {
     try Self.checkWritable(coder)
-    guard !requests.isEmpty else { throw GlossError.nothingToDo("no assignments to add") }
+    guard !requests.isEmpty else { throw GlossError.nothingToChange(.noAssignmentsGiven) }
     let (result, added) = try session(as: coder).commit { transaction -> Change<[LocatedAssignment]> in
       var added: [LocatedAssignment] = []
       let book = try transaction.codebook()
@@ -73,8 +73,8 @@ extension Project {
             continue
           }
           guard keys[request.doc, default: []].insert(record.key).inserted else {
-            throw GlossError.duplicate(
-              "\(coder) already assigned \(code.id) to chars \(record.start)-\(record.end) of \(request.doc)")
+            throw GlossError.alreadyAssigned(
+              coder: coder, code: code.id, start: record.start, end: record.end, doc: request.doc)
           }
           files[request.doc, default: []].append(record)
           added.append(LocatedAssignment(coder: coder, doc: request.doc, assignment: record))
@@ -227,8 +227,7 @@ extension Project {
     try Self.checkWritable(coder)
     let span = edit.span ?? edit.chars.map { SpanSelector.chars($0.0, $0.1) }
     guard edit.memo != nil || edit.code != nil || span != nil else {
-      throw GlossError.nothingToDo(
-        "nothing to change: give --memo, --code or a span (--para, --lines, --chars, --quote)")
+      throw GlossError.nothingToChange(.noEditGiven)
     }
     let (result, edited) = try session(as: coder).commit {
       transaction -> Change<(before: LocatedAssignment, after: LocatedAssignment)?> in
@@ -251,8 +250,8 @@ extension Project {
       var records = try transaction.annotations(coder: coder, doc: found.doc) ?? []
       records.removeAll { $0.id == record.id }
       if records.contains(where: { $0.key == record.key }) {
-        throw GlossError.duplicate(
-          "\(coder) already assigned \(record.code) to chars \(record.start)-\(record.end) of \(found.doc)")
+        throw GlossError.alreadyAssigned(
+          coder: coder, code: record.code, start: record.start, end: record.end, doc: found.doc)
       }
       records.append(record)
       transaction.setAnnotations(records, coder: coder, doc: found.doc)
@@ -261,7 +260,7 @@ extension Project {
         summary: "gloss: \(coder) edits \(record.code) on \(found.doc) ¶\(text.paragraphNumber(at: record.start))",
         value: (found, after))
     }
-    guard let result, let edited else { throw GlossError.nothingToDo("the assignment already says that") }
+    guard let result, let edited else { throw GlossError.nothingToChange(.assignmentUnchanged) }
     return (result, edited.before, edited.after)
   }
 
@@ -276,22 +275,20 @@ extension Project {
       let other = try snapshot.findAssignment(id)
       // Under blind coding the refusal names no id of work the coder may not see.
       try Policy(settings: try snapshot.settings(), viewer: coder).requireVisible(coder: other.coder)
-      throw GlossError.notAllowed(
-        "assignment \(other.assignment.id) belongs to \(other.coder); coders \(verb) only their own")
+      throw GlossError.notYourAssignment(id: other.assignment.id, owner: other.coder, action: verb)
     }
   }
 
   /// The commit of an operation that always stages something.
   static func committed(_ result: CommitResult?) throws -> CommitResult {
-    guard let result else { throw GlossError.nothingToDo("nothing to change") }
+    guard let result else { throw GlossError.nothingToChange(.nothingChanged) }
     return result
   }
 
   /// Coders write only their own folder; `consensus` is the leads' adjudicated set.
   static func checkWritable(_ coder: String) throws {
     if coder == Identifier.consensus {
-      throw GlossError.notAllowed(
-        "'consensus' is the adjudicated set, not a coder; code as yourself with --as")
+      throw GlossError.consensusIsNotACoder(action: "code")
     }
   }
 }

@@ -23,31 +23,6 @@ public struct AssignmentFilter: Sendable {
     self.coders = coders
   }
 
-  /// A filter from lists of names (empty: no restriction), refusing documents and codes the
-  /// project lacks; codes are taken by id or name.
-  /// With `withChildren`, a code stands for itself and every code under it in the codebook.
-  public static func checked(
-    docs: [String], codes: [String], coders: [String], withChildren: Bool = false, in snapshot: Snapshot
-  ) throws -> AssignmentFilter {
-    let known = Set(try snapshot.documentIDs())
-    for doc in docs where !known.contains(doc) { throw GlossError.unknownDocument(doc) }
-    let book = try snapshot.codebook()
-    var codeIDs = try codes.map { name in
-      guard let code = book.lookup(name) else { throw GlossError.unknownCode(name) }
-      return code.id
-    }
-    if withChildren {
-      var index = 0
-      while index < codeIDs.count {
-        codeIDs += book.children(of: codeIDs[index]).map(\.id).filter { !codeIDs.contains($0) }
-        index += 1
-      }
-    }
-    return AssignmentFilter(
-      docs: docs.isEmpty ? nil : Set(docs), codes: codeIDs.isEmpty ? nil : Set(codeIDs),
-      coders: coders.isEmpty ? nil : Set(coders))
-  }
-
   func includes(path: String) -> (coder: String, doc: String)? {
     guard let parts = Layout.parseAnnotationPath(path),
       coders?.contains(parts.coder) ?? true, docs?.contains(parts.doc) ?? true
@@ -60,7 +35,12 @@ public struct AssignmentFilter: Sendable {
 
 /// A commit in `gloss log` with the assignment changes it made.
 public struct LogEntry: Sendable {
-  public let commit: CommitInfo
+  let info: CommitInfo
+  public var commit: CommitID { CommitID(info.id) }
+  /// When the author made the commit.
+  public var date: Date { info.author.time }
+  /// The commit message's first line.
+  public var summary: String { info.summary }
   /// The `Gloss-Coder` trailer, else the author's name.
   public let coder: String
   public let changes: [AssignmentChange]
@@ -166,7 +146,14 @@ extension Project {
 
   /// The history of assignment changes from `tip`, newest first. Merge commits author
   /// nothing of their own (DESIGN §6), so each change is shown where it was made.
-  public func log(from tip: Oid, filter: AssignmentFilter = .init(), limit: Int? = nil) throws
+  public func log(from snapshot: Snapshot, filter: AssignmentFilter = .init(), limit: Int? = nil) throws
+    -> [LogEntry]
+  {
+    guard let tip = snapshot.commit else { return [] }
+    return try log(from: tip, filter: filter, limit: limit)
+  }
+
+  func log(from tip: Oid, filter: AssignmentFilter = .init(), limit: Int? = nil) throws
     -> [LogEntry]
   {
     var entries: [LogEntry] = []
@@ -180,7 +167,7 @@ extension Project {
       let found = try changes(in: files, old: repository, filter: filter)
       guard !found.isEmpty else { continue }
       let coder = info.trailers("Gloss-Coder").last ?? info.author.name
-      entries.append(LogEntry(commit: info, coder: coder, changes: found))
+      entries.append(LogEntry(info: info, coder: coder, changes: found))
     }
     return entries
   }

@@ -20,9 +20,9 @@ extension Project {
     let (result, added) = try session(as: coder).commit { transaction -> Change<Code> in
       var added = Code(id: id, name: trimmed, parent: nil, description: description, color: color)
       var book = try transaction.codebook()
-      if book.code(id) != nil { throw GlossError.alreadyExists("code id '\(id)' already exists") }
+      if book.code(id) != nil { throw GlossError.codeExists(id: id) }
       if let clash = book.codes.first(where: { $0.name.lowercased() == trimmed.lowercased() }) {
-        throw GlossError.alreadyExists("a code named '\(clash.name)' already exists (\(clash.id))")
+        throw GlossError.codeNameTaken(name: clash.name, id: clash.id)
       }
       if let parent {
         guard let parentCode = book.lookup(parent) else { throw GlossError.unknownCode(parent) }
@@ -50,7 +50,7 @@ extension Project {
       if let clash = book.codes.first(where: {
         $0.id != code.id && $0.name.lowercased() == trimmed.lowercased()
       }) {
-        throw GlossError.alreadyExists("a code named '\(clash.name)' already exists (\(clash.id))")
+        throw GlossError.codeNameTaken(name: clash.name, id: clash.id)
       }
       guard code.name != trimmed else { return .unchanged(()) }
       let old = code.name
@@ -59,7 +59,7 @@ extension Project {
       transaction.setCodebook(book)
       return .commit(summary: "gloss: \(coder) renames code \(code.id) from '\(old)' to '\(trimmed)'", value: ())
     }
-    guard let result else { throw GlossError.nothingToDo("the code is already named '\(trimmed)'") }
+    guard let result else { throw GlossError.nothingToChange(.codeNamedAlready(trimmed)) }
     return result
   }
 

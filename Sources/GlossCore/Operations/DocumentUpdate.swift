@@ -62,11 +62,7 @@ extension Project {
       }
       let others = changed.map(\.0).filter { $0 != coder }
       if !others.isEmpty, !settings.leads.contains(coder), !dryRun {
-        let leads = settings.leads.isEmpty ? "none listed" : settings.leads.joined(separator: ", ")
-        throw GlossError.notAllowed(
-          "updating \(input.id) re-anchors spans of \(others.joined(separator: ", ")); only a lead "
-            + "(gloss.yaml leads: \(leads)) changes other coders' files; ask a lead to run it "
-            + "(try --dry-run to see what it would do)")
+        throw GlossError.reanchorsOthers(doc: input.id, coders: others, leads: settings.leads)
       }
       spans.sort {
         LocatedAssignment.listingOrder(
@@ -113,7 +109,7 @@ extension Project {
         value: (old, planned.report, planned.kept))
     }
     guard let result else {
-      throw GlossError.nothingToDo("\(input.id) already has this text and every span matches it")
+      throw GlossError.nothingToChange(.documentUnchanged(input.id))
     }
     return report(old: outcome.old, (outcome.report, outcome.kept), commit: result)
   }

@@ -29,7 +29,7 @@ extension DocumentInput {
     for input in inputs {
       try Identifier.requireDocument(input.id)
       guard seen.insert(input.id).inserted else {
-        throw GlossError.duplicate("document id '\(input.id)' given twice")
+        throw GlossError.documentGivenTwice(id: input.id)
       }
     }
   }
@@ -69,8 +69,7 @@ extension Project {
       for (input, normalized) in prepared {
         let path = Layout.document(input.id)
         if try transaction.file(path) != nil {
-          throw GlossError.alreadyExists(
-            "document '\(input.id)' already exists; use 'gloss doc update \(input.id) FILE'")
+          throw GlossError.documentExists(id: input.id)
         }
         transaction.write(path, Data(normalized.text.utf8))
       }
@@ -105,7 +104,7 @@ extension Project {
       let summary = "gloss: \(coder) assigns \(docs.joined(separator: ", ")) to \(coders.joined(separator: ", "))"
       return .commit(summary: summary, value: (created, existing))
     }
-    guard let result else { throw GlossError.nothingToDo("every document is already assigned to those coders") }
+    guard let result else { throw GlossError.nothingToChange(.documentsAssignedAlready) }
     return (result, paths.created, paths.existing)
   }
 

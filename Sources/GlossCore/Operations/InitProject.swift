@@ -33,12 +33,12 @@ extension Project {
       do {
         repository = try Repository.create(at: path, bare: bare)
       } catch let error as GitError {
-        throw GlossError.repository("cannot create a repository in \(path): \(error.message)")
+        throw GlossError.git(operation: "cannot create a repository in \(path)", message: error.message)
       }
     }
     let project = Project(repository: repository)
     if try project.snapshot().file(Settings.path) != nil {
-      throw GlossError.alreadyExists("\(path): already a Gloss project")
+      throw GlossError.alreadyAProject(path: path)
     }
     let folderName = URL(fileURLWithPath: path).standardizedFileURL.lastPathComponent
     // The lead's e-mail starts the coders: map, so the server can tie commits to people.

@@ -23,7 +23,7 @@ extension Project {
     let (result, outcome) = try session(as: coder).commit {
       transaction -> Change<(undone: String, summary: String, paths: [String])> in
       guard let tip = transaction.snapshot.commit, let tipTree = transaction.snapshot.tree else {
-        throw GlossError.nothingToDo("nothing to undo")
+        throw GlossError.nothingToChange(.nothingToUndo)
       }
       var skipped = Set<String>()
       var later: [CommitInfo] = []
@@ -42,7 +42,7 @@ extension Project {
         later.append(info)
       }
       guard let target, let parent = target.parents.first else {
-        throw GlossError.nothingToDo("\(coder) has no commit on this branch to undo")
+        throw GlossError.nothingToChange(.noCommitToUndo(coder: coder))
       }
       let changes = try repository.changedFiles(from: try repository.commit(parent).tree, to: target.tree)
       for change in changes {
@@ -53,11 +53,11 @@ extension Project {
             return try repository.changedFiles(from: base, to: info.tree, under: [change.path])
               .contains { $0.path == change.path }
           }
-          let by =
-            culprit.map { "by \($0.trailers("Gloss-Coder").last ?? $0.author.name) in \($0.id.short)" } ?? "since"
-          throw GlossError.notAllowed(
-            "cannot undo \(target.id.short) (\(target.summary)): \(change.path) was changed \(by); "
-              + "change it back with gloss rm/edit instead")
+          throw GlossError.cannotUndo(
+            commit: target.id.short, summary: target.summary,
+            blocker: .changedSince(
+              path: change.path, coder: culprit.map { $0.trailers("Gloss-Coder").last ?? $0.author.name },
+              commit: culprit?.id.short))
         }
         if let old = change.oldBlob {
           transaction.write(change.path, try repository.blob(old))
@@ -83,8 +83,8 @@ extension Project {
     guard !removed.isEmpty else { return }
     for (coder, doc) in try transaction.annotationFiles() {
       if let used = try transaction.annotations(coder: coder, doc: doc)?.first(where: { removed.contains($0.code) }) {
-        throw GlossError.notAllowed(
-          "cannot undo \(target.id.short) (\(target.summary)): code '\(used.code)' is used since by \(coder) on \(doc)")
+        throw GlossError.cannotUndo(
+          commit: target.id.short, summary: target.summary, blocker: .codeUsed(code: used.code, coder: coder, doc: doc))
       }
     }
   }

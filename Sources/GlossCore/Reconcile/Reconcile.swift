@@ -41,6 +41,11 @@ extension Project {
       throw GlossError.invalidArgument(
         argument: "--coders", message: "reconcile coders' work, not consensus")
     }
+    // Handles and unique prefixes stand for the coders' full ids, as everywhere.
+    let head = try snapshot()
+    let named = Set(coders)
+    let take = try take.map { try head.findAssignment($0, coders: named).assignment.id }
+    let drop = try drop.map { try head.findAssignment($0, coders: named).assignment.id }
     let stage = { (transaction: Transaction) throws -> (summary: String, report: ReconcileReport) in
       var report = ReconcileReport()
       var decisionsUsed = Set<String>()

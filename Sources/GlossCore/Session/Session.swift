@@ -14,8 +14,16 @@ public enum Change<Value> {
 
 /// The outcome of a mutating command.
 public struct CommitResult: Sendable {
-  public let commit: Oid
+  /// The new commit, for git (GlossCore's own use).
+  let oid: Oid
   public let message: String
+
+  init(oid: Oid, message: String) {
+    self.oid = oid
+    self.message = message
+  }
+
+  public var commit: CommitID { CommitID(oid) }
 }
 
 /// An opened project, who is working in it, and its rules as of HEAD: what every command
@@ -90,7 +98,7 @@ public final class Session {
           continue
         }
         guard attempt < 100 else {
-          throw try busyError() ?? .repository("the branch kept moving while gloss tried to commit; try again")
+          throw try busyError() ?? .branchKeptMoving
         }
         usleep(UInt32.random(in: 1_000...20_000))
       }
@@ -145,7 +153,7 @@ public final class Session {
     } catch let error as WorkTreeNotUpdated {
       throw GlossError.workTreeNotUpdated(commit: error.commit.short, paths: error.paths, reason: error.reason)
     }
-    return (CommitResult(commit: commit, message: message), value)
+    return (CommitResult(oid: commit, message: message), value)
   }
 
   /// The project's rules, checked on what a commit would write before anything is

@@ -9,13 +9,13 @@ extension Project {
     if FileManager.default.fileExists(atPath: target),
       !((try? FileManager.default.contentsOfDirectory(atPath: target))?.isEmpty ?? true)
     {
-      throw GlossError.alreadyExists("\(target): already exists and is not empty")
+      throw GlossError.folderNotEmpty(path: target)
     }
     let repository: Repository
     do {
       repository = try Repository.clone(from: url, to: target)
     } catch let error as GitError {
-      throw GlossError.repository("cannot clone \(url): \(error.message)")
+      throw GlossError.git(operation: "cannot clone \(url)", message: error.message)
     }
     for (key, value) in mergeDriverConfig { try repository.setConfig(key, value) }
     return (Project(repository: repository), target)
@@ -41,7 +41,7 @@ extension Project {
     do {
       try repository.fetch(remote: remote)
     } catch let error as GitError {
-      throw GlossError.repository("fetch from \(remote): \(error.message)")
+      throw GlossError.git(operation: "fetch from \(remote)", message: error.message)
     }
   }
 
@@ -81,11 +81,9 @@ extension Project {
       if error.code == .nonFastForward || error.message.contains("not present locally")
         || error.message.contains("fast-forward")
       {
-        throw GlossError.notAllowed(
-          "push to \(remote) refused: \(remote)/\(name) has commits you do not have; "
-            + "pull first ('gloss pull \(remote) \(name)'), then push again")
+        throw GlossError.pushNotFastForward(remote: remote, branch: name)
       }
-      throw GlossError.repository("push to \(remote): \(error.message)")
+      throw GlossError.git(operation: "push to \(remote)", message: error.message)
     }
   }
 }

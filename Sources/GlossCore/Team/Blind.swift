@@ -14,7 +14,7 @@ extension Project {
         on ? "gloss: \(lead) turns blind coding on" : "gloss: \(lead) opens the comparison (blind coding off)"
       return .commit(summary: summary, value: ())
     }
-    guard let result else { throw GlossError.nothingToDo("blind coding is already \(on ? "on" : "off")") }
+    guard let result else { throw GlossError.nothingToChange(.blindAlready(on: on)) }
     return result
   }
 }

@@ -29,7 +29,7 @@ extension Project {
     }
     let (result, _) = try session(as: actor).commit { transaction -> Change<Void> in
       var settings = try transaction.settings()
-      try Self.requireLead(actor, settings, "adds coders")
+      try Self.requireLead(actor, settings, .addCoders)
       var list = settings.coders[name] ?? []
       for email in emails where !list.contains(where: { $0.lowercased() == email.lowercased() }) {
         list.append(email)
@@ -43,7 +43,7 @@ extension Project {
       transaction.write(Settings.path, settings.encode())
       return .commit(summary: "gloss: \(actor) adds coder \(name)\(lead ? " as a lead" : "")", value: ())
     }
-    guard let result else { throw GlossError.nothingToDo("\(name) is already listed like that") }
+    guard let result else { throw GlossError.nothingToChange(.coderListedAlready(name)) }
     return result
   }
 
@@ -53,13 +53,13 @@ extension Project {
   public func removeCoder(_ name: String, as actor: String) throws -> CommitResult {
     let (result, _) = try session(as: actor).commit { transaction -> Change<Void> in
       var settings = try transaction.settings()
-      try Self.requireLead(actor, settings, "removes coders")
+      try Self.requireLead(actor, settings, .removeCoders)
       guard settings.coders[name] != nil || settings.leads.contains(name) else {
         throw GlossError.invalidArgument(
           argument: name, message: "no such coder in gloss.yaml (see 'gloss coder list')")
       }
       if settings.leads == [name] {
-        throw GlossError.notAllowed("\(name) is the only lead; add another lead first")
+        throw GlossError.lastLead(name)
       }
       settings.coders[name] = nil
       settings.leads.removeAll { $0 == name }
@@ -69,10 +69,8 @@ extension Project {
     return try Self.committed(result)
   }
 
-  static func requireLead(_ actor: String, _ settings: Settings, _ what: String) throws {
-    guard settings.leads.contains(actor) else {
-      throw GlossError.notAllowed("only a lead (gloss.yaml leads) \(what); \(actor) is not a lead")
-    }
+  static func requireLead(_ actor: String, _ settings: Settings, _ action: LeadAction) throws {
+    guard settings.leads.contains(actor) else { throw GlossError.leadsOnly(action: action, coder: actor) }
   }
 
   /// Something@something, with no spaces, commas or brackets that would break gloss.yaml.
@@ -106,11 +104,7 @@ extension Project {
       transaction -> Change<[(path: String, assignments: Int)]> in
       var removed: [(path: String, assignments: Int)] = []
       let settings = try transaction.settings()
-      guard settings.leads.contains(lead) else {
-        throw GlossError.notAllowed(
-          "only a lead (gloss.yaml leads: \(settings.leads.joined(separator: ", "))) takes documents "
-            + "off coders' lists; \(lead) is not one")
-      }
+      try Self.requireLead(lead, settings, .unassignDocuments)
       for doc in docs {
         _ = try transaction.snapshot.requireDocument(doc)
         for coder in coders {
@@ -118,8 +112,7 @@ extension Project {
             throw GlossError.invalidArgument(argument: "--from \(coder)", message: "\(doc) is not assigned to \(coder)")
           }
           if !records.isEmpty && !force {
-            throw GlossError.notAllowed(
-              "\(coder) has \(records.count) assignment(s) on \(doc); --force removes them too")
+            throw GlossError.documentHasAssignments(coder: coder, doc: doc, count: records.count)
           }
           let path = Layout.annotation(coder: coder, doc: doc)
           try transaction.remove(path)

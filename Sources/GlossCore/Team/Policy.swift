@@ -84,6 +84,14 @@ public enum LeadAction: String, Sendable, Equatable {
   case reconcile
   /// `gloss serve --team` and its personal links.
   case serveTeam
+  /// `gloss coder add`.
+  case addCoders
+  /// `gloss coder rm`.
+  case removeCoders
+  /// `gloss doc unassign`.
+  case unassignDocuments
+  /// Writing annotations/consensus/ (imports as consensus).
+  case writeConsensus
 }
 
 extension Project {

@@ -15,7 +15,7 @@ extension Project {
       if let existing = manager.contents(atPath: path), !force,
         !String(decoding: existing, as: UTF8.self).contains("Gloss")
       {
-        throw GlossError.alreadyExists("\(path) exists and was not written by gloss; use --force to replace it")
+        throw GlossError.foreignHook(path: path)
       }
       try Data(script.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
       try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)

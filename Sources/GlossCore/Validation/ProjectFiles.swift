@@ -6,7 +6,7 @@ public struct ProjectFiles {
   /// Every file path, relative to the project root.
   public let paths: [String]
   /// Symbolic links and gitlinks found among the project's paths: never valid, never read.
-  public let links: [(path: String, kind: TreeEntry.Kind)]
+  let links: [(path: String, kind: TreeEntry.Kind)]
   /// Reads one file; nil when it is not there.
   public let read: (String) throws -> Data?
   /// What the files are, for messages ("HEAD", "the index", "the work tree").
@@ -35,12 +35,12 @@ public struct ProjectFiles {
   }
 
   /// The files of a commit's tree.
-  public static func tree(_ tree: Oid, in repository: Repository, label: String) throws -> ProjectFiles {
+  static func tree(_ tree: Oid, in repository: Repository, label: String) throws -> ProjectFiles {
     entries(try repository.leaves(inTree: tree), label: label, in: repository)
   }
 
   /// The staged files.
-  public static func index(of repository: Repository) throws -> ProjectFiles {
+  static func index(of repository: Repository) throws -> ProjectFiles {
     entries(try repository.indexEntries(), label: "the index", in: repository)
   }
 
@@ -77,7 +77,7 @@ public struct ProjectFiles {
     let descriptor = open(path, O_RDONLY | O_NOFOLLOW)
     guard descriptor >= 0 else {
       if errno == ENOENT { return nil }
-      throw GlossError.notAllowed("\(path): cannot be read as a regular file (a symbolic link?)")
+      throw GlossError.notARegularFile(path: path)
     }
     let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     return try handle.readToEnd() ?? Data()

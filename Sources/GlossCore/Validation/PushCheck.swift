@@ -4,14 +4,27 @@ import GitKit
 /// One reference a push wants to change, as git hands it to the pre-receive and update
 /// hooks. nil stands for git's all-zero id: a created (old) or deleted (new) reference.
 public struct RefUpdate: Sendable, Equatable {
-  public let old: Oid?
-  public let new: Oid?
+  let old: Oid?
+  let new: Oid?
   public let ref: String
 
-  public init(old: Oid?, new: Oid?, ref: String) {
+  init(old: Oid?, new: Oid?, ref: String) {
     self.old = old
     self.new = new
     self.ref = ref
+  }
+
+  /// Parses pre-receive's input, one `OLD NEW REF` line per reference (blank lines skipped);
+  /// any other line is refused with its number.
+  public static func parse(lines: [String], source: String = "<stdin>") throws -> [RefUpdate] {
+    var updates: [RefUpdate] = []
+    for (index, line) in lines.enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+      guard let update = RefUpdate(line: Substring(line)) else {
+        throw GlossError.invalidInput(file: source, line: index + 1, message: "expected 'OLD NEW REF', got: \(line)")
+      }
+      updates.append(update)
+    }
+    return updates
   }
 
   /// Parses one `OLD NEW REF` line of pre-receive's input; nil for anything else.

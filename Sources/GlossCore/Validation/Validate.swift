@@ -29,7 +29,7 @@ extension Project {
       return try validate(.revision("HEAD"), progress: progress)
     case .staged:
       guard !repository.isBare else {
-        throw GlossError.notAllowed("--staged needs a work tree; this repository is bare")
+        throw GlossError.needsWorkTree(option: "--staged")
       }
       return validator.validate(try .index(of: repository))
     case .revision(let revision):
@@ -109,7 +109,7 @@ extension Project {
       guard !fixed.isEmpty else { return .unchanged(fixed) }
       return .commit(summary: "gloss: \(coder) rewrites \(fixed.count) file(s) in canonical form", value: fixed)
     }
-    guard let result else { throw GlossError.nothingToDo("nothing to fix mechanically") }
+    guard let result else { throw GlossError.nothingToChange(.nothingToFix) }
     return (result, fixed)
   }
 }
