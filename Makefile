@@ -66,7 +66,7 @@ install: release
 
 # Regenerates the man page and the command reference from the commands' help.
 docs: build
-	$(SWIFT) package --allow-writing-to-directory docs/man generate-manual --output-directory docs/man --authors "The Gloss developers"
+	$(SWIFT) package --allow-writing-to-directory docs/man generate-manual --configuration debug --output-directory docs/man --authors "The Gloss developers"
 	python3 docs/make-commands.py "$$($(SWIFT) build --show-bin-path)/gloss"
 
 lint:
