@@ -37,7 +37,7 @@ let package = Package(
     .target(name: "GlossReport", dependencies: ["GlossCore", "Agreement"]),
     .target(
       name: "GlossServer",
-      dependencies: ["GlossCore", .product(name: "Hummingbird", package: "hummingbird")]
+      dependencies: ["GlossCore", "GlossReport", .product(name: "Hummingbird", package: "hummingbird")]
     ),
     .executableTarget(
       name: "gloss",

@@ -2,9 +2,10 @@ import Foundation
 
 /// Text helpers for the report: escaping and fixed number formats, so the same figures always
 /// give the same bytes whatever the machine's locale.
-enum HTML {
-  /// Escapes text for element content and double-quoted attribute values.
-  static func escape(_ text: String) -> String {
+public enum HTML {
+  /// Escapes text for element content and double-quoted attribute values (also for the
+  /// pages around the report, such as `gloss serve`'s agreement page).
+  public static func escape(_ text: String) -> String {
     var result = ""
     result.reserveCapacity(text.utf8.count)
     for scalar in text.unicodeScalars {

@@ -81,11 +81,15 @@ public enum ReportRenderer {
 
   // MARK: Figures per code
 
-  /// A code's name with its codebook colour and id; long names wrap (CSS), never vanish.
+  /// A code's name with its codebook colour and id; long names wrap (CSS), never vanish. The
+  /// colour is an SVG fill, not a `style` attribute, so the report also shows under a strict
+  /// Content-Security-Policy (`gloss serve`'s agreement page).
   static func codeLabel(_ id: String, name: String, codebook: Codebook) -> String {
     var html = ""
     if let color = codebook.code(id)?.color, Code.isColor(color) {
-      html += "<span class=\"swatch\" style=\"background:\(color.lowercased())\"></span>"
+      html +=
+        "<svg class=\"swatch\" viewBox=\"0 0 1 1\" aria-hidden=\"true\">"
+        + "<rect width=\"1\" height=\"1\" fill=\"\(color.lowercased())\"/></svg>"
     } else {
       html += "<span class=\"swatch none\"></span>"
     }

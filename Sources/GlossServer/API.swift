@@ -49,12 +49,15 @@ public struct Reply: Sendable {
 public final class API: Sendable {
   /// Who the server acts as.
   public let coder: String
-  private let reader: RepositoryWorker
+  /// The Gloss version the agreement page's methods paragraph names.
+  let glossVersion: String
+  let reader: RepositoryWorker
   private let writer: RepositoryWorker
 
   /// Opens two handles on the project at `path`: one for reads, one for writes.
-  public init(path: String, coder: String) throws {
+  public init(path: String, coder: String, glossVersion: String = "") throws {
     self.coder = coder
+    self.glossVersion = glossVersion
     reader = RepositoryWorker(project: try Project.open(at: path), label: "read")
     writer = RepositoryWorker(project: try Project.open(at: path), label: "write")
   }
@@ -249,14 +252,20 @@ public final class API: Sendable {
   static func agreement(_ project: Project, query: [String: [String]], coder: String) throws -> Reply {
     let snapshot = try project.snapshot()
     try Policy(settings: try snapshot.settings(), viewer: coder).requireAgreement()
+    let unit = try Self.unit(query)
+    guard let commit = snapshot.commitID?.hex else { throw GlossError.nothingToChange(.noCommitYet) }
+    return .json(try project.agreement(at: commit, options: AgreementOptions(unit: unit)).json(withInterval: false))
+  }
+
+  /// `?unit=`, char when absent; shared by the API and the agreement page.
+  static func unit(_ query: [String: [String]]) throws -> AgreementUnit {
     let name = query["unit"]?.last ?? AgreementUnit.char.rawValue
     guard let unit = AgreementUnit(rawValue: name) else {
       throw GlossError.invalidArgument(
         argument: "unit=\(name)",
         message: "expected one of \(AgreementUnit.allCases.map(\.rawValue).joined(separator: ", "))")
     }
-    guard let commit = snapshot.commitID?.hex else { throw GlossError.nothingToChange(.noCommitYet) }
-    return .json(try project.agreement(at: commit, options: AgreementOptions(unit: unit)).json(withInterval: false))
+    return unit
   }
 
   // MARK: Helpers

@@ -26,10 +26,12 @@ public struct ServeOptions: Sendable {
   /// Where a reverse proxy serves the pages (`https://gloss.lab.example`): its host and origin
   /// are accepted, and personal links point there.
   public var publicURL: String?
+  /// Named in the agreement page's methods paragraph, as in `gloss report`.
+  public var glossVersion: String
 
   public init(
     directory: String?, coder: String?, port: Int, bind: String, openBrowser: Bool, team: Bool = false,
-    publicURL: String? = nil
+    publicURL: String? = nil, glossVersion: String = ""
   ) {
     self.directory = directory
     self.coder = coder
@@ -38,6 +40,7 @@ public struct ServeOptions: Sendable {
     self.openBrowser = openBrowser
     self.team = team
     self.publicURL = publicURL
+    self.glossVersion = glossVersion
   }
 }
 
@@ -62,7 +65,7 @@ public enum Server {
     }
     if team != nil { try session.project.requireLead(session.coder, for: .serveTeam) }
     let owner = session.coder
-    let api = try API(path: path, coder: owner)
+    let api = try API(path: path, coder: owner, glossVersion: options.glossVersion)
     let name = session.settings.name.isEmpty ? "project" : session.settings.name
     let token = Gate.makeToken()
     let gate = Locked<Gate?>(nil)
@@ -213,6 +216,10 @@ struct Handler: Sendable {
     if request.method == .get, let asset = Assets.byPath[path] {
       return Self.response(
         Reply(status: 200, contentType: asset.contentType, body: Data(asset.body.utf8)), isAPI: false)
+    }
+    if path == AgreementPage.path {
+      guard request.method == .get else { return Self.response(.error(405, "use GET"), isAPI: false) }
+      return Self.response(await api.agreementPage(query: query, as: viewer), isAPI: false)
     }
     if path == "/api/events" {
       guard request.method == .get else { return Self.response(.error(405, "use GET"), isAPI: true) }

@@ -44,7 +44,7 @@ struct Serve: PlainCommand {
     try Server.run(
       ServeOptions(
         directory: globals.directory, coder: globals.coder, port: port, bind: bind, openBrowser: open, team: team,
-        publicURL: publicURL))
+        publicURL: publicURL, glossVersion: Gloss.configuration.version))
   }
 }
 

@@ -46,7 +46,8 @@ struct ReportRendererTests {
     #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"en\">"))
     #expect(html.contains("Inter-coder agreement: Sensors &amp; &lt;data&gt;"))
     #expect(html.contains("with Gloss 9.9 on 1 document coded independently by 2 coders (ana, ben)"))
-    #expect(html.contains("background:#aa3377"))
+    // The code's colour is an SVG fill: no `style` attribute, which a strict CSP would block.
+    #expect(html.contains("fill=\"#aa3377\"") && !html.contains(" style="))
     // Assignments per code and coder come from the listing in scope.
     #expect(input.frequencies["noise"] == ["ana": 3, "ben": 1])
     #expect(input.assignmentCount == 4)

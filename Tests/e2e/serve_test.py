@@ -278,6 +278,23 @@ def scenario(driver, url):
     errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
     assert not errors, errors
 
+    # Agreement: no link for a coder under blind coding; with it off, the link opens the
+    # report's page, which the strict Content-Security-Policy lets show without errors.
+    link = '[data-testid="agreement-link"]'
+    assert not driver.find_element(By.CSS_SELECTOR, link).is_displayed(), "agreement link under blind coding"
+    run(GLOSS, "--as", "lead", "blind", "off")
+    wait("the agreement link", lambda: driver.find_element(By.CSS_SELECTOR, link).is_displayed())
+    driver.find_element(By.CSS_SELECTOR, link).click()
+    wait("the agreement page",
+         lambda: driver.find_elements(By.CSS_SELECTOR, '[data-testid="agreement"] td[data-figure="alpha"]'))
+    driver.find_element(By.CSS_SELECTOR, 'a[href="/agreement?unit=para"]').click()
+    wait("the para unit", lambda: driver.find_elements(By.CSS_SELECTOR, 'a[aria-current="page"][href$="unit=para"]'))
+    swatch = driver.find_element(By.CSS_SELECTOR, "svg.swatch rect")
+    assert swatch.get_attribute("fill") == "#e8590c", swatch.get_attribute("fill")
+    shot(driver, "09-agreement")
+    errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+    assert not errors, errors
+
 
 if __name__ == "__main__":
     main()

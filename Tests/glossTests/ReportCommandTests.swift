@@ -188,7 +188,7 @@ import Testing
     #expect(!html.contains("NaN") && !html.contains("nan<"))
     // Names are escaped, and the colours of the codebook are used.
     #expect(html.contains("Gamma &quot;quoted&quot; &amp; &lt;tag&gt;"))
-    #expect(html.contains("background:#1f77b4") && html.contains("background:#ff7f0e"))
+    #expect(html.contains("fill=\"#1f77b4\"") && html.contains("fill=\"#ff7f0e\""))
     #expect(html.contains("with Gloss 0.1.0 on 2 documents coded independently by 3 coders (ana, ben, cy)"))
   }
 

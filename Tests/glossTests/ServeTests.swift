@@ -265,6 +265,55 @@ import Testing
     #expect(try box.commitCount() == commits)
   }
 
+  @Test func theAgreementPageShowsTheAPIsFiguresToLeadsOnlyUnderBlindCoding() throws {
+    let box = try Self.project()
+    try box.gloss("--as", "lead", "add", "interview", "scarce", "--quote", "scarce")
+    try box.gloss("--as", "lead", "add", "interview", "noisy", "--quote", "labels were noisy")
+    try box.gloss("--as", "ana", "add", "interview", "scarce", "--quote", "noisy and scarce")
+    try box.gloss("--as", "ana", "add", "interview", "noisy", "--quote", "noisy")
+    try box.gloss("--as", "lead", "blind", "on")
+    box.coder = "lead"
+    let lead = try ServeProcess(box)
+    #expect(try lead.request("GET", "/", headers: lead.cookie).text.contains("data-testid=\"agreement-link\""))
+    for unit in ["char", "para", "doc", "segment"] {
+      let page = try lead.request("GET", "/agreement?unit=\(unit)")
+      #expect(page.status == 200 && page.headers["content-type"]?.hasPrefix("text/html") == true, "\(page.text)")
+      // The server's strict policy holds: nothing inline that it would block.
+      #expect(page.headers["content-security-policy"]?.contains("style-src 'self';") == true)
+      #expect(!page.text.contains("<script") && !page.text.contains(" style=") && !page.text.contains("<style"))
+      #expect(page.text.contains("aria-current=\"page\">\(unit)<"))
+      let api = try lead.request("GET", "/api/agreement?unit=\(unit)").object
+      var expected: [String: String] = [:]
+      for code in api["codes"] as? [[String: Any]] ?? [] {
+        expected[code["code"] as? String ?? ""] = Self.figure(code["alpha"])
+      }
+      expected["(overall)"] = Self.figure((api["overall"] as? [String: Any])?["alpha"])
+      var shown: [String: String] = [:]
+      let codeAlpha = /<td class="num[^"]*" data-code="([^"]+)" data-figure="alpha" data-value="([^"]+)"/
+      for match in page.text.matches(of: codeAlpha) { shown[String(match.1)] = String(match.2) }
+      let overall = /<td class="num[^"]*" data-overall="true" data-figure="alpha" data-value="([^"]+)"/
+      shown["(overall)"] = page.text.firstMatch(of: overall).map { String($0.1) }
+      #expect(expected.count == 3 && shown == expected, "unit \(unit)")
+    }
+    #expect(try lead.request("GET", "/report.css").text.contains(".swatch"))
+    #expect(try lead.request("GET", "/agreement?unit=words").status == 400)
+    let anonymous = try lead.request("GET", "/agreement", headers: [])
+    #expect(anonymous.status == 401 && !anonymous.text.contains("data-figure"))
+
+    box.coder = "ana"
+    let ana = try ServeProcess(box)
+    let refused = try ana.request("GET", "/agreement")
+    #expect(refused.status == 403 && refused.text.contains("blind coding is on"), "\(refused.text)")
+    #expect(!refused.text.contains("data-figure"))
+  }
+
+  /// A figure as the report prints it: three decimals, `n/a` when undefined.
+  static func figure(_ value: Any?) -> String {
+    guard let number = value as? Double, number.isFinite else { return "n/a" }
+    let text = String(format: "%.3f", number)
+    return text == "-0.000" ? "0.000" : text
+  }
+
   @Test func eventsSayHeadWhenTheCommandLineCommits() throws {
     let box = try Self.project()
     let server = try ServeProcess(box)

@@ -11,5 +11,6 @@ enum Assets {
     "/": Asset(contentType: "text/html; charset=utf-8", body: page),
     "/app.js": Asset(contentType: "text/javascript; charset=utf-8", body: script),
     "/app.css": Asset(contentType: "text/css; charset=utf-8", body: style),
+    "/report.css": Asset(contentType: "text/css; charset=utf-8", body: AgreementPage.style),
   ]
 }

@@ -18,6 +18,7 @@ extension Assets {
       <span id="project-name" class="project"></span>
       <span id="who" class="who"></span>
       <span class="spacer"></span>
+      <a id="agreement-link" class="nav-link" href="/agreement" data-testid="agreement-link" hidden>Agreement</a>
       <label class="show"><input type="checkbox" id="show-all"> everyone's codes</label>
       <button type="button" id="undo" data-testid="undo" disabled title="Undo the last action (Ctrl+Z)">Undo</button>
       <button type="button" id="help-button" title="Keyboard shortcuts (?)">?</button>

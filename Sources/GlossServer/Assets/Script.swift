@@ -94,6 +94,8 @@ extension Assets {
       who.replaceChildren(`coding as ${S.me}`);
       if (S.project.lead) who.append(tag('lead'));
       if (S.project.blind) who.append(tag('blind coding'));
+      // Under blind coding only leads see agreement (the page answers 403 to the others).
+      $('#agreement-link').hidden = S.project.blind && !S.project.lead;
     }
     function tag(text) {
       const span = document.createElement('span');

@@ -30,6 +30,7 @@ extension Assets {
     .who .tag { margin-left: 6px; font-size: 11px; padding: 1px 6px; border-radius: 8px; background: #eef2fb; }
     .spacer { flex: 1; }
     .show { color: var(--muted); font-size: 13px; }
+    .nav-link { color: var(--accent); }
 
     .layout { display: grid; grid-template-columns: 240px minmax(0, 1fr) 300px; height: calc(100vh - var(--bar)); }
     .documents, .side { overflow: auto; background: var(--paper); }
