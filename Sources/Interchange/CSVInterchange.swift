@@ -108,7 +108,6 @@ extension Project {
     for item in items { text += CSV.row(item.csvRow) }
     return Data(text.utf8)
   }
-
 }
 
 extension Session {

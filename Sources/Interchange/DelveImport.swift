@@ -25,9 +25,6 @@ public struct ImportOutcome<Report: Sendable>: Sendable {
   public var commit: CommitResult?
 }
 
-extension Project {
-}
-
 extension Session {
   /// Imports Delve exports as one coder's work, in one commit. Each file becomes a document
   /// (unless the project has exactly that text already), missing codes are created, and

@@ -183,9 +183,6 @@ final class ImportStage {
   }
 }
 
-extension Project {
-}
-
 extension Session {
   /// Runs an import: on a transaction (one commit), or read-only on HEAD for a dry run.
   /// Returns nil when nothing was written (dry run, or everything already there).

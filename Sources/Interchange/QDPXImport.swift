@@ -301,9 +301,6 @@ struct TextMapping {
   func offset(_ original: Int) -> Int { map[max(0, min(original, map.count - 1))] }
 }
 
-extension Project {
-}
-
 extension Session {
   /// Imports a REFI-QDA project in one commit: its text sources as documents (other kinds
   /// are reported and skipped), its codes (matched by GUID or name, else created), and

@@ -32,9 +32,6 @@ public struct DocumentUpdateReport: Sendable {
   }
 }
 
-extension Project {
-}
-
 extension Session {
   /// Replaces a document's text and re-anchors every coder's spans on it in one commit
   /// (DESIGN §5). Changing another coder's (or consensus) spans is a lead's job, as

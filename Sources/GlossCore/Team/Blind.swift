@@ -1,9 +1,6 @@
 import Foundation
 import GitKit
 
-extension Project {
-}
-
 extension Session {
   /// Turns blind coding on or off (leads only), in one commit changing gloss.yaml.
   public func setBlind(_ on: Bool) throws -> CommitResult {

@@ -42,7 +42,6 @@ extension Project {
     if try snapshot.coders().contains(coder) { return }
     throw GlossError.newCoder(coder)
   }
-
 }
 
 extension Session {

@@ -78,7 +78,6 @@ extension Project {
     guard let commit = try snapshot(at: revision).commit else { throw GlossError.unknownRevision(revision) }
     return commit
   }
-
 }
 
 extension Session {
