@@ -184,8 +184,8 @@ public final class API: Sendable {
       fields[key] = text
     }
     guard let name = fields["name"] else { throw fail("\"name\" is required") }
-    let (code, result) = try project.addCode(
-      name: name, parent: fields["parent"], description: fields["description"], color: fields["color"], as: coder)
+    let (code, result) = try project.session(as: coder).addCode(
+      name: name, parent: fields["parent"], description: fields["description"], color: fields["color"])
     guard case .object(var members) = code.json(uses: 0) else { return .json(code.json(uses: 0), status: 201) }
     members.append(("commit", .string(result.commit.hex)))
     return .json(.object(members), status: 201)
@@ -211,7 +211,7 @@ public final class API: Sendable {
     let request = try Project.assignmentRequest(from: body, origin: nil) {
       GlossError.invalidArgument(argument: "request", message: $0)
     }
-    let (result, added) = try project.addAssignments([request], as: coder)
+    let (result, added) = try project.session(as: coder).addAssignments([request])
     guard let assignment = added.first else { throw GlossError.nothingToChange(.noAssignmentsGiven) }
     return .json(committed(assignment, result), status: 201)
   }
@@ -238,12 +238,12 @@ public final class API: Sendable {
       }
       edit.chars = (start, end)
     }
-    let (result, _, after) = try project.editAssignment(id: id, edit: edit, as: coder)
+    let (result, _, after) = try project.session(as: coder).editAssignment(id: id, edit: edit)
     return .json(committed(after, result))
   }
 
   static func remove(_ project: Project, id: String, coder: String) throws -> Reply {
-    let (result, removed) = try project.removeAssignments(ids: [id], as: coder)
+    let (result, removed) = try project.session(as: coder).removeAssignments(ids: [id])
     guard let assignment = removed.first else { throw GlossError.unknownAssignment(id) }
     return .json(committed(assignment, result))
   }

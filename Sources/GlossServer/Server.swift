@@ -119,9 +119,10 @@ public enum Server {
   }
 
   /// A personal link for `coder` to the running `--team` server of `project`; a new link
-  /// revokes the coder's previous one. Leads only.
-  public static func link(for coder: String, in project: Project, as lead: String) throws -> String {
-    try project.requireLead(lead, for: .serveTeam)
+  /// revokes the coder's previous one. Leads only: the session's coder must lead.
+  public static func link(for coder: String, in session: Session) throws -> String {
+    let project = session.project
+    try project.requireLead(session.coder, for: .serveTeam)
     guard Identifier.isCoder(coder), coder != Identifier.consensus else {
       throw GlossError.invalidIdentifier(kind: "coder", value: coder, rule: Identifier.coderRule)
     }

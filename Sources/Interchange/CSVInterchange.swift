@@ -108,12 +108,14 @@ extension Project {
     for item in items { text += CSV.row(item.csvRow) }
     return Data(text.utf8)
   }
+}
 
+extension Session {
   /// Imports assignments from CSV (columns `doc`, `code`, `start` and `end` or `quote`;
   /// optional `coder`, `memo`, `id`, `exact`), all or nothing, in one commit. Rows belong to
   /// the importing coder: an empty `coder` means the importer; `consensus` rows need a
   /// lead; rows of other coders are refused, or skipped with `skipOthers` (DESIGN §6).
-  public func importCSV(_ data: Data, source: String, as coder: String, skipOthers: Bool = false, dryRun: Bool = false)
+  public func importCSV(_ data: Data, source: String, skipOthers: Bool = false, dryRun: Bool = false)
     throws -> (report: CSVImportReport, commit: CommitResult?)
   {
     let records = try CSVReader.parse(data, file: source)
@@ -141,7 +143,7 @@ extension Project {
       throw GlossError.invalidInput(
         file: source, line: header.line, message: "needs columns \"start\" and \"end\", or \"quote\"")
     }
-    let (commit, report) = try runImport(as: coder, dryRun: dryRun) { stage in
+    let (commit, report) = try runImport(dryRun: dryRun) { stage in
       var report = CSVImportReport(rows: 0, added: 0, present: 0, skipped: 0, files: [])
       var touched: [String] = []
       for record in records.dropFirst() {

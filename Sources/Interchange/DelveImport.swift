@@ -25,7 +25,7 @@ public struct ImportOutcome<Report: Sendable>: Sendable {
   public var commit: CommitResult?
 }
 
-extension Project {
+extension Session {
   /// Imports Delve exports as one coder's work, in one commit. Each file becomes a document
   /// (unless the project has exactly that text already), missing codes are created, and
   /// every code block becomes an assignment of the whole text block it follows, with an id
@@ -36,19 +36,19 @@ extension Project {
   /// up the documents that coders then import their own Delve coding onto.
   @discardableResult
   public func importDelve(
-    _ inputs: [DocumentInput], as coder: String, textOnly: Bool = false, dryRun: Bool = false
+    _ inputs: [DocumentInput], textOnly: Bool = false, dryRun: Bool = false
   ) throws
     -> ImportOutcome<DelveImportReport>
   {
     guard !inputs.isEmpty else { throw GlossError.nothingToChange(.noFilesGiven) }
     try DocumentInput.checkIDs(inputs)
     // Read every file once up front so a bad file fails before anything is staged.
-    let headBook = try snapshot().codebook()
+    let headBook = try project.snapshot().codebook()
     for input in inputs {
       _ = try DelveExport(data: input.data, file: input.source) { headBook.lookup($0) != nil }
     }
     let (commit, reports) = try runImport(
-      as: coder, leadImportHint: "gloss import delve FILE --text-only", dryRun: dryRun
+      leadImportHint: "gloss import delve FILE --text-only", dryRun: dryRun
     ) { stage in
       var reports: [DelveImportReport] = []
       if coder == Identifier.consensus && !textOnly {

@@ -183,21 +183,23 @@ final class ImportStage {
   }
 }
 
-extension Project {
+extension Session {
   /// Runs an import: on a transaction (one commit), or read-only on HEAD for a dry run.
   /// Returns nil when nothing was written (dry run, or everything already there).
   /// `body` returns the commit summary and its report; `leadImportHint` is the command a
   /// lead runs to add the documents a coder's import would need.
   func runImport<Report>(
-    as coder: String, leadImportHint: String = "", dryRun: Bool,
+    leadImportHint: String = "", dryRun: Bool,
     _ body: (ImportStage) throws -> (summary: String, report: Report)
   ) throws -> (commit: CommitResult?, report: Report) {
     if dryRun {
       return (
-        nil, try body(try ImportStage(snapshot: try snapshot(), importer: coder, leadImportHint: leadImportHint)).report
+        nil,
+        try body(try ImportStage(snapshot: try project.snapshot(), importer: coder, leadImportHint: leadImportHint))
+          .report
       )
     }
-    let (result, report) = try session(as: coder).commit { transaction in
+    let (result, report) = try commit { transaction in
       let stage = try ImportStage(transaction: transaction, importer: coder, leadImportHint: leadImportHint)
       let (summary, report) = try body(stage)
       stage.apply(to: transaction)

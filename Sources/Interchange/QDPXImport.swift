@@ -301,13 +301,13 @@ struct TextMapping {
   func offset(_ original: Int) -> Int { map[max(0, min(original, map.count - 1))] }
 }
 
-extension Project {
+extension Session {
   /// Imports a REFI-QDA project in one commit: its text sources as documents (other kinds
   /// are reported and skipped), its codes (matched by GUID or name, else created), and
   /// the codings of one user as the importer's assignments. Other users' codings are
   /// counted: each coder imports their own (DESIGN §6), and re-running adds nothing new.
   public func importQDPX(
-    _ url: URL, source: String, as coder: String, user: String? = nil, dryRun: Bool = false,
+    _ url: URL, source: String, user: String? = nil, dryRun: Bool = false,
     limits: REFIQDA.Limits = .standard
   ) throws -> (report: QDPXImportReport, commit: CommitResult?) {
     let project = try QDPXProject(url: url, file: source, limits: limits)
@@ -330,7 +330,7 @@ extension Project {
     let target = chosen?.coder == Identifier.consensus ? Identifier.consensus : coder
     let userCoder = Dictionary(project.users.map { ($0.guid, $0.coder) }, uniquingKeysWith: { a, _ in a })
     let (commit, report) = try runImport(
-      as: coder, leadImportHint: "gloss import qdpx FILE", dryRun: dryRun
+      leadImportHint: "gloss import qdpx FILE", dryRun: dryRun
     ) { stage in
       var report = QDPXImportReport(
         projectName: project.name, user: chosen?.name, coder: target, textSources: project.sources.count,

@@ -42,8 +42,6 @@ struct Add: GlossCommand {
   }
 
   func run(_ session: Session) throws {
-    let project = session.project
-    let coder = session.coder
     let requests: [AssignmentRequest]
     if let batch {
       let data = try Output.readInput(batch, argument: "--batch")
@@ -53,7 +51,7 @@ struct Add: GlossCommand {
     } else {
       throw ValidationError("give DOC and CODE (or --batch FILE)")
     }
-    let (result, added) = try project.addAssignments(requests, as: coder)
+    let (result, added) = try session.addAssignments(requests)
     switch globals.format {
     case .table: added.forEach { Output.print($0.assignment.id) }
     case .json, .csv: Output.print(Output.assignments(added, format: globals.format))

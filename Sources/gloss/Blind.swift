@@ -28,7 +28,7 @@ struct Blind: ProjectCommand {
     case .status:
       Output.print("blind coding is \(try project.snapshot().settings().blind ? "on" : "off")")
     case .on, .off:
-      let result = try project.setBlind(mode == .on, as: try session(in: project).coder)
+      let result = try session(in: project).setBlind(mode == .on)
       Output.print("blind coding is \(mode.rawValue); committed \(result.commit.short)")
     }
   }

@@ -29,10 +29,8 @@ struct CodeAdd: GlossCommand {
   @Option(help: "Display color, #RRGGBB.") var color: String?
 
   func run(_ session: Session) throws {
-    let project = session.project
-    let coder = session.coder
-    let (code, result) = try project.addCode(
-      name: name, id: id, parent: parent, description: description, color: color, as: coder)
+    let (code, result) = try session.addCode(
+      name: name, id: id, parent: parent, description: description, color: color)
     Output.print(code.id)
     Output.note("committed \(result.commit.short)")
   }
@@ -98,8 +96,7 @@ struct CodeRename: GlossCommand {
   @Argument(help: "New name.") var name: String
 
   func run(_ session: Session) throws {
-    let project = session.project
-    let result = try project.renameCode(id, to: name, as: session.coder)
+    let result = try session.renameCode(id, to: name)
     Output.note("committed \(result.commit.short)")
   }
 }
@@ -121,9 +118,7 @@ struct CodeMerge: GlossCommand {
   @Argument(help: "Code that takes its assignments (id or name).") var into: String
 
   func run(_ session: Session) throws {
-    let project = session.project
-    let (result, rewritten, dropped) = try project.mergeCodes(
-      from, into: into, as: session.coder)
+    let (result, rewritten, dropped) = try session.mergeCodes(from, into: into)
     Output.print(
       "merged \(from) into \(into): \(rewritten) assignment(s) rewritten"
         + (dropped > 0 ? ", \(dropped) duplicate(s) dropped" : ""))
@@ -149,8 +144,7 @@ struct CodeRemove: GlossCommand {
   @Flag(help: "Also remove every assignment of the code.") var force = false
 
   func run(_ session: Session) throws {
-    let project = session.project
-    let (result, removed) = try project.removeCode(id, force: force, as: session.coder)
+    let (result, removed) = try session.removeCode(id, force: force)
     if removed > 0 { Output.print("removed \(removed) assignment(s)") }
     Output.note("committed \(result.commit.short)")
   }

@@ -32,8 +32,7 @@ struct CoderAdd: GlossCommand {
   }
 
   func run(_ session: Session) throws {
-    let project = session.project
-    let result = try project.addCoder(name, emails: emails, lead: lead, as: session.coder)
+    let result = try session.addCoder(name, emails: emails, lead: lead)
     Output.print("added \(name); committed \(result.commit.short)")
   }
 }
@@ -46,8 +45,7 @@ struct CoderRemove: GlossCommand {
   @Argument(help: "The coder's name.") var name: String
 
   func run(_ session: Session) throws {
-    let project = session.project
-    let result = try project.removeCoder(name, as: session.coder)
+    let result = try session.removeCoder(name)
     Output.print("removed \(name); committed \(result.commit.short)")
   }
 }

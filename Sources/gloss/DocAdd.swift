@@ -25,10 +25,8 @@ struct DocAdd: GlossCommand {
   }
 
   func run(_ session: Session) throws {
-    let project = session.project
-    let coder = session.coder
     let inputs = try files.map { try DocumentInput(file: $0, id: id) }
-    let (result, changes) = try project.addDocuments(inputs, as: coder)
+    let (result, changes) = try session.addDocuments(inputs)
     for (doc, notes) in changes {
       Output.print("added \(doc)" + (notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))"))
     }

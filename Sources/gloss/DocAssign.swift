@@ -23,9 +23,7 @@ struct DocAssign: GlossCommand {
   }
 
   func run(_ session: Session) throws {
-    let project = session.project
-    let coder = session.coder
-    let (result, created, existing) = try project.assignDocuments(docs, to: splitList(to), as: coder)
+    let (result, created, existing) = try session.assignDocuments(docs, to: splitList(to))
     for path in created { Output.print("created \(path)") }
     for path in existing { Output.note("already there: \(path)") }
     Output.note("committed \(result.commit.short)")

@@ -25,9 +25,7 @@ struct DocUnassign: GlossCommand {
   }
 
   func run(_ session: Session) throws {
-    let project = session.project
-    let lead = session.coder
-    let (result, removed) = try project.unassignDocuments(docs, from: splitList(from), force: force, as: lead)
+    let (result, removed) = try session.unassignDocuments(docs, from: splitList(from), force: force)
     for item in removed {
       Output.print("removed \(item.path)" + (item.assignments > 0 ? " (\(item.assignments) assignment(s))" : ""))
     }

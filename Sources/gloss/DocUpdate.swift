@@ -30,10 +30,8 @@ struct DocUpdate: GlossCommand {
   @Flag(help: "Report what would change without writing.") var dryRun = false
 
   func run(_ session: Session) throws {
-    let project = session.project
-    let coder = session.coder
     let input = try DocumentInput(file: file, id: doc)
-    let report = try project.updateDocument(input, as: coder, dryRun: dryRun)
+    let report = try session.updateDocument(input, dryRun: dryRun)
     Output.print(Self.render(report, dryRun: dryRun, format: globals.format))
     if let commit = report.commit { Output.note("committed \(commit.commit.short)") }
   }

@@ -25,11 +25,9 @@ struct Edit: GlossCommand {
   }
 
   func run(_ session: Session) throws {
-    let project = session.project
-    let coder = session.coder
     let selector = span.given == 1 ? try span.selector() : nil
-    let outcome = try project.editAssignment(
-      id: id, edit: AssignmentEdit(memo: memo, code: code, span: selector), as: coder)
+    let outcome = try session.editAssignment(
+      id: id, edit: AssignmentEdit(memo: memo, code: code, span: selector))
     switch globals.format {
     case .table:
       Output.print("edited \(outcome.after.assignment.id)")

@@ -43,10 +43,8 @@ struct ImportDelve: GlossCommand {
   }
 
   func run(_ session: Session) throws {
-    let project = session.project
-    let coder = session.coder
     let inputs = try files.map { try DocumentInput(file: $0, id: docId) }
-    let outcome = try project.importDelve(inputs, as: coder, textOnly: textOnly, dryRun: dryRun)
+    let outcome = try session.importDelve(inputs, textOnly: textOnly, dryRun: dryRun)
     switch globals.format {
     case .json:
       Output.print(JSON.lines(outcome.reports.map(\.json)))
@@ -111,11 +109,9 @@ struct ImportCSV: GlossCommand {
   @Flag(help: "Check the file and show what would be imported without writing.") var dryRun = false
 
   func run(_ session: Session) throws {
-    let project = session.project
-    let coder = session.coder
     let data = try Output.readInput(file, argument: "FILE")
-    let (report, commit) = try project.importCSV(
-      data, source: file == "-" ? "<stdin>" : file, as: coder, skipOthers: skipOthers, dryRun: dryRun)
+    let (report, commit) = try session.importCSV(
+      data, source: file == "-" ? "<stdin>" : file, skipOthers: skipOthers, dryRun: dryRun)
     Output.print(
       "\(report.rows) rows: \(report.added) assignments added"
         + (report.present > 0 ? ", \(report.present) already there" : "")
@@ -156,13 +152,11 @@ struct ImportQDPX: GlossCommand {
   @Flag(help: "Show what would be imported without writing.") var dryRun = false
 
   func run(_ session: Session) throws {
-    let project = session.project
-    let coder = session.coder
     guard FileManager.default.isReadableFile(atPath: file) else {
       throw GlossError.invalidArgument(argument: "FILE", message: "\(file): no such file")
     }
-    let (report, commit) = try project.importQDPX(
-      URL(fileURLWithPath: file), source: file, as: coder, user: user, dryRun: dryRun)
+    let (report, commit) = try session.importQDPX(
+      URL(fileURLWithPath: file), source: file, user: user, dryRun: dryRun)
     var lines = ["\(file): REFI-QDA project '\(report.projectName)'"]
     lines.append("  text sources:  \(report.textSources)")
     for skipped in report.skippedSources { lines.append("  skipped:       \(skipped)") }

@@ -31,7 +31,7 @@ struct Merge: GlossCommand {
   func run(_ session: Session) throws {
     let project = session.project
     let coder = session.coder
-    let report = try project.merge(branch, as: coder, choices: settle.choices)
+    let report = try session.merge(branch, choices: settle.choices)
       .visible(to: try project.policy(explicit: coder))
     Output.print(Self.render(report, label: branch, rerun: "gloss merge \(branch)", format: globals.format))
     if report.outcome == .conflicts {

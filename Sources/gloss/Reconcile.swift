@@ -36,9 +36,8 @@ struct Reconcile: GlossCommand {
 
   func run(_ session: Session) throws {
     let project = session.project
-    let lead = session.coder
-    let report = try project.reconcile(
-      docs: docs, coders: splitList(coders), take: splitList(take), drop: splitList(drop), as: lead,
+    let report = try session.reconcile(
+      docs: docs, coders: splitList(coders), take: splitList(take), drop: splitList(drop),
       dryRun: dryRun)
     switch globals.format {
     case .json, .csv:  // csv never gets here: `formats` refuses it in validate()

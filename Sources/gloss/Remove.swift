@@ -25,12 +25,10 @@ struct Remove: GlossCommand {
   }
 
   func run(_ session: Session) throws {
-    let project = session.project
-    let coder = session.coder
     let outcome =
       span.given == 1
-      ? try project.removeAssignment(doc: items[0], code: items[1], span: try span.selector(), as: coder)
-      : try project.removeAssignments(ids: items, as: coder)
+      ? try session.removeAssignment(doc: items[0], code: items[1], span: try span.selector())
+      : try session.removeAssignments(ids: items)
     for item in outcome.removed {
       Output.print(
         "removed \(item.assignment.id) \(item.doc) \(item.assignment.code) \(item.assignment.start)-\(item.assignment.end)"

@@ -65,6 +65,6 @@ struct ServeLink: GlossCommand {
   @Argument(help: "The coder the link acts as.") var coder: String
 
   func run(_ session: Session) throws {
-    Output.print(try Server.link(for: coder, in: session.project, as: session.coder))
+    Output.print(try Server.link(for: coder, in: session))
   }
 }

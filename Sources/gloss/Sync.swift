@@ -70,7 +70,7 @@ struct Pull: GlossCommand {
   func run(_ session: Session) throws {
     let project = session.project
     let coder = session.coder
-    let report = try project.pull(remote: remote, branch: branch, as: coder, choices: settle.choices)
+    let report = try session.pull(remote: remote, branch: branch, choices: settle.choices)
       .visible(to: try project.policy(explicit: coder))
     let name = try branch ?? project.currentBranchName()
     let label = "\(remote)/\(name)"

@@ -17,9 +17,7 @@ struct Undo: GlossCommand {
   @OptionGroup var globals: GlobalOptions
 
   func run(_ session: Session) throws {
-    let project = session.project
-    let coder = session.coder
-    let outcome = try project.undoLast(as: coder)
+    let outcome = try session.undoLast()
     Output.print("undid \(outcome.undone) \(outcome.summary)")
     Output.note("committed \(outcome.result.commit.short)")
   }

@@ -53,7 +53,7 @@ struct Validate: ProjectCommand {
 
   func run(_ project: Project) throws {
     if fix {
-      let (result, fixed) = try project.fixFormat(as: try session(in: project).coder)
+      let (result, fixed) = try session(in: project).fixFormat()
       fixed.forEach { Output.print("fixed \($0)") }
       Output.note("committed \(result.commit.short)")
     }

@@ -24,27 +24,27 @@ final class AgreeFixture {
   deinit { try? FileManager.default.removeItem(atPath: root) }
 
   func addDocuments(_ documents: [(String, String)]) throws {
-    try project.addDocuments(
-      documents.map { DocumentInput(id: $0.0, data: Data($0.1.utf8), source: $0.0) }, as: "lead")
+    try project.session(as: "lead").addDocuments(
+      documents.map { DocumentInput(id: $0.0, data: Data($0.1.utf8), source: $0.0) })
     for (id, text) in documents { texts[id] = text }
   }
 
   func addCodes(_ names: [String]) throws {
-    for name in names { try project.addCode(name: name, as: "lead") }
+    for name in names { try project.session(as: "lead").addCode(name: name) }
   }
 
   /// Gives `coder` an annotation file for `doc` (possibly empty) holding `spans`.
   func code(_ coder: String, _ doc: String, _ spans: [(code: String, range: Range<Int>)]) throws {
     if coded[doc]?[coder] == nil {
-      _ = try? project.assignDocuments([doc], to: [coder], as: "lead")
+      _ = try? project.session(as: "lead").assignDocuments([doc], to: [coder])
     }
     coded[doc, default: [:]][coder, default: [:]] = coded[doc]?[coder] ?? [:]
     guard !spans.isEmpty else { return }
-    try project.addAssignments(
+    try project.session(as: coder).addAssignments(
       spans.map {
         AssignmentRequest(
           doc: doc, code: $0.code, span: .chars($0.range.lowerBound, $0.range.upperBound))
-      }, as: coder)
+      })
     for span in spans {
       coded[doc]?[coder]?[span.code, default: []].append(span.range)
     }
@@ -273,7 +273,7 @@ private struct Lcg {
     try fixture.code("ana", "d1", [(code: "alpha", range: 0..<3)])
     try fixture.code("ben", "d1", [(code: "alpha", range: 0..<7)])
     try fixture.code("ben", "d2", [])
-    try fixture.project.assignDocuments(["d1"], to: ["consensus"], as: "lead")
+    try fixture.project.session(as: "lead").assignDocuments(["d1"], to: ["consensus"])
     let project = fixture.project
 
     let plain = try project.agreement(options: AgreementOptions())

@@ -18,13 +18,13 @@ final class ReportFixture {
 
   /// One document, two codes, ana and ben; ana marks `spans` short stretches ben does not.
   func build(document: String, spans: Int) throws {
-    try project.addDocuments([DocumentInput(id: "d1", data: Data(document.utf8), source: "d1")], as: "lead")
-    _ = try project.addCode(name: "Noise", color: "#AA3377", as: "lead")
-    _ = try project.addCode(name: "Gap", as: "lead")
-    _ = try project.assignDocuments(["d1"], to: ["ana", "ben"], as: "lead")
-    _ = try project.addAssignments(
-      (0..<spans).map { AssignmentRequest(doc: "d1", code: "noise", span: .chars($0 * 10, $0 * 10 + 3)) }, as: "ana")
-    _ = try project.addAssignments([AssignmentRequest(doc: "d1", code: "noise", span: .chars(0, 3))], as: "ben")
+    try project.session(as: "lead").addDocuments([DocumentInput(id: "d1", data: Data(document.utf8), source: "d1")])
+    _ = try project.session(as: "lead").addCode(name: "Noise", color: "#AA3377")
+    _ = try project.session(as: "lead").addCode(name: "Gap")
+    _ = try project.session(as: "lead").assignDocuments(["d1"], to: ["ana", "ben"])
+    _ = try project.session(as: "ana").addAssignments(
+      (0..<spans).map { AssignmentRequest(doc: "d1", code: "noise", span: .chars($0 * 10, $0 * 10 + 3)) })
+    _ = try project.session(as: "ben").addAssignments([AssignmentRequest(doc: "d1", code: "noise", span: .chars(0, 3))])
   }
 
   func input(history: String? = nil, limit: Int = ReportInput.defaultHistoryLimit) throws -> ReportInput {
@@ -72,8 +72,8 @@ struct ReportRendererTests {
     let fixture = try ReportFixture()
     let line = String(repeating: "long text ", count: 40) + "\n"
     try fixture.build(document: String(repeating: "abcdefghi\n", count: 70) + line, spans: 60)
-    _ = try fixture.project.addAssignments(
-      [AssignmentRequest(doc: "d1", code: "gap", span: .chars(700, 700 + line.count - 1))], as: "ana")
+    _ = try fixture.project.session(as: "ana").addAssignments(
+      [AssignmentRequest(doc: "d1", code: "gap", span: .chars(700, 700 + line.count - 1))])
     let input = try fixture.input()
     let html = String(decoding: ReportRenderer.html(input), as: UTF8.self)
     let shown = html.components(separatedBy: "<td class=\"offsets\">").count - 1
@@ -90,7 +90,7 @@ struct ReportRendererTests {
   @Test func manyCodersKeepTheirPairKappasInTheHeatmapAndAppendix() throws {
     let fixture = try ReportFixture()
     try fixture.build(document: String(repeating: "abcdefghi\n", count: 20), spans: 3)
-    _ = try fixture.project.assignDocuments(["d1"], to: ["cy", "di", "ed"], as: "lead")
+    _ = try fixture.project.session(as: "lead").assignDocuments(["d1"], to: ["cy", "di", "ed"])
     let input = try fixture.input()
     #expect(input.report.coders == ["ana", "ben", "cy", "di", "ed"])
     let html = ReportRenderer.render(input)

@@ -16,14 +16,16 @@ import Testing
     init() throws {
       root = FileManager.default.temporaryDirectory.appendingPathComponent("gloss-api-\(UUID().uuidString)").path
       (project, _) = try Project.initialize(at: root, name: "Study", leads: ["lead"], coder: "lead")
-      try project.addDocuments(
-        [DocumentInput(id: "d1", data: Data("A: 😀 data was scarce.\n\nB: labels were noisy.\n".utf8), source: "d1")],
-        as: "lead")
-      _ = try project.addCode(name: "Scarce", id: nil, parent: nil, description: nil, color: "#112233", as: "lead")
-      _ = try project.addCode(name: "Noisy", id: nil, parent: nil, description: nil, color: nil, as: "lead")
+      try project.session(as: "lead").addDocuments(
+        [DocumentInput(id: "d1", data: Data("A: 😀 data was scarce.\n\nB: labels were noisy.\n".utf8), source: "d1")])
+      _ = try project.session(as: "lead").addCode(
+        name: "Scarce", id: nil, parent: nil, description: nil, color: "#112233")
+      _ = try project.session(as: "lead").addCode(name: "Noisy", id: nil, parent: nil, description: nil, color: nil)
       // The coders are on the project before they code (a lead's `doc assign`).
-      try project.assignDocuments(["d1"], to: ["ana", "ben"], as: "lead")
-      try project.addAssignments([AssignmentRequest(doc: "d1", code: "noisy", span: .quote("labels"))], as: "ben")
+      try project.session(as: "lead").assignDocuments(["d1"], to: ["ana", "ben"])
+      try project.session(as: "ben").addAssignments([
+        AssignmentRequest(doc: "d1", code: "noisy", span: .quote("labels"))
+      ])
     }
 
     deinit { try? FileManager.default.removeItem(atPath: root) }
@@ -182,9 +184,9 @@ import Testing
 
   @Test func blindCodingNarrowsEveryReadForACoder() async throws {
     let fixture = try Fixture()
-    try fixture.project.addAssignments(
-      [AssignmentRequest(doc: "d1", code: "scarce", span: .quote("scarce"))], as: "ana")
-    _ = try fixture.project.setBlind(true, as: "lead")
+    try fixture.project.session(as: "ana").addAssignments(
+      [AssignmentRequest(doc: "d1", code: "scarce", span: .quote("scarce"))])
+    _ = try fixture.project.session(as: "lead").setBlind(true)
     let ana = try fixture.api(as: "ana")
     #expect(Self.object(await ana.respond(APIRequest(method: "GET", path: "/api/project")))["blind"] as? Bool == true)
     let all = Self.array(await ana.respond(APIRequest(method: "GET", path: "/api/assignments", query: "doc=d1")))
@@ -212,8 +214,8 @@ import Testing
 
   @Test func agreementIsTheCommandLinesJSON() async throws {
     let fixture = try Fixture()
-    try fixture.project.addAssignments(
-      [AssignmentRequest(doc: "d1", code: "noisy", span: .quote("labels were"))], as: "ana")
+    try fixture.project.session(as: "ana").addAssignments(
+      [AssignmentRequest(doc: "d1", code: "noisy", span: .quote("labels were"))])
     let api = try fixture.api(as: "ana")
     let reply = await api.respond(APIRequest(method: "GET", path: "/api/agreement", query: "unit=para"))
     #expect(reply.status == 200, "\(reply.text)")

@@ -33,25 +33,25 @@ import Testing
     let project = try folder.project()
     let inputs = [DocumentInput(id: "interview-34", data: try Fixture.data("interview-34.txt"), source: "i34")]
     try project.leadImportsTranscripts(inputs)
-    try project.importDelve(inputs, as: "ana")
+    try project.session(as: "ana").importDelve(inputs)
     return (folder, project)
   }
 
   @Test func exportThenImportIntoAFreshProjectGivesTheSameRows() throws {
     let (folder, project) = try coded()
     let records = try #require(try project.snapshot().annotations(coder: "ana", doc: "interview-34"))
-    _ = try project.editAssignment(id: records[0].id, edit: AssignmentEdit(memo: "a \"memo\", with\nbreaks"), as: "ana")
+    _ = try project.session(as: "ana").editAssignment(
+      id: records[0].id, edit: AssignmentEdit(memo: "a \"memo\", with\nbreaks"))
     let csv = try project.exportCSV(policy: .unrestricted)
     #expect(String(decoding: csv, as: UTF8.self).hasPrefix("id,coder,doc,code,start,end,exact,memo\r\n"))
     let fresh = try folder.project("fresh")
-    try fresh.importDelve(
-      [DocumentInput(id: "interview-34", data: try Fixture.data("interview-34.txt"), source: "i34")],
-      as: "lead", textOnly: true)
-    for code in try project.snapshot().codebook().codes { try fresh.addCode(name: code.name, as: "lead") }
-    let (report, commit) = try fresh.importCSV(csv, source: "all.csv", as: "ana")
+    try fresh.session(as: "lead").importDelve(
+      [DocumentInput(id: "interview-34", data: try Fixture.data("interview-34.txt"), source: "i34")], textOnly: true)
+    for code in try project.snapshot().codebook().codes { try fresh.session(as: "lead").addCode(name: code.name) }
+    let (report, commit) = try fresh.session(as: "ana").importCSV(csv, source: "all.csv")
     #expect(report.added == 33 && commit != nil)
     #expect(try fresh.exportCSV(policy: .unrestricted) == csv)
-    let (again, none) = try fresh.importCSV(csv, source: "all.csv", as: "ana")
+    let (again, none) = try fresh.session(as: "ana").importCSV(csv, source: "all.csv")
     #expect(again.present == 33 && none == nil)
   }
 
@@ -61,7 +61,7 @@ import Testing
     let tip = try head(project)
     func fails(_ text: String, as coder: String = "ben", _ message: String) {
       #expect {
-        _ = try project.importCSV(Data(text.utf8), source: "s.csv", as: coder)
+        _ = try project.session(as: coder).importCSV(Data(text.utf8), source: "s.csv")
       } throws: { error in
         let description = (error as? GlossError)?.errorDescription ?? ""
         return description.contains(message)
@@ -82,19 +82,18 @@ import Testing
     fails("doc,code\n", "needs columns \"start\" and \"end\", or \"quote\"")
     fails("doc,code,start,end\n", "has no rows")
     #expect(try head(project) == tip)
-    let (report, _) = try project.importCSV(
+    let (report, _) = try project.session(as: "ben").importCSV(
       Data("doc,code,quote,coder,memo\ninterview-34,tabular-issue,I found the outliers,,why\n".utf8),
-      source: "ok.csv", as: "ben")
+      source: "ok.csv")
     #expect(report.added == 1)
     let ben = try #require(try project.snapshot().annotations(coder: "ben", doc: "interview-34"))
     #expect(ben.map(\.exact) == ["I found the outliers"] && ben[0].memo == "why")
-    let (skipping, _) = try project.importCSV(
-      Data("doc,code,start,end,coder\ninterview-34,tabular-issue,0,5,ana\n".utf8), source: "x.csv", as: "ben",
+    let (skipping, _) = try project.session(as: "ben").importCSV(
+      Data("doc,code,start,end,coder\ninterview-34,tabular-issue,0,5,ana\n".utf8), source: "x.csv",
       skipOthers: true)
     #expect(skipping.skipped == 1 && skipping.added == 0)
-    let (lead, _) = try project.importCSV(
-      Data("doc,code,start,end,coder\ninterview-34,tabular-issue,0,5,consensus\n".utf8), source: "c.csv",
-      as: "lead")
+    let (lead, _) = try project.session(as: "lead").importCSV(
+      Data("doc,code,start,end,coder\ninterview-34,tabular-issue,0,5,consensus\n".utf8), source: "c.csv")
     #expect(lead.added == 1)
   }
 }

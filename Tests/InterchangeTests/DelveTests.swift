@@ -99,7 +99,7 @@ import Testing
     let project = try folder.project()
     try project.leadImportsTranscripts([input("interview-34.txt"), input("interview-35.txt")])
     let before = try head(project)
-    let outcome = try project.importDelve([input("interview-34.txt"), input("interview-35.txt")], as: "ana")
+    let outcome = try project.session(as: "ana").importDelve([input("interview-34.txt"), input("interview-35.txt")])
     #expect(outcome.commit != nil)
     let snapshot = try project.snapshot()
     #expect(try snapshot.documentIDs() == ["interview-34", "interview-35"])
@@ -120,7 +120,7 @@ import Testing
     #expect(try head(project) != before)
 
     let tip = try head(project)
-    let again = try project.importDelve([input("interview-34.txt"), input("interview-35.txt")], as: "ana")
+    let again = try project.session(as: "ana").importDelve([input("interview-34.txt"), input("interview-35.txt")])
     #expect(again.commit == nil)
     #expect(again.reports[0].assignmentsPresent == 33 && again.reports[0].assignmentsAdded == 0)
     #expect(try head(project) == tip)
@@ -131,7 +131,7 @@ import Testing
     let project = try folder.project()
     try project.leadImportsTranscripts([input("interview-34.txt")])
     let tip = try head(project)
-    let outcome = try project.importDelve([input("interview-34.txt")], as: "ana", dryRun: true)
+    let outcome = try project.session(as: "ana").importDelve([input("interview-34.txt")], dryRun: true)
     #expect(outcome.commit == nil)
     #expect(outcome.reports[0].assignmentsAdded == 33 && outcome.reports[0].codesCreated.count == 7)
     #expect(try head(project) == tip)
@@ -140,11 +140,11 @@ import Testing
   @Test func textOnlyThenEachCoderImportsOntoTheSameDocument() throws {
     let folder = try TempFolder()
     let project = try folder.project()
-    try project.importDelve([input("interview-34.txt")], as: "lead", textOnly: true)
+    try project.session(as: "lead").importDelve([input("interview-34.txt")], textOnly: true)
     #expect(try project.snapshot().annotationFiles().isEmpty)
     #expect(try project.snapshot().codebook().codes.isEmpty)
-    try project.importDelve([input("interview-34.txt")], as: "ana")
-    try project.importDelve([input("interview-34.txt")], as: "ben")
+    try project.session(as: "ana").importDelve([input("interview-34.txt")])
+    try project.session(as: "ben").importDelve([input("interview-34.txt")])
     let ana = try #require(try project.snapshot().annotations(coder: "ana", doc: "interview-34"))
     let ben = try #require(try project.snapshot().annotations(coder: "ben", doc: "interview-34"))
     #expect(ana.map(\.key) == ben.map(\.key))
@@ -157,7 +157,7 @@ import Testing
     let tip = try head(project)
     for dryRun in [false, true] {
       #expect {
-        try project.importDelve([input("interview-34.txt")], as: "ana", dryRun: dryRun)
+        try project.session(as: "ana").importDelve([input("interview-34.txt")], dryRun: dryRun)
       } throws: { error in
         (error as? GlossError)?.errorDescription
           == "documents/interview-34.txt is new, and only leads add documents: a lead (lead) imports the "
@@ -167,7 +167,7 @@ import Testing
     #expect(try head(project) == tip)
     try project.leadImportsTranscripts([input("interview-34.txt")])
     let before = try project.snapshot().tree
-    let outcome = try project.importDelve([input("interview-34.txt")], as: "ana")
+    let outcome = try project.session(as: "ana").importDelve([input("interview-34.txt")])
     #expect(outcome.reports[0].assignmentsAdded == 33 && !outcome.reports[0].documentAdded)
     // Onto the lead's documents, the coder's import writes only ana's folder and new codes.
     let changed = try project.repository.changedFiles(from: before, to: project.snapshot().tree).map(\.path)
@@ -178,14 +178,14 @@ import Testing
     let folder = try TempFolder()
     let project = try folder.project()
     try project.leadImportsTranscripts([input("interview-34.txt")])
-    try project.importDelve([input("interview-34.txt")], as: "ana")
+    try project.session(as: "ana").importDelve([input("interview-34.txt")])
     let original = try Fixture.data("interview-34.txt")
     let windows =
       Data([0xEF, 0xBB, 0xBF])
       + Data(
         String(decoding: original, as: UTF8.self)
           .replacingOccurrences(of: "\n", with: "\r\n").utf8)
-    let again = try project.importDelve([input("interview-34.txt", data: windows)], as: "ana")
+    let again = try project.session(as: "ana").importDelve([input("interview-34.txt", data: windows)])
     #expect(again.commit == nil)
   }
 
@@ -194,16 +194,16 @@ import Testing
     let project = try folder.project()
     let tip = try head(project)
     #expect {
-      try project.importDelve(
-        [input("interview-34.txt"), input("notes.txt", data: Data("plain notes\n".utf8))], as: "ana")
+      try project.session(as: "ana").importDelve(
+        [input("interview-34.txt"), input("notes.txt", data: Data("plain notes\n".utf8))])
     } throws: { error in
       (error as? GlossError)?.errorDescription?.hasPrefix("notes.txt:") == true
     }
     #expect(throws: GlossError.self) {
-      try project.importDelve([input("empty.txt", data: Data())], as: "ana")
+      try project.session(as: "ana").importDelve([input("empty.txt", data: Data())])
     }
     #expect(throws: GlossError.self) {
-      try project.importDelve([input("interview-34.txt")], as: "consensus")
+      try project.session(as: "consensus").importDelve([input("interview-34.txt")])
     }
     #expect(try head(project) == tip)
   }
@@ -212,10 +212,10 @@ import Testing
     let folder = try TempFolder()
     let project = try folder.project()
     try project.leadImportsTranscripts([input("interview-34.txt")])
-    try project.importDelve([input("interview-34.txt")], as: "ana")
+    try project.session(as: "ana").importDelve([input("interview-34.txt")])
     let other = Data("# Other\n\nText\n\nCreated with the Delve Qualitative Analysis Tool".utf8)
     #expect {
-      try project.importDelve([input("x.txt", id: "interview-34", data: other)], as: "ana")
+      try project.session(as: "ana").importDelve([input("x.txt", id: "interview-34", data: other)])
     } throws: { error in
       (error as? GlossError)?.errorDescription?.contains("already exists with different text") == true
     }
@@ -226,7 +226,7 @@ import Testing
     let project = try folder.project()
     let export = "# Интервью\n\nДанные плохие.\n\nКачество-данных\n\nCreated with the Delve Qualitative Analysis Tool"
     try project.leadImportsTranscripts([input("ru.txt", data: Data(export.utf8))])
-    let outcome = try project.importDelve([input("ru.txt", data: Data(export.utf8))], as: "ana")
+    let outcome = try project.session(as: "ana").importDelve([input("ru.txt", data: Data(export.utf8))])
     let code = try #require(outcome.reports[0].codesCreated.first)
     #expect(code.name == "Качество-данных" && code.id.hasPrefix("code-") && Identifier.isCode(code.id))
     let records = try #require(try project.snapshot().annotations(coder: "ana", doc: "ru"))

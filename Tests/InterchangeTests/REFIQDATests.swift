@@ -14,12 +14,12 @@ import Testing
       DocumentInput(id: $0, data: try Fixture.data("\($0).txt"), source: "\($0).txt")
     }
     try project.leadImportsTranscripts(inputs)
-    try project.importDelve(inputs, as: "ana")
-    try project.addCode(
-      name: "Parent code", description: "has <xml> & \"quotes\"\nand lines", color: "#1f77b4", as: "lead")
-    try project.addCode(name: "Child", parent: "parent-code", as: "lead")
-    _ = try project.addAssignments(
-      [AssignmentRequest(doc: "interview-35", code: "child", span: .chars(0, 12), memo: "ben's\tmemo <&>")], as: "ben")
+    try project.session(as: "ana").importDelve(inputs)
+    try project.session(as: "lead").addCode(
+      name: "Parent code", description: "has <xml> & \"quotes\"\nand lines", color: "#1f77b4")
+    try project.session(as: "lead").addCode(name: "Child", parent: "parent-code")
+    _ = try project.session(as: "ben").addAssignments(
+      [AssignmentRequest(doc: "interview-35", code: "child", span: .chars(0, 12), memo: "ben's\tmemo <&>")])
     return (folder, project)
   }
 
@@ -46,19 +46,19 @@ import Testing
     try project.exportQDPX(to: folder.path("study.qdpx"), policy: .unrestricted)
     let fresh = try folder.project("fresh")
     // The lead brings in the transcripts and codes (none of the selections are the lead's).
-    let lead = try fresh.importQDPX(folder.path("study.qdpx"), source: "study.qdpx", as: "lead")
+    let lead = try fresh.session(as: "lead").importQDPX(folder.path("study.qdpx"), source: "study.qdpx")
     #expect(lead.report.documentsAdded == ["interview-34", "interview-35"] && lead.report.assignmentsAdded == 0)
-    let first = try fresh.importQDPX(folder.path("study.qdpx"), source: "study.qdpx", as: "ana")
+    let first = try fresh.session(as: "ana").importQDPX(folder.path("study.qdpx"), source: "study.qdpx")
     #expect(first.report.otherUsers == ["ben": 1])
     #expect(first.report.documentsAdded.isEmpty && first.report.assignmentsAdded == 33)
-    let second = try fresh.importQDPX(folder.path("study.qdpx"), source: "study.qdpx", as: "ben")
+    let second = try fresh.session(as: "ben").importQDPX(folder.path("study.qdpx"), source: "study.qdpx")
     #expect(second.report.assignmentsAdded == 1)
     #expect(try fresh.exportCSV(policy: .unrestricted) == project.exportCSV(policy: .unrestricted))
     #expect(try fresh.snapshot().codebook() == project.snapshot().codebook())
     for doc in ["interview-34", "interview-35"] {
       #expect(try fresh.snapshot().requireDocument(doc).string == project.snapshot().requireDocument(doc).string)
     }
-    let again = try fresh.importQDPX(folder.path("study.qdpx"), source: "study.qdpx", as: "ana")
+    let again = try fresh.session(as: "ana").importQDPX(folder.path("study.qdpx"), source: "study.qdpx")
     #expect(again.commit == nil && again.report.assignmentsPresent == 33)
   }
 
@@ -92,9 +92,9 @@ import Testing
       </Project>
       """
     let url = try folder.zip("nvivo.qdpx", [("project.qde", Data(qde.utf8))])
-    let (lead, _) = try project.importQDPX(url, source: "nvivo.qdpx", as: "lead")
+    let (lead, _) = try project.session(as: "lead").importQDPX(url, source: "nvivo.qdpx")
     #expect(lead.documentsAdded == ["Interview-A"] && lead.assignmentsAdded == 0)
-    let (report, _) = try project.importQDPX(url, source: "nvivo.qdpx", as: "ana", user: "Ana Lima")
+    let (report, _) = try project.session(as: "ana").importQDPX(url, source: "nvivo.qdpx", user: "Ana Lima")
     #expect(report.skippedSources == ["PictureSource \"photo.jpg\""])
     #expect(report.documentsAdded.isEmpty)
     let snapshot = try project.snapshot()
@@ -115,7 +115,7 @@ import Testing
     let tip = try head(project)
     let url = try folder.zip("bad.qdpx", entries)
     #expect {
-      _ = try project.importQDPX(url, source: "bad.qdpx", as: "ana", limits: limits)
+      _ = try project.session(as: "ana").importQDPX(url, source: "bad.qdpx", limits: limits)
     } throws: { error in
       let text = (error as? GlossError)?.errorDescription ?? "\(error)"
       return text.hasPrefix("bad.qdpx") && text.contains(message)
@@ -148,7 +148,7 @@ import Testing
     let folder = try TempFolder()
     let project = try folder.project()
     let url = try folder.zip("ok.qdpx", [("project.qde", self.project())])
-    let (report, commit) = try project.importQDPX(url, source: "ok.qdpx", as: "lead")
+    let (report, commit) = try project.session(as: "lead").importQDPX(url, source: "ok.qdpx")
     #expect(report.assignmentsAdded == 1 && report.documentsAdded == ["d"] && commit != nil)
   }
 
@@ -157,14 +157,14 @@ import Testing
   @Test func aDocumentClashNamesTheFileAndDocumentOnly() throws {
     let folder = try TempFolder()
     let project = try folder.project()
-    _ = try project.importQDPX(
-      try folder.zip("ok.qdpx", [("project.qde", self.project())]), source: "ok.qdpx", as: "lead")
+    _ = try project.session(as: "lead").importQDPX(
+      try folder.zip("ok.qdpx", [("project.qde", self.project())]), source: "ok.qdpx")
     let tip = try head(project)
     let changed = Data(
       String(decoding: self.project(), as: UTF8.self).replacingOccurrences(of: "short text", with: "other words").utf8)
     let url = try folder.zip("changed.qdpx", [("project.qde", changed)])
     #expect {
-      _ = try project.importQDPX(url, source: "changed.qdpx", as: "ana")
+      _ = try project.session(as: "ana").importQDPX(url, source: "changed.qdpx")
     } throws: { error in
       let text = (error as? GlossError)?.errorDescription ?? "\(error)"
       return text.hasPrefix("changed.qdpx: source \"d\": document 'd' already exists with different text")
@@ -206,7 +206,7 @@ import Testing
     let project = try folder.project()
     let url = folder.path("x.qdpx")
     try Data("hello".utf8).write(to: url)
-    #expect(throws: GlossError.self) { _ = try project.importQDPX(url, source: "x.qdpx", as: "ana") }
+    #expect(throws: GlossError.self) { _ = try project.session(as: "ana").importQDPX(url, source: "x.qdpx") }
   }
 
   @Test func textMappingFollowsNormalization() {

@@ -32,7 +32,7 @@ final class TempFolder {
   func project(_ name: String = "project") throws -> Project {
     let project = try Project.initialize(at: path(name).path, name: name, leads: ["lead"], coder: "lead").0
     for coder in ["ana", "ben"] {
-      try project.addCoder(coder, emails: ["\(coder)@example.org"], lead: false, as: "lead")
+      try project.session(as: "lead").addCoder(coder, emails: ["\(coder)@example.org"], lead: false)
     }
     return project
   }
@@ -96,6 +96,6 @@ extension Project {
   /// What a team does first: the lead brings in the transcripts (text only), so coders'
   /// imports add only their own coding (only leads add documents, DESIGN §6).
   func leadImportsTranscripts(_ inputs: [DocumentInput]) throws {
-    try importDelve(inputs, as: "lead", textOnly: true)
+    try session(as: "lead").importDelve(inputs, textOnly: true)
   }
 }

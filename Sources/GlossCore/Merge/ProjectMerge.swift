@@ -45,46 +45,8 @@ public struct MergeReport: Sendable {
 }
 
 extension Project {
-  /// Merges `revision` into the current branch in process: fast-forward when possible,
-  /// else a three-way merge per path (annotation files and the codebook record by record,
-  /// other files line by line) committed with both parents, through the session's commit
-  /// engine like every other write. With unsettled conflicts nothing is written and the
-  /// report lists them. A branch whose gloss.yaml has a newer format is refused.
-  public func merge(
-    _ revision: String, label: String? = nil, as coder: String, choices: MergeChoices = .init()
-  ) throws -> MergeReport {
-    let theirs: Oid
-    do {
-      theirs = try repository.resolveCommit(revision)
-    } catch is GitError {
-      throw GlossError.unknownRevision(revision)
-    }
-    // Settings.decode refuses an unknown (newer) format version.
-    if let data = try Snapshot(repository: repository, commit: theirs).file(Settings.path) {
-      _ = try Settings.decode(data)
-    }
-    let name = label ?? revision
-    let (result, report) = try session(as: coder).commit { transaction in
-      try mergeChange(theirs: theirs, name: name, coder: coder, choices: choices, into: transaction)
-    }
-    guard let result else { return report }
-    var merged = report
-    let ours = try repository.commit(result.oid).parents.first
-    if case .fastForward = report.outcome {
-      merged.changes = try changes(
-        from: try Snapshot(repository: repository, commit: report.base),
-        to: try Snapshot(repository: repository, commit: result.oid))
-    } else {
-      merged.outcome = .merged(result.commit)
-      merged.changes = try changes(
-        from: try Snapshot(repository: repository, commit: ours),
-        to: try Snapshot(repository: repository, commit: result.oid))
-    }
-    return merged
-  }
-
   /// Stages the merge of `theirs` into the transaction's tip.
-  private func mergeChange(
+  fileprivate func mergeChange(
     theirs: Oid, name: String, coder: String, choices: MergeChoices, into transaction: Transaction
   ) throws -> Change<MergeReport> {
     let ours = transaction.snapshot.commit
@@ -208,5 +170,45 @@ extension Project {
       }
     }
     return notes
+  }
+}
+
+extension Session {
+  /// Merges `revision` into the current branch in process: fast-forward when possible,
+  /// else a three-way merge per path (annotation files and the codebook record by record,
+  /// other files line by line) committed with both parents, through the session's commit
+  /// engine like every other write. With unsettled conflicts nothing is written and the
+  /// report lists them. A branch whose gloss.yaml has a newer format is refused.
+  public func merge(
+    _ revision: String, label: String? = nil, choices: MergeChoices = .init()
+  ) throws -> MergeReport {
+    let theirs: Oid
+    do {
+      theirs = try repository.resolveCommit(revision)
+    } catch is GitError {
+      throw GlossError.unknownRevision(revision)
+    }
+    // Settings.decode refuses an unknown (newer) format version.
+    if let data = try Snapshot(repository: repository, commit: theirs).file(Settings.path) {
+      _ = try Settings.decode(data)
+    }
+    let name = label ?? revision
+    let (result, report) = try commit { transaction in
+      try project.mergeChange(theirs: theirs, name: name, coder: coder, choices: choices, into: transaction)
+    }
+    guard let result else { return report }
+    var merged = report
+    let ours = try repository.commit(result.oid).parents.first
+    if case .fastForward = report.outcome {
+      merged.changes = try project.changes(
+        from: try Snapshot(repository: repository, commit: report.base),
+        to: try Snapshot(repository: repository, commit: result.oid))
+    } else {
+      merged.outcome = .merged(result.commit)
+      merged.changes = try project.changes(
+        from: try Snapshot(repository: repository, commit: ours),
+        to: try Snapshot(repository: repository, commit: result.oid))
+    }
+    return merged
   }
 }

@@ -2,11 +2,24 @@ import Foundation
 import GitKit
 
 extension Project {
+  /// How many assignments of the coders `policy` lets the viewer see use each code id.
+  public func codeUsage(at snapshot: Snapshot, policy: Policy) throws -> [String: Int] {
+    var usage: [String: Int] = [:]
+    for (coder, doc) in try snapshot.annotationFiles(coders: policy.visibleCoders) {
+      for record in try snapshot.annotations(coder: coder, doc: doc) ?? [] {
+        usage[record.code, default: 0] += 1
+      }
+    }
+    return usage
+  }
+}
+
+extension Session {
   /// Adds a code to the codebook; its id is derived from the name unless given.
   @discardableResult
   public func addCode(
     name: String, id explicitID: String? = nil, parent: String? = nil, description: String? = nil,
-    color: String? = nil, as coder: String
+    color: String? = nil
   ) throws -> (code: Code, result: CommitResult) {
     let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
     guard !trimmed.isEmpty, !trimmed.contains("\n") else {
@@ -17,7 +30,7 @@ extension Project {
     if let color, !Code.isColor(color) {
       throw GlossError.invalidArgument(argument: "--color \(color)", message: "expected #RRGGBB")
     }
-    let (result, added) = try session(as: coder).commit { transaction -> Change<Code> in
+    let (result, added) = try commit { transaction -> Change<Code> in
       var added = Code(id: id, name: trimmed, parent: nil, description: description, color: color)
       var book = try transaction.codebook()
       if book.code(id) != nil { throw GlossError.codeExists(id: id) }
@@ -32,19 +45,19 @@ extension Project {
       transaction.setCodebook(book)
       return .commit(summary: "gloss: \(coder) adds code \(id)", value: added)
     }
-    return (added, try Self.committed(result))
+    return (added, try Project.committed(result))
   }
 
   /// Gives a code a new display name; assignments keep the id, so nothing else changes.
   @discardableResult
-  public func renameCode(_ idOrName: String, to name: String, as coder: String) throws
+  public func renameCode(_ idOrName: String, to name: String) throws
     -> CommitResult
   {
     let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
     guard !trimmed.isEmpty, !trimmed.contains("\n") else {
       throw GlossError.invalidArgument(argument: "NAME", message: "a code needs a one-line name")
     }
-    let (result, _) = try session(as: coder).commit { transaction -> Change<Void> in
+    let (result, _) = try commit { transaction -> Change<Void> in
       var book = try transaction.codebook()
       guard var code = book.lookup(idOrName) else { throw GlossError.unknownCode(idOrName) }
       if let clash = book.codes.first(where: {
@@ -65,10 +78,10 @@ extension Project {
 
   /// Folds code `from` into `into`: every assignment of `from`, in every coder's files, is
   /// rewritten; records that become duplicates keep the smaller id.
-  public func mergeCodes(_ from: String, into: String, as coder: String) throws
+  public func mergeCodes(_ from: String, into: String) throws
     -> (result: CommitResult, rewritten: Int, dropped: Int)
   {
-    let (result, counts) = try session(as: coder).commit { transaction -> Change<(rewritten: Int, dropped: Int)> in
+    let (result, counts) = try commit { transaction -> Change<(rewritten: Int, dropped: Int)> in
       var rewritten = 0
       var dropped = 0
       var book = try transaction.codebook()
@@ -109,15 +122,15 @@ extension Project {
       return .commit(
         summary: "gloss: \(coder) merges code \(source.id) into \(target.id)", value: (rewritten, dropped))
     }
-    return (try Self.committed(result), counts.rewritten, counts.dropped)
+    return (try Project.committed(result), counts.rewritten, counts.dropped)
   }
 
   /// Removes a code. While assignments use it this fails, unless `force`, which removes them
   /// too. Child codes move up to the removed code's parent.
-  public func removeCode(_ idOrName: String, force: Bool, as coder: String) throws
+  public func removeCode(_ idOrName: String, force: Bool) throws
     -> (result: CommitResult, removedAssignments: Int)
   {
-    let (result, removed) = try session(as: coder).commit { transaction -> Change<Int> in
+    let (result, removed) = try commit { transaction -> Change<Int> in
       var removed = 0
       var book = try transaction.codebook()
       guard let code = book.lookup(idOrName) else { throw GlossError.unknownCode(idOrName) }
@@ -140,17 +153,6 @@ extension Project {
         "gloss: \(coder) removes code \(code.id)" + (removed > 0 ? " and its \(removed) assignment(s)" : "")
       return .commit(summary: summary, value: removed)
     }
-    return (try Self.committed(result), removed)
-  }
-
-  /// How many assignments of the coders `policy` lets the viewer see use each code id.
-  public func codeUsage(at snapshot: Snapshot, policy: Policy) throws -> [String: Int] {
-    var usage: [String: Int] = [:]
-    for (coder, doc) in try snapshot.annotationFiles(coders: policy.visibleCoders) {
-      for record in try snapshot.annotations(coder: coder, doc: doc) ?? [] {
-        usage[record.code, default: 0] += 1
-      }
-    }
-    return usage
+    return (try Project.committed(result), removed)
   }
 }

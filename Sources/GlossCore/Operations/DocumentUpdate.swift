@@ -32,12 +32,12 @@ public struct DocumentUpdateReport: Sendable {
   }
 }
 
-extension Project {
+extension Session {
   /// Replaces a document's text and re-anchors every coder's spans on it in one commit
   /// (DESIGN §5). Changing another coder's (or consensus) spans is a lead's job, as
   /// `gloss validate --range` requires; a coder whose update moves only their own spans
   /// (or none) may run it. With `dryRun` nothing is written.
-  public func updateDocument(_ input: DocumentInput, as coder: String, dryRun: Bool = false)
+  public func updateDocument(_ input: DocumentInput, dryRun: Bool = false)
     throws -> DocumentUpdateReport
   {
     let normalized = try TextNormalizer.normalize(input.data, file: input.source)
@@ -80,14 +80,14 @@ extension Project {
         newLength: newText.length, kept: planned.kept, spans: planned.report, commit: commit)
     }
     if dryRun {
-      let snapshot = try self.snapshot(at: nil)
+      let snapshot = try project.snapshot(at: nil)
       let old = try snapshot.requireDocument(input.id)
       let planned = try plan(
         document: old, files: try snapshot.annotationFiles(),
         read: { try snapshot.annotations(coder: $0, doc: input.id) }, settings: try snapshot.settings())
       return report(old: old, (planned.report, planned.kept), commit: nil)
     }
-    let (result, outcome) = try session(as: coder).commit {
+    let (result, outcome) = try commit {
       transaction -> Change<(old: DocumentText, report: [DocumentUpdateReport.LocatedSpan], kept: Int)> in
       let old = try transaction.snapshot.requireDocument(input.id)
       let planned = try plan(

@@ -51,9 +51,30 @@ public struct DocumentSummary: Sendable, Equatable {
 }
 
 extension Project {
+  /// Documents with their size and who is assigned them; the assignment counts are only of
+  /// the coders `policy` lets the viewer see.
+  public func documentSummaries(at snapshot: Snapshot, policy: Policy) throws -> [DocumentSummary] {
+    let files = try snapshot.annotationFiles()
+    var byDoc: [String: [String]] = [:]
+    var counts: [String: Int] = [:]
+    for (coder, doc) in files {
+      byDoc[doc, default: []].append(coder)
+      guard policy.canSee(coder: coder) else { continue }
+      counts[doc, default: 0] += try snapshot.annotations(coder: coder, doc: doc)?.count ?? 0
+    }
+    return try snapshot.documentIDs().map { id in
+      let text = try snapshot.requireDocument(id)
+      return DocumentSummary(
+        id: id, length: text.length, paragraphs: text.paragraphs.count,
+        coders: (byDoc[id] ?? []).sorted(), assignments: counts[id] ?? 0)
+    }
+  }
+}
+
+extension Session {
   /// Adds transcripts in one commit; returns what normalization changed for each.
   @discardableResult
-  public func addDocuments(_ inputs: [DocumentInput], as coder: String) throws
+  public func addDocuments(_ inputs: [DocumentInput]) throws
     -> (result: CommitResult, changes: [(id: String, changes: [String])])
   {
     try DocumentInput.checkIDs(inputs)
@@ -65,7 +86,7 @@ extension Project {
       }
       prepared.append((input, normalized))
     }
-    let (result, _) = try session(as: coder).commit { transaction -> Change<Void> in
+    let (result, _) = try commit { transaction -> Change<Void> in
       for (input, normalized) in prepared {
         let path = Layout.document(input.id)
         if try transaction.file(path) != nil {
@@ -75,15 +96,15 @@ extension Project {
       }
       return .commit(summary: "gloss: \(coder) adds \(DocumentInput.messageList(prepared.map(\.0.id)))", value: ())
     }
-    return (try Self.committed(result), prepared.map { ($0.0.id, $0.1.changes) })
+    return (try Project.committed(result), prepared.map { ($0.0.id, $0.1.changes) })
   }
 
   /// Puts documents on coders' lists by creating their empty annotation files.
   @discardableResult
-  public func assignDocuments(_ docs: [String], to coders: [String], as coder: String) throws
+  public func assignDocuments(_ docs: [String], to coders: [String]) throws
     -> (result: CommitResult, created: [String], existing: [String])
   {
-    let (result, paths) = try session(as: coder).commit {
+    let (result, paths) = try commit {
       transaction -> Change<(created: [String], existing: [String])> in
       var created: [String] = []
       var existing: [String] = []
@@ -106,24 +127,5 @@ extension Project {
     }
     guard let result else { throw GlossError.nothingToChange(.documentsAssignedAlready) }
     return (result, paths.created, paths.existing)
-  }
-
-  /// Documents with their size and who is assigned them; the assignment counts are only of
-  /// the coders `policy` lets the viewer see.
-  public func documentSummaries(at snapshot: Snapshot, policy: Policy) throws -> [DocumentSummary] {
-    let files = try snapshot.annotationFiles()
-    var byDoc: [String: [String]] = [:]
-    var counts: [String: Int] = [:]
-    for (coder, doc) in files {
-      byDoc[doc, default: []].append(coder)
-      guard policy.canSee(coder: coder) else { continue }
-      counts[doc, default: 0] += try snapshot.annotations(coder: coder, doc: doc)?.count ?? 0
-    }
-    return try snapshot.documentIDs().map { id in
-      let text = try snapshot.requireDocument(id)
-      return DocumentSummary(
-        id: id, length: text.length, paragraphs: text.paragraphs.count,
-        coders: (byDoc[id] ?? []).sorted(), assignments: counts[id] ?? 0)
-    }
   }
 }

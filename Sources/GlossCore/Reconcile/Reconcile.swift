@@ -25,15 +25,27 @@ extension Project {
   /// are reviewable, merge like any text and survive reruns.
   public static func decisionsPath(doc: String) -> String { "\(decisionsFolder)/\(doc).md" }
 
+  /// Ids a lead decided to leave out of consensus, from `- dropped ID` lines of the memo.
+  static func droppedIDs(in memo: String) -> Set<String> {
+    var ids = Set<String>()
+    for line in memo.split(separator: "\n") where line.hasPrefix("- dropped ") {
+      if let id = line.dropFirst(10).split(separator: " ").first { ids.insert(String(id)) }
+    }
+    return ids
+  }
+}
+
+extension Session {
   /// Reconciles coders' work on `docs` into `annotations/consensus/` in one commit: spans
   /// all `coders` assigned identically are written with their ids as `sources`; each other
   /// span is a disagreement the lead settles with `take` (into consensus) or `drop`
   /// (recorded in `memos/reconcile/<doc>.md`). Only leads may do this (DESIGN §6).
   public func reconcile(
-    docs: [String], coders: [String], take: [String], drop: [String], as lead: String,
+    docs: [String], coders: [String], take: [String], drop: [String],
     dryRun: Bool = false
   ) throws -> ReconcileReport {
-    try requireLead(lead, for: .reconcile)
+    let lead = coder
+    try project.requireLead(lead, for: .reconcile)
     guard coders.count >= 2 else {
       throw GlossError.invalidArgument(argument: "--coders", message: "name at least two coders")
     }
@@ -42,7 +54,7 @@ extension Project {
         argument: "--coders", message: "reconcile coders' work, not consensus")
     }
     // Handles and unique prefixes stand for the coders' full ids, as everywhere.
-    let head = try snapshot()
+    let head = try project.snapshot()
     let named = Set(coders)
     let take = try take.map { try head.findAssignment($0, coders: named).assignment.id }
     let drop = try drop.map { try head.findAssignment($0, coders: named).assignment.id }
@@ -51,12 +63,12 @@ extension Project {
       var decisionsUsed = Set<String>()
       for doc in docs {
         _ = try transaction.snapshot.requireDocument(doc)
-        let memoPath = Self.decisionsPath(doc: doc)
+        let memoPath = Project.decisionsPath(doc: doc)
         var memo =
           try transaction.file(memoPath).map { String(decoding: $0, as: UTF8.self) }
           ?? "# Reconciliation of \(doc)\n\nDecisions by the leads, one line per coder's assignment.\n\n"
         let memoBefore = memo
-        let dropped = Self.droppedIDs(in: memo).union(drop)
+        let dropped = Project.droppedIDs(in: memo).union(drop)
         func log(_ verb: String, _ item: LocatedAssignment) {
           let a = item.assignment
           memo +=
@@ -112,7 +124,7 @@ extension Project {
             } else if dropped.contains(record.id) {
               if drop.contains(record.id) {
                 decisionsUsed.insert(record.id)
-                if !Self.droppedIDs(in: memoBefore).contains(record.id) { log("dropped", located) }
+                if !Project.droppedIDs(in: memoBefore).contains(record.id) { log("dropped", located) }
               }
               decision = .dropped
             } else {
@@ -142,24 +154,15 @@ extension Project {
       return (summary, report)
     }
     if dryRun {
-      return try stage(Transaction(snapshot: try snapshot(), coder: lead)).report
+      return try stage(Transaction(snapshot: try project.snapshot(), coder: lead)).report
     }
     // With nothing staged (consensus already holds every agreement and decision) no
     // commit is made: only the listing is news.
-    var (result, report) = try session(as: lead).commit { transaction in
+    var (result, report) = try commit { transaction in
       let (summary, report) = try stage(transaction)
       return .commit(summary: summary, value: report)
     }
     report.commit = result
     return report
-  }
-
-  /// Ids a lead decided to leave out of consensus, from `- dropped ID` lines of the memo.
-  static func droppedIDs(in memo: String) -> Set<String> {
-    var ids = Set<String>()
-    for line in memo.split(separator: "\n") where line.hasPrefix("- dropped ") {
-      if let id = line.dropFirst(10).split(separator: " ").first { ids.insert(String(id)) }
-    }
-    return ids
   }
 }

@@ -45,23 +45,6 @@ extension Project {
     }
   }
 
-  /// Fetches, then merges the remote's branch with the annotation-aware merge.
-  public func pull(remote: String, branch: String?, as coder: String, choices: MergeChoices = .init())
-    throws -> MergeReport
-  {
-    guard repository.hasRemote(remote) else {
-      throw GlossError.invalidArgument(
-        argument: remote, message: "no such remote; add one with 'git remote add \(remote) URL'")
-    }
-    let name = try branch ?? currentBranchName()
-    try fetch(remote: remote)
-    let tracking = "refs/remotes/\(remote)/\(name)"
-    guard try repository.referenceTarget(tracking) != nil else {
-      throw GlossError.invalidArgument(argument: name, message: "\(remote) has no branch '\(name)'")
-    }
-    return try merge(tracking, label: "\(remote)/\(name)", as: coder, choices: choices)
-  }
-
   /// Pushes the branch to the same name on the remote; refuses a non-fast-forward. Returns
   /// the branch and what the server printed (to show as `remote:` lines); a refusal by the
   /// server (its hooks, also for a path remote) is `GlossError.pushRefused`.
@@ -85,5 +68,24 @@ extension Project {
       }
       throw GlossError.git(operation: "push to \(remote)", message: error.message)
     }
+  }
+}
+
+extension Session {
+  /// Fetches, then merges the remote's branch with the annotation-aware merge.
+  public func pull(remote: String, branch: String?, choices: MergeChoices = .init())
+    throws -> MergeReport
+  {
+    guard repository.hasRemote(remote) else {
+      throw GlossError.invalidArgument(
+        argument: remote, message: "no such remote; add one with 'git remote add \(remote) URL'")
+    }
+    let name = try branch ?? project.currentBranchName()
+    try project.fetch(remote: remote)
+    let tracking = "refs/remotes/\(remote)/\(name)"
+    guard try repository.referenceTarget(tracking) != nil else {
+      throw GlossError.invalidArgument(argument: name, message: "\(remote) has no branch '\(name)'")
+    }
+    return try merge(tracking, label: "\(remote)/\(name)", choices: choices)
   }
 }

@@ -1,10 +1,11 @@
 import Foundation
 import GitKit
 
-extension Project {
+extension Session {
   /// Turns blind coding on or off (leads only), in one commit changing gloss.yaml.
-  public func setBlind(_ on: Bool, as lead: String) throws -> CommitResult {
-    let (result, _) = try session(as: lead).commit { transaction -> Change<Void> in
+  public func setBlind(_ on: Bool) throws -> CommitResult {
+    let lead = coder
+    let (result, _) = try commit { transaction -> Change<Void> in
       var settings = try transaction.settings()
       guard settings.leads.contains(lead) else { throw GlossError.leadsOnly(action: .switchBlind, coder: lead) }
       guard settings.blind != on else { return .unchanged(()) }

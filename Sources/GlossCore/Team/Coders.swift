@@ -17,58 +17,6 @@ extension Project {
     }
   }
 
-  /// Adds a coder's e-mails (and with `lead`, makes them a lead) in gloss.yaml, in one
-  /// commit by `actor`, who must be a lead. Adding what is already there is nothing to do.
-  @discardableResult
-  public func addCoder(_ name: String, emails: [String], lead: Bool, as actor: String) throws -> CommitResult {
-    guard Identifier.isCoder(name), name != Identifier.consensus else {
-      throw GlossError.invalidIdentifier(kind: "coder", value: name, rule: Identifier.coderRule)
-    }
-    for email in emails where !Self.isEmail(email) {
-      throw GlossError.invalidArgument(argument: "--email \(email)", message: "not an e-mail address")
-    }
-    let (result, _) = try session(as: actor).commit { transaction -> Change<Void> in
-      var settings = try transaction.settings()
-      try Self.requireLead(actor, settings, .addCoders)
-      var list = settings.coders[name] ?? []
-      for email in emails where !list.contains(where: { $0.lowercased() == email.lowercased() }) {
-        list.append(email)
-      }
-      let changed =
-        list != (settings.coders[name] ?? []) || settings.coders[name] == nil
-        || (lead && !settings.leads.contains(name))
-      guard changed else { return .unchanged(()) }
-      settings.coders[name] = list
-      if lead && !settings.leads.contains(name) { settings.leads.append(name) }
-      transaction.write(Settings.path, settings.encode())
-      return .commit(summary: "gloss: \(actor) adds coder \(name)\(lead ? " as a lead" : "")", value: ())
-    }
-    guard let result else { throw GlossError.nothingToChange(.coderListedAlready(name)) }
-    return result
-  }
-
-  /// Removes a coder from `coders:` and `leads:`, in one commit by a lead. Their
-  /// annotations stay; the project keeps at least one lead.
-  @discardableResult
-  public func removeCoder(_ name: String, as actor: String) throws -> CommitResult {
-    let (result, _) = try session(as: actor).commit { transaction -> Change<Void> in
-      var settings = try transaction.settings()
-      try Self.requireLead(actor, settings, .removeCoders)
-      guard settings.coders[name] != nil || settings.leads.contains(name) else {
-        throw GlossError.invalidArgument(
-          argument: name, message: "no such coder in gloss.yaml (see 'gloss coder list')")
-      }
-      if settings.leads == [name] {
-        throw GlossError.lastLead(name)
-      }
-      settings.coders[name] = nil
-      settings.leads.removeAll { $0 == name }
-      transaction.write(Settings.path, settings.encode())
-      return .commit(summary: "gloss: \(actor) removes coder \(name)", value: ())
-    }
-    return try Self.committed(result)
-  }
-
   static func requireLead(_ actor: String, _ settings: Settings, _ action: LeadAction) throws {
     guard settings.leads.contains(actor) else { throw GlossError.leadsOnly(action: action, coder: actor) }
   }
@@ -94,17 +42,74 @@ extension Project {
     if try snapshot.coders().contains(coder) { return }
     throw GlossError.newCoder(coder)
   }
+}
+
+extension Session {
+  /// Adds a coder's e-mails (and with `lead`, makes them a lead) in gloss.yaml, in one
+  /// commit by the session's coder, who must be a lead. Adding what is already there is nothing to do.
+  @discardableResult
+  public func addCoder(_ name: String, emails: [String], lead: Bool) throws -> CommitResult {
+    let actor = coder
+    guard Identifier.isCoder(name), name != Identifier.consensus else {
+      throw GlossError.invalidIdentifier(kind: "coder", value: name, rule: Identifier.coderRule)
+    }
+    for email in emails where !Project.isEmail(email) {
+      throw GlossError.invalidArgument(argument: "--email \(email)", message: "not an e-mail address")
+    }
+    let (result, _) = try commit { transaction -> Change<Void> in
+      var settings = try transaction.settings()
+      try Project.requireLead(actor, settings, .addCoders)
+      var list = settings.coders[name] ?? []
+      for email in emails where !list.contains(where: { $0.lowercased() == email.lowercased() }) {
+        list.append(email)
+      }
+      let changed =
+        list != (settings.coders[name] ?? []) || settings.coders[name] == nil
+        || (lead && !settings.leads.contains(name))
+      guard changed else { return .unchanged(()) }
+      settings.coders[name] = list
+      if lead && !settings.leads.contains(name) { settings.leads.append(name) }
+      transaction.write(Settings.path, settings.encode())
+      return .commit(summary: "gloss: \(actor) adds coder \(name)\(lead ? " as a lead" : "")", value: ())
+    }
+    guard let result else { throw GlossError.nothingToChange(.coderListedAlready(name)) }
+    return result
+  }
+
+  /// Removes a coder from `coders:` and `leads:`, in one commit by a lead. Their
+  /// annotations stay; the project keeps at least one lead.
+  @discardableResult
+  public func removeCoder(_ name: String) throws -> CommitResult {
+    let actor = coder
+    let (result, _) = try commit { transaction -> Change<Void> in
+      var settings = try transaction.settings()
+      try Project.requireLead(actor, settings, .removeCoders)
+      guard settings.coders[name] != nil || settings.leads.contains(name) else {
+        throw GlossError.invalidArgument(
+          argument: name, message: "no such coder in gloss.yaml (see 'gloss coder list')")
+      }
+      if settings.leads == [name] {
+        throw GlossError.lastLead(name)
+      }
+      settings.coders[name] = nil
+      settings.leads.removeAll { $0 == name }
+      transaction.write(Settings.path, settings.encode())
+      return .commit(summary: "gloss: \(actor) removes coder \(name)", value: ())
+    }
+    return try Project.committed(result)
+  }
 
   /// Removes the (empty) annotation files of coders assigned a document by mistake, in one
   /// commit; a lead's operation. A file with assignments is kept unless `force`.
-  public func unassignDocuments(_ docs: [String], from coders: [String], force: Bool, as lead: String)
+  public func unassignDocuments(_ docs: [String], from coders: [String], force: Bool)
     throws -> (result: CommitResult, removed: [(path: String, assignments: Int)])
   {
-    let (result, removed) = try session(as: lead).commit {
+    let lead = coder
+    let (result, removed) = try commit {
       transaction -> Change<[(path: String, assignments: Int)]> in
       var removed: [(path: String, assignments: Int)] = []
       let settings = try transaction.settings()
-      try Self.requireLead(lead, settings, .unassignDocuments)
+      try Project.requireLead(lead, settings, .unassignDocuments)
       for doc in docs {
         _ = try transaction.snapshot.requireDocument(doc)
         for coder in coders {
@@ -122,6 +127,6 @@ extension Project {
       let summary = "gloss: \(lead) unassigns \(docs.joined(separator: ", ")) from \(coders.joined(separator: ", "))"
       return .commit(summary: summary, value: removed)
     }
-    return (try Self.committed(result), removed)
+    return (try Project.committed(result), removed)
   }
 }

@@ -78,11 +78,13 @@ extension Project {
     guard let commit = try snapshot(at: revision).commit else { throw GlossError.unknownRevision(revision) }
     return commit
   }
+}
 
+extension Session {
   /// Rewrites what can be fixed mechanically at HEAD (record order and canonical bytes of
   /// annotation files, the codebook's canonical form) in one commit; returns the paths.
-  public func fixFormat(as coder: String) throws -> (result: CommitResult, fixed: [String]) {
-    let (result, fixed) = try session(as: coder).commit { transaction -> Change<[String]> in
+  public func fixFormat() throws -> (result: CommitResult, fixed: [String]) {
+    let (result, fixed) = try commit { transaction -> Change<[String]> in
       var fixed: [String] = []
       if let data = try transaction.file(Codebook.path) {
         let book = try Codebook.decode(data)
