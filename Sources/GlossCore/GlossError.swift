@@ -14,8 +14,6 @@ public enum GlossError: Error, LocalizedError, Equatable {
   case ambiguousAssignment(String, matches: [String])
   case unknownRevision(String)
   case invalidIdentifier(kind: String, value: String, rule: String)
-  /// Untyped: nothing in Gloss throws it any more; add a case with a typed payload instead.
-  case duplicate(String)
   case invalidArgument(argument: String, message: String)
   case invalidInput(file: String, line: Int?, message: String)
   case quoteNotFound(String)
@@ -23,8 +21,11 @@ public enum GlossError: Error, LocalizedError, Equatable {
   case uncommittedChanges(paths: [String])
   case detachedHead
   case noIdentity
-  /// Untyped: nothing in Gloss throws it any more; add a case with a typed payload instead.
-  case notAllowed(String)
+  /// `gloss serve link` with no `gloss serve --team` running in the project.
+  case noTeamServer
+  /// `gloss report --format pdf` without Chromium (`status` nil), or Chromium failing with
+  /// `status`.
+  case pdfNeedsChromium(status: Int32?)
   /// Blind coding hides this coder's work from the viewer (DESIGN §6).
   case blind(requested: String)
   /// `coder` asked for what only a lead may do.
@@ -84,8 +85,6 @@ public enum GlossError: Error, LocalizedError, Equatable {
   case branchKeptMoving
   /// A file gloss was asked to write could not be written.
   case cannotWrite(file: String, what: String, reason: String)
-  /// Untyped: nothing in Gloss throws it any more; add a case with a typed payload instead.
-  case alreadyExists(String)
   /// libgit2 failed while gloss was doing `operation` (GlossError.translatingGitErrors).
   case git(operation: String, message: String)
   /// The receiving repository refused `reference`; `serverLines` is what its hooks printed
@@ -138,8 +137,14 @@ public enum GlossError: Error, LocalizedError, Equatable {
       return "unknown revision '\(rev)'"
     case .invalidIdentifier(let kind, let value, let rule):
       return "invalid \(kind) '\(value)': must match \(rule)"
-    case .duplicate(let message), .alreadyExists(let message), .notAllowed(let message):
-      return message
+    case .noTeamServer:
+      return "no 'gloss serve --team' is running in this project; start one first"
+    case .pdfNeedsChromium(nil):
+      return
+        "--format pdf needs Chromium, which is not installed (Debian: apt-get install chromium); "
+        + "write HTML and print it from a browser instead"
+    case .pdfNeedsChromium(let status?):
+      return "Chromium could not print the report to PDF (exit \(status))"
     case .git(let operation, let message):
       return message.isEmpty ? "\(operation) failed" : "\(operation): \(message)"
     case .invalidArgument(let argument, let message):

@@ -340,16 +340,17 @@ public final class API: Sendable {
     case .invalidIdentifier, .invalidArgument, .invalidInput, .quoteNotFound, .ambiguousQuote, .nothingToChange,
       .noIdentity, .ambiguousAssignment:
       return .error(400, message)
-    case .notAllowed, .blind, .leadsOnly, .newCoder, .breaksRules, .documentNeedsLead, .notYourAssignment,
+    case .blind, .leadsOnly, .newCoder, .breaksRules, .documentNeedsLead, .notYourAssignment,
       .consensusIsNotACoder, .reanchorsOthers, .notYourAnnotations, .lastLead:
       return .error(403, message)
-    case .duplicate, .alreadyExists, .uncommittedChanges, .lockHeld, .detachedHead, .codeInUse, .pushRefused,
+    case .uncommittedChanges, .lockHeld, .detachedHead, .codeInUse, .pushRefused,
       .alreadyAssigned, .codeExists, .codeNameTaken, .documentExists, .documentGivenTwice, .documentHasAssignments,
       .cannotUndo, .mergeConflicts, .pushNotFastForward, .documentGivenTwiceDiffering, .documentDiffers,
-      .assignmentIDTaken, .branchKeptMoving, .alreadyAProject, .folderNotEmpty, .unrelatedHistories, .alphaBelow:
+      .assignmentIDTaken, .branchKeptMoving, .alreadyAProject, .folderNotEmpty, .unrelatedHistories, .alphaBelow,
+      .noTeamServer:
       return .error(409, message)
     case .noRepository, .notAProject, .futureFormat, .malformed, .git, .workTreeNotUpdated, .serverFailed,
-      .historyMissing, .cannotWrite, .needsWorkTree, .notARegularFile, .foreignHook:
+      .historyMissing, .cannotWrite, .needsWorkTree, .notARegularFile, .foreignHook, .pdfNeedsChromium:
       return .error(500, message)
     }
   }

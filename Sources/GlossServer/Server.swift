@@ -128,7 +128,7 @@ public enum Server {
     }
     let tokens = TeamTokens(gitDirectory: project.gitDirectory)
     guard let address = tokens.address(), !address.isEmpty else {
-      throw GlossError.notAllowed("no 'gloss serve --team' is running in this project; start one first")
+      throw GlossError.noTeamServer
     }
     do {
       return "\(address)/?token=\(try tokens.issue(for: coder))"

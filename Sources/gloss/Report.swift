@@ -201,9 +201,7 @@ enum Chromium {
   /// Prints `html` to PDF in a private temporary folder and returns the PDF's bytes.
   static func pdf(fromHTML html: Data) throws -> Data {
     guard let chromium = executable() else {
-      throw GlossError.notAllowed(
-        "--format pdf needs Chromium, which is not installed (Debian: apt-get install chromium); "
-          + "write HTML and print it from a browser instead")
+      throw GlossError.pdfNeedsChromium(status: nil)
     }
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gloss-report-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -226,7 +224,7 @@ enum Chromium {
     process.waitUntilExit()
     guard process.terminationStatus == 0, let data = FileManager.default.contents(atPath: pdf.path), !data.isEmpty
     else {
-      throw GlossError.notAllowed("Chromium could not print the report to PDF (exit \(process.terminationStatus))")
+      throw GlossError.pdfNeedsChromium(status: process.terminationStatus)
     }
     return data
   }
