@@ -77,9 +77,9 @@ struct ExportCSV: ProjectCommand {
   }
 }
 
-/// Writes an export to a file (through a temporary a kill never leaves behind) or to
-/// standard output for `-`.
-func writeOutput(_ data: Data, to path: String, in project: Project) throws {
+/// Writes an export or a report to a file (through a temporary a kill never leaves behind)
+/// or to standard output for `-`; `argument` names the option in errors.
+func writeOutput(_ data: Data, to path: String, in project: Project, argument: String = "OUT") throws {
   if path == "-" {
     FileHandle.standardOutput.write(data)
     return
@@ -89,7 +89,8 @@ func writeOutput(_ data: Data, to path: String, in project: Project) throws {
   } catch let error as GlossError {
     throw error
   } catch {
-    throw GlossError.invalidArgument(argument: "OUT", message: "\(path): cannot write (\(error.localizedDescription))")
+    throw GlossError.invalidArgument(
+      argument: argument, message: "\(path): cannot write (\(error.localizedDescription))")
   }
   Output.note("wrote \(path)")
 }

@@ -132,54 +132,25 @@ struct Report: ProjectCommand {
     try policy(in: project).requireAgreement()
     let destination = output ?? "gloss-report.\(format.rawValue)"
     // Fail before the work when the file could not be written anyway.
-    if destination != "-" { try AtomicFile.checkFolder(of: destination, argument: "-o") }
+    if destination != "-" { try checkOutputFolder(of: destination, argument: "-o") }
     let input = try ReportInput.gather(
       project: project, revision: rev, history: history, options: options,
       glossVersion: Gloss.configuration.version)
     var data = ReportRenderer.html(input)
     if format == .pdf { data = try Chromium.pdf(fromHTML: data) }
-    if destination == "-" {
-      FileHandle.standardOutput.write(data)
-    } else {
-      try AtomicFile.write(data, to: destination, argument: "-o")
-      Output.note("wrote \(destination)")
-    }
+    try writeOutput(data, to: destination, in: project, argument: "-o")
   }
 }
 
-/// Writing a file so that readers see the old file or the whole new one, never a part:
-/// a temporary file in the same folder, renamed over the target, removed on failure.
-enum AtomicFile {
-  static func checkFolder(of path: String, argument: String) throws {
-    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-    var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-      throw GlossError.invalidArgument(argument: argument, message: "\(path): no folder \(folder)")
-    }
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
-      throw GlossError.invalidArgument(argument: argument, message: "\(path) is a folder")
-    }
+/// Refuses an output path whose folder is missing or that is a folder, before the work.
+func checkOutputFolder(of path: String, argument: String) throws {
+  let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+  var isFolder: ObjCBool = false
+  guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+    throw GlossError.invalidArgument(argument: argument, message: "\(path): no folder \(folder)")
   }
-
-  static func write(_ data: Data, to path: String, argument: String) throws {
-    try checkFolder(of: path, argument: argument)
-    let target = URL(fileURLWithPath: path)
-    let temporary = target.deletingLastPathComponent()
-      .appendingPathComponent(".\(target.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-    do {
-      try data.write(to: temporary)
-      guard rename(temporary.path, target.path) == 0 else {
-        throw GlossError.invalidArgument(
-          argument: argument, message: "\(path): cannot write (\(String(cString: strerror(errno))))")
-      }
-    } catch let error as GlossError {
-      try? FileManager.default.removeItem(at: temporary)
-      throw error
-    } catch {
-      try? FileManager.default.removeItem(at: temporary)
-      throw GlossError.invalidArgument(
-        argument: argument, message: "\(path): cannot write (\(error.localizedDescription))")
-    }
+  if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+    throw GlossError.invalidArgument(argument: argument, message: "\(path) is a folder")
   }
 }
 
