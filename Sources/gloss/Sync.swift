@@ -113,14 +113,9 @@ struct Push: ProjectCommand {
     }
   }
 
-  /// The server's messages, as git shows them; control characters (terminal escapes from a
-  /// hostile server) are shown as `?`.
+  /// The server's messages, as git shows them; `Output.note` escapes control characters
+  /// (terminal escapes from a hostile server) as it does for all user text.
   static func showRemote(_ lines: [String]) {
-    for line in lines {
-      let safe = String(
-        String.UnicodeScalarView(
-          line.unicodeScalars.map { ($0.value < 0x20 && $0 != "\t") || (0x7F...0x9F).contains($0.value) ? "?" : $0 }))
-      Output.note("remote: \(safe)")
-    }
+    for line in lines { Output.note("remote: \(line)") }
   }
 }
