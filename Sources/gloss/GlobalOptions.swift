@@ -24,11 +24,10 @@ struct GlobalOptions: ParsableArguments {
 
   func project() throws -> Project { try Project.open(at: directory) }
 
-  /// Who is making a change: refused when the project does not know that coder yet.
-  func identity(in project: Project) throws -> String {
-    let coder = try project.coder(explicit: coder)
-    try project.requireKnownCoder(coder)
-    return coder
+  /// A session for who is making a change: refused when the project does not know that
+  /// coder yet.
+  func session(in project: Project) throws -> Session {
+    try project.session(knownAs: try project.coder(explicit: coder))
   }
 }
 

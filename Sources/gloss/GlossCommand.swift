@@ -49,7 +49,7 @@ protocol GlossCommand: PlainCommand {
 extension GlossCommand {
   mutating func run() throws {
     let project = try globals.project()
-    try run(try project.session(as: try globals.identity(in: project)))
+    try run(try globals.session(in: project))
   }
 }
 
@@ -71,6 +71,6 @@ extension ProjectCommand {
 
   /// A session for a command that reads but sometimes writes (`blind on`, `validate --fix`).
   func session(in project: Project) throws -> Session {
-    try project.session(as: try globals.identity(in: project))
+    try globals.session(in: project)
   }
 }

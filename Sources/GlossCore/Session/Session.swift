@@ -171,11 +171,7 @@ public final class Session {
         try Project.checkWritable(owner)
       }
     }
-    if !rules.leads.contains(coder), rules.coders[coder] == nil, coder != Identifier.consensus,
-      try !snapshot.coders().contains(coder)
-    {
-      throw GlossError.newCoder(coder)
-    }
+    try Project.requireKnownCoder(coder, settings: rules, in: snapshot)
     var violations: [RuleViolation] = []
     for update in updates {
       let after: Data?

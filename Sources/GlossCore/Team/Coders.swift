@@ -30,14 +30,22 @@ extension Project {
 }
 
 extension Project {
+  /// A session for a coder the project knows (`requireKnownCoder(_:settings:in:)`), with the settings at
+  /// HEAD read once for both.
+  public func session(knownAs coder: String) throws -> Session {
+    let snapshot = try snapshot()
+    let settings = try snapshot.settings()
+    try Self.requireKnownCoder(coder, settings: settings, in: snapshot)
+    return Session(project: self, coder: coder, settings: settings)
+  }
+
   /// Refuses a coder the project does not know yet: no annotation folder, not a lead and
   /// not under `coders:` in gloss.yaml. A forgotten or mistyped `--as` (or a `user.name`
   /// that is nobody's coder name) would otherwise start a new coder silently.
-  public func requireKnownCoder(_ coder: String) throws {
+  /// `settings` are the rules in force (the commit engine's, for the tip it commits on).
+  static func requireKnownCoder(_ coder: String, settings: Settings, in snapshot: Snapshot) throws {
     // `consensus` is refused (or allowed to leads) by the operations themselves.
     guard coder != Identifier.consensus else { return }
-    let snapshot = try snapshot()
-    let settings = try snapshot.settings()
     if settings.leads.contains(coder) || settings.coders[coder] != nil { return }
     if try snapshot.coders().contains(coder) { return }
     throw GlossError.newCoder(coder)
