@@ -4,43 +4,14 @@ PREFIX ?= /usr/local
 # A statically linked Swift runtime starts in about a millisecond instead of ~35 ms of
 # dynamic linking, which is most of a `gloss add` (DESIGN §7 budget).
 RELEASE := -c release --static-swift-stdlib
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build release demo test install docs lint bench clean
 
 all: build
 
-# libgit2 comes from the system (pkg-config libgit2); install it when missing.
+# Everything the build and the tests need, installed only when missing: see deps.d/README.md.
 deps:
-	@if ! pkg-config --exists libgit2 2>/dev/null; then \
-	  echo "==> installing libgit2-dev (apt, non-interactive)"; \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgit2-dev pkg-config >/dev/null; \
-	fi
-	@pkg-config --exists libgit2 || { echo "error: libgit2-dev could not be installed" >&2; exit 1; }
-	@# xmllint validates REFI-QDA exports against the published schemas in the tests.
-	@if ! command -v xmllint >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then \
-	  echo "==> installing libxml2-utils (xmllint, for the REFI-QDA schema tests)"; \
-	  { $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxml2-utils >/dev/null; } || \
-	  echo "warning: libxml2-utils not installed; REFI-QDA schema tests will be skipped" >&2; \
-	fi
-	@# gloss report: html5lib validates its HTML in the tests; Chromium renders it and prints PDF.
-	@python3 -c 'import html5lib' 2>/dev/null || { echo "==> installing html5lib (pip, for the report tests)"; \
-	  python3 -m pip install -q --disable-pip-version-check html5lib 2>/dev/null || \
-	  python3 -m pip install -q --disable-pip-version-check --break-system-packages html5lib; } || \
-	  echo "warning: html5lib not installed; the report's HTML validation test will fail" >&2
-	@# Headless Chromium, its driver and Selenium run the browser tests of gloss serve (offline:
-	@# the tests give Selenium /usr/bin/chromedriver and set SE_OFFLINE).
-	@if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; } && command -v apt-get >/dev/null 2>&1; then \
-	  echo "==> installing chromium and chromium-driver (for the gloss serve browser tests)"; \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
-	fi
-	@if ! python3 -c "import selenium" 2>/dev/null; then \
-	  echo "==> installing selenium (pip, for the gloss serve browser tests)"; \
-	  python3 -m pip install -q selenium 2>/dev/null || python3 -m pip install -q --break-system-packages selenium; \
-	fi
+	@for script in deps.d/[0-9]*.sh; do bash "$$script" || exit 1; done
 
 build: deps
 	$(SWIFT) build
