@@ -1,0 +1,97 @@
+import Foundation
+import GlossCore
+import ZIPFoundation
+
+/// A zip container (.docx, .odt) read in memory with bounds, so a hostile archive fails with
+/// one message instead of exhausting memory: entry names are never used as paths, and each
+/// entry is unpacked only up to `Limits.maxEntryBytes` whatever its header claims.
+struct SafeArchive {
+  struct Limits: Sendable {
+    var maxEntries: Int
+    var maxEntryBytes: Int
+    /// A transcript of a few hundred pages is a few megabytes of XML; this leaves room
+    /// and still stops a zip bomb long before memory runs out.
+    static let standard = Limits(maxEntries: 10_000, maxEntryBytes: 256 << 20)
+  }
+
+  let file: String
+  let kind: String
+  let limits: Limits
+  private let archive: Archive
+  private var entries: [String: Entry] = [:]
+
+  /// Opens `data` as a zip; `kind` (".docx") names the format in messages.
+  init(_ data: Data, file: String, kind: String, limits: Limits) throws {
+    self.file = file
+    self.kind = kind
+    self.limits = limits
+    guard data.starts(with: [0x50, 0x4B]), let archive = try? Archive(data: data, accessMode: .read) else {
+      let hint =
+        data.starts(with: [0xD0, 0xCF, 0x11, 0xE0])
+        ? " (a password-protected or old binary file: save it as \(kind) without a password)" : ""
+      throw GlossError.invalidInput(file: file, line: nil, message: "is not a \(kind) file (not a zip archive)\(hint)")
+    }
+    self.archive = archive
+    var count = 0
+    for entry in archive {
+      count += 1
+      guard count <= limits.maxEntries else {
+        throw GlossError.invalidInput(
+          file: file, line: nil, message: "has more than \(limits.maxEntries) entries; refused")
+      }
+      // The first of two same-named entries wins, as in the readers that made the file.
+      if entry.type == .file, entries[entry.path] == nil { entries[entry.path] = entry }
+    }
+  }
+
+  /// The unpacked bytes of the entry at `path` (a name inside the archive, never a file
+  /// path), or nil when there is none.
+  func data(_ path: String) throws -> Data? {
+    guard let entry = entries[path] else { return nil }
+    if entry.uncompressedSize > UInt64(limits.maxEntryBytes) { throw tooLarge(path) }
+    var data = Data()
+    do {
+      _ = try archive.extract(entry, skipCRC32: false) { chunk in
+        data.append(chunk)
+        if data.count > limits.maxEntryBytes { throw CocoaError(.fileReadTooLarge) }
+      }
+    } catch let error as CocoaError where error.code == .fileReadTooLarge {
+      throw tooLarge(path)
+    } catch {
+      throw GlossError.invalidInput(
+        file: file, line: nil, message: "entry \"\(path)\" cannot be unpacked (damaged or encrypted)")
+    }
+    return data
+  }
+
+  /// The entry at `path`, which the format requires.
+  func required(_ path: String) throws -> Data {
+    guard let data = try data(path) else {
+      throw GlossError.invalidInput(file: file, line: nil, message: "has no \(path): not a \(kind) file")
+    }
+    return data
+  }
+
+  private func tooLarge(_ path: String) -> GlossError {
+    GlossError.invalidInput(
+      file: file, line: nil, message: "entry \"\(path)\" unpacks to more than \(limits.maxEntryBytes) bytes; refused")
+  }
+
+  /// Resolves a relationship target against the part that names it (`word/document.xml` +
+  /// `styles.xml` → `word/styles.xml`), refusing names that leave the archive's root.
+  static func resolve(_ target: String, from base: String) -> String? {
+    let absolute = target.hasPrefix("/")
+    var parts = absolute ? [] : base.split(separator: "/").dropLast().map(String.init)
+    for part in target.split(separator: "/") {
+      switch part {
+      case ".": continue
+      case "..":
+        guard !parts.isEmpty else { return nil }
+        parts.removeLast()
+      default: parts.append(String(part))
+      }
+    }
+    let path = parts.joined(separator: "/")
+    return path.isEmpty || path.contains("\\") ? nil : path
+  }
+}

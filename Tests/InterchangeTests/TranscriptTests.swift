@@ -1,0 +1,450 @@
+import Foundation
+import Testing
+import ZIPFoundation
+
+@testable import GlossCore
+@testable import Interchange
+
+/// The text `doc add` would get from `data` named `file`.
+private func converted(
+  _ data: Data, _ file: String, encoding: TextEncoding? = nil, limits: SafeArchive.Limits = .standard
+) throws -> String {
+  String(decoding: try TranscriptFile(data: data, file: file, encoding: encoding, limits: limits).data, as: UTF8.self)
+}
+
+/// The message of the GlossError `body` throws (the one `error:` line the CLI prints).
+private func failure(_ body: () throws -> Void) -> String? {
+  do {
+    try body()
+    return nil
+  } catch let error as GlossError {
+    return error.errorDescription
+  } catch {
+    return "\(error)"
+  }
+}
+
+/// A .docx with `body` as the main part's <w:body> content (and optional styles), zipped.
+private func docx(_ folder: TempFolder, body: String, styles: String? = nil, extra: [(String, Data)] = []) throws
+  -> Data
+{
+  let w = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\""
+  let mc = "xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\""
+  var entries: [(String, Data)] = [
+    (
+      "_rels/.rels",
+      Data(
+        """
+        <?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>
+        """.utf8)
+    ),
+    (
+      "word/document.xml",
+      Data("<?xml version=\"1.0\"?><w:document \(w) \(mc)><w:body>\(body)</w:body></w:document>".utf8)
+    ),
+  ]
+  if let styles {
+    entries.append(
+      (
+        "word/_rels/document.xml.rels",
+        Data(
+          """
+          <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>
+          """.utf8)
+      ))
+    entries.append(("word/styles.xml", Data("<w:styles \(w)>\(styles)</w:styles>".utf8)))
+  }
+  return try Data(contentsOf: folder.zip("doc-\(UUID().uuidString).docx", entries + extra))
+}
+
+/// An .odt whose body (<office:text>) is `body`.
+private func odt(_ folder: TempFolder, body: String) throws -> Data {
+  let content = """
+    <?xml version="1.0" encoding="UTF-8"?>
+    <office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" \
+    xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" \
+    xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" \
+    xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" \
+    xmlns:dc="http://purl.org/dc/elements/1.1/">
+    <office:body><office:text>\(body)</office:text></office:body></office:document-content>
+    """
+  return try Data(
+    contentsOf: folder.zip(
+      "doc-\(UUID().uuidString).odt",
+      [("mimetype", Data(OpenDocument.mimeType.utf8)), ("content.xml", Data(content.utf8))]))
+}
+
+@Suite struct WordProcessorTests {
+  /// The text of Fixtures/transcripts/interview-7.fodt, as LibreOffice's .docx and .odt give it.
+  static let interview7 = """
+    # Interview 7 – Café owner
+
+    Interviewer: Thank you for  meeting me.
+
+    Owner: We opened in 2019.
+    Then the pandemic came.
+
+    Time\tNote
+
+    ## Part two
+
+    Owner: Rent doubled. It hurt.
+
+    Ana: 😀 مرحبا — naïve
+
+    Speaker\tTopic
+
+    Ana\tRent
+
+    Interviewer: Thanks.
+
+    """
+
+  @Test(arguments: ["interview-7.docx", "interview-7.odt"])
+  func libreOfficeFilesGiveTheirParagraphs(name: String) throws {
+    let file = try TranscriptFile(
+      data: try Fixture.data("transcripts/" + name), file: name, encoding: nil)
+    #expect(String(decoding: file.data, as: UTF8.self) == Self.interview7)
+    #expect(file.notes == ["converted from .\(name.split(separator: ".").last ?? ""): 10 paragraphs"])
+  }
+
+  @Test func wordConstructsThatAreNotText() throws {
+    let folder = try TempFolder()
+    let body = """
+      <w:p><w:pPr><w:pStyle w:val="berschrift1"/><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr>\
+      <w:r><w:t>Einleitung</w:t></w:r></w:p>\
+      <w:p><w:pPr><w:outlineLvl w:val="2"/></w:pPr><w:r><w:t>Level three</w:t></w:r></w:p>\
+      <w:p><w:r><w:t xml:space="preserve">Ana: we </w:t></w:r><w:del w:id="1"><w:r><w:tab/><w:delText>never </w:delText></w:r></w:del>\
+      <w:ins w:id="2"><w:r><w:t xml:space="preserve">always </w:t></w:r></w:ins><w:r><w:t>label</w:t></w:r>\
+      <w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>\
+      <w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t xml:space="preserve"> twice</w:t></w:r>\
+      <w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t>.</w:t><w:br/><w:br/><w:t>Really</w:t>\
+      <w:noBreakHyphen/><w:t>really.</w:t></w:r></w:p>\
+      <w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><w:txbxContent><w:p><w:r>\
+      <w:t>Box text</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:pict>\
+      <w:txbxContent><w:p><w:r><w:t>Box text</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback>\
+      </mc:AlternateContent></w:r><w:r><w:t>Ben: beside the box.</w:t></w:r></w:p>\
+      <w:p/><w:p><w:r><w:t xml:space="preserve">   </w:t></w:r></w:p>\
+      <w:tbl><w:tr><w:tc><w:p><w:r><w:t>A1</w:t></w:r></w:p><w:p><w:r><w:t>more</w:t></w:r></w:p></w:tc>\
+      <w:tc><w:tbl><w:tr><w:tc><w:p><w:r><w:t>inner</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:tc></w:tr>\
+      <w:tr><w:tc><w:p/></w:tc><w:tc><w:p/></w:tc></w:tr></w:tbl>\
+      <w:sdt><w:sdtContent><w:p><w:r><w:t>In a content control.</w:t></w:r></w:p></w:sdtContent></w:sdt>
+      """
+    let styles = """
+      <w:style w:type="paragraph" w:styleId="berschrift1"><w:name w:val="heading 1"/></w:style>\
+      <w:style w:type="character" w:styleId="Speaker"><w:name w:val="heading 2"/></w:style>
+      """
+    let text = try converted(try docx(folder, body: body, styles: styles), "x.docx")
+    #expect(
+      text == """
+        # Einleitung
+
+        ### Level three
+
+        Ana: we always label twice.
+        Really-really.
+
+        Box text
+
+        Ben: beside the box.
+
+        A1 more\tinner
+
+        In a content control.
+
+        """)
+  }
+
+  @Test func openDocumentWhiteSpaceAndNonText() throws {
+    let folder = try TempFolder()
+    let body = """
+      <text:sequence-decls><text:sequence-decl text:name="Figure"/></text:sequence-decls>
+      <text:h text:outline-level="2">  A
+         heading </text:h>
+      <text:p>Ana:   we<text:s/>  <text:s text:c="3"/>label<text:tab/>it<text:line-break/>
+        again<text:note><text:note-citation>1</text:note-citation><text:note-body><text:p>footnote</text:p>\
+      </text:note-body></text:note>.<office:annotation><dc:creator>ben</dc:creator><text:p>a comment</text:p>\
+      </office:annotation></text:p>
+      <text:tracked-changes><text:changed-region><text:deletion><text:p>deleted words</text:p></text:deletion>\
+      </text:changed-region></text:tracked-changes>
+      <text:list><text:list-item><text:p>first item</text:p></text:list-item></text:list>
+      <text:p><draw:frame><draw:text-box><text:p>framed</text:p></draw:text-box></draw:frame>Ben: outside</text:p>
+      <table:table><table:table-row><table:table-cell><text:p>x</text:p></table:table-cell>\
+      <table:covered-table-cell><text:p>hidden</text:p></table:covered-table-cell>\
+      <table:table-cell><text:p>y</text:p></table:table-cell></table:table-row></table:table>
+      <text:table-of-content><text:table-of-content-source><text:index-title-template>Contents\
+      </text:index-title-template></text:table-of-content-source></text:table-of-content>
+      """
+    let text = try converted(try odt(folder, body: body), "x.odt")
+    #expect(
+      text == """
+        ## A heading
+
+        Ana: we     label\tit
+        again.
+
+        first item
+
+        framed
+
+        Ben: outside
+
+        x\ty
+
+        """)
+  }
+
+  @Test func hostileArchivesFailWithOneMessage() throws {
+    let folder = try TempFolder()
+    let small = SafeArchive.Limits(maxEntries: 20, maxEntryBytes: 100_000)
+    // A zip bomb: 50 MB of spaces deflate to about 50 KB.
+    let bomb = try docx(
+      folder, body: "<w:p><w:r><w:t>" + String(repeating: " ", count: 50_000_000) + "</w:t></w:r></w:p>")
+    #expect(bomb.count < 200_000)
+    #expect(
+      failure({ _ = try converted(bomb, "bomb.docx", limits: small) })
+        == "bomb.docx: entry \"word/document.xml\" unpacks to more than 100000 bytes; refused")
+    let many = try docx(folder, body: "", extra: (0..<30).map { ("f\($0)", Data()) })
+    #expect(
+      failure({ _ = try converted(many, "many.docx", limits: small) }) == "many.docx: has more than 20 entries; refused"
+    )
+
+    let laughs = """
+      <?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY a "hahahahaha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>\
+      <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>&b;\
+      </w:t></w:r></w:p></w:body></w:document>
+      """
+    let external = """
+      <?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///etc/passwd">]>\
+      <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>&x;\
+      </w:t></w:r></w:p></w:body></w:document>
+      """
+    for (name, xml) in [("laughs.docx", laughs), ("external.docx", external)] {
+      let data = try Data(contentsOf: folder.zip(name, [("word/document.xml", Data(xml.utf8))]))
+      #expect(
+        failure({ _ = try converted(data, name) })
+          == "\(name):word/document.xml: has a DOCTYPE or entity declarations; refused")
+    }
+    let utf16XML = try Data(
+      contentsOf: folder.zip("u16.odt", [("content.xml", Data([0xFF, 0xFE, 0x3C, 0x00, 0x61, 0x00]))]))
+    #expect(failure({ _ = try converted(utf16XML, "u16.odt") }) == "u16.odt:content.xml: is not UTF-8 XML; refused")
+
+    let malformed = try docx(folder, body: "<w:p><w:r><w:t>open</w:r></w:p>")
+    let message = try #require(failure({ _ = try converted(malformed, "bad.docx") }))
+    #expect(message.hasPrefix("bad.docx:word/document.xml:1: is not well-formed XML"))
+    #expect(!message.contains("\n"))
+
+    let deep = try docx(
+      folder, body: String(repeating: "<w:sdt>", count: 500) + String(repeating: "</w:sdt>", count: 500))
+    #expect(failure({ _ = try converted(deep, "deep.docx") })?.hasSuffix("elements nested deeper than 400") == true)
+
+    #expect(
+      failure({ _ = try converted(Data("just text".utf8), "fake.docx") })
+        == "fake.docx: is not a .docx file (not a zip archive)")
+    #expect(
+      failure({ _ = try converted(Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]), "locked.docx") })
+        == "locked.docx: is not a .docx file (not a zip archive) (a password-protected or old binary file: "
+        + "save it as .docx without a password)")
+    let empty = try Data(contentsOf: folder.zip("empty.odt", [("mimetype", Data(OpenDocument.mimeType.utf8))]))
+    #expect(failure({ _ = try converted(empty, "empty.odt") }) == "empty.odt: has no content.xml: not a .odt file")
+    let sheet = try Data(
+      contentsOf: folder.zip("sheet.odt", [("mimetype", Data("application/vnd.oasis.opendocument.spreadsheet".utf8))]))
+    #expect(
+      failure({ _ = try converted(sheet, "sheet.odt") })
+        == "sheet.odt: is application/vnd.oasis.opendocument.spreadsheet, not an OpenDocument text (.odt)")
+  }
+
+  /// Relationship targets that climb out of the archive or point elsewhere are not followed;
+  /// entry names are only looked up, never used as paths, so `../` entries are inert.
+  @Test func pathTricksAreInert() throws {
+    let folder = try TempFolder()
+    let rels = """
+      <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
+      <Relationship Id="r" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" \
+      Target="../../../etc/passwd"/></Relationships>
+      """
+    let data = try Data(
+      contentsOf: folder.zip(
+        "tricks.docx",
+        [
+          ("_rels/.rels", Data(rels.utf8)), ("../../evil.txt", Data("evil".utf8)),
+          (
+            "word/document.xml",
+            Data(
+              "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body><w:p><w:r><w:t>safe</w:t></w:r></w:p></w:body></w:document>"
+                .utf8)
+          ),
+        ]))
+    #expect(try converted(data, "tricks.docx") == "safe\n")
+    #expect(SafeArchive.resolve("../../etc/passwd", from: "word/document.xml") == nil)
+    #expect(SafeArchive.resolve("/word/document.xml", from: "x") == "word/document.xml")
+    #expect(SafeArchive.resolve("../media/a.png", from: "word/document.xml") == "media/a.png")
+  }
+
+  @Test func encodingIsForTextFilesOnly() throws {
+    let data = try Fixture.data("transcripts/interview-7.docx")
+    #expect(
+      failure({ _ = try converted(data, "a.docx", encoding: .latin1) })
+        == "--encoding: latin1 applies to text files (.txt, .md, .vtt, .srt), not a.docx, "
+        + "whose encoding the .docx format declares")
+  }
+}
+
+@Suite struct SubtitleTests {
+  @Test func zoomNamesInCueText() throws {
+    let file = try TranscriptFile(data: try Fixture.data("transcripts/zoom.vtt"), file: "zoom.vtt", encoding: nil)
+    #expect(
+      String(decoding: file.data, as: UTF8.self) == """
+        Ana Lima: Thanks for joining. Can you tell me about your role? Just briefly, and then we'll get into the data.
+
+        Ben Okoro: Sure. I lead the labelling team, we're about twelve people. Mostly contractors.
+
+        Ana Lima: And the data itself: where does it come from?
+
+        """)
+    #expect(file.notes == ["merged 5 cues into 3 paragraphs by speaker, timestamps dropped"])
+  }
+
+  @Test func teamsVoiceTags() throws {
+    #expect(
+      try converted(try Fixture.data("transcripts/teams.vtt"), "teams.vtt") == """
+        Ana Lima: Okay, so let's start with the data. Where does it come from?
+
+        Ben Okoro: From three hospitals & one lab, and it is messy.
+
+        """)
+  }
+
+  @Test func otterSpeakerLinesWithCRLF() throws {
+    #expect(
+      try converted(try Fixture.data("transcripts/otter.srt"), "otter.srt") == """
+        Speaker 1: So how did the project start?
+
+        Ana Lima: It started with a grant in 2019. We had no data at all.
+
+        Speaker 1: Interesting.
+
+        """)
+  }
+
+  @Test func withoutSpeakersPausesMakeParagraphs() throws {
+    let srt = """
+      \u{FEFF}1
+      00:00:01,000 --> 00:00:02,000
+      {\\an8}<i>The point is: we</i>
+      <font color="#ffffff">had nothing.</font>
+
+      2
+      00:00:02,500 --> 00:00:03,000
+      Nothing at all.
+
+      3
+      00:00:09,000 --> 00:00:10,000
+      Later &lt;much later&gt;.
+      """
+    #expect(
+      try converted(Data(srt.utf8), "s.srt")
+        == "The point is: we had nothing. Nothing at all.\n\nLater <much later>.\n")
+    let vtt = """
+      WEBVTT - with a title
+      Kind: captions
+
+      NOTE a comment
+      that spans lines
+
+      STYLE
+      ::cue { color: red }
+
+      00:01.000 --> 00:02.000 align:start position:10%
+      <c.yellow>Hello</c> <00:01.500>there
+      """
+    #expect(try converted(Data(vtt.utf8), "v.vtt") == "Hello there\n")
+  }
+
+  @Test func malformedSubtitlesNameFileAndLine() throws {
+    #expect(
+      failure({ _ = try converted(Data("1\n00:00:01,000 --> soon\nHi\n".utf8), "bad.srt") })
+        == "bad.srt:2: has a malformed cue timing \"00:00:01,000 --> soon\"")
+    #expect(
+      failure({ _ = try converted(Data("Hello\n\nthere\n".utf8), "plain.srt") })
+        == "plain.srt:1: expected a cue timing (00:00:01,000 --> 00:00:04,000)")
+    #expect(
+      failure({ _ = try converted(Data("1\n00:00:01,000 --> 00:00:02,000\nHi\n".utf8), "srt.vtt") })
+        == "srt.vtt:1: does not start with WEBVTT: not a WebVTT file")
+    #expect(failure({ _ = try converted(Data("WEBVTT\n\nNOTE nothing\n".utf8), "e.vtt") }) == "e.vtt: has no cues")
+  }
+}
+
+@Suite struct TextEncodingTests {
+  static let sample = "Café “quoted” – naïve\r\nsecond line\n"
+
+  @Test func utf16WithByteOrderMarksIsDetected() throws {
+    for (bom, littleEndian) in [([UInt8(0xFF), 0xFE], true), ([0xFE, 0xFF], false)] {
+      var bytes = bom
+      for unit in Self.sample.utf16 {
+        bytes += littleEndian ? [UInt8(unit & 0xFF), UInt8(unit >> 8)] : [UInt8(unit >> 8), UInt8(unit & 0xFF)]
+      }
+      let file = try TranscriptFile(data: Data(bytes), file: "u.txt", encoding: nil)
+      #expect(String(decoding: file.data, as: UTF8.self) == Self.sample)
+      #expect(file.notes == ["converted from UTF-16\(littleEndian ? "LE" : "BE") to UTF-8"])
+    }
+  }
+
+  @Test func utf16WithoutBOMNeedsTheOption() throws {
+    let bytes = Data("Hello, world\n😀\n".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+    #expect(
+      failure({ _ = try converted(bytes, "u.txt") })
+        == "u.txt: looks like UTF-16 without a byte-order mark; add it with --encoding utf-16")
+    #expect(try converted(bytes, "u.txt", encoding: .utf16) == "Hello, world\n😀\n")
+    let bigEndian = Data("Hi there\n".utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] })
+    #expect(try converted(bigEndian, "u.txt", encoding: .utf16) == "Hi there\n")
+    #expect(
+      failure({ _ = try converted(Data([0xFF, 0xFE, 0x41]), "odd.txt") })
+        == "odd.txt: has an odd number of bytes, so it is not UTF-16")
+    #expect(
+      failure({ _ = try converted(Data([0xFF, 0xFE, 0x41, 0x00, 0x00, 0xD8, 0x41, 0x00]), "s.txt") })
+        == "s.txt: is not valid UTF-16 at byte offset 4 (an unpaired surrogate)")
+  }
+
+  @Test func latin1AndWindows1252() throws {
+    let windows: [UInt8] = [0x93, 0x43, 0x61, 0x66, 0xE9, 0x94, 0x20, 0x96, 0x20, 0x80, 0x35, 0x0A]
+    #expect(try converted(Data(windows), "w.txt", encoding: .windows1252) == "“Café” – €5\n")
+    #expect(
+      failure({ _ = try converted(Data(windows), "w.txt", encoding: .latin1) })
+        == "w.txt:1: byte offset 0 is 0x93, a control character in Latin-1: the file is probably "
+        + "Windows-1252; add it with --encoding windows-1252")
+    #expect(try converted(Data([0x43, 0x61, 0x66, 0xE9, 0x0A, 0xDF, 0x0A]), "l.txt", encoding: .latin1) == "Café\nß\n")
+    #expect(
+      failure({ _ = try converted(Data([0x41, 0x0A, 0x81]), "w.txt", encoding: .windows1252) })
+        == "w.txt:2: byte offset 2 is 0x81, which Windows-1252 leaves undefined")
+  }
+
+  @Test func invalidUTF8NamesTheByteAndSuggestsAnEncoding() throws {
+    let bytes = Data("first line\nCaf".utf8) + Data([0xE9]) + Data(" au lait\n".utf8)
+    #expect(
+      failure({ _ = try converted(bytes, "cafe.txt") })
+        == "cafe.txt:2: is not valid UTF-8 at byte offset 14 (0xE9); if it was saved in another encoding, "
+        + "add it with --encoding windows-1252, latin1 or utf-16")
+    #expect(
+      failure({ _ = try converted(Data([0xFF, 0xFE, 0x41, 0x00]), "u.txt", encoding: .utf8) })
+        == "u.txt: starts with a UTF-16 byte-order mark; add it with --encoding utf-16")
+  }
+
+  /// Valid UTF-8 goes on untouched, so the normalizer reports the BOM and CRLF as before.
+  @Test func utf8PassesThrough() throws {
+    let bytes = Data([0xEF, 0xBB, 0xBF]) + Data("a\r\nb".utf8)
+    let file = try TranscriptFile(data: bytes, file: "a.md", encoding: nil)
+    #expect(file.data == bytes)
+    #expect(file.notes.isEmpty && file.warnings.isEmpty)
+  }
+
+  @Test func delveExportsAsTextAreFlagged() throws {
+    let delve = try TranscriptFile(data: try Fixture.data("interview-34.txt"), file: "i34.txt", encoding: nil)
+    #expect(delve.warnings.count == 1)
+    #expect(delve.warnings.first?.contains("'gloss import delve i34.txt' also reads its codes") == true)
+    let plain = try TranscriptFile(
+      data: Data("Ana: I read it.\n\nCreated with the Delve mention mid-text.\n\nThe end.\n".utf8), file: "p.txt",
+      encoding: nil)
+    #expect(plain.warnings.isEmpty)
+  }
+}
