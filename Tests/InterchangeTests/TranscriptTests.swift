@@ -197,13 +197,29 @@ private func odt(_ folder: TempFolder, body: String) throws -> Data {
   @Test func hostileArchivesFailWithOneMessage() throws {
     let folder = try TempFolder()
     let small = SafeArchive.Limits(maxEntries: 20, maxEntryBytes: 100_000)
-    // A zip bomb: 50 MB of spaces deflate to about 50 KB.
+    // A zip bomb: 20 MB of spaces deflate to about 20 KB.
     let bomb = try docx(
-      folder, body: "<w:p><w:r><w:t>" + String(repeating: " ", count: 50_000_000) + "</w:t></w:r></w:p>")
+      folder, body: "<w:p><w:r><w:t>" + String(repeating: " ", count: 20_000_000) + "</w:t></w:r></w:p>")
     #expect(bomb.count < 200_000)
     #expect(
       failure({ _ = try converted(bomb, "bomb.docx", limits: small) })
         == "bomb.docx: entry \"word/document.xml\" unpacks to more than 100000 bytes; refused")
+    // The same bomb whose headers claim 10 bytes: the limit holds while unpacking.
+    var lying = bomb
+    for (signature, field) in [([UInt8]([0x50, 0x4B, 0x03, 0x04]), 22), ([0x50, 0x4B, 0x01, 0x02], 24)] {
+      var from = lying.startIndex
+      while let found = lying.range(of: Data(signature), in: from..<lying.endIndex) {
+        let name = String(decoding: lying[(found.lowerBound + (field == 22 ? 30 : 46))...].prefix(17), as: UTF8.self)
+        if name == "word/document.xml" {
+          lying.replaceSubrange((found.lowerBound + field)..<(found.lowerBound + field + 4), with: [10, 0, 0, 0])
+        }
+        from = found.upperBound
+      }
+    }
+    #expect(lying != bomb)
+    #expect(
+      failure({ _ = try converted(lying, "lying.docx", limits: small) })
+        == "lying.docx: entry \"word/document.xml\" unpacks to more than 100000 bytes; refused")
     let many = try docx(folder, body: "", extra: (0..<30).map { ("f\($0)", Data()) })
     #expect(
       failure({ _ = try converted(many, "many.docx", limits: small) }) == "many.docx: has more than 20 entries; refused"
@@ -359,6 +375,18 @@ private func odt(_ folder: TempFolder, body: String) throws -> Data {
       <c.yellow>Hello</c> <00:01.500>there
       """
     #expect(try converted(Data(vtt.utf8), "v.vtt") == "Hello there\n")
+  }
+
+  @Test func markupIsRemovedOnlyWhereItIsMarkup() {
+    #expect(
+      Subtitles.stripMarkup("I <3 this> a < b and c > d<00:00:01.000> x {\\an8}y &amp;&bogus; &#233;")
+        == "I <3 this> a < b and c > d x y &&bogus; é")
+    // Many `<` before one `>`: linear, not quadratic.
+    let hostile = String(repeating: "<", count: 200_000) + " >"
+    let clock = ContinuousClock()
+    let start = clock.now
+    #expect(Subtitles.stripMarkup(hostile).count == 200_002)
+    #expect(clock.now - start < .seconds(5))
   }
 
   @Test func malformedSubtitlesNameFileAndLine() throws {

@@ -143,30 +143,45 @@ struct Subtitles {
   /// Removes WebVTT and SubRip markup (`<i>`, `<c.x>`, `<00:01.000>`, `{\an8}`) and
   /// decodes WebVTT's character references.
   static func stripMarkup(_ text: String) -> String {
+    let characters = Array(text)
+    // Where the next `>` and `}` are, found once per position so a hostile cue full of `<`
+    // stays linear.
+    var nextClose: [Character: Int] = [:]
+    func close(_ mark: Character, after index: Int) -> Int? {
+      if let found = nextClose[mark], found > index { return found }
+      if let found = nextClose[mark], found == -1 { return nil }
+      let found = characters[(index + 1)...].firstIndex(of: mark)
+      nextClose[mark] = found ?? -1
+      return found
+    }
     var out = ""
-    var index = text.startIndex
-    while index < text.endIndex {
-      let character = text[index]
-      if character == "<", let close = text[index...].firstIndex(of: ">"),
-        let next = text.index(index, offsetBy: 1, limitedBy: close), next < close,
-        text[next].isLetter || text[next] == "/" || text[next].isNumber
+    var index = 0
+    while index < characters.count {
+      let character = characters[index]
+      if character == "<", let end = close(">", after: index), end > index + 1 {
+        let first = characters[index + 1]
+        let inside = characters[(index + 1)..<end]
+        let isTimestamp = inside.allSatisfy { $0.isNumber || $0 == ":" || $0 == "." }
+        if first.isLetter || first == "/" || isTimestamp {
+          index = end + 1
+          continue
+        }
+      }
+      if character == "{", index + 1 < characters.count, characters[index + 1] == "\\",
+        let end = close("}", after: index)
       {
-        index = text.index(after: close)
+        index = end + 1
         continue
       }
-      if character == "{", text[index...].dropFirst().first == "\\", let close = text[index...].firstIndex(of: "}") {
-        index = text.index(after: close)
-        continue
-      }
-      if character == "&", let semicolon = text[index...].prefix(10).firstIndex(of: ";"),
-        let decoded = entity(String(text[text.index(after: index)..<semicolon]))
+      if character == "&", let semicolon = characters[index..<min(index + 10, characters.count)].firstIndex(of: ";"),
+        let decoded = entity(String(characters[(index + 1)..<semicolon]))
       {
         out += decoded
-        index = text.index(after: semicolon)
+        index = semicolon + 1
         continue
       }
       out.append(character)
-      index = text.index(after: index)
+      index += 1
     }
     return out
   }
