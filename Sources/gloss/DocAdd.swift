@@ -3,7 +3,9 @@ import Foundation
 import GlossCore
 import Interchange
 
-extension TextEncoding: ExpressibleByArgument {}
+extension TextEncoding: ExpressibleByArgument {
+  public init?(argument: String) { self.init(name: argument) }
+}
 
 struct DocAdd: GlossCommand {
   static let configuration = CommandConfiguration(
@@ -29,7 +31,7 @@ struct DocAdd: GlossCommand {
   @OptionGroup var globals: GlobalOptions
   @Argument(help: "Transcript files (.txt, .md, .docx, .odt, .vtt, .srt).") var files: [String]
   @Option(help: "Document id (only with one FILE).") var id: String?
-  @Option(help: "Encoding of text files (\(TextEncoding.allCases.map(\.rawValue).joined(separator: ", "))).")
+  @Option(help: "Encoding of text files without a byte-order mark.")
   var encoding: TextEncoding?
 
   func check() throws {

@@ -458,6 +458,15 @@ private func odt(_ folder: TempFolder, body: String) throws -> Data {
         == "u.txt: starts with a UTF-16 byte-order mark; add it with --encoding utf-16")
   }
 
+  @Test func encodingNamesAndAliases() {
+    #expect(TextEncoding(name: "windows-1252") == .windows1252)
+    #expect(TextEncoding(name: "CP1252") == .windows1252)
+    #expect(TextEncoding(name: "ISO-8859-1") == .latin1)
+    #expect(TextEncoding(name: "latin_1") == .latin1)
+    #expect(TextEncoding(name: "UTF8") == .utf8)
+    #expect(TextEncoding(name: "koi8-r") == nil)
+  }
+
   /// Valid UTF-8 goes on untouched, so the normalizer reports the BOM and CRLF as before.
   @Test func utf8PassesThrough() throws {
     let bytes = Data([0xEF, 0xBB, 0xBF]) + Data("a\r\nb".utf8)

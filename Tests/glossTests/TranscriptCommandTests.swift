@@ -70,7 +70,8 @@ import Testing
     #expect(try box.commitCount() == before)
     #expect(!FileManager.default.fileExists(atPath: box.path + "/documents/good.txt"))
 
-    let added = try box.gloss("doc", "add", latin, "--encoding", "windows-1252")
+    #expect(try box.gloss("doc", "add", latin, "--encoding", "koi8-r").status == 64)
+    let added = try box.gloss("doc", "add", latin, "--encoding", "CP1252")
     #expect(
       added.stdout
         == "added old-notes (converted from Windows-1252 to UTF-8; converted CRLF/CR line endings to LF)\n")

@@ -8,6 +8,18 @@ public enum TextEncoding: String, CaseIterable, Sendable {
   case utf16 = "utf-16"
   case latin1
   case windows1252 = "windows-1252"
+
+  /// The encoding a user's name for it means: the raw value, or a common alias
+  /// (`utf8`, `latin-1`, `iso-8859-1`, `cp1252`…), ignoring case.
+  public init?(name: String) {
+    let key = name.lowercased().replacingOccurrences(of: "_", with: "-")
+    let aliases: [String: TextEncoding] = [
+      "utf8": .utf8, "utf16": .utf16, "latin-1": .latin1, "iso-8859-1": .latin1, "iso8859-1": .latin1,
+      "cp1252": .windows1252, "windows1252": .windows1252,
+    ]
+    guard let encoding = TextEncoding(rawValue: key) ?? aliases[key] else { return nil }
+    self = encoding
+  }
 }
 
 /// Turns a text file's bytes into a string, failing with the file and byte offset where the
