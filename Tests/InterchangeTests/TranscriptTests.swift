@@ -108,6 +108,32 @@ private func odt(_ folder: TempFolder, body: String) throws -> Data {
     #expect(file.notes == ["converted from .\(name.split(separator: ".").last ?? ""): 10 paragraphs"])
   }
 
+  /// python-docx writes from a template Microsoft Word saved: its heading styles are found
+  /// by name in styles.xml; list bullets are formatting, not text.
+  @Test func pythonDocxFile() throws {
+    let text = try converted(try Fixture.data("transcripts/python-docx.docx"), "python-docx.docx")
+    #expect(
+      text == """
+        # Focus group 3
+
+        Moderator: Who labels the images?
+
+        Participant 2: We do, by hand.
+        Every\tFriday.
+
+        ## Tools
+
+        Spreadsheets
+
+        Tool\tUsers
+
+        Excel\teveryone
+
+        Moderator: Thank you – naïve question, sorry 🙂
+
+        """)
+  }
+
   @Test func wordConstructsThatAreNotText() throws {
     let folder = try TempFolder()
     let body = """
@@ -375,6 +401,36 @@ private func odt(_ folder: TempFolder, body: String) throws -> Data {
       <c.yellow>Hello</c> <00:01.500>there
       """
     #expect(try converted(Data(vtt.utf8), "v.vtt") == "Hello there\n")
+  }
+
+  @Test func utf16Subtitles() throws {
+    let teams = try Fixture.data("transcripts/teams.vtt")
+    let utf16 = Data(
+      [0xFF, 0xFE] + String(decoding: teams, as: UTF8.self).utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+    #expect(try converted(utf16, "teams.vtt") == (try converted(teams, "teams.vtt")))
+  }
+
+  /// Otter's generic names are names even when they start only one cue.
+  @Test func otterGenericSpeakerOnce() throws {
+    let srt = """
+      1
+      00:00:00,000 --> 00:00:02,000
+      Ana Lima
+      We had a grant.
+
+      2
+      00:00:02,000 --> 00:00:04,000
+      Speaker 2
+      Really?
+
+      3
+      00:00:04,000 --> 00:00:06,000
+      Ana Lima
+      Yes, in 2019.
+      """
+    #expect(
+      try converted(Data(srt.utf8), "o.srt")
+        == "Ana Lima: We had a grant.\n\nSpeaker 2: Really?\n\nAna Lima: Yes, in 2019.\n")
   }
 
   @Test func markupIsRemovedOnlyWhereItIsMarkup() {

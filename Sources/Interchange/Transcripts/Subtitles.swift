@@ -221,13 +221,21 @@ struct Subtitles {
   }
 
   /// Otter's speaker lines: a first line of a cue with more lines that holds only a name
-  /// (or `Name:`), counted as one when the same line starts two cues or more.
+  /// (or `Name:`), counted as one when the same line starts two cues or more, or when it is
+  /// one of Otter's generic names.
   static func otterSpeakers(_ cues: [[String]]) -> Set<String> {
     var counts: [String: Int] = [:]
     for lines in cues where lines.count > 1 {
       if let name = nameLine(lines[0]) { counts[name, default: 0] += 1 }
     }
-    return Set(counts.filter { $0.value >= 2 }.keys)
+    return Set(counts.filter { $0.value >= 2 || isGenericSpeaker($0.key) }.keys)
+  }
+
+  /// Otter's names for speakers it has not been told: `Speaker 2`, `Unknown Speaker`.
+  static func isGenericSpeaker(_ name: String) -> Bool {
+    let words = name.split(separator: " ")
+    return name == "Unknown Speaker"
+      || (words.count == 2 && words[0] == "Speaker" && words[1].allSatisfy(\.isNumber))
   }
 
   /// A line that can only be a name: `Speaker 1`, `Ana Lima`, `Ana Lima:`.

@@ -113,7 +113,7 @@ enum WordDocument {
         }
       case "r": runs += 1
       case "t": inText = true
-      case "tab" where runs > 0: collector.append("\t")
+      case "tab" where runs > 0, "ptab" where runs > 0: collector.append("\t")
       case "br" where runs > 0, "cr" where runs > 0: collector.append("\n")
       case "noBreakHyphen" where runs > 0: collector.append("-")
       case "tbl": collector.startTable()
