@@ -160,6 +160,8 @@ private func odt(_ folder: TempFolder, body: String) throws -> Data {
       <w:style w:type="paragraph" w:styleId="berschrift1"><w:name w:val="heading 1"/></w:style>\
       <w:style w:type="character" w:styleId="Speaker"><w:name w:val="heading 2"/></w:style>
       """
+    // No text at all gives an empty text, which `doc add` refuses ("x.docx: is empty").
+    #expect(try converted(try docx(folder, body: "<w:p/><w:p><w:r><w:br/></w:r></w:p>"), "x.docx") == "")
     let text = try converted(try docx(folder, body: body, styles: styles), "x.docx")
     #expect(
       text == """
