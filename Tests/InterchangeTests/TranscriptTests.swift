@@ -543,3 +543,64 @@ private func odt(_ folder: TempFolder, body: String) throws -> Data {
     #expect(plain.warnings.isEmpty)
   }
 }
+
+/// Damaged files (bytes flipped, cut short) convert or fail with a GlossError; never a crash.
+@Suite struct DamagedTranscriptTests {
+  @Test(arguments: ["interview-7.docx", "interview-7.odt", "zoom.vtt", "otter.srt"])
+  func flippedAndTruncatedBytes(name: String) throws {
+    let original = [UInt8](try Fixture.data("transcripts/" + name))
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    func next() -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int(truncatingIfNeeded: state >> 33)
+    }
+    for round in 0..<150 {
+      var bytes = original
+      if round % 3 == 0 {
+        bytes.removeLast(next() % bytes.count)
+      } else {
+        for _ in 0..<(1 + next() % 8) { bytes[next() % bytes.count] = UInt8(truncatingIfNeeded: next()) }
+      }
+      do {
+        _ = try TranscriptFile(data: Data(bytes), file: name, encoding: nil)
+      } catch let error as GlossError {
+        let message = try #require(error.errorDescription)
+        #expect(message.hasPrefix(name))
+      }
+    }
+  }
+
+  /// Damaged XML inside a sound archive: markup characters dropped in at random places
+  /// (undeclared prefixes, broken tags, stray entities) must give one error, never a trap.
+  @Test func damagedXML() throws {
+    let folder = try TempFolder()
+    let archive = try Archive(data: try Fixture.data("transcripts/interview-7.docx"), accessMode: .read)
+    let entry = try #require(archive["word/document.xml"])
+    var xml = Data()
+    _ = try archive.extract(entry) { xml.append($0) }
+    let original = [UInt8](xml)
+    let marks = [UInt8]("<>/=\":&;# x\u{00}é".utf8)
+    var state: UInt64 = 42
+    func next() -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int(truncatingIfNeeded: state >> 33)
+    }
+    for _ in 0..<100 {
+      var bytes = original
+      for _ in 0..<(1 + next() % 6) { bytes[next() % bytes.count] = marks[next() % marks.count] }
+      let data = try Data(contentsOf: folder.zip("d\(next()).docx", [("word/document.xml", Data(bytes))]))
+      do {
+        _ = try TranscriptFile(data: data, file: "d.docx", encoding: nil)
+      } catch let error as GlossError {
+        #expect(error.errorDescription?.hasPrefix("d.docx") == true)
+      }
+    }
+    let undeclared = try Data(
+      contentsOf: folder.zip(
+        "u.docx", [("word/document.xml", Data("<w:document><q:body x:y='1'><w:p/></q:body></w:document>".utf8))]))
+    #expect(
+      failure({ _ = try converted(undeclared, "u.docx") })?.hasPrefix(
+        "u.docx:word/document.xml:1: is not well-formed XML")
+        == true)
+  }
+}

@@ -2,10 +2,13 @@ import Foundation
 import GlossCore
 import ZIPFoundation
 
-/// A zip container (.docx, .odt) read in memory with bounds, so a hostile archive fails with
-/// one message instead of exhausting memory: entry names are never used as paths, and each
-/// entry is unpacked only up to `Limits.maxEntryBytes` whatever its header claims.
-struct SafeArchive {
+/// A zip container (.docx, .odt) read with bounds, so a hostile archive fails with one
+/// message instead of exhausting memory: entry names are never used as paths, and each entry
+/// is unpacked only up to `Limits.maxEntryBytes` whatever its header claims.
+///
+/// The bytes go through a private temporary file: ZIPFoundation's in-memory archives trap
+/// on offsets past the end, which a damaged file has, while its file reads fail cleanly.
+final class SafeArchive {
   struct Limits: Sendable {
     var maxEntries: Int
     var maxEntryBytes: Int
@@ -18,6 +21,7 @@ struct SafeArchive {
   let kind: String
   let limits: Limits
   private let archive: Archive
+  private let copy: URL
   private var entries: [String: Entry] = [:]
 
   /// Opens `data` as a zip; `kind` (".docx") names the format in messages.
@@ -25,11 +29,29 @@ struct SafeArchive {
     self.file = file
     self.kind = kind
     self.limits = limits
-    guard data.starts(with: [0x50, 0x4B]), let archive = try? Archive(data: data, accessMode: .read) else {
+    guard data.starts(with: [0x50, 0x4B]) else {
       let hint =
         data.starts(with: [0xD0, 0xCF, 0x11, 0xE0])
         ? " (a password-protected or old binary file: save it as \(kind) without a password)" : ""
       throw GlossError.invalidInput(file: file, line: nil, message: "is not a \(kind) file (not a zip archive)\(hint)")
+    }
+    copy = FileManager.default.temporaryDirectory.appendingPathComponent("gloss-\(UUID().uuidString).zip")
+    do {
+      // Readable by this user only: transcripts are often confidential.
+      let descriptor = open(copy.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+      guard descriptor >= 0 else { throw CocoaError(.fileWriteNoPermission) }
+      let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+      defer { try? handle.close() }
+      try handle.write(contentsOf: data)
+    } catch {
+      try? FileManager.default.removeItem(at: copy)
+      throw GlossError.cannotWrite(
+        file: copy.path, what: "a temporary copy of \(file)", reason: error.localizedDescription)
+    }
+    guard let archive = try? Archive(url: copy, accessMode: .read) else {
+      try? FileManager.default.removeItem(at: copy)
+      throw GlossError.invalidInput(
+        file: file, line: nil, message: "is not a \(kind) file (not a readable zip archive)")
     }
     self.archive = archive
     var count = 0
@@ -43,6 +65,8 @@ struct SafeArchive {
       if entry.type == .file, entries[entry.path] == nil { entries[entry.path] = entry }
     }
   }
+
+  deinit { try? FileManager.default.removeItem(at: copy) }
 
   /// The unpacked bytes of the entry at `path` (a name inside the archive, never a file
   /// path), or nil when there is none.
