@@ -325,6 +325,14 @@ private func odt(_ folder: TempFolder, body: String) throws -> Data {
     #expect(SafeArchive.resolve("../media/a.png", from: "word/document.xml") == "media/a.png")
   }
 
+  @Test func otherDocumentFormatsAreNamed() {
+    #expect(
+      failure({ _ = try converted(Data("{\\rtf1 Hello}".utf8), "Interview.RTF") })
+        == "Interview.RTF: is a .rtf file, which gloss does not read: save the transcript as .docx, .odt or "
+        + "plain text (.txt), or give its subtitles (.vtt, .srt)")
+    #expect(failure({ _ = try converted(Data("%PDF-1.7".utf8), "i.pdf") })?.hasPrefix("i.pdf: is a .pdf file") == true)
+  }
+
   @Test func encodingIsForTextFilesOnly() throws {
     let data = try Fixture.data("transcripts/interview-7.docx")
     #expect(

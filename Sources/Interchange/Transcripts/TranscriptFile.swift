@@ -32,8 +32,21 @@ public struct TranscriptFile: Sendable {
     try self.init(data: data, file: file, encoding: encoding, limits: .standard)
   }
 
+  /// Formats researchers try that are not text and that Gloss does not read: refused by name
+  /// rather than stored as markup or refused as "binary".
+  static let unreadable: Set<String> = [
+    "doc", "rtf", "pdf", "pages", "wpd", "xls", "xlsx", "ods", "ppt", "pptx", "odp",
+  ]
+
   init(data: Data, file: String, encoding: TextEncoding?, limits: SafeArchive.Limits) throws {
     let format = Format(fileName: file)
+    let suffix = (file as NSString).pathExtension.lowercased()
+    if Self.unreadable.contains(suffix) {
+      throw GlossError.invalidInput(
+        file: file, line: nil,
+        message: "is a .\(suffix) file, which gloss does not read: save the transcript as .docx, .odt or "
+          + "plain text (.txt), or give its subtitles (.vtt, .srt)")
+    }
     self.format = format
     var notes: [String] = []
     var warnings: [String] = []
