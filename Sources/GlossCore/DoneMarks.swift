@@ -115,12 +115,15 @@ extension Session {
         }
       }
       guard !changed.isEmpty else { return .unchanged((changed, unchanged)) }
-      let verb = done ? "marks \(DocumentInput.messageList(changed)) done" : "reopens \(DocumentInput.messageList(changed))"
+      let verb =
+        done ? "marks \(DocumentInput.messageList(changed)) done" : "reopens \(DocumentInput.messageList(changed))"
       return .commit(summary: "gloss: \(me) \(verb)", value: (changed, unchanged))
     }
     guard let result else {
-      throw GlossError.nothingToChange(done ? .markedDoneAlready(coder: me, docs: lists.unchanged)
-        : .notMarkedDone(coder: me, docs: lists.unchanged))
+      throw GlossError.nothingToChange(
+        done
+          ? .markedDoneAlready(coder: me, docs: lists.unchanged)
+          : .notMarkedDone(coder: me, docs: lists.unchanged))
     }
     return (result, lists.changed, lists.unchanged)
   }

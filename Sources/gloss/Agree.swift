@@ -186,7 +186,7 @@ struct Agree: ProjectCommand {
     var lines = [
       "Agreement at \(report.rev.prefix(10)), unit: \(report.unit.label)",
       "coders: \(report.coders.joined(separator: ", ")); documents (\(report.documents.count)): "
-        + Output.excerpt(report.documents.joined(separator: ", "), limit: 80)
+        + Output.excerpt(report.documents.joined(separator: ", "), limit: 80),
     ]
     if let counted = report.counted.headerLine { lines.append(Output.excerpt(counted, limit: 200)) }
     lines.append("")

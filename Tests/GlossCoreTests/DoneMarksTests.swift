@@ -53,7 +53,10 @@ import Testing
     #expect(options.unit == .para && options.codes == ["a", "Data low"])
     let explicit = AgreementOptions(unit: .doc, codes: ["b"]).gated(by: settings.gate, explicitUnit: true)
     #expect(explicit.unit == .doc && explicit.codes == ["b"])
-    #expect(throws: GlossError.malformed(file: "gloss.yaml", line: 5, message: "'gate.min' must be a number from -1 to 1 (an alpha), like 0.67")) {
+    #expect(
+      throws: GlossError.malformed(
+        file: "gloss.yaml", line: 5, message: "'gate.min' must be a number from -1 to 1 (an alpha), like 0.67")
+    ) {
       try Settings.decode(Data("gloss: 1\nname: p\nleads: [lead]\ngate:\n  min: .inf\n".utf8))
     }
   }

@@ -38,7 +38,8 @@ private func exists(_ box: Sandbox, _ relative: String) -> Bool {
     // Not on the coder's list, unknown document, consensus: one line each, nothing written.
     let cy = try box.gloss("--as", "cy", "doc", "done", "interview-34")
     #expect(cy.status == 1)
-    #expect(cy.stderr.hasPrefix("error: interview-34 is not on cy's list") && cy.stderr.split(separator: "\n").count == 1)
+    #expect(
+      cy.stderr.hasPrefix("error: interview-34 is not on cy's list") && cy.stderr.split(separator: "\n").count == 1)
     let unknown = try box.gloss("--as", "ana", "doc", "done", "interview-99")
     #expect(unknown.status == 1 && unknown.stderr.hasPrefix("error: unknown document 'interview-99'"))
     let consensus = try box.gloss("--as", "consensus", "doc", "done", "interview-34")
@@ -233,7 +234,8 @@ private func exists(_ box: Sandbox, _ relative: String) -> Bool {
       run.stdout.contains(
         "annotations/ana/interview-34.done:1: error: a done mark is an empty file, and this one holds 4 byte(s)"),
       "\(run.stdout)")
-    #expect(run.stdout.contains("annotations/ana/interview-99.done: error: done mark for unknown document 'interview-99'"))
+    #expect(
+      run.stdout.contains("annotations/ana/interview-99.done: error: done mark for unknown document 'interview-99'"))
     let range = try box.gloss("validate", "--range", "\(base)..HEAD")
     #expect(range.status == 1 && range.stdout.contains("interview-34.done:1: error: a done mark is an empty file"))
     // A mark without the coder's annotation file is a warning, not an error.
@@ -325,7 +327,9 @@ private func exists(_ box: Sandbox, _ relative: String) -> Bool {
     try box.git("init", "-q", "--bare", remote)
     try box.git("remote", "add", "origin", remote)
     let env = box.env.merging(["GLOSS": Shell.glossPath]) { $1 }
-    func push() throws -> Run { try Shell.run("/usr/bin/git", ["push", "-q", "origin", "main"], in: box.path, env: env) }
+    func push() throws -> Run {
+      try Shell.run("/usr/bin/git", ["push", "-q", "origin", "main"], in: box.path, env: env)
+    }
     // A gate set before anyone coded twice: nothing to measure, the push goes through.
     try setGate(box, "gate:\n  min: 0.9\n  unit: para\n")
     let early = try push()

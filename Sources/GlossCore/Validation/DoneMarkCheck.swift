@@ -5,7 +5,9 @@ extension Validator {
   /// empty file of a valid coder on a known document. One without the coder's annotation
   /// file beside it (left by a merge with an unassignment) is a warning: it counts for
   /// nothing, and refusing it would refuse such a merge.
-  func checkDoneMark(path: String, documentExists: (String) -> Bool, annotated: (String) -> Bool, read: () throws -> Data?)
+  func checkDoneMark(
+    path: String, documentExists: (String) -> Bool, annotated: (String) -> Bool, read: () throws -> Data?
+  )
     -> [Finding]
   {
     guard let (coder, doc) = Layout.parseDoneMarkPath(path) else { return [] }
