@@ -24,13 +24,6 @@ public struct DoneMarks: Sendable, Equatable {
   public func isDone(coder: String, document: String) -> Bool {
     byDocument[document]?.contains(coder) ?? false
   }
-
-  /// The marks of the coders `policy` lets the viewer see (blind coding hides the others'
-  /// progress along with their work).
-  public func visible(to policy: Policy) -> DoneMarks {
-    guard policy.visibleCoders != nil else { return self }
-    return DoneMarks(byDocument: byDocument.mapValues { $0.filter(policy.canSee(coder:)) })
-  }
 }
 
 extension Snapshot {

@@ -152,16 +152,14 @@ struct Agree: ProjectCommand {
   func runGate(_ project: Project) throws {
     let settings = try project.snapshot(at: rev).settings()
     guard let threshold = minimum ?? settings.gate?.minimum else {
-      Output.print("no agreement gate: gloss.yaml sets no gate: min, and no --min is given")
-      return
+      return passUnmeasured("no agreement gate: gloss.yaml sets no gate: min, and no --min is given")
     }
     let options = self.options.gated(by: settings.gate, explicitUnit: unit != nil)
     let report: AgreementReport
     do {
       report = try project.agreement(at: rev, options: options)
     } catch GlossError.nothingToChange(let reason) {
-      Output.print("agreement gate passes: nothing to measure yet (\(reason))")
-      return
+      return passUnmeasured("agreement gate passes: nothing to measure yet (\(reason))")
     }
     switch globals.format {
     case .json: Output.print(report.json().compact)
@@ -172,6 +170,18 @@ struct Agree: ProjectCommand {
       Output.print(Self.table(report, withInterval: false))
     }
     try report.requireAlpha(atLeast: threshold)
+  }
+
+  /// A gate that passes without figures, said in the format asked for: a sentence, a JSON
+  /// object, or a CSV with the header and no rows.
+  func passUnmeasured(_ reason: String) {
+    switch globals.format {
+    case .json:
+      Output.print(
+        JSON.object([("passed", .bool(true)), ("measured", .bool(false)), ("reason", .string(reason))]).compact)
+    case .csv: Self.write(CSV.row(AgreementReport.csvHeader))
+    case .table: Output.print(reason)
+    }
   }
 
   // MARK: Tables

@@ -280,6 +280,8 @@ private func exists(_ box: Sandbox, _ relative: String) -> Bool {
     #expect(try box.gloss("agree", "--min", "0.9").status == 1)
     let none = try box.gloss("agree", "--gate")
     #expect(none.status == 0 && none.stdout.hasPrefix("no agreement gate"))
+    let noneJSON = json(try box.gloss("agree", "--gate", "--format", "json").stdout) as? [String: Any]
+    #expect(noneJSON?["passed"] as? Bool == true && noneJSON?["measured"] as? Bool == false)
     try setGate(box, "gate:\n  min: 0.9\n  unit: para\n  codes: [data-missing-value]\n")
     let passes = try box.gloss("agree", "--gate")
     #expect(passes.status == 0, "\(passes.stdout)\(passes.stderr)")
