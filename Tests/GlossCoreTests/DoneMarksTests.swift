@@ -44,6 +44,43 @@ import Testing
     #expect(marks.visible(to: Policy(settings: settings, viewer: "lead")) == marks)
   }
 
+  /// The API `gloss status` and `gloss serve` call: marks as of a revision, only beside the
+  /// coder's annotation file, and what the session refuses.
+  @Test func theSnapshotAndProjectAnswerWhoIsDone() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("gloss-done-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let (project, _) = try Project.initialize(at: path, name: "t", leads: ["lead"], coder: "lead")
+    let lead = try project.session(as: "lead")
+    try lead.addDocuments([DocumentInput(id: "d", data: Data("Some text.\n".utf8), source: "d.txt")])
+    try lead.assignDocuments(["d"], to: ["ana", "ben"])
+    let ana = try project.session(as: "ana")
+    #expect(try project.finished(document: "d").isEmpty)
+    let (_, marked, already) = try ana.markDone(["d", "d"])
+    #expect(marked == ["d"] && already.isEmpty)
+    #expect(try project.finished(document: "d") == ["ana"])
+    #expect(try project.snapshot().doneMarks() == DoneMarks(byDocument: ["d": ["ana"]]))
+    #expect(try project.snapshot().isDone(coder: "ana", doc: "d"))
+    #expect(try !project.snapshot().isDone(coder: "ben", doc: "d"))
+    #expect(try project.finished(document: "d", at: "HEAD~1").isEmpty)
+    #expect(throws: GlossError.nothingToChange(.markedDoneAlready(coder: "ana", docs: ["d"]))) {
+      try ana.markDone(["d"])
+    }
+    #expect(throws: GlossError.notAssigned(doc: "d", coder: "cy")) { try project.session(as: "cy").markDone(["d"]) }
+    #expect(throws: GlossError.unknownDocument("e")) { try ana.markDone(["e"]) }
+    #expect(throws: GlossError.unknownDocument("e")) { try project.finished(document: "e") }
+    // ben forging ana's mark is refused before anything is written, by the same rules as
+    // the server's.
+    let ben = try project.session(as: "ben")
+    #expect(throws: GlossError.self) {
+      try ben.commit { transaction -> Change<Void> in
+        transaction.write(Layout.doneMark(coder: "ana", doc: "d"), Data())
+        return .commit(summary: "forged", value: ())
+      }
+    }
+    try ana.reopen(["d"])
+    #expect(try project.snapshot().doneMarks().isEmpty)
+  }
+
   @Test func theGateRoundTripsThroughGlossYAML() throws {
     let text = "gloss: 1\nname: p\nleads: [lead]\ngate:\n  min: 0.667\n  unit: para\n  codes: [a, Data low]\n"
     let settings = try Settings.decode(Data(text.utf8))
