@@ -322,6 +322,21 @@ private func exists(_ box: Sandbox, _ relative: String) -> Bool {
     }
   }
 
+  @Test func theCIScriptGatesWithGlossYAMLsGate() throws {
+    let box = try coded()
+    func check() throws -> Run {
+      try Shell.run(
+        "/bin/sh", [CIRecipeTests.repositoryRoot + "/hooks/ci/gloss-check.sh"], in: box.path,
+        env: box.env.merging(["GLOSS": Shell.glossPath]) { $1 })
+    }
+    try setGate(box, "gate:\n  min: 0.9\n  unit: para\n")
+    let para = try check()
+    #expect(para.status == 0, "\(para.stdout)\(para.stderr)")
+    try setGate(box, "gate:\n  min: 0.9\n  unit: char\n")
+    let char = try check()
+    #expect(char.status != 0 && char.stderr.contains("data-missing-value"), "\(char.stdout)\(char.stderr)")
+  }
+
   @Test func thePrePushHookGatesWithGlossYAMLsUnitAndPassesWhenNothingIsMeasurable() throws {
     let box = try assigned("ana", "ben")
     #expect(try box.gloss("hooks", "install").status == 0)
