@@ -44,6 +44,19 @@ extension Snapshot {
     return DoneMarks(byDocument: byDocument)
   }
 
+  /// Every `annotations/<coder>/*.done` file, whatever it holds or marks (for `validate --fix`).
+  func doneMarkPaths() throws -> [String] {
+    guard let tree else { return [] }
+    var paths: [String] = []
+    for coder in try coders() {
+      for entry in try repository.entries(inFolder: "annotations/\(coder)", ofTree: tree)
+      where entry.kind == .blob && entry.name.hasSuffix(Layout.doneMarkSuffix) {
+        paths.append("annotations/\(coder)/\(entry.name)")
+      }
+    }
+    return paths
+  }
+
   /// Whether `coder` marked `doc` done (and has an annotation file for it).
   public func isDone(coder: String, doc: String) throws -> Bool {
     try exists(Layout.doneMark(coder: coder, doc: doc))

@@ -27,7 +27,7 @@ extension Validator {
           Finding(
             .error, path, line: 1,
             "a done mark is an empty file, and this one holds \(data.count) byte(s); "
-              + "'gloss --as \(coder) doc done \(doc)' writes it"))
+              + "'gloss validate --fix' empties it"))
       }
     } catch {
       findings.append(Finding(.error, path, "cannot be read: \(error.localizedDescription)"))
