@@ -133,6 +133,11 @@ private func exists(_ box: Sandbox, _ relative: String) -> Bool {
     #expect(lines.first?["counted"] == nil && alpha(Run(status: 0, stdout: history.lines[0], stderr: "")) == dropped)
     #expect(lines.last?["counted"] as? String == "finished coders only")
     #expect(lines.last?["rev"] as? String == object["rev"] as? String)
+    // The HTML report says it too.
+    #expect(try box.gloss("report", "-o", box.root + "/r.html").status == 0)
+    let html = try String(contentsOfFile: box.root + "/r.html", encoding: .utf8)
+    #expect(html.contains("<dt>Counted</dt><dd>finished coders only"))
+    #expect(html.contains("only the coders who did were counted"))
   }
 
   @Test func onlyOneFinishedCoderLeavesNothingToMeasureAndSaysWhy() throws {
