@@ -104,6 +104,9 @@ public enum GlossError: Error, LocalizedError, Equatable {
   case documentNeedsLead(document: String, coder: String, leads: [String], howTo: String)
   /// `gloss serve` could not listen on `address` (a port in use, an address not on this machine).
   case serverFailed(address: String, reason: String)
+  // Finished work (issue 17): done marks and the agreement gate's settings.
+  /// `doc done` of a document that is not on `coder`'s list (no annotation file).
+  case notAssigned(doc: String, coder: String)
 
   public var errorDescription: String? {
     switch self {
@@ -282,6 +285,10 @@ public enum GlossError: Error, LocalizedError, Equatable {
       return "cannot serve on \(address): \(reason)"
     case .codeInUse(let code, let uses):
       return "code '\(code)' is used by \(uses) assignment(s); use --force to remove them too"
+    case .notAssigned(let doc, let coder):
+      return
+        "\(doc) is not on \(coder)'s list (no \(Layout.annotation(coder: coder, doc: doc))); a lead assigns it "
+        + "with 'gloss doc assign \(doc) --to \(coder)'"
     }
   }
 }
@@ -305,6 +312,11 @@ public enum NothingReason: Sendable, Equatable, CustomStringConvertible {
   case noFilesGiven
   case emptyCodebook
   case noCommitYet
+  // Finished work (issue 17).
+  case markedDoneAlready(coder: String, docs: [String])
+  case notMarkedDone(coder: String, docs: [String])
+  /// Agreement counts only finished coders, and no document has two of them.
+  case noDocumentFinishedTwice(coders: [String])
 
   public var description: String {
     switch self {
@@ -328,6 +340,15 @@ public enum NothingReason: Sendable, Equatable, CustomStringConvertible {
     case .noFilesGiven: return "no files to import"
     case .noCommitYet: return "the project has no commit yet"
     case .emptyCodebook: return "the codebook is empty; a .qdc file needs at least one code"
+    case .markedDoneAlready(let coder, let docs):
+      return "\(coder) has already marked \(docs.joined(separator: ", ")) done"
+    case .notMarkedDone(let coder, let docs):
+      return "\(coder) has not marked \(docs.joined(separator: ", ")) done; nothing to reopen"
+    case .noDocumentFinishedTwice(let coders):
+      return
+        "agreement needs two coders with data: no document in scope has two of the selected coders "
+        + "(\(coders.isEmpty ? "none" : coders.joined(separator: ", "))) marked done, and only finished "
+        + "coders count where a document has done marks; --include-unfinished counts everyone"
     }
   }
 }

@@ -123,6 +123,7 @@ extension DocumentSummary {
     .object([
       ("id", .string(id)), ("length", .int(length)), ("paragraphs", .int(paragraphs)),
       ("coders", .array(coders.map(JSON.string))), ("assignments", .int(assignments)),
+      ("done", .array(done.map(JSON.string))),
     ])
   }
 }

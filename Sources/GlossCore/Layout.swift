@@ -19,6 +19,24 @@ public enum Layout {
     return (String(parts[1]), String(parts[2].dropLast(6)))
   }
 
+  /// A coder's done mark on a document (DESIGN §4 "Finished work"): an empty file beside
+  /// the coder's annotation file. The two names never collide, whatever the doc id: one
+  /// ends in `.jsonl`, the other in `.done`.
+  public static func doneMark(coder: String, doc: String) -> String {
+    "annotations/\(coder)/\(doc)\(doneMarkSuffix)"
+  }
+
+  public static let doneMarkSuffix = ".done"
+
+  /// Splits `annotations/<coder>/<doc>.done` into its parts; nil for any other path.
+  public static func parseDoneMarkPath(_ path: String) -> (coder: String, doc: String)? {
+    let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+    guard parts.count == 3, parts[0] == "annotations", parts[2].hasSuffix(doneMarkSuffix) else {
+      return nil
+    }
+    return (String(parts[1]), String(parts[2].dropLast(doneMarkSuffix.count)))
+  }
+
   /// The document id of `documents/<id>.txt`; nil for any other path.
   public static func parseDocumentPath(_ path: String) -> String? {
     guard path.hasPrefix(documents), path.hasSuffix(".txt") else { return nil }

@@ -16,6 +16,8 @@ public struct Settings: Sendable, Equatable {
   public var blind = false
   /// Who may add codes: `open` (any coder, for open coding) or `locked` (leads only).
   public var codebook: CodebookPolicy = .open
+  /// The agreement gate of pre-push and CI (`gate:`; `gloss agree --gate`).
+  public var gate: AgreementGate?
 
   /// `codebook:` in gloss.yaml. Renaming, merging and removing codes is for leads either way.
   public enum CodebookPolicy: String, Sendable, CaseIterable {
@@ -83,6 +85,7 @@ public struct Settings: Sendable, Equatable {
       }
       settings.codebook = policy
     }
+    if let node = mapping["gate"] { settings.gate = try AgreementGate.decode(node, file: file) }
     return settings
   }
 
@@ -92,6 +95,7 @@ public struct Settings: Sendable, Equatable {
     text += "leads: [\(leads.map(YAMLSupport.scalar).joined(separator: ", "))]\n"
     if blind { text += "blind: true\n" }
     if codebook != .open { text += "codebook: \(codebook.rawValue)\n" }
+    if let gate { text += gate.yaml }
     if !coders.isEmpty {
       text += "coders:\n"
       for coder in coders.keys.sorted() {

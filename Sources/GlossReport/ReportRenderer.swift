@@ -71,6 +71,9 @@ public enum ReportRenderer {
       "Documents",
       count("documents_count", report.documents.count)
         + " coded by at least two of them, of \(input.projectDocumentCount) in the project")
+    if let counted = report.counted.headerLine {
+      html += row("Counted", HTML.escape(String(counted.dropFirst("counted: ".count))))
+    }
     html += row("Codes", count("codes_count", report.codes.count))
     html += row("Assignments", "\(input.assignmentCount) by these coders on these documents and codes")
     if let bootstrap = input.options.bootstrap, bootstrap > 0 {
@@ -370,6 +373,7 @@ public enum ReportRenderer {
     if let coders = options.coders { command += " --coders \(coders.joined(separator: ","))" }
     if let codes = options.codes { command += " --codes \(codes.joined(separator: ","))" }
     if let docs = options.docs { command += " --docs \(docs.joined(separator: ","))" }
+    if options.includeUnfinished { command += " --include-unfinished" }
     command += extra
     if extra.isEmpty, let bootstrap = options.bootstrap, bootstrap > 0 {
       command += " --bootstrap \(bootstrap) --seed \(options.seed)"
@@ -398,6 +402,8 @@ public enum ReportRenderer {
       + "code\(report.codes.count == 1 ? "" : "s"), each treated as a binary variable (applied or not), "
       + "at commit <code>\(report.rev.prefix(10))</code> (\(report.isoDate.prefix(10))). "
       + "A coder without an annotation file for a document counts as missing data. "
+      + (report.counted.rule == .finished
+        ? "On a document that coders marked finished, only the coders who did were counted. " : "")
       + "Pooling all codes, alpha = <span\(HTML.hook("alpha", overall, [("overall", "true")]))>\(overall)</span>"
     if let interval = report.overall.alphaCI {
       let lower = HTML.figure(interval.lower)

@@ -341,7 +341,7 @@ public final class API: Sendable {
       .noIdentity, .ambiguousAssignment:
       return .error(400, message)
     case .blind, .leadsOnly, .newCoder, .breaksRules, .documentNeedsLead, .notYourAssignment,
-      .consensusIsNotACoder, .reanchorsOthers, .notYourAnnotations, .lastLead:
+      .consensusIsNotACoder, .reanchorsOthers, .notYourAnnotations, .lastLead, .notAssigned:
       return .error(403, message)
     case .uncommittedChanges, .lockHeld, .detachedHead, .codeInUse, .pushRefused,
       .alreadyAssigned, .codeExists, .codeNameTaken, .documentExists, .documentGivenTwice, .documentHasAssignments,

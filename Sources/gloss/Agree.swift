@@ -12,9 +12,16 @@ struct Agree: ProjectCommand {
       For each code every unit (a code point, a paragraph or a document, --unit) gets from \
       each coder 1 (a span with the code covers it) or 0; a coder without an annotation file \
       for a document gives no value (missing data). 'consensus' counts only when named in \
-      --coders. Documents in scope are those at least two selected coders coded. A figure \
-      that is undefined (no variation, zero units) is null / n/a, never 1. The methods are \
-      in docs/agreement.md.
+      --coders. Documents in scope are those at least two selected coders coded. On a \
+      document where any selected coder marked their work done ('gloss doc done'), only the \
+      coders who did count (--include-unfinished counts everyone); the header says so. A \
+      figure that is undefined (no variation, zero units) is null / n/a, never 1. The \
+      methods are in docs/agreement.md.
+
+      --gate is the agreement gate of the pre-push hook and the CI script: the threshold, \
+      unit and codes come from gloss.yaml's gate: (min, unit, codes) at the measured \
+      revision; --min, --unit and --codes override them. Without a threshold, or with \
+      nothing to measure yet, the gate passes.
 
       Examples:
         gloss agree
@@ -22,6 +29,8 @@ struct Agree: ProjectCommand {
         gloss agree --codes data-low-quantity --by doc
         gloss agree --bootstrap 1000 --seed 7 --format json
         gloss agree --unit para --min 0.8          # CI gate: exit 1 below 0.8
+        gloss agree --gate                         # the gate gloss.yaml sets
+        gloss agree --include-unfinished
         gloss agree --history main~50..main --format csv > alpha-over-time.csv
         gloss agree --disagreements --coders ana,ben --docs interview-34
       """)
@@ -38,8 +47,8 @@ struct Agree: ProjectCommand {
   var codes: [String] = []
   @Option(parsing: .upToNextOption, help: "Documents (default: all).")
   var docs: [String] = []
-  @Option(help: "Unit of analysis: char, para, doc or segment (unitizing alpha).")
-  var unit: UnitOption = .char
+  @Option(help: "Unit of analysis: char (default), para, doc or segment (unitizing alpha).")
+  var unit: UnitOption?
   @Option(help: ArgumentHelp("Also give the figures of each document ('doc').", valueName: "doc"))
   var by: ByOption?
   @Option(help: ArgumentHelp("Bootstrap replicates for a 95% interval of alpha.", valueName: "N"))
@@ -56,6 +65,10 @@ struct Agree: ProjectCommand {
   var history: String?
   @Flag(help: "List the spans where the coders differ, with their text.")
   var disagreements = false
+  @Flag(help: "Count every coder, also on documents that others marked done.")
+  var includeUnfinished = false
+  @Flag(help: "The agreement gate: threshold, unit and codes from gloss.yaml's gate: (see docs/ci.md).")
+  var gate = false
 
   enum UnitOption: String, ExpressibleByArgument, CaseIterable {
     case char, para, doc, segment
@@ -72,9 +85,10 @@ struct Agree: ProjectCommand {
       if minimum != nil { throw ValidationError("--min checks one revision; drop --history") }
       if disagreements { throw ValidationError("--disagreements lists one revision; drop --history") }
     }
-    if disagreements && (by != nil || bootstrap != nil || minimum != nil) {
-      throw ValidationError("--disagreements is a listing; it takes no --by, --bootstrap or --min")
+    if disagreements && (by != nil || bootstrap != nil || minimum != nil || gate) {
+      throw ValidationError("--disagreements is a listing; it takes no --by, --bootstrap, --min or --gate")
     }
+    if gate && history != nil { throw ValidationError("--gate checks one revision; drop --history") }
   }
 
   var options: AgreementOptions {
@@ -83,13 +97,14 @@ struct Agree: ProjectCommand {
       return items.isEmpty ? nil : items
     }
     return AgreementOptions(
-      unit: AgreementUnit(rawValue: unit.rawValue) ?? .char, coders: list(coders),
+      unit: unit.flatMap { AgreementUnit(rawValue: $0.rawValue) } ?? .char, coders: list(coders),
       codes: list(codes), docs: list(docs), byDocument: by == .doc, bootstrap: bootstrap,
-      seed: seed)
+      seed: seed, includeUnfinished: includeUnfinished)
   }
 
   func run(_ project: Project) throws {
     try policy(in: project).requireAgreement()
+    if gate { return try runGate(project) }
     let options = self.options
     let format = globals.format
     if let history {
@@ -130,6 +145,45 @@ struct Agree: ProjectCommand {
     FileHandle.standardOutput.write(Data(Output.visible(text).utf8))
   }
 
+  /// `--gate`: the threshold, unit and codes of gloss.yaml's `gate:` at the revision, each
+  /// overridden by its option. No threshold, or nothing to measure yet (no document with two
+  /// coders' data, or two finished coders'), passes: a gate must not keep coders from pushing
+  /// the work that will make it measurable.
+  func runGate(_ project: Project) throws {
+    let settings = try project.snapshot(at: rev).settings()
+    guard let threshold = minimum ?? settings.gate?.minimum else {
+      return passUnmeasured("no agreement gate: gloss.yaml sets no gate: min, and no --min is given")
+    }
+    let options = self.options.gated(by: settings.gate, explicitUnit: unit != nil)
+    let report: AgreementReport
+    do {
+      report = try project.agreement(at: rev, options: options)
+    } catch GlossError.nothingToChange(let reason) {
+      return passUnmeasured("agreement gate passes: nothing to measure yet (\(reason))")
+    }
+    switch globals.format {
+    case .json: Output.print(report.json().compact)
+    case .csv: Self.write(Output.csv(AgreementReport.csvHeader, report.csvRows))
+    case .table:
+      let codes = options.codes.map { $0.joined(separator: ", ") } ?? "every code"
+      Output.print("Agreement gate: alpha >= \(Self.number(threshold)) for \(codes)")
+      Output.print(Self.table(report, withInterval: false))
+    }
+    try report.requireAlpha(atLeast: threshold)
+  }
+
+  /// A gate that passes without figures, said in the format asked for: a sentence, a JSON
+  /// object, or a CSV with the header and no rows.
+  func passUnmeasured(_ reason: String) {
+    switch globals.format {
+    case .json:
+      Output.print(
+        JSON.object([("passed", .bool(true)), ("measured", .bool(false)), ("reason", .string(reason))]).compact)
+    case .csv: Self.write(CSV.row(AgreementReport.csvHeader))
+    case .table: Output.print(reason)
+    }
+  }
+
   // MARK: Tables
 
   /// A figure with three decimals; `n/a` when undefined.
@@ -143,8 +197,9 @@ struct Agree: ProjectCommand {
       "Agreement at \(report.rev.prefix(10)), unit: \(report.unit.label)",
       "coders: \(report.coders.joined(separator: ", ")); documents (\(report.documents.count)): "
         + Output.excerpt(report.documents.joined(separator: ", "), limit: 80),
-      "",
     ]
+    if let counted = report.counted.headerLine { lines.append(Output.excerpt(counted, limit: 200)) }
+    lines.append("")
     lines.append(codeTable(report.codes, overall: report.overall, withInterval: withInterval))
     lines.append("")
     lines.append("Cohen's kappa per pair of coders (all codes in scope pooled):")

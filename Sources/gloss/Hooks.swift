@@ -15,7 +15,7 @@ struct HooksInstall: ProjectCommand {
     abstract: "Install the shipped hooks into this repository.",
     discussion: """
       In a coder's clone: pre-commit (validates what is staged) and pre-push (validates the \
-      pushed range; with `git config gloss.minAlpha 0.8` also an agreement gate). With \
+      pushed range, and the agreement gate `gloss agree --gate`: gloss.yaml gate:, or `git config gloss.minAlpha 0.8`). With \
       --server, in the shared bare repository (empty or not): pre-receive and update, which \
       run 'gloss hooks check' on every pushed reference. Warns when gloss.yaml has no \
       coders: map, since authorship then rests on Gloss-Coder trailers alone. The hooks run \

@@ -51,6 +51,7 @@ import Testing
     case "doc assign": return ["d1", "--to", "ben"]
     case "doc unassign": return ["d1", "--from", "ana", "--force"]
     case "doc update": return ["d1", try box.write("new.txt", "First paragraph here.\n\nSecond one.\n")]
+    case "doc done", "doc reopen": return ["d1"]
     case "code add": return ["c3"]
     case "code rename": return ["c1", "Renamed"]
     case "code merge": return ["c2", "c1"]

@@ -10,6 +10,7 @@ extension AgreementEngine {
     var coders: [String]
     var codes: [Code]
     var documents: [ScopedDocument]
+    var counted = CountedCoders()
   }
 
   struct ScopedDocument {
@@ -88,19 +89,24 @@ extension AgreementEngine {
     }
     var documents: [ScopedDocument] = []
     var withData: Set<String> = []
+    var counted = CountedCoders()
     for document in names.documents {
-      let coders = names.coders.compactMap { coder in
-        files[coder]?[document.id].map { (name: coder, blob: $0) }
-      }
+      let coders = counted.count(
+        names.coders.compactMap { coder in files[coder]?[document.id].map { (name: coder, blob: $0) } },
+        doc: document.id, name: \.name, isDone: { files[$0]?[CountedCoders.listingKey(document.id)] != nil },
+        includeUnfinished: options.includeUnfinished)
       guard coders.count >= 2 else { continue }
       documents.append(ScopedDocument(id: document.id, blob: document.blob, coders: coders))
       withData.formUnion(coders.map(\.name))
     }
     guard !documents.isEmpty else {
-      return .failure(GlossError.nothingToChange(.noDocumentCodedTwice(coders: names.coders)))
+      return .failure(
+        GlossError.nothingToChange(
+          counted.excludedAny
+            ? .noDocumentFinishedTwice(coders: names.coders) : .noDocumentCodedTwice(coders: names.coders)))
     }
     let coders = options.coders == nil ? names.coders.filter(withData.contains) : names.coders
-    return .success(Scope(coders: coders, codes: names.codes, documents: documents))
+    return .success(Scope(coders: coders, codes: names.codes, documents: documents, counted: counted))
   }
 }
 

@@ -92,8 +92,12 @@ extension AgreementEngine {
     if let cached = folders[folder] { return cached }
     var listing: [String: Oid] = [:]
     for entry in try repository.entries(inFolder: "", ofTree: folder)
-    where entry.kind == .blob && entry.name.hasSuffix(".jsonl") {
-      listing[String(entry.name.dropLast(6))] = entry.id
+    where entry.kind == .blob {
+      if entry.name.hasSuffix(".jsonl") {
+        listing[String(entry.name.dropLast(6))] = entry.id
+      } else if entry.name.hasSuffix(Layout.doneMarkSuffix) {
+        listing[CountedCoders.listingKey(String(entry.name.dropLast(Layout.doneMarkSuffix.count)))] = entry.id
+      }
     }
     folders[folder] = listing
     return listing
@@ -238,6 +242,6 @@ extension AgreementReport {
     AgreementReport(
       rev: commit.id.hex, date: commit.committer.time,
       offsetMinutes: commit.committer.offsetMinutes, unit: unit, coders: coders,
-      documents: documents, codes: codes, overall: overall, byDocument: byDocument)
+      documents: documents, codes: codes, overall: overall, byDocument: byDocument, counted: counted)
   }
 }

@@ -99,7 +99,9 @@ public final class AgreementEngine {
     for document in scope.documents {
       documents.append(try documentTallies(document))
     }
-    let report = compute(scope: scope, documents: documents).at(commit: info)
+    var computed = compute(scope: scope, documents: documents)
+    computed.counted = scope.counted
+    let report = computed.at(commit: info)
     previous = (key, report)
     return .report(report)
   }

@@ -38,11 +38,15 @@ public struct AgreementOptions: Sendable, Equatable {
   /// Bootstrap replicates for `alpha_ci`; nil or 0: no interval.
   public var bootstrap: Int?
   public var seed: UInt64
+  /// Count every coder, also where others marked a document done (`--include-unfinished`).
+  public var includeUnfinished = false
 
   public init(
     unit: AgreementUnit = .char, coders: [String]? = nil, codes: [String]? = nil,
-    docs: [String]? = nil, byDocument: Bool = false, bootstrap: Int? = nil, seed: UInt64 = 0
+    docs: [String]? = nil, byDocument: Bool = false, bootstrap: Int? = nil, seed: UInt64 = 0,
+    includeUnfinished: Bool = false
   ) {
+    self.includeUnfinished = includeUnfinished
     self.unit = unit
     self.coders = coders
     self.codes = codes
@@ -120,6 +124,8 @@ public struct AgreementReport: Sendable, Equatable {
   public let overall: OverallFigures
   /// Present with `--by doc`.
   public let byDocument: [DocumentFigures]?
+  /// Which coders counted on which documents (done marks).
+  public internal(set) var counted = CountedCoders()
 
   /// The commit time in ISO 8601 with the committer's offset (`2024-05-01T10:00:00+02:00`),
   /// computed by hand: a date formatter per history line costs more than the figures.
@@ -210,6 +216,9 @@ extension AgreementReport {
       ("rev", .string(rev)), ("unit", .string(unit.rawValue)),
       ("coders", .array(coders.map(JSON.string))),
       ("documents", .array(documents.map(JSON.string))),
+    ]
+    members += counted.jsonMembers
+    members += [
       ("codes", .array(codes.map { $0.json(withInterval: withInterval) })),
       ("overall", overall.json(withInterval: withInterval)),
     ]

@@ -31,7 +31,7 @@ public struct FileMergeResult: Sendable, Equatable {
 }
 
 /// Merges one path's three versions: annotation files and the codebook record by record,
-/// anything else line by line as git does. Shared by `gloss merge` and the git merge driver.
+/// done marks as records of their own, anything else line by line as git does. Shared by `gloss merge` and the git merge driver.
 public enum FileMerge {
   /// Whether Gloss merges `path` record by record.
   public static func isRecordFile(_ path: String) -> Bool {
@@ -47,6 +47,12 @@ public enum FileMerge {
     }
     if path == Codebook.path {
       return try codebook(base: base, ours: ours, theirs: theirs, choose: choose)
+    }
+    if Layout.parseDoneMarkPath(path) != nil {
+      // A done mark is one record, there or not; its (empty) bytes say nothing, so even
+      // hand-edited sides never conflict.
+      return FileMergeResult(
+        contents: exists(base: base, ours: ours, theirs: theirs) ? Data() : nil, conflicts: [], notes: [])
     }
     return try text(path: path, base: base, ours: ours, theirs: theirs, choose: choose)
   }

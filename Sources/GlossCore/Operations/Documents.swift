@@ -48,6 +48,8 @@ public struct DocumentSummary: Sendable, Equatable {
   /// Coders with an annotation file for the document.
   public let coders: [String]
   public let assignments: Int
+  /// Those of `coders` who marked the document done (as the viewer may see), sorted.
+  public let done: [String]
 }
 
 extension Project {
@@ -62,11 +64,12 @@ extension Project {
       guard policy.canSee(coder: coder) else { continue }
       counts[doc, default: 0] += try snapshot.annotations(coder: coder, doc: doc)?.count ?? 0
     }
+    let marks = try snapshot.doneMarks().visible(to: policy)
     return try snapshot.documentIDs().map { id in
       let text = try snapshot.requireDocument(id)
       return DocumentSummary(
         id: id, length: text.length, paragraphs: text.paragraphs.count,
-        coders: (byDoc[id] ?? []).sorted(), assignments: counts[id] ?? 0)
+        coders: (byDoc[id] ?? []).sorted(), assignments: counts[id] ?? 0, done: marks.coders(document: id))
     }
   }
 }

@@ -129,6 +129,8 @@ extension Session {
           }
           let path = Layout.annotation(coder: coder, doc: doc)
           try transaction.remove(path)
+          // The coder's done mark goes with the work it marked.
+          try transaction.remove(Layout.doneMark(coder: coder, doc: doc))
           removed.append((path, records.count))
         }
       }

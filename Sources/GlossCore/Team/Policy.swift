@@ -123,6 +123,15 @@ extension AssignmentFilter {
   }
 }
 
+extension DoneMarks {
+  /// The marks of the coders `policy` lets the viewer see: blind coding hides the others'
+  /// progress along with their work.
+  public func visible(to policy: Policy) -> DoneMarks {
+    guard policy.visibleCoders != nil else { return self }
+    return DoneMarks(byDocument: byDocument.mapValues { $0.filter(policy.canSee(coder:)) })
+  }
+}
+
 extension MergeReport {
   /// The report as the viewer may see it: other coders' changes, re-anchored and stale spans
   /// and notes are left out; a conflict in a hidden file keeps its path (enough to settle it

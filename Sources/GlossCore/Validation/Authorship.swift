@@ -329,6 +329,10 @@ struct HistoryCheck {
         var ids = IDSet()
         let text = (try? snapshot.documentText(doc)) ?? nil
         found += validator.checkAnnotations(data, path: change.path, text: text, codebook: codebook, ids: &ids)
+      } else if Layout.parseDoneMarkPath(change.path) != nil {
+        found += validator.checkDoneMark(
+          path: change.path, documentExists: { (try? snapshot.documentText($0)) != nil },
+          annotated: { (try? snapshot.exists($0)) ?? false }, read: { data })
       } else if Layout.parseDocumentPath(change.path) != nil {
         found += validator.checkDocument(data, path: change.path)
       } else if change.path == Codebook.path {

@@ -20,9 +20,10 @@ public enum ShippedHooks {
     "pre-push": """
     #!/bin/sh
     # Gloss pre-push hook: validates the commits of every pushed range that the remote does not
-    # have yet (format and authorship, under the remote's rules) and, when
-    # `git config gloss.minAlpha` is set, refuses a push whose agreement falls below it.
-    # Installed by `gloss hooks install`. Set GLOSS to the gloss binary if it is not on PATH.
+    # have yet (format and authorship, under the remote's rules) and runs the agreement gate
+    # (`gloss agree --gate`): threshold, unit and codes from gloss.yaml's gate:, the threshold
+    # overridden by `git config gloss.minAlpha`. Installed by `gloss hooks install`. Set GLOSS to
+    # the gloss binary if it is not on PATH.
     gloss="${GLOSS:-gloss}"
     command -v "$gloss" >/dev/null 2>&1 || { echo "gloss pre-push: '$gloss' not found; set GLOSS" >&2; exit 1; }
     zero=0000000000000000000000000000000000000000
@@ -33,9 +34,7 @@ public enum ShippedHooks {
       base="$remote_oid"
       if [ "$base" = "$zero" ] || ! git cat-file -e "$base^{commit}" 2>/dev/null; then base=""; fi
       "$gloss" validate --range "$base..$local_oid" --new-to "$1" || status=1
-      if [ -n "$min" ]; then
-        "$gloss" agree --rev "$local_oid" --min "$min" >/dev/null || status=1
-      fi
+      "$gloss" agree --rev "$local_oid" --gate ${min:+--min "$min"} >/dev/null || status=1
     done
     exit $status
     """,

@@ -82,7 +82,8 @@ extension Project {
 
 extension Session {
   /// Rewrites what can be fixed mechanically at HEAD (record order and canonical bytes of
-  /// annotation files, the codebook's canonical form) in one commit; returns the paths.
+  /// annotation files, the codebook's canonical form, done marks emptied) in one commit;
+  /// returns the paths.
   public func fixFormat() throws -> (result: CommitResult, fixed: [String]) {
     let (result, fixed) = try commit { transaction -> Change<[String]> in
       var fixed: [String] = []
@@ -107,6 +108,11 @@ extension Session {
           transaction.write(path, canonical)
           fixed.append(path)
         }
+      }
+      // A done mark is empty: whatever a hand put in it goes.
+      for path in try transaction.snapshot.doneMarkPaths() where try transaction.file(path)?.isEmpty == false {
+        transaction.write(path, Data())
+        fixed.append(path)
       }
       guard !fixed.isEmpty else { return .unchanged(fixed) }
       return .commit(summary: "gloss: \(coder) rewrites \(fixed.count) file(s) in canonical form", value: fixed)

@@ -93,6 +93,7 @@ public struct Validator {
     // Documents.
     var documents: Set<String> = []
     var annotationFiles: [(path: String, coder: String, doc: String)] = []
+    var doneMarks: [String] = []
     for path in files.paths {
       if path.hasPrefix(Layout.documents) {
         guard let id = Layout.parseDocumentPath(path), Identifier.isDocument(id) else {
@@ -108,8 +109,15 @@ public struct Validator {
           add(Finding(.error, path, "cannot be read: \(error.localizedDescription)"))
         }
       } else if path.hasPrefix(Layout.annotations) {
+        if Layout.parseDoneMarkPath(path) != nil {
+          doneMarks.append(path)
+          continue
+        }
         guard let (coder, doc) = Layout.parseAnnotationPath(path) else {
-          add(Finding(.error, path, "not an annotation file: expected annotations/<coder>/<doc-id>.jsonl"))
+          add(
+            Finding(
+              .error, path,
+              "not an annotation file: expected annotations/<coder>/<doc-id>.jsonl (or a done mark, <doc-id>.done)"))
           continue
         }
         guard Identifier.isCoder(coder) else {
@@ -142,6 +150,12 @@ public struct Validator {
       } catch {
         add(Finding(.error, file.path, "cannot be read: \(error.localizedDescription)"))
       }
+    }
+    let annotationPaths = Set(annotationFiles.map(\.path))
+    for path in doneMarks {
+      findings += checkDoneMark(
+        path: path, documentExists: documents.contains, annotated: annotationPaths.contains,
+        read: { try files.read(path) })
     }
     return findings
   }
