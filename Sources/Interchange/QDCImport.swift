@@ -19,7 +19,7 @@ extension Session {
     -> (report: QDCImportReport, commit: CommitResult?)
   {
     let root = try XMLTree.parse(data, file: source)
-    guard root.name == "CodeBook", root.namespace == nil || root.namespace == REFIQDA.codebookNamespace else {
+    guard root.name == "CodeBook", [nil, "", REFIQDA.codebookNamespace].contains(root.namespace) else {
       throw GlossError.invalidInput(
         file: source, line: root.line,
         message: "the root is <\(root.name)>, not a REFI-QDA <CodeBook> (\(REFIQDA.codebookNamespace))")
