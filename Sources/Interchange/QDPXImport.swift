@@ -219,7 +219,10 @@ struct QDPXProject {
       var element: XMLItem
     }
     for source in root.first("Sources")?.children ?? [] {
-      let label = source.attributes["name"] ?? source.attributes["guid"] ?? "?"
+      // qc 1.3.2 writes no name: the text's file name is the best one.
+      let fileName = source.attributes["plainTextPath"]?.replacingOccurrences(of: "\\", with: "/")
+        .split(separator: "/").last.map(String.init)
+      let label = source.attributes["name"] ?? fileName ?? source.attributes["guid"] ?? "?"
       let codingCount = source.all("PlainTextSelection").reduce(source.all("Coding").count) {
         $0 + $1.all("Coding").count
       }
