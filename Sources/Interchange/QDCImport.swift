@@ -32,7 +32,9 @@ extension Session {
       _ = try stage.codes(entries)
       let report = QDCImportReport(
         codes: entries.count, created: stage.createdCodes, present: entries.count - stage.createdCodes.count)
-      return ("gloss: \(coder) imports \(report.created.count) codes from \((source as NSString).lastPathComponent)", report)
+      return (
+        "gloss: \(coder) imports \(report.created.count) codes from \((source as NSString).lastPathComponent)", report
+      )
     }
     return (report, commit)
   }

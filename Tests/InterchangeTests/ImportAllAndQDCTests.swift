@@ -23,7 +23,8 @@ import Testing
     return REFIQDAProducerTests.qde(
       users: users,
       "<TextSource guid=\"44444444-4444-4444-4444-444444444444\" name=\"d\"><PlainTextContent>Hello world again</PlainTextContent>"
-        + selection(0, 5, "11111111-1111-1111-1111-111111111111") + selection(6, 11, "12111111-1111-1111-1111-111111111111")
+        + selection(0, 5, "11111111-1111-1111-1111-111111111111")
+        + selection(6, 11, "12111111-1111-1111-1111-111111111111")
         + selection(12, 17, "12111111-1111-1111-1111-111111111111") + "</TextSource>")
   }
 
@@ -112,8 +113,10 @@ import Testing
     ("<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\"><Codes></Codes></CodeBook>", "has no codes"),
     ("<Project xmlns=\"urn:QDA-XML:project:1.0\"/>", "not a REFI-QDA <CodeBook>"),
     ("<CodeBook xmlns=\"urn:other\"><Codes/></CodeBook>", "not a REFI-QDA <CodeBook>"),
-    ("<CodeBook><Codes><Code guid=\"0D4F2C61-5C40-5E4F-9C54-9E5B6F3A1A01\" name=\"a\"/>"
-      + "<Code guid=\"0D4F2C61-5C40-5E4F-9C54-9E5B6F3A1A01\" name=\"b\"/></Codes></CodeBook>", "used twice"),
+    (
+      "<CodeBook><Codes><Code guid=\"0D4F2C61-5C40-5E4F-9C54-9E5B6F3A1A01\" name=\"a\"/>"
+        + "<Code guid=\"0D4F2C61-5C40-5E4F-9C54-9E5B6F3A1A01\" name=\"b\"/></Codes></CodeBook>", "used twice"
+    ),
     ("<CodeBook><Codes>", "not well-formed"),
   ])
   func badCodebooksAreRefused(xml: String, message: String) throws {

@@ -12,7 +12,9 @@ import Testing
   static let code = "22222222-2222-2222-2222-222222222222"
 
   /// A project.qde around `sources` (TextSource elements) with one code `C` unless `codes`.
-  static func qde(origin: String = "", codes: String? = nil, users: String? = nil, _ sources: String, notes: String = "")
+  static func qde(
+    origin: String = "", codes: String? = nil, users: String? = nil, _ sources: String, notes: String = ""
+  )
     -> Data
   {
     Data(
@@ -67,9 +69,13 @@ import Testing
   /// NVivo counts UTF-16 units: after an emoji every code point position is one short.
   static let emojiText = "Great 😀 day. We laughed 😂😂 a lot and then went home 🏠 happily."
 
+  /// Where `word` is in `text`, in UTF-16 units (the test's words are all there).
   static func utf16Positions(of word: String, in text: String) -> (Int, Int) {
-    let range = text.range(of: word)!
-    return (text.utf16.distance(from: text.startIndex, to: range.lowerBound), text.utf16.distance(from: text.startIndex, to: range.upperBound))
+    let range = text.range(of: word) ?? text.startIndex..<text.startIndex
+    return (
+      text.utf16.distance(from: text.startIndex, to: range.lowerBound),
+      text.utf16.distance(from: text.startIndex, to: range.upperBound)
+    )
   }
 
   func emojiSources(origin: String) -> Data {
@@ -113,14 +119,12 @@ import Testing
   @Test func codePointsStayCodePointsWithEmoji() throws {
     let folder = try TempFolder()
     let project = try folder.project()
-    let scalars = Array(Self.emojiText.unicodeScalars)
     func cp(_ word: String) -> (Int, Int) {
       let (start, _) = Self.utf16Positions(of: word, in: Self.emojiText)
       let prefix = String(Self.emojiText.utf16.prefix(start))!
       let s = prefix.unicodeScalars.count
       return (s, s + word.unicodeScalars.count)
     }
-    _ = scalars
     let selections = ["went home", "happily"].map { cp($0) }.map { Self.selection($0.0, $0.1) }.joined()
     let data = Self.qde(
       origin: "QualCoder 3.6",
@@ -141,8 +145,10 @@ import Testing
     let lf = "First line here\nSecond line there\nThird line everywhere\n"
     let crlf = lf.replacingOccurrences(of: "\n", with: "\r\n")
     func at(_ word: String) -> (Int, Int) {
-      let range = lf.range(of: word)!
-      return (lf.distance(from: lf.startIndex, to: range.lowerBound), lf.distance(from: lf.startIndex, to: range.upperBound))
+      let range = lf.range(of: word) ?? lf.startIndex..<lf.startIndex
+      return (
+        lf.distance(from: lf.startIndex, to: range.lowerBound), lf.distance(from: lf.startIndex, to: range.upperBound)
+      )
     }
     let selections = ["Second", "there", "Third line", "everywhere"].map(at).map { Self.selection($0.0, $0.1) }.joined()
     let guid = "44444444-4444-4444-4444-444444444444"
@@ -213,7 +219,10 @@ import Testing
       "<TextSource guid=\"44444444-4444-4444-4444-444444444444\" name=\"far\" plainTextPath=\"absolute://C:/x.txt\">"
         + Self.selection(0, 5) + Self.selection(6, 11) + "</TextSource>")
     let report = try importAsLead([("project.qde", data)], in: folder, project: project)
-    #expect(report.skippedSources == ["TextSource \"far\" (its text absolute://C:/x.txt is not in the archive; 2 codings not imported)"])
+    #expect(
+      report.skippedSources == [
+        "TextSource \"far\" (its text absolute://C:/x.txt is not in the archive; 2 codings not imported)"
+      ])
   }
 
   @Test func userByIDAttributeIsAccepted() throws {

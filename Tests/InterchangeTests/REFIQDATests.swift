@@ -220,7 +220,8 @@ import Testing
     #expect(emoji.distinctReadings == PositionReading.allCases)
     #expect((0...6).map { emoji.offset($0, .utf16) } == [0, 1, 1, 2, 3, 3, 4])
     // A long line is normalized in segments that split only where NFC allows it.
-    let long = String(repeating: "cafe\u{301} 😀 Ångström o\u{308}\u{301}\r\n", count: 1000).replacingOccurrences(of: "\r\n", with: "")
+    let long = String(repeating: "cafe\u{301} 😀 Ångström o\u{308}\u{301}\r\n", count: 1000).replacingOccurrences(
+      of: "\r\n", with: "")
     let segmented = TextMapping(long)
     #expect(segmented.text.unicodeScalars.elementsEqual(long.precomposedStringWithCanonicalMapping.unicodeScalars))
     #expect(segmented.offset(segmented.length(.utf16), .utf16) == segmented.storedLength)

@@ -54,7 +54,8 @@ enum RealTool {
   /// The qc package's folder, where it ships demo.qdpx (a qc 1.3.2 export).
   static func qcPackage() throws -> URL {
     let lib = URL(fileURLWithPath: "\(root)/qc/lib")
-    let python = try #require(try FileManager.default.contentsOfDirectory(atPath: lib.path).first { $0.hasPrefix("python") })
+    let python = try #require(
+      try FileManager.default.contentsOfDirectory(atPath: lib.path).first { $0.hasPrefix("python") })
     return lib.appendingPathComponent("\(python)/site-packages/qualitative_coding")
   }
 }

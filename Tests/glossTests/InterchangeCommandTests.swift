@@ -145,10 +145,15 @@ import Testing
     let box = try Sandbox()
     try box.gloss("--as", "lead", "import", "delve", Sandbox.example("interview-34.txt"), "--text-only")
     try box.gloss("code", "add", "tabular-issue")
-    #expect(try box.gloss("--as", "ben", "add", "interview-34", "tabular-issue", "--para", "3", "--memo", "=HYPERLINK(\"x\")").status == 0)
-    #expect(try box.gloss("--as", "ana", "add", "interview-34", "tabular-issue", "--para", "5", "--memo", "@SUM(A1)").status == 0)
+    #expect(
+      try box.gloss("--as", "ben", "add", "interview-34", "tabular-issue", "--para", "3", "--memo", "=HYPERLINK(\"x\")")
+        .status == 0)
+    #expect(
+      try box.gloss("--as", "ana", "add", "interview-34", "tabular-issue", "--para", "5", "--memo", "@SUM(A1)").status
+        == 0)
     let listed = try box.gloss("ls", "--format", "csv")
-    #expect(listed.stdout.contains("\"'=HYPERLINK(\"\"x\"\")\"") && listed.stdout.contains(",'@SUM(A1)"), "\(listed.stdout)")
+    #expect(
+      listed.stdout.contains("\"'=HYPERLINK(\"\"x\"\")\"") && listed.stdout.contains(",'@SUM(A1)"), "\(listed.stdout)")
     let export = try box.gloss("export", "csv", "-")
     #expect(export.stdout.contains(",'@SUM(A1)") && !export.stdout.contains(",@SUM"))
     let file = try box.write("all.csv", export.stdout)
@@ -165,7 +170,8 @@ import Testing
     let qdc = try box.write(
       "t.qdc",
       "<?xml version=\"1.0\"?><CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\" origin=\"Taguette 1.5.2\"><Codes>"
-        + "<Code guid=\"0D4F2C61-5C40-5E4F-9C54-9E5B6F3A1A01\" name=\"Émotion\" isCodable=\"true\"/></Codes><Sets/></CodeBook>")
+        + "<Code guid=\"0D4F2C61-5C40-5E4F-9C54-9E5B6F3A1A01\" name=\"Émotion\" isCodable=\"true\"/></Codes><Sets/></CodeBook>"
+    )
     let dry = try box.gloss("--as", "lead", "import", "qdc", qdc, "--dry-run")
     #expect(dry.status == 0 && dry.stdout.contains("1 codes: 1 created (emotion)") && dry.stderr.contains("dry run"))
     #expect(try box.gloss("--as", "lead", "import", "qdc", qdc).status == 0)
