@@ -25,6 +25,9 @@ public struct QDPXImportReport: Sendable {
   public var positions: [(source: String, reading: PositionReading, reason: String)] = []
   /// Notes on text selections without a code (annotations), not imported: `"source" start-end`.
   public var annotations: [String] = []
+  /// Codings whose selection covers no whole character of the stored text (inside a CRLF
+  /// or a surrogate pair), not imported: `"source" start-end`.
+  public var unreadable: [String] = []
 
   /// Who runs the import of `other`'s codings: that coder, or a lead for consensus (which
   /// is not a coder).
@@ -82,6 +85,8 @@ struct QDPXProject {
   var skipped: [String] = []
   /// Notes on a text selection without a code (QualCoder annotations, NVivo annotations).
   var annotations: [String] = []
+  /// Codings whose selection is empty once mapped to the stored text.
+  var unreadable: [String] = []
 
   /// Reads and checks everything: paths, sizes, XML, positions, code references.
   /// `positions` overrides the detected reading of selection positions.
@@ -308,6 +313,10 @@ struct QDPXProject {
           }
           let extra = noteTexts(coding)
           let text = ([memo].compactMap { $0 } + extra).joined(separator: "\n\n")
+          guard mapped.offset(start, reading) < mapped.offset(end, reading) else {
+            unreadable.append("\"\(label)\" \(start)-\(end)")
+            continue
+          }
           selections.append(
             Selection(
               guid: REFIQDA.canonicalGUID(coding.attributes["guid"]) ?? selectionGUID,
@@ -423,6 +432,7 @@ extension Session {
       report.leads = stage.settings.leads
       report.positions = project.sources.compactMap(\.positions).map { ($0.source, $0.reading, $0.reason) }
       report.annotations = project.annotations
+      report.unreadable = project.unreadable
       // Whose folder each User's codings go to.
       var userCoder = Dictionary(project.users.map { ($0.guid, $0.coder) }, uniquingKeysWith: { a, _ in a })
       if all {

@@ -202,6 +202,11 @@ struct ImportQDPX: GlossCommand {
     for (source, reading, reason) in report.positions {
       lines.append("  positions:     \(Output.visible(source)): \(reading.rawValue) (\(reason))")
     }
+    if !report.unreadable.isEmpty {
+      lines.append(
+        "  not imported:  \(report.unreadable.count) codings whose selection covers no whole character: "
+          + Output.visible(report.unreadable.joined(separator: ", ")))
+    }
     if !report.annotations.isEmpty {
       lines.append(
         "  not imported:  \(report.annotations.count) notes on selections without a code (annotations; "

@@ -164,6 +164,19 @@ import Testing
     #expect(try project.snapshot().requireDocument("d").string == lf)
   }
 
+  /// A selection of only the CR of a CRLF (or half an emoji) covers nothing once the text
+  /// is stored: it is counted and named, never dropped in silence.
+  @Test func selectionsThatCoverNothingAreReported() throws {
+    let folder = try TempFolder()
+    let project = try folder.project()
+    let data = Self.qde(
+      "<TextSource guid=\"44444444-4444-4444-4444-444444444444\" name=\"d\">"
+        + "<PlainTextContent>Hello&#13;\nworld</PlainTextContent>" + Self.selection(0, 5) + Self.selection(5, 6)
+        + "</TextSource>")
+    let report = try importAsLead([("project.qde", data)], in: folder, project: project)
+    #expect(report.assignmentsAdded == 1 && report.unreadable == ["\"d\" 5-6"])
+  }
+
   @Test func sameNamedCodesUnderDifferentParentsStayApart() throws {
     let folder = try TempFolder()
     let project = try folder.project()
