@@ -51,19 +51,23 @@ import Testing
     try (project.snapshot().annotations(coder: coder, doc: doc) ?? []).sorted { $0.start < $1.start }.map(\.exact)
   }
 
+  /// NVivo for Windows: `Sources/`, a BOM, CRLF, and UTF-16 positions after an emoji.
   @Test func nvivoForWindowsCapitalSourcesFolder() throws {
     let folder = try TempFolder()
     let project = try folder.project()
     let guid = "44444444-4444-4444-4444-444444444444"
     let source = """
-      <TextSource guid="\(guid)" name="Interview A" plainTextPath="internal://\(guid).txt">\(Self.selection(0, 5))
-      </TextSource>
+      <TextSource guid="\(guid)" name="Interview A" plainTextPath="internal://\(guid).txt">\(Self.selection(0, 5))\
+      \(Self.selection(9, 14))</TextSource>
       """
+    let text = Data([0xEF, 0xBB, 0xBF] + Array("Hello 😀 world\r\nbye\r\n".utf8))
     let report = try importAsLead(
-      [("project.qde", Self.qde(origin: "NVivo 12.6", source)), ("Sources/\(guid).txt", Data("Hello world".utf8))],
+      [("project.qde", Self.qde(origin: "NVivo 12.6", source)), ("Sources/\(guid).txt", text)],
       in: folder, project: project)
     #expect(report.documentsAdded == ["Interview-A"] && report.skippedSources.isEmpty)
-    #expect(try exacts(project, coder: "lead", doc: "Interview-A") == ["Hello"])
+    #expect(report.positions.map(\.reading) == [.utf16])
+    #expect(try exacts(project, coder: "lead", doc: "Interview-A") == ["Hello", "world"])
+    #expect(try project.snapshot().requireDocument("Interview-A").string == "Hello 😀 world\nbye\n")
   }
 
   /// NVivo counts UTF-16 units: after an emoji every code point position is one short.
