@@ -265,6 +265,10 @@ public enum GlossError: Error, LocalizedError, Equatable {
       return "assignment id \(id) is already used in another file"
     case .leadsOnly(.writeConsensus, let coder):
       return "only a lead (gloss.yaml leads) writes consensus; \(coder) is not one"
+    case .leadsOnly(.importAll, let coder):
+      return
+        "only a lead (gloss.yaml leads) imports every coder's work at once (--all); \(coder) is not one: "
+        + "import your own without --all"
     case .branchKeptMoving:
       return "the branch kept moving while gloss tried to commit; try again"
     case .cannotWrite(let file, let what, let reason):

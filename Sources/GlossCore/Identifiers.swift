@@ -64,6 +64,34 @@ public enum Identifier {
     return String(decoding: out, as: UTF8.self)
   }
 
+  /// `slug` of the name with accented and special Latin letters spelled in ASCII first
+  /// ("Émotion & ambivalence" → `emotion-ambivalence`, ő → o, ß → ss, Æ → ae), for new code
+  /// ids. Existing ids are stored, never recomputed, so they stay as they were made.
+  public static func readableSlug(_ name: String, allowDots: Bool = true, maxLength: Int = 64) -> String {
+    slug(transliterated(name), allowDots: allowDots, maxLength: maxLength)
+  }
+
+  /// Latin letters with diacritics as their base letters, ligatures and special letters
+  /// spelled out; other characters are left alone.
+  public static func transliterated(_ name: String) -> String {
+    var out = String.UnicodeScalarView()
+    for scalar in name.decomposedStringWithCanonicalMapping.unicodeScalars {
+      if let spelled = spelledOut[scalar] {
+        out.append(contentsOf: spelled.unicodeScalars)
+      } else if scalar.properties.generalCategory != .nonspacingMark {
+        out.append(scalar)
+      }
+    }
+    return String(out)
+  }
+
+  /// Letters that no canonical decomposition reduces to ASCII.
+  private static let spelledOut: [Unicode.Scalar: String] = [
+    "ß": "ss", "ẞ": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d",
+    "ð": "d", "Ð": "d", "þ": "th", "Þ": "th", "ł": "l", "Ł": "l", "ı": "i", "ħ": "h", "Ħ": "h", "ŋ": "ng",
+    "Ŋ": "ng", "ĳ": "ij", "Ĳ": "ij", "ſ": "s",
+  ]
+
   /// A document id from a file name: the extension dropped, forbidden characters to `-`.
   public static func documentID(fromFileName name: String) -> String {
     var base = Substring(name)

@@ -154,14 +154,40 @@ extension AssignmentChange {
 }
 
 /// RFC 4180 CSV: fields with a comma, quote or line break are quoted; lines end in CRLF.
+/// A cell that a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV
+/// injection), which `restored` takes off again, so export → spreadsheet → import is lossless.
 public enum CSV {
   public static func row(_ fields: [String]) -> String {
     fields.map(field).joined(separator: ",") + "\r\n"
   }
 
-  public static func field(_ value: String) -> String {
+  public static func field(_ raw: String) -> String {
+    let value = needsGuard(raw) ? "'" + raw : raw
     let needsQuotes = value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
     guard needsQuotes else { return value }
     return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+  }
+
+  /// A cell as written before `field` neutralized it.
+  public static func restored(_ cell: String) -> String {
+    guard cell.unicodeScalars.first == "'" else { return cell }
+    let rest = String(cell.unicodeScalars.dropFirst())
+    return needsGuard(rest) ? rest : cell
+  }
+
+  /// Whether a cell begins like a formula (`=`, `+`, `-`, `@`, tab, CR), after any
+  /// apostrophes (so a cell that already starts with one is guarded too and comes back
+  /// whole). Negative numbers (agreement figures) are left as they are.
+  static func needsGuard(_ value: String) -> Bool {
+    let rest = value.unicodeScalars.drop { $0 == "'" }
+    guard let first = rest.first, "=+-@\t\r".unicodeScalars.contains(first) else { return false }
+    if first == "-" {
+      let digits = rest.dropFirst()
+      let parts = digits.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+      let isNumber =
+        !digits.isEmpty && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { ("0"..."9").contains($0) } }
+      return !isNumber
+    }
+    return true
   }
 }

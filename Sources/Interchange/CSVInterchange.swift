@@ -115,7 +115,12 @@ extension Session {
   /// optional `coder`, `memo`, `id`, `exact`), all or nothing, in one commit. Rows belong to
   /// the importing coder: an empty `coder` means the importer; `consensus` rows need a
   /// lead; rows of other coders are refused, or skipped with `skipOthers` (DESIGN §6).
-  public func importCSV(_ data: Data, source: String, skipOthers: Bool = false, dryRun: Bool = false)
+  /// With `all` (leads only) every row goes to its coder's folder in one commit; `map` turns
+  /// names in the coder column (`Ana Lima`) into coder ids.
+  public func importCSV(
+    _ data: Data, source: String, skipOthers: Bool = false, all: Bool = false, map: [String: String] = [:],
+    dryRun: Bool = false
+  )
     throws -> (report: CSVImportReport, commit: CommitResult?)
   {
     let records = try CSVReader.parse(data, file: source)
@@ -145,11 +150,12 @@ extension Session {
     }
     let (commit, report) = try runImport(dryRun: dryRun) { stage in
       var report = CSVImportReport(rows: 0, added: 0, present: 0, skipped: 0, files: [])
+      if all, !stage.isLead(coder) { throw GlossError.leadsOnly(action: .importAll, coder: coder) }
       var touched: [String] = []
       for record in records.dropFirst() {
         func value(_ name: String) -> String {
           guard let index = column[name], index < record.fields.count else { return "" }
-          return record.fields[index]
+          return CSV.restored(record.fields[index])
         }
         func fail(_ message: String) -> GlossError {
           GlossError.invalidInput(file: source, line: record.line, message: message)
@@ -159,15 +165,17 @@ extension Session {
         }
         report.rows += 1
         do {
-          let target =
-            value("coder").trimmingCharacters(in: .whitespaces).isEmpty
-            ? coder : value("coder").trimmingCharacters(in: .whitespaces)
+          let cell = value("coder").trimmingCharacters(in: .whitespaces)
+          let target = cell.isEmpty ? coder : map[cell] ?? cell
+          if all && !Identifier.isCoder(target) {
+            throw fail("coder \"\(cell)\" is not a coder id; name its coder with --map \"\(cell)=CODER\"")
+          }
           try Identifier.requireCoder(target)
-          if target != coder && target != Identifier.consensus && skipOthers {
+          if target != coder && target != Identifier.consensus && skipOthers && !all {
             report.skipped += 1
             continue
           }
-          try stage.checkWritable(target, importer: coder)
+          if !all { try stage.checkWritable(target, importer: coder) }
           let doc = value("doc").trimmingCharacters(in: .whitespaces)
           guard let string = try stage.documentText(doc) else { throw GlossError.unknownDocument(doc) }
           let text = DocumentText(string)

@@ -111,7 +111,30 @@ final class ImportStage {
       return found
     }
     if let found = codebook.code(trimmed) { return found }
-    var base = Identifier.slug(trimmed)
+    return try createCode(named: trimmed, parent: parent, description: description, color: color)
+  }
+
+  /// Creates a code: its name made unique (a clash gets its parent's name, then a number),
+  /// its id the readable slug of the name, made unique; names with no Latin letters get
+  /// `code-<hash>`.
+  func createCode(named name: String, parent: String?, description: String?, color: String?) throws -> Code {
+    var trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard !trimmed.isEmpty, !trimmed.contains(where: \.isNewline) else {
+      throw GlossError.invalidArgument(argument: "code name", message: "a code needs a one-line name")
+    }
+    func taken(_ candidate: String) -> Bool {
+      codebook.codes.contains { $0.name.lowercased() == candidate.lowercased() }
+    }
+    if taken(trimmed), let parentName = parent.flatMap({ codebook.code($0)?.name }) {
+      trimmed = "\(trimmed) (\(parentName))"
+    }
+    let plain = trimmed
+    var number = 2
+    while taken(trimmed) {
+      trimmed = "\(plain) \(number)"
+      number += 1
+    }
+    var base = Identifier.readableSlug(trimmed)
     if base.isEmpty || !Identifier.isCode(base) {
       base = "code-" + String(SHA1.hex(Array(trimmed.utf8)).prefix(8))
     }

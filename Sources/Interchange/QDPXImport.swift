@@ -19,6 +19,15 @@ public struct QDPXImportReport: Sendable {
   public var otherUsers: [String: Int]
   /// The project's leads (gloss.yaml), one of whom imports consensus codings.
   public var leads: [String] = []
+  /// Assignments added per coder folder (more than one with `--all`).
+  public var byCoder: [String: Int] = [:]
+  /// How positions were read in sources where the ways of counting differ.
+  public var positions: [(source: String, reading: PositionReading, reason: String)] = []
+  /// Notes on text selections without a code (annotations), not imported: `"source" start-end`.
+  public var annotations: [String] = []
+  /// Codings whose selection covers no whole character of the stored text (inside a CRLF
+  /// or a surrogate pair), not imported: `"source" start-end`.
+  public var unreadable: [String] = []
 
   /// Who runs the import of `other`'s codings: that coder, or a lead for consensus (which
   /// is not a coder).
@@ -32,11 +41,16 @@ struct QDPXProject {
   struct User {
     var guid: String
     var name: String
+    /// The User's `id` attribute (NVivo and MAXQDA give initials or logins there).
+    var id: String?
     var coder: String
   }
   struct CodeEntry {
     var guid: String
     var name: String
+    /// The name to give a new code: the name, with its parent's name added when the file
+    /// uses the name more than once (Gloss code names are unique).
+    var distinctName: String
     var parent: String?
     var description: String?
     var color: String?
@@ -54,16 +68,29 @@ struct QDPXProject {
     var name: String
     var text: String
     var selections: [Selection]
+    /// How positions were counted, and why; nil when every reading gives the same.
+    var positions: PositionReport?
+  }
+  struct PositionReport: Sendable {
+    var source: String
+    var reading: PositionReading
+    var reason: String
   }
 
   var name = ""
+  var origin = ""
   var users: [User] = []
   var codes: [CodeEntry] = []
   var sources: [Source] = []
   var skipped: [String] = []
+  /// Notes on a text selection without a code (QualCoder annotations, NVivo annotations).
+  var annotations: [String] = []
+  /// Codings whose selection is empty once mapped to the stored text.
+  var unreadable: [String] = []
 
   /// Reads and checks everything: paths, sizes, XML, positions, code references.
-  init(url: URL, file: String, limits: REFIQDA.Limits) throws {
+  /// `positions` overrides the detected reading of selection positions.
+  init(url: URL, file: String, limits: REFIQDA.Limits, positions: PositionReading? = nil) throws {
     func fail(_ line: Int?, _ message: String, in name: String = file) -> GlossError {
       GlossError.invalidInput(file: name, line: line, message: message)
     }
@@ -98,9 +125,28 @@ struct QDPXProject {
       }
       entries[path] = entry
     }
+    let lowercased = Dictionary(entries.keys.map { ($0.lowercased(), $0) }, uniquingKeysWith: { a, b in min(a, b) })
+    /// The archive entry a `plainTextPath` names: `internal://X` or a bare relative path
+    /// (qc 1.3.2), under `sources/` in any letter case (NVivo for Windows writes `Sources/`).
+    /// Nil for texts outside the archive (`absolute://`, `relative://`, `file:`).
+    func entryPath(_ reference: String) -> String? {
+      var path = reference.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\\", with: "/")
+      if path.lowercased().hasPrefix("internal://") {
+        path = String(path.dropFirst("internal://".count))
+      } else if path.contains("://") || path.lowercased().hasPrefix("file:") || path.hasPrefix("/") {
+        return nil
+      }
+      while path.hasPrefix("./") { path = String(path.dropFirst(2)) }
+      for candidate in ["sources/" + path, path] {
+        if entries[candidate] != nil { return candidate }
+        if let found = lowercased[candidate.lowercased()] { return found }
+      }
+      return nil
+    }
     func read(_ path: String) throws -> Data {
       guard let entry = entries[path] else { throw fail(nil, "has no entry \"\(path)\"") }
       var data = Data()
+      data.reserveCapacity(Int(entry.uncompressedSize))
       do {
         _ = try archive.extract(entry, skipCRC32: false) { chunk in
           data.append(chunk)
@@ -113,6 +159,13 @@ struct QDPXProject {
       }
       return data
     }
+    func readText(_ path: String) throws -> String {
+      let data = try read(path)
+      guard !data.contains(0), let string = String(validating: [UInt8](data), as: UTF8.self) else {
+        throw fail(nil, "\(path) is not UTF-8 text")
+      }
+      return string
+    }
     let qdeCandidates = entries.keys.filter { !$0.contains("/") && $0.lowercased().hasSuffix(".qde") }.sorted()
     guard let qdePath = qdeCandidates.first(where: { $0.lowercased() == "project.qde" }) ?? qdeCandidates.first
     else { throw fail(nil, "has no project.qde: not a REFI-QDA project") }
@@ -123,6 +176,7 @@ struct QDPXProject {
         root.line, "the root is <\(root.name)>, not a REFI-QDA <Project> (\(REFIQDA.projectNamespace))", in: qdeName)
     }
     name = root.attributes["name"] ?? ""
+    origin = root.attributes["origin"] ?? ""
 
     // Users: a coder name for each, their own name when it is a valid coder id.
     for user in root.first("Users")?.all("User") ?? [] {
@@ -133,72 +187,68 @@ struct QDPXProject {
       let candidates = [user.attributes["name"], user.attributes["id"]].compactMap { $0 }
       let coder =
         candidates.first(where: Identifier.isCoder)
-        ?? candidates.map { Identifier.slug($0, allowDots: false) }.first(where: Identifier.isCoder)
+        ?? candidates.map { Identifier.readableSlug($0, allowDots: false) }.first(where: Identifier.isCoder)
         ?? "user-" + String(guid.prefix(8))
-      users.append(User(guid: guid, name: display, coder: coder))
+      users.append(User(guid: guid, name: display, id: user.attributes["id"], coder: coder))
     }
 
-    // Codes, parents before children.
-    var codeGUIDs: Set<String> = []
-    func visit(_ element: XMLItem, parent: String?, depth: Int) throws {
-      guard let guid = REFIQDA.canonicalGUID(element.attributes["guid"]) else {
-        throw fail(element.line, "a Code has no valid guid", in: qdeName)
-      }
-      guard let codeName = element.attributes["name"], !codeName.trimmingCharacters(in: .whitespaces).isEmpty else {
-        throw fail(element.line, "a Code has no name", in: qdeName)
-      }
-      guard codeGUIDs.insert(guid).inserted else {
-        throw fail(element.line, "code guid \(guid) is used twice", in: qdeName)
-      }
-      var color = element.attributes["color"]?.trimmingCharacters(in: .whitespaces)
-      if let value = color, value.count == 4, value.hasPrefix("#") {
-        color = "#" + value.dropFirst().map { "\($0)\($0)" }.joined()
-      }
-      if let value = color, !Code.isColor(value) { color = nil }
-      let description = element.first("Description")?.text
-      codes.append(
-        CodeEntry(
-          guid: guid, name: codeName.replacingOccurrences(of: "\n", with: " "), parent: parent,
-          description: description.flatMap { $0.isEmpty ? nil : $0 }, color: color?.lowercased()))
-      for child in element.all("Code") { try visit(child, parent: guid, depth: depth + 1) }
-    }
-    for code in root.first("CodeBook")?.first("Codes")?.all("Code") ?? [] {
-      try visit(code, parent: nil, depth: 0)
-    }
+    codes = try REFIQDA.readCodes(root.first("CodeBook")?.first("Codes"), file: qdeName)
+    let codeGUIDs = Set(codes.map(\.guid))
 
-    // Notes, for NoteRefs from selections and codings.
+    // Notes, for NoteRefs from selections and codings; notes that carry a selection of
+    // their own are annotations (QualCoder writes them so).
     var notes: [String: String] = [:]
+    var noteSelections: [String: [(start: String, end: String)]] = [:]
     for note in root.first("Notes")?.all("Note") ?? [] {
       guard let guid = REFIQDA.canonicalGUID(note.attributes["guid"]) else { continue }
       if let content = note.first("PlainTextContent")?.text {
         notes[guid] = content
-      } else if let path = note.attributes["plainTextPath"], path.hasPrefix("internal://") {
-        let inner = "sources/" + path.dropFirst("internal://".count)
-        if entries[inner] != nil { notes[guid] = String(decoding: try read(inner), as: UTF8.self) }
+      } else if let path = note.attributes["plainTextPath"].flatMap(entryPath) {
+        notes[guid] = String(decoding: try read(path), as: UTF8.self)
       }
+      let selections = note.all("PlainTextSelection").map {
+        ($0.attributes["startPosition"] ?? "?", $0.attributes["endPosition"] ?? "?")
+      }
+      if !selections.isEmpty { noteSelections[guid] = selections }
     }
     func noteTexts(_ element: XMLItem) -> [String] {
       element.all("NoteRef").compactMap { REFIQDA.canonicalGUID($0.attributes["targetGUID"]).flatMap { notes[$0] } }
     }
 
+    struct RawSelection {
+      var start: Int
+      var end: Int
+      var memo: String?
+      var user: String?
+      var guid: String?
+      var element: XMLItem
+    }
     for source in root.first("Sources")?.children ?? [] {
-      let label = source.attributes["name"] ?? source.attributes["guid"] ?? "?"
+      // qc 1.3.2 writes no name: the text's file name is the best one.
+      let fileName = source.attributes["plainTextPath"]?.replacingOccurrences(of: "\\", with: "/")
+        .split(separator: "/").last.map(String.init)
+      let label = source.attributes["name"] ?? fileName ?? source.attributes["guid"] ?? "?"
+      let codingCount = source.all("PlainTextSelection").reduce(source.all("Coding").count) {
+        $0 + $1.all("Coding").count
+      }
+      let lost = codingCount > 0 ? "; \(codingCount) codings not imported" : ""
       guard source.name == "TextSource" else {
-        skipped.append("\(source.name) \"\(label)\"")
+        let selections = source.children.filter { $0.name.hasSuffix("Selection") }
+        let count = selections.reduce(source.all("Coding").count) { $0 + $1.all("Coding").count }
+        skipped.append("\(source.name) \"\(label)\"" + (count > 0 ? " (\(count) codings not imported)" : ""))
         continue
       }
       let raw: String
       if let content = source.first("PlainTextContent") {
         raw = content.text
-      } else if let path = source.attributes["plainTextPath"], path.hasPrefix("internal://") {
-        let inner = "sources/" + path.dropFirst("internal://".count)
-        let data = try read(inner)
-        guard let string = String(validating: [UInt8](data), as: UTF8.self), !data.contains(0) else {
-          throw fail(nil, "\(inner) is not UTF-8 text")
+      } else if let reference = source.attributes["plainTextPath"] {
+        guard let path = entryPath(reference) else {
+          skipped.append("TextSource \"\(label)\" (its text \(reference) is not in the archive\(lost))")
+          continue
         }
-        raw = string
+        raw = try readText(path)
       } else {
-        skipped.append("TextSource \"\(label)\" (its text is outside the archive)")
+        skipped.append("TextSource \"\(label)\" (no text\(lost))")
         continue
       }
       let mapped = TextMapping(raw)
@@ -206,6 +256,50 @@ struct QDPXProject {
         throw fail(
           source.line, "the text of source \"\(label)\" cannot be normalized to NFC position by position", in: qdeName)
       }
+      var rawSelections: [RawSelection] = []
+      for selection in source.all("PlainTextSelection") {
+        guard let start = Int(selection.attributes["startPosition"]?.trimmingCharacters(in: .whitespaces) ?? ""),
+          let end = Int(selection.attributes["endPosition"]?.trimmingCharacters(in: .whitespaces) ?? "")
+        else {
+          throw fail(
+            selection.line, "a PlainTextSelection in \"\(label)\" needs integer startPosition and endPosition",
+            in: qdeName)
+        }
+        let memo = ([selection.first("Description")?.text].compactMap { $0 } + noteTexts(selection))
+          .filter { !$0.isEmpty }.joined(separator: "\n\n")
+        if selection.all("Coding").isEmpty && !memo.isEmpty {
+          annotations.append("\"\(label)\" \(start)-\(end)")
+        }
+        rawSelections.append(
+          RawSelection(
+            start: start, end: end, memo: memo.isEmpty ? nil : memo,
+            user: REFIQDA.canonicalGUID(selection.attributes["creatingUser"]),
+            guid: REFIQDA.canonicalGUID(selection.attributes["guid"]), element: selection))
+      }
+      for reference in source.all("NoteRef") {
+        guard let guid = REFIQDA.canonicalGUID(reference.attributes["targetGUID"]) else { continue }
+        for (start, end) in noteSelections[guid] ?? [] { annotations.append("\"\(label)\" \(start)-\(end)") }
+      }
+      // How the producer counted: as asked, else the reading that puts selections on words.
+      let reading: PositionReading
+      var report: PositionReport?
+      if let positions {
+        reading = positions
+        report = PositionReport(source: label, reading: positions, reason: "as asked with --positions")
+      } else {
+        let choice = PositionDetector.choose(
+          mapped, selections: rawSelections.map { ($0.start, $0.end) }, origin: origin)
+        reading = choice.reading
+        if mapped.distinctReadings.count > 1 {
+          let who = origin.isEmpty ? "" : "\(origin) export; "
+          report = PositionReport(
+            source: label, reading: reading,
+            reason: rawSelections.isEmpty
+              ? "\(who)no selections to check"
+              : "\(who)\(choice.onBoundaries) of \(choice.ends) selection ends on word boundaries")
+        }
+      }
+      let length = mapped.length(reading)
       var selections: [Selection] = []
       func codings(of element: XMLItem, start: Int, end: Int, memo: String?, user: String?, selectionGUID: String?)
         throws
@@ -219,116 +313,115 @@ struct QDPXProject {
           }
           let extra = noteTexts(coding)
           let text = ([memo].compactMap { $0 } + extra).joined(separator: "\n\n")
+          guard mapped.offset(start, reading) < mapped.offset(end, reading) else {
+            unreadable.append("\"\(label)\" \(start)-\(end)")
+            continue
+          }
           selections.append(
             Selection(
               guid: REFIQDA.canonicalGUID(coding.attributes["guid"]) ?? selectionGUID,
-              start: mapped.offset(start), end: mapped.offset(end), memo: text.isEmpty ? nil : text,
+              start: mapped.offset(start, reading), end: mapped.offset(end, reading),
+              memo: text.isEmpty ? nil : text,
               user: REFIQDA.canonicalGUID(coding.attributes["creatingUser"]) ?? user, code: target,
               line: coding.line))
         }
       }
-      for selection in source.all("PlainTextSelection") {
-        guard let start = Int(selection.attributes["startPosition"]?.trimmingCharacters(in: .whitespaces) ?? ""),
-          let end = Int(selection.attributes["endPosition"]?.trimmingCharacters(in: .whitespaces) ?? "")
-        else {
+      for selection in rawSelections {
+        guard 0 <= selection.start, selection.start < selection.end, selection.end <= length else {
           throw fail(
-            selection.line, "a PlainTextSelection in \"\(label)\" needs integer startPosition and endPosition",
+            selection.element.line,
+            "selection \(selection.start)-\(selection.end) in source \"\(label)\" is beyond its text "
+              + "(\(length) characters, counted as \(reading.rawValue))",
             in: qdeName)
         }
-        guard 0 <= start, start < end, end <= mapped.originalLength else {
-          throw fail(
-            selection.line,
-            "selection \(start)-\(end) in source \"\(label)\" is beyond its text (\(mapped.originalLength) characters)",
-            in: qdeName)
-        }
-        let memo = ([selection.first("Description")?.text].compactMap { $0 } + noteTexts(selection))
-          .filter { !$0.isEmpty }.joined(separator: "\n\n")
         try codings(
-          of: selection, start: start, end: end, memo: memo.isEmpty ? nil : memo,
-          user: REFIQDA.canonicalGUID(selection.attributes["creatingUser"]),
-          selectionGUID: REFIQDA.canonicalGUID(selection.attributes["guid"]))
+          of: selection.element, start: selection.start, end: selection.end, memo: selection.memo,
+          user: selection.user, selectionGUID: selection.guid)
       }
       // Codings on the source itself code the whole text.
-      if mapped.originalLength > 0 {
-        try codings(of: source, start: 0, end: mapped.originalLength, memo: nil, user: nil, selectionGUID: nil)
+      if length > 0 {
+        try codings(of: source, start: 0, end: length, memo: nil, user: nil, selectionGUID: nil)
       }
       guard !mapped.text.isEmpty else {
-        skipped.append("TextSource \"\(label)\" (empty)")
+        skipped.append("TextSource \"\(label)\" (empty\(lost))")
         continue
       }
-      sources.append(Source(name: label, text: mapped.text, selections: selections))
+      sources.append(Source(name: label, text: mapped.text, selections: selections, positions: report))
     }
   }
 }
 
-/// A source text put into stored form (no BOM, LF, NFC) with a map from the source's code
-/// point positions to positions in the stored text, so selections keep pointing at the
-/// same characters. Positions inside a changed character map to its start.
-struct TextMapping {
-  let text: String
-  let originalLength: Int
-  private let map: [Int]
-
-  init(_ raw: String) {
-    var scalars = Substring(raw).unicodeScalars[...]
-    var bom = 0
-    if scalars.first == "\u{FEFF}" {
-      scalars = scalars.dropFirst()
-      bom = 1
-    }
-    var out = String.UnicodeScalarView()
-    var map: [Int] = []
-    var position = 0
-    for character in String(String.UnicodeScalarView(scalars)) {
-      let original = character.unicodeScalars.count
-      let stored: String
-      if character == "\r\n" || character == "\r" {
-        stored = "\n"
-      } else {
-        stored = String(character).precomposedStringWithCanonicalMapping
+extension REFIQDA {
+  /// The codes of a `<Codes>` element, parents before children, with names made distinct
+  /// where the file repeats one under different parents (NVivo does; QualCoder lets a code
+  /// share its category's name): `Emotion` under `Positive` becomes `Emotion (Positive)`.
+  static func readCodes(_ element: XMLItem?, file: String) throws -> [QDPXProject.CodeEntry] {
+    var codes: [QDPXProject.CodeEntry] = []
+    var seen: Set<String> = []
+    func visit(_ element: XMLItem, parent: String?) throws {
+      func fail(_ message: String) -> GlossError {
+        GlossError.invalidInput(file: file, line: element.line, message: message)
       }
-      for _ in 0..<original { map.append(position) }
-      out.append(contentsOf: stored.unicodeScalars)
-      position += stored.unicodeScalars.count
+      guard let guid = canonicalGUID(element.attributes["guid"]) else { throw fail("a Code has no valid guid") }
+      guard let codeName = element.attributes["name"], !codeName.trimmingCharacters(in: .whitespaces).isEmpty else {
+        throw fail("a Code has no name")
+      }
+      guard seen.insert(guid).inserted else { throw fail("code guid \(guid) is used twice") }
+      var color = element.attributes["color"]?.trimmingCharacters(in: .whitespaces)
+      if let value = color, value.count == 4, value.hasPrefix("#") {
+        color = "#" + value.dropFirst().map { "\($0)\($0)" }.joined()
+      }
+      if let value = color, !Code.isColor(value) { color = nil }
+      let description = element.first("Description")?.text
+      let name = codeName.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
+        .trimmingCharacters(in: .whitespaces)
+      codes.append(
+        QDPXProject.CodeEntry(
+          guid: guid, name: name, distinctName: name, parent: parent,
+          description: description.flatMap { $0.isEmpty ? nil : $0 }, color: color?.lowercased()))
+      for child in element.all("Code") { try visit(child, parent: guid) }
     }
-    map.append(position)
-    text = String(out)
-    originalLength = map.count - 1
-    self.map = map
-    _ = bom
+    for code in element?.all("Code") ?? [] { try visit(code, parent: nil) }
+    let counts = Dictionary(codes.map { ($0.name.lowercased(), 1) }, uniquingKeysWith: +)
+    let names = Dictionary(codes.map { ($0.guid, $0.name) }, uniquingKeysWith: { a, _ in a })
+    for index in codes.indices where counts[codes[index].name.lowercased(), default: 0] > 1 {
+      if let parent = codes[index].parent.flatMap({ names[$0] }) {
+        codes[index].distinctName = "\(codes[index].name) (\(parent))"
+      }
+    }
+    return codes
   }
-
-  func offset(_ original: Int) -> Int { map[max(0, min(original, map.count - 1))] }
 }
 
 extension Session {
   /// Imports a REFI-QDA project in one commit: its text sources as documents (other kinds
-  /// are reported and skipped), its codes (matched by GUID or name, else created), and
-  /// the codings of one user as the importer's assignments. Other users' codings are
-  /// counted: each coder imports their own (DESIGN §6), and re-running adds nothing new.
+  /// are reported and skipped), its codes (matched by GUID, then by name and parent, else
+  /// created), and the codings of one user as the importer's assignments. Other users'
+  /// codings are counted: each coder imports their own (DESIGN §6), and re-running adds
+  /// nothing new. With `all` (leads only), every User's codings go to that coder's folder in
+  /// the same commit; `map` names the coder of Users whose name is not a coder id.
   public func importQDPX(
-    _ url: URL, source: String, user: String? = nil, dryRun: Bool = false,
-    limits: REFIQDA.Limits = .standard
+    _ url: URL, source: String, user: String? = nil, all: Bool = false, map: [String: String] = [:],
+    positions: PositionReading? = nil, dryRun: Bool = false, limits: REFIQDA.Limits = .standard
   ) throws -> (report: QDPXImportReport, commit: CommitResult?) {
-    let project = try QDPXProject(url: url, file: source, limits: limits)
+    let project = try QDPXProject(url: url, file: source, limits: limits, positions: positions)
     // Which User's codings are ours.
-    let chosen: QDPXProject.User?
+    var chosen: QDPXProject.User?
     if let user {
       guard
         let match = project.users.first(where: {
-          $0.guid == REFIQDA.canonicalGUID(user) || $0.name == user || $0.coder == user
+          $0.guid == REFIQDA.canonicalGUID(user) || $0.name == user || $0.id == user || $0.coder == user
         })
       else {
         throw GlossError.invalidArgument(
           argument: "--user \(user)",
-          message: "no such User in \(source) (users: \(project.users.map(\.name).joined(separator: ", ")))")
+          message: "no such User in \(source) (users: \(project.users.map(\.label).joined(separator: ", ")))")
       }
       chosen = match
-    } else {
+    } else if !all {
       chosen = project.users.first { $0.coder == coder }
     }
     let target = chosen?.coder == Identifier.consensus ? Identifier.consensus : coder
-    let userCoder = Dictionary(project.users.map { ($0.guid, $0.coder) }, uniquingKeysWith: { a, _ in a })
     let (commit, report) = try runImport(
       leadImportHint: "gloss import qdpx FILE", dryRun: dryRun
     ) { stage in
@@ -337,65 +430,150 @@ extension Session {
         skippedSources: project.skipped, documentsAdded: [], codesCreated: [], assignmentsAdded: 0,
         assignmentsPresent: 0, otherUsers: [:])
       report.leads = stage.settings.leads
-      try stage.checkWritable(target, importer: coder)
-      // Codes: an existing code with this GUID (a Gloss export) or name, else a new one.
-      let existingByGUID = Dictionary(
-        stage.codebook.codes.map { (REFIQDA.codeGUID($0.id), $0) }, uniquingKeysWith: { a, _ in a })
-      var codeID: [String: String] = [:]
-      for entry in project.codes {
-        if let found = existingByGUID[entry.guid] {
-          codeID[entry.guid] = found.id
-          continue
-        }
-        let code = try stage.code(
-          named: entry.name, parent: entry.parent.flatMap { codeID[$0] }, description: entry.description,
-          color: entry.color)
-        codeID[entry.guid] = code.id
+      report.positions = project.sources.compactMap(\.positions).map { ($0.source, $0.reading, $0.reason) }
+      report.annotations = project.annotations
+      report.unreadable = project.unreadable
+      // Whose folder each User's codings go to.
+      var userCoder = Dictionary(project.users.map { ($0.guid, $0.coder) }, uniquingKeysWith: { a, _ in a })
+      if all {
+        guard stage.isLead(coder) else { throw GlossError.leadsOnly(action: .importAll, coder: coder) }
+        userCoder = try Self.coders(for: project.users, map: map, settings: stage.settings, source: source)
+      } else {
+        try stage.checkWritable(target, importer: coder)
       }
+      let codeID = try stage.codes(project.codes)
       var used: Set<String> = []
       for textSource in project.sources {
-        var doc =
-          Identifier.isDocument(textSource.name)
-          ? textSource.name : Identifier.documentID(fromFileName: textSource.name)
-        if !Identifier.isDocument(doc) { doc = "source-" + String(SHA1.hex(Array(textSource.name.utf8)).prefix(8)) }
-        var unique = doc
+        let base = try stage.documentID(forSource: textSource.name)
+        var doc = base
         var suffix = 2
-        while used.contains(unique) {
-          unique = "\(doc)-\(suffix)"
+        while used.contains(doc) {
+          doc = "\(base)-\(suffix)"
           suffix += 1
         }
-        used.insert(unique)
-        if try stage.document(unique, text: textSource.text, source: "\(source): source \"\(textSource.name)\"")
+        used.insert(doc)
+        if try stage.document(doc, text: textSource.text, source: "\(source): source \"\(textSource.name)\"")
           == .added
         {
-          report.documentsAdded.append(unique)
+          report.documentsAdded.append(doc)
         }
         let text = DocumentText(textSource.text)
         for selection in textSource.selections {
-          let owner = selection.user.flatMap { userCoder[$0] }
-          let mine = owner == nil || owner == chosen?.coder || (chosen == nil && owner == coder)
-          guard mine else {
-            report.otherUsers[owner ?? "?", default: 0] += 1
-            continue
+          let owner: String
+          if all {
+            owner = selection.user.flatMap { userCoder[$0] } ?? coder
+          } else {
+            let theirs = selection.user.flatMap { userCoder[$0] }
+            guard theirs == nil || theirs == chosen?.coder || (chosen == nil && theirs == coder) else {
+              report.otherUsers[theirs ?? "?", default: 0] += 1
+              continue
+            }
+            owner = target
           }
           guard let code = codeID[selection.code], selection.start < selection.end else { continue }
           let id =
             selection.guid
             ?? StableID.assignment(
-              source: "qdpx", coder: target, doc: unique, code: code, start: selection.start, end: selection.end)
+              source: "qdpx", coder: owner, doc: doc, code: code, start: selection.start, end: selection.end)
           let record = Assignment(
             id: id, code: code, start: selection.start, end: selection.end,
             exact: text.slice(selection.start, selection.end), memo: selection.memo)
-          switch try stage.add(record, coder: target, doc: unique) {
-          case .added: report.assignmentsAdded += 1
+          switch try stage.add(record, coder: owner, doc: doc) {
+          case .added:
+            report.assignmentsAdded += 1
+            report.byCoder[owner, default: 0] += 1
           case .present: report.assignmentsPresent += 1
           }
         }
       }
       report.codesCreated = stage.createdCodes
       let label = project.name.isEmpty ? (source as NSString).lastPathComponent : project.name
-      return ("gloss: \(coder) imports \(report.assignmentsAdded) assignments from REFI-QDA project '\(label)'", report)
+      let whose = all ? "every user's" : ""
+      return (
+        "gloss: \(coder) imports \(report.assignmentsAdded) \(whose)\(whose.isEmpty ? "" : " ")assignments "
+          + "from REFI-QDA project '\(label)'",
+        report
+      )
     }
     return (report, commit)
+  }
+
+  /// The coder of each User for `--all`: `map` by name or id, else the User's own name when
+  /// it is a coder of the project. A User that is neither is an error naming the `--map` to give.
+  static func coders(
+    for users: [QDPXProject.User], map: [String: String], settings: Settings, source: String
+  ) throws -> [String: String] {
+    let known = Set(settings.coders.keys).union(settings.leads).union([Identifier.consensus])
+    var result: [String: String] = [:]
+    var missing: [String] = []
+    for user in users {
+      if let mapped = map[user.name] ?? user.id.flatMap({ map[$0] }) ?? map[user.guid] {
+        try Identifier.requireCoder(mapped, kind: "--map coder")
+        result[user.guid] = mapped
+      } else if known.contains(user.coder) {
+        result[user.guid] = user.coder
+      } else {
+        missing.append(user.name)
+      }
+    }
+    guard missing.isEmpty else {
+      throw GlossError.invalidArgument(
+        argument: "--all",
+        message: "\(source): users \(missing.map { "\"\($0)\"" }.joined(separator: ", ")) are not coders of this "
+          + "project; name their coders with --map \"\(missing[0])=CODER\"")
+    }
+    return result
+  }
+}
+
+extension QDPXProject.User {
+  var label: String { id.map { $0 == name ? name : "\(name) (id \($0))" } ?? name }
+}
+
+extension ImportStage {
+  /// Known document extensions that a source name drops: a qc or QualCoder re-export names
+  /// the document `interview-34.txt`, and it is the same text as `interview-34`.
+  static let textExtensions: Set<String> = [
+    "txt", "text", "md", "markdown", "rtf", "doc", "docx", "odt", "htm", "html", "pdf", "srt", "vtt",
+  ]
+
+  /// The document id for a source name: an existing document of exactly that name, else the
+  /// name without a known text extension when that is a valid id, else a file-name-made id.
+  func documentID(forSource name: String) throws -> String {
+    if Identifier.isDocument(name), try documentText(name) != nil { return name }
+    var base = name
+    if let dot = name.lastIndex(of: "."), dot != name.startIndex,
+      Self.textExtensions.contains(name[name.index(after: dot)...].lowercased())
+    {
+      base = String(name[..<dot])
+    }
+    var doc = Identifier.isDocument(base) ? base : Identifier.documentID(fromFileName: name)
+    if !Identifier.isDocument(doc) { doc = "source-" + String(SHA1.hex(Array(name.utf8)).prefix(8)) }
+    return doc
+  }
+
+  /// Gloss code ids for REFI-QDA codes: an existing code with the GUID Gloss gives it (a
+  /// Gloss export), else one with the same name (or distinct name) and parent, else a new
+  /// code. Same-named codes under different parents stay different codes.
+  func codes(_ entries: [QDPXProject.CodeEntry]) throws -> [String: String] {
+    let byGUID = Dictionary(codebook.codes.map { (REFIQDA.codeGUID($0.id), $0) }, uniquingKeysWith: { a, _ in a })
+    var codeID: [String: String] = [:]
+    for entry in entries {
+      if let found = byGUID[entry.guid] {
+        codeID[entry.guid] = found.id
+        continue
+      }
+      let parent = entry.parent.flatMap { codeID[$0] }
+      let names = Set([entry.name.lowercased(), entry.distinctName.lowercased()])
+      if let found = codebook.codes.first(where: { $0.parent == parent && names.contains($0.name.lowercased()) }) {
+        codeID[entry.guid] = found.id
+        continue
+      }
+      codeID[entry.guid] =
+        try createCode(
+          named: entry.distinctName, parent: parent, description: entry.description, color: entry.color
+        ).id
+    }
+    return codeID
   }
 }

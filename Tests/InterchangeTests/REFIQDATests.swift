@@ -194,7 +194,7 @@ import Testing
     try rejects([("project.qde", Data("<Codebook/>".utf8))], "not a REFI-QDA <Project>")
     let laughs = "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">]><Project name=\"&lol;\"/>"
     try rejects([("project.qde", Data(laughs.utf8))], "DOCTYPE")
-    try rejects([("project.qde", project(start: "3", end: "500"))], "beyond its text (10 characters)")
+    try rejects([("project.qde", project(start: "3", end: "500"))], "beyond its text (10 characters")
     try rejects([("project.qde", project(start: "-1", end: "5"))], "beyond its text")
     try rejects([("project.qde", project(start: "x", end: "5"))], "integer startPosition")
     try rejects(
@@ -212,8 +212,20 @@ import Testing
   @Test func textMappingFollowsNormalization() {
     let mapping = TextMapping("\u{FEFF}a\r\nbe\u{301}c")
     #expect(mapping.text == "a\nbéc")
-    #expect(mapping.originalLength == 7)
-    #expect((0...7).map(mapping.offset) == [0, 1, 1, 2, 3, 3, 4, 5])
+    #expect(mapping.length(.codepoints) == 7)
+    #expect((0...7).map { mapping.offset($0) } == [0, 1, 1, 2, 3, 3, 4, 5])
+    // The same text counted without the CR of CRLF, and in UTF-16 units around an emoji.
+    #expect((0...6).map { mapping.offset($0, .codepointsWithoutCR) } == [0, 1, 2, 3, 3, 4, 5])
+    let emoji = TextMapping("a😀b\r\nc")
+    #expect(emoji.distinctReadings == PositionReading.allCases)
+    #expect((0...6).map { emoji.offset($0, .utf16) } == [0, 1, 1, 2, 3, 3, 4])
+    // A long line is normalized in segments that split only where NFC allows it.
+    let long = String(repeating: "cafe\u{301} 😀 Ångström o\u{308}\u{301}\r\n", count: 1000).replacingOccurrences(
+      of: "\r\n", with: "")
+    let segmented = TextMapping(long)
+    #expect(segmented.text.unicodeScalars.elementsEqual(long.precomposedStringWithCanonicalMapping.unicodeScalars))
+    #expect(segmented.offset(segmented.length(.utf16), .utf16) == segmented.storedLength)
+    #expect(segmented.storedLength == segmented.text.unicodeScalars.count)
   }
 }
 

@@ -61,6 +61,7 @@ import Testing
     case "edit": return [id, "--memo", "m"]
     case "import delve": return [try box.write("delve.txt", "Some text.\n\nc1\n")]
     case "import qdpx": return ["study.qdpx"]
+    case "import qdc": return ["codebook.qdc"]
     case "import csv": return [try box.write("in.csv", "doc,code,start,end\nd1,c1,0,5\n")]
     case "export qdpx": return [box.root + "/out.qdpx"]
     case "export qdc", "export csv": return ["-"]

@@ -116,4 +116,68 @@ import Testing
     #expect(missing.status == 1 && missing.stderr.contains("no such file"))
     #expect(try box.commitCount() == 1)
   }
+
+  /// A lead moves a whole team's .qdpx in one commit; `--map` names the coder of a User
+  /// whose name is not a coder id; coders cannot use --all.
+  @Test func importQDPXAllWithMapInOneCommit() throws {
+    let box = try Sandbox()
+    try box.gloss("--as", "lead", "import", "delve", Sandbox.example("interview-34.txt"), "--text-only")
+    try box.gloss("--as", "ana", "import", "delve", Sandbox.example("interview-34.txt"))
+    try box.gloss("--as", "ben", "add", "interview-34", "tabular-issue", "--para", "3", "--memo", "=1+1")
+    let out = box.root + "/study.qdpx"
+    #expect(try box.gloss("export", "qdpx", out).status == 0)
+    let other = try Sandbox()
+    let refused = try other.gloss("--as", "ana", "import", "qdpx", out, "--all")
+    #expect(refused.status == 1 && refused.stderr.contains("only a lead"), "\(refused.stderr)")
+    #expect(try other.gloss("--as", "lead", "import", "qdpx", out, "--map", "x=ana").status != 0)
+    let before = try other.commitCount()
+    let all = try other.gloss("--as", "lead", "import", "qdpx", out, "--all", "--map", "Ben Bo=ben")
+    #expect(all.status == 0, "\(all.stderr)")
+    #expect(all.stdout.contains("assignments:   34 added (ana 33, ben 1)"), "\(all.stdout)")
+    #expect(try other.commitCount() == before + 1)
+    #expect(try other.gloss("export", "csv", "-").stdout == box.gloss("export", "csv", "-").stdout)
+    try other.expectHealthy()
+  }
+
+  /// `ls --format csv` and `export csv` neutralize formula cells; `import csv --all`
+  /// restores them.
+  @Test func csvFormulaCellsAndImportAll() throws {
+    let box = try Sandbox()
+    try box.gloss("--as", "lead", "import", "delve", Sandbox.example("interview-34.txt"), "--text-only")
+    try box.gloss("code", "add", "tabular-issue")
+    #expect(
+      try box.gloss("--as", "ben", "add", "interview-34", "tabular-issue", "--para", "3", "--memo", "=HYPERLINK(\"x\")")
+        .status == 0)
+    #expect(
+      try box.gloss("--as", "ana", "add", "interview-34", "tabular-issue", "--para", "5", "--memo", "@SUM(A1)").status
+        == 0)
+    let listed = try box.gloss("ls", "--format", "csv")
+    #expect(
+      listed.stdout.contains("\"'=HYPERLINK(\"\"x\"\")\"") && listed.stdout.contains(",'@SUM(A1)"), "\(listed.stdout)")
+    let export = try box.gloss("export", "csv", "-")
+    #expect(export.stdout.contains(",'@SUM(A1)") && !export.stdout.contains(",@SUM"))
+    let file = try box.write("all.csv", export.stdout)
+    let other = try Sandbox()
+    try other.gloss("--as", "lead", "import", "delve", Sandbox.example("interview-34.txt"), "--text-only")
+    try other.gloss("code", "add", "tabular-issue")
+    let imported = try other.gloss("--as", "lead", "import", "csv", file, "--all")
+    #expect(imported.status == 0, "\(imported.stderr)")
+    #expect(try other.gloss("export", "csv", "-").stdout == export.stdout)
+  }
+
+  @Test func importQDCAndPositionsOption() throws {
+    let box = try Sandbox()
+    let qdc = try box.write(
+      "t.qdc",
+      "<?xml version=\"1.0\"?><CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\" origin=\"Taguette 1.5.2\"><Codes>"
+        + "<Code guid=\"0D4F2C61-5C40-5E4F-9C54-9E5B6F3A1A01\" name=\"Émotion\" isCodable=\"true\"/></Codes><Sets/></CodeBook>"
+    )
+    let dry = try box.gloss("--as", "lead", "import", "qdc", qdc, "--dry-run")
+    #expect(dry.status == 0 && dry.stdout.contains("1 codes: 1 created (emotion)") && dry.stderr.contains("dry run"))
+    #expect(try box.gloss("--as", "lead", "import", "qdc", qdc).status == 0)
+    let again = try box.gloss("--as", "lead", "import", "qdc", qdc)
+    #expect(again.stdout.contains("1 already there") && again.stderr.contains("nothing to do"))
+    let bad = try box.gloss("--as", "lead", "import", "qdpx", qdc, "--positions", "bytes")
+    #expect(bad.status != 0 && bad.stderr.contains("--positions must be one of codepoints, utf16"))
+  }
 }

@@ -25,7 +25,7 @@ extension Session {
     guard !trimmed.isEmpty, !trimmed.contains("\n") else {
       throw GlossError.invalidArgument(argument: "NAME", message: "a code needs a one-line name")
     }
-    let id = explicitID ?? Identifier.slug(trimmed)
+    let id = explicitID ?? Identifier.readableSlug(trimmed)
     try Identifier.requireCode(id)
     if let color, !Code.isColor(color) {
       throw GlossError.invalidArgument(argument: "--color \(color)", message: "expected #RRGGBB")

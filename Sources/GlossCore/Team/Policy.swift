@@ -92,6 +92,8 @@ public enum LeadAction: String, Sendable, Equatable {
   case unassignDocuments
   /// Writing annotations/consensus/ (imports as consensus).
   case writeConsensus
+  /// `gloss import qdpx|csv --all`: every coder's work in one commit.
+  case importAll
 }
 
 extension Project {
