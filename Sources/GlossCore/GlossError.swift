@@ -104,6 +104,12 @@ public enum GlossError: Error, LocalizedError, Equatable {
   case documentNeedsLead(document: String, coder: String, leads: [String], howTo: String)
   /// `gloss serve` could not listen on `address` (a port in use, an address not on this machine).
   case serverFailed(address: String, reason: String)
+  // Remotes (issue 15): kept together.
+  /// A remote that would not let us in or could not be trusted (credentials, ssh host key,
+  /// TLS certificate); `problem` says what went wrong and what to configure.
+  case remoteAccess(remote: String, url: String, problem: String)
+  /// `pull`/`push` without a remote, on a branch with no upstream and no `origin`.
+  case noUpstream(branch: String)
 
   public var errorDescription: String? {
     switch self {
@@ -282,6 +288,12 @@ public enum GlossError: Error, LocalizedError, Equatable {
       return "cannot serve on \(address): \(reason)"
     case .codeInUse(let code, let uses):
       return "code '\(code)' is used by \(uses) assignment(s); use --force to remove them too"
+    case .remoteAccess(let remote, let url, let problem):
+      return "\(remote == url ? url : "\(remote) (\(url))"): \(problem)"
+    case .noUpstream(let branch):
+      return
+        "\(branch) has no upstream and there is no remote 'origin'; name the remote "
+        + "('gloss push REMOTE'), which then becomes \(branch)'s upstream"
     }
   }
 }
