@@ -264,8 +264,10 @@ struct CredentialHelpers {
     // Write from another thread: a helper that does not read must not block gloss.
     let writer = stdin.fileHandleForWriting
     let data = Data(input.utf8)
+    // A helper that exits without reading must not kill gloss with SIGPIPE.
+    signal(SIGPIPE, SIG_IGN)
     DispatchQueue.global().async {
-      writer.write(data)
+      try? writer.write(contentsOf: data)
       try? writer.close()
     }
     nonisolated(unsafe) var output = Data()
@@ -306,11 +308,11 @@ enum TerminalPrompt {
     if canHide {
       var hidden = saved
       hidden.c_lflag &= ~tcflag_t(ECHO)
-      tcsetattr(STDIN_FILENO, TCSAFLUSH, &hidden)
+      tcsetattr(STDIN_FILENO, TCSANOW, &hidden)
     }
     defer {
       if canHide {
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved)
         FileHandle.standardError.write(Data("\n".utf8))
       }
     }

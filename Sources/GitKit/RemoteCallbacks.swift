@@ -86,7 +86,8 @@ final class RemoteCallbacks {
     self.options = options
     config = ConfigEntries.credentials(of: repository)
     let environment = ProcessInfo.processInfo.environment
-    ssh = SSHSettings(command: environment["GIT_SSH_COMMAND"] ?? config.last("core", "sshcommand", for: nil))
+    let command = environment["GIT_SSH_COMMAND"].flatMap { $0.isEmpty ? nil : $0 }
+    ssh = SSHSettings(command: command ?? config.last("core", "sshcommand", for: nil))
     TLSTrust.apply(config: config, url: self.url)
   }
 
