@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// clone, fetch, pull and push over real ssh and https servers (RemoteServers), with the
 /// server hooks installed; wrong keys, passwords, host keys and certificates fail in seconds
 /// with one error that says what to do, and nothing ever prompts without a terminal. The git
@@ -133,6 +137,35 @@ struct RemoteTransportTests {
     #expect(fetch.run.stderr.contains("ssh-keygen -R \"[127.0.0.1]:\(servers.sshPort)\""), "\(fetch.run.stderr)")
   }
 
+  @Test func keysComeFromSSHAgent() throws {
+    let servers = try RemoteServers.servers()
+    let box = try Sandbox()
+    _ = try published(box, .ssh, servers)
+    for suffix in ["", ".pub"] {
+      try FileManager.default.removeItem(atPath: box.root + "/home/.ssh/id_ed25519" + suffix)
+    }
+    let socket = box.root + "/agent.sock"
+    let agent = Process()
+    agent.executableURL = URL(fileURLWithPath: "/usr/bin/ssh-agent")
+    agent.arguments = ["-D", "-a", socket]
+    agent.standardInput = FileHandle.nullDevice
+    agent.standardOutput = FileHandle.nullDevice
+    agent.standardError = FileHandle.nullDevice
+    try agent.run()
+    defer {
+      // ssh-agent -D does not always act on SIGTERM.
+      kill(agent.processIdentifier, SIGKILL)
+      agent.waitUntilExit()
+    }
+    for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) { usleep(20_000) }
+    let added = try Shell.run("/usr/bin/ssh-add", [servers.userKey], in: box.root, env: ["SSH_AUTH_SOCK": socket])
+    #expect(added.status == 0, "\(added.stderr)")
+    let without = try servers.gloss(box, ["fetch"])
+    #expect(without.run.status == 1 && without.run.stderr.contains("no key found"), "\(without.run.stderr)")
+    let fetch = try servers.gloss(box, ["fetch"], env: ["SSH_AUTH_SOCK": socket])
+    #expect(fetch.run.status == 0, "\(fetch.run.stderr)")
+  }
+
   /// libgit2 cannot run an ssh program, but the key and known_hosts options of
   /// GIT_SSH_COMMAND / core.sshCommand are followed.
   @Test func theSSHCommandsKeyAndKnownHostsAreUsed() throws {
@@ -238,7 +271,7 @@ struct RemoteTransportTests {
   @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
   func onATerminalItShowsProgressAndAsksOnce() throws {
     let servers = try RemoteServers.servers()
-    let box = try Sandbox()
+    let box = try Sandbox.twoCoders()
     let (_, url) = try published(box, .https, servers)
     func onTerminal(_ command: String, input: String, _ env: [String: String]) throws -> Run {
       let line = "/usr/bin/timeout -k 2 20 '\(Shell.glossPath)' \(command)"
@@ -251,6 +284,11 @@ struct RemoteTransportTests {
       "clone \(url) one", input: "",
       ["SSL_CERT_FILE": servers.caFile, "GLOSS_GIT_USERNAME": "ana", "GLOSS_GIT_PASSWORD": RemoteServers.httpPassword])
     #expect(progress.stdout.contains("Receiving objects: 100%"), "\(progress.stdout)")
+    #expect(try box.gloss("--as", "ana", "add", "d1", "low", "--para", "1", in: box.root + "/one").status == 0)
+    let push = try onTerminal(
+      "-C one push", input: "",
+      ["SSL_CERT_FILE": servers.caFile, "GLOSS_GIT_USERNAME": "ana", "GLOSS_GIT_PASSWORD": RemoteServers.httpPassword])
+    #expect(push.stdout.contains("Writing objects: 100%"), "\(push.stdout)")
     let asked = try onTerminal("clone \(url) two", input: "ana\nwrong\n", ["SSL_CERT_FILE": servers.caFile])
     #expect(asked.stdout.components(separatedBy: "Password for 'https://ana@127.0.0.1").count == 2, "\(asked.stdout)")
     #expect(asked.stdout.contains("refused the password for 'ana' from what you typed"), "\(asked.stdout)")

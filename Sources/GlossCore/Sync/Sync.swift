@@ -21,8 +21,11 @@ public struct PushOutcome: Sendable, Equatable {
 extension Project {
   /// Clones a project through libgit2 and registers Gloss's merge driver, which repository
   /// configuration does not carry across a clone.
+  /// `interactive`: a missing https credential may be asked for on the terminal (when there
+  /// is one); programs that are not the command line (gloss serve) pass false.
   public static func clone(
-    from url: String, to path: String?, progress: (@Sendable (SyncProgress) -> Void)? = nil
+    from url: String, to path: String?, progress: (@Sendable (SyncProgress) -> Void)? = nil,
+    interactive: Bool = true
   ) throws -> (Project, path: String) {
     let target = path ?? cloneFolder(for: url)
     if FileManager.default.fileExists(atPath: target),
@@ -32,7 +35,8 @@ extension Project {
     }
     let repository: Repository
     do {
-      repository = try Repository.clone(from: url, to: target, options: RemoteOptions(progress: progress))
+      repository = try Repository.clone(
+        from: url, to: target, options: RemoteOptions(progress: progress, mayPrompt: interactive ? nil : false))
     } catch let error as RemoteAccessError {
       try? FileManager.default.removeItem(atPath: target)
       throw GlossError.remoteAccess(remote: url, url: error.url, problem: error.message)
@@ -70,15 +74,17 @@ extension Project {
     throw GlossError.noUpstream(branch: branch)
   }
 
-  /// Fetches a remote's branches into its remote-tracking branches.
+  /// Fetches a remote's branches into its remote-tracking branches; never prompts.
   public func fetch(remote: String) throws {
-    try fetch(remote: remote, progress: nil)
+    try fetch(remote: remote, progress: nil, interactive: false)
   }
 
-  /// Fetches `remote` (nil: the current branch's upstream remote, else origin).
-  public func fetch(remote: String?, progress: (@Sendable (SyncProgress) -> Void)?) throws {
+  /// Fetches `remote` (nil: the current branch's upstream remote, else origin). `interactive`
+  /// as for `clone`.
+  public func fetch(remote: String?, progress: (@Sendable (SyncProgress) -> Void)?, interactive: Bool = true) throws {
     let name = try remote ?? defaultRemote(for: currentBranchName())
-    try fetching(name) { try repository.fetch(remote: name, options: RemoteOptions(progress: progress)) }
+    let options = RemoteOptions(progress: progress, mayPrompt: interactive ? nil : false)
+    try fetching(name) { try repository.fetch(remote: name, options: options) }
   }
 
   /// Runs a network operation on `remote`, turning libgit2's failures into GlossErrors.
@@ -94,19 +100,20 @@ extension Project {
 
   /// Pushes the branch to the same name on the remote; refuses a non-fast-forward. Returns
   /// the branch and what the server printed (to show as `remote:` lines); a refusal by the
-  /// server (its hooks, also for a path remote) is `GlossError.pushRefused`.
+  /// server (its hooks, also for a path remote) is `GlossError.pushRefused`. Never prompts.
   @discardableResult
   public func push(remote: String, branch: String?) throws -> (branch: String, serverLines: [String]) {
-    let outcome = try push(remote: remote, branch: branch, progress: nil)
+    let outcome = try push(remote: remote, branch: branch, progress: nil, interactive: false)
     return (outcome.branch, outcome.serverLines)
   }
 
   /// Pushes `branch` (default: the current one) to `remote` (default: its upstream's remote,
   /// else origin): to its upstream branch when pushing there, else to the same name. A branch
   /// without an upstream gets this one (named remotes only), as `git push -u` does.
-  public func push(remote: String?, branch: String?, progress: (@Sendable (SyncProgress) -> Void)?) throws
-    -> PushOutcome
-  {
+  /// `interactive` as for `clone`.
+  public func push(
+    remote: String?, branch: String?, progress: (@Sendable (SyncProgress) -> Void)?, interactive: Bool = true
+  ) throws -> PushOutcome {
     let name = try branch ?? currentBranchName()
     guard try repository.referenceTarget("refs/heads/\(name)") != nil else {
       throw GlossError.invalidArgument(argument: name, message: "no local branch '\(name)'")
@@ -118,7 +125,7 @@ extension Project {
     do {
       report = try repository.push(
         remote: target, refspec: "refs/heads/\(name):refs/heads/\(remoteBranch)",
-        options: RemoteOptions(progress: progress))
+        options: RemoteOptions(progress: progress, mayPrompt: interactive ? nil : false))
     } catch let refused as PushRefused {
       throw GlossError.pushRefused(
         remote: target, reference: refused.reference, reason: refused.reason, serverLines: refused.remoteLines)
@@ -145,19 +152,20 @@ extension Project {
 }
 
 extension Session {
-  /// Fetches, then merges the remote's branch with the annotation-aware merge.
+  /// Fetches, then merges the remote's branch with the annotation-aware merge; never prompts.
   public func pull(remote: String, branch: String?, choices: MergeChoices = .init())
     throws -> MergeReport
   {
-    try pull(remote: Optional(remote), branch: branch, choices: choices, progress: nil).report
+    try pull(remote: Optional(remote), branch: branch, choices: choices, progress: nil, interactive: false).report
   }
 
   /// Fetches `remote` (nil: the upstream's remote, else origin), then merges `branch` there
   /// (nil: the upstream branch when pulling from the upstream's remote, else the current
-  /// branch's name). Returns the report and what was merged (`origin/main`).
+  /// branch's name). Returns the report and what was merged (`origin/main`). `interactive` as
+  /// for `Project.clone`.
   public func pull(
     remote: String?, branch: String?, choices: MergeChoices = .init(),
-    progress: (@Sendable (SyncProgress) -> Void)?
+    progress: (@Sendable (SyncProgress) -> Void)?, interactive: Bool = true
   ) throws -> (report: MergeReport, merged: Upstream) {
     let local = try project.currentBranchName()
     let upstream = repository.upstream(of: local)
@@ -167,7 +175,7 @@ extension Session {
         argument: name, message: "no such remote; add one with 'git remote add \(name) URL'")
     }
     let remoteBranch = branch ?? upstream.flatMap { $0.remote == name ? $0.branch : nil } ?? local
-    try project.fetch(remote: name, progress: progress)
+    try project.fetch(remote: name, progress: progress, interactive: interactive)
     let merged = Upstream(remote: name, branch: remoteBranch)
     guard try repository.referenceTarget(merged.trackingReference) != nil else {
       throw GlossError.invalidArgument(argument: remoteBranch, message: "\(name) has no branch '\(remoteBranch)'")
