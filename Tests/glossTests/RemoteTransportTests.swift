@@ -174,6 +174,10 @@ struct RemoteTransportTests {
     let (_, url) = try published(box, .ssh, servers)
     try FileManager.default.removeItem(atPath: box.root + "/home/.ssh")
     try servers.hostKeyLine.write(toFile: box.root + "/hosts", atomically: true, encoding: .utf8)
+    // Hashed, as ssh writes known_hosts on Debian (HashKnownHosts yes).
+    let hashed = try Shell.run("/usr/bin/ssh-keygen", ["-H", "-f", box.root + "/hosts"], in: box.root)
+    let hosts = try String(contentsOfFile: box.root + "/hosts", encoding: .utf8)
+    #expect(hashed.status == 0 && hosts.hasPrefix("|1|") && !hosts.contains("127.0.0.1"), "\(hosts)")
     let command = "ssh -i '\(servers.userKey)' -o UserKnownHostsFile=\(box.root)/hosts"
     let viaEnvironment = try servers.gloss(box, ["clone", url, "a"], in: box.root, env: ["GIT_SSH_COMMAND": command])
     #expect(viaEnvironment.run.status == 0, "\(viaEnvironment.run.stderr)")
