@@ -188,7 +188,7 @@ final class RemoteServers: @unchecked Sendable {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
     process.arguments = ["600"] + command
-    FileManager.default.createFile(atPath: root + "/" + log, contents: nil)
+    _ = FileManager.default.createFile(atPath: root + "/" + log, contents: nil)
     let output = try FileHandle(forWritingTo: URL(fileURLWithPath: root + "/" + log))
     process.standardOutput = output
     process.standardError = output
