@@ -2,10 +2,51 @@
 #define GLOSS_CLIBGIT2_SHIM_H
 #include <git2.h>
 #include <git2/sys/repository.h>
+#include <libssh2.h>
 
-/// Swift cannot call C variadic functions; this wraps the one libgit2 option Gloss sets.
+/// Swift cannot call C variadic functions; these wrap the libgit2 options Gloss sets.
 /// fsync of objects, refs and the index: a commit gloss reports survives a power loss.
 static inline int gloss_git_enable_fsync(int enabled) {
   return git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, enabled);
+}
+
+/// The CA bundle file and/or folder TLS trusts (http.sslCAInfo, SSL_CERT_FILE, ...).
+static inline int gloss_git_set_ssl_cert_locations(const char *file, const char *path) {
+  return git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, path);
+}
+
+/// Looks a host key up in an OpenSSH known_hosts file (hashed entries too), through the
+/// libssh2 libgit2 itself uses. `raw_type` is a `git_cert_ssh_raw_type_t`. Returns 0 when the
+/// file lists this key for the host, 1 when it lists another key of that type (changed), 2 when
+/// the host is not there (or the file is missing), -1 on a failure.
+static inline int gloss_known_host(const char *file, const char *host, int port, const char *key,
+                                   size_t key_len, int raw_type) {
+  int type_mask;
+  switch (raw_type) {
+  case GIT_CERT_SSH_RAW_TYPE_RSA: type_mask = LIBSSH2_KNOWNHOST_KEY_SSHRSA; break;
+  case GIT_CERT_SSH_RAW_TYPE_DSS: type_mask = LIBSSH2_KNOWNHOST_KEY_SSHDSS; break;
+  case GIT_CERT_SSH_RAW_TYPE_KEY_ECDSA_256: type_mask = LIBSSH2_KNOWNHOST_KEY_ECDSA_256; break;
+  case GIT_CERT_SSH_RAW_TYPE_KEY_ECDSA_384: type_mask = LIBSSH2_KNOWNHOST_KEY_ECDSA_384; break;
+  case GIT_CERT_SSH_RAW_TYPE_KEY_ECDSA_521: type_mask = LIBSSH2_KNOWNHOST_KEY_ECDSA_521; break;
+  case GIT_CERT_SSH_RAW_TYPE_KEY_ED25519: type_mask = LIBSSH2_KNOWNHOST_KEY_ED25519; break;
+  default: type_mask = 0; break;
+  }
+  LIBSSH2_SESSION *session = libssh2_session_init();
+  if (!session) return -1;
+  LIBSSH2_KNOWNHOSTS *hosts = libssh2_knownhost_init(session);
+  if (!hosts) { libssh2_session_free(session); return -1; }
+  int result = 2;
+  if (libssh2_knownhost_readfile(hosts, file, LIBSSH2_KNOWNHOST_FILE_OPENSSH) >= 0) {
+    struct libssh2_knownhost *found = NULL;
+    int check = libssh2_knownhost_checkp(hosts, host, port, key, key_len,
+                                         LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | type_mask,
+                                         &found);
+    result = check == LIBSSH2_KNOWNHOST_CHECK_MATCH ? 0
+           : check == LIBSSH2_KNOWNHOST_CHECK_MISMATCH ? 1
+           : check == LIBSSH2_KNOWNHOST_CHECK_NOTFOUND ? 2 : -1;
+  }
+  libssh2_knownhost_free(hosts);
+  libssh2_session_free(session);
+  return result;
 }
 #endif

@@ -1,77 +1,31 @@
 import CLibgit2
 import Foundation
 
-/// What the credential callback may try; libgit2 calls it again after each refusal, so it
-/// counts attempts to fail instead of looping forever.
-private final class CredentialState {
-  var attempts = 0
-  /// References the remote refused during a push, with its reason.
-  var rejected: [(reference: String, reason: String)] = []
-  /// What the server printed on the sideband (its hooks' output), not yet split into lines.
-  var remoteText = Data()
-}
-
-/// Credentials for libgit2: an ssh key from ssh-agent for ssh://, user name and password
-/// from the URL or from GLOSS_GIT_USERNAME/GLOSS_GIT_PASSWORD for http(s)://, and the
-/// platform's default (Negotiate/NTLM) where offered.
-private let acquireCredentials: git_credential_acquire_cb = { out, _, usernameFromURL, allowed, payload in
-  guard let out, let payload else { return GIT_PASSTHROUGH.rawValue }
-  let state = Unmanaged<CredentialState>.fromOpaque(payload).takeUnretainedValue()
-  state.attempts += 1
-  guard state.attempts <= 3 else { return GIT_EAUTH.rawValue }
-  let environment = ProcessInfo.processInfo.environment
-  let user = usernameFromURL.map { String(cString: $0) } ?? environment["GLOSS_GIT_USERNAME"]
-  if allowed & GIT_CREDENTIAL_SSH_KEY.rawValue != 0 {
-    return git_credential_ssh_key_from_agent(out, user ?? "git")
-  }
-  if allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0, let user,
-    let password = environment["GLOSS_GIT_PASSWORD"]
-  {
-    return git_credential_userpass_plaintext_new(out, user, password)
-  }
-  if allowed & GIT_CREDENTIAL_USERNAME.rawValue != 0 {
-    return git_credential_username_new(out, user ?? "git")
-  }
-  if allowed & GIT_CREDENTIAL_DEFAULT.rawValue != 0 {
-    return git_credential_default_new(out)
-  }
-  return GIT_PASSTHROUGH.rawValue
-}
-
-/// Collects the remote's refusals of individual references during a push.
-private let pushUpdate: git_push_update_reference_cb = { refname, status, payload in
-  guard let status, let payload else { return 0 }
-  let state = Unmanaged<CredentialState>.fromOpaque(payload).takeUnretainedValue()
-  state.rejected.append((refname.map { String(cString: $0) } ?? "?", String(cString: status)))
-  return 0
-}
-
-/// Collects the server's messages (`remote:` lines in git), which libgit2 hands over in pieces.
-private let sidebandText: git_transport_message_cb = { text, length, payload in
-  guard let text, let payload, length > 0 else { return 0 }
-  let state = Unmanaged<CredentialState>.fromOpaque(payload).takeUnretainedValue()
-  text.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
-    state.remoteText.append($0, count: Int(length))
-  }
-  return 0
-}
-
 extension Repository {
-  /// Clones `url` into `path` (work tree checked out) through libgit2.
-  public static func clone(from url: String, to path: String) throws -> Repository {
+  /// Clones `url` into `path` (work tree checked out) through libgit2. Authentication and
+  /// trust failures are `RemoteAccessError`s.
+  public static func clone(from url: String, to path: String, options remoteOptions: RemoteOptions = .init())
+    throws -> Repository
+  {
     LibGit2.initialize()
     var options = git_clone_options()
     try check(git_clone_options_init(&options, UInt32(GIT_CLONE_OPTIONS_VERSION)), "clone")
-    let state = CredentialState()
-    options.fetch_opts.callbacks.credentials = acquireCredentials
-    options.fetch_opts.callbacks.payload = Unmanaged.passUnretained(state).toOpaque()
+    let callbacks = RemoteCallbacks(url: url, repository: nil, options: remoteOptions)
+    callbacks.install(into: &options.fetch_opts.callbacks)
     options.checkout_opts.checkout_strategy = GIT_CHECKOUT_SAFE.rawValue
     var repo: OpaquePointer?
-    _ = try withExtendedLifetime(state) {
-      try check(git_clone(&repo, url, path, &options), "clone \(url)")
+    try callbacks.perform {
+      try check(git_clone(&repo, url, path, &options), "clone \(callbacks.display)")
     }
     git_repository_free(repo)
     return try Repository.open(at: path)
+  }
+
+  /// Which transports this libgit2 was built with (`git_libgit2_features`).
+  public static var transports: (https: Bool, ssh: Bool) {
+    LibGit2.initialize()
+    let features = UInt32(bitPattern: git_libgit2_features())
+    return (features & GIT_FEATURE_HTTPS.rawValue != 0, features & GIT_FEATURE_SSH.rawValue != 0)
   }
 
   /// Runs `body` with the remote named `name`, or an anonymous one when `name` is a URL or path.
@@ -100,15 +54,16 @@ extension Repository {
 
   /// Fetches from `remote` with its configured refspecs (or `refspecs`), updating the
   /// remote-tracking branches and FETCH_HEAD.
-  public func fetch(remote: String, refspecs: [String] = []) throws {
+  public func fetch(remote: String, refspecs: [String] = [], options remoteOptions: RemoteOptions = .init())
+    throws
+  {
     try withRemote(remote) { handle in
       var options = git_fetch_options()
       try check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), "fetch")
-      let state = CredentialState()
-      options.callbacks.credentials = acquireCredentials
-      options.callbacks.payload = Unmanaged.passUnretained(state).toOpaque()
+      let callbacks = RemoteCallbacks(url: url(of: handle, or: remote), repository: pointer, options: remoteOptions)
+      callbacks.install(into: &options.callbacks)
       _ = try withStrings(refspecs) { specs in
-        try withExtendedLifetime(state) {
+        try callbacks.perform {
           try check(
             git_remote_fetch(handle, refspecs.isEmpty ? nil : specs, &options, "gloss: fetch"),
             "fetch from \(remote)")
@@ -117,13 +72,19 @@ extension Repository {
     }
   }
 
+  private func url(of handle: OpaquePointer?, or name: String) -> String {
+    git_remote_url(handle).map { String(cString: $0) } ?? name
+  }
+
   /// Pushes `refspec` (`refs/heads/x:refs/heads/x`) to `remote` and returns what the server
   /// printed. Throws `.nonFastForward` when the remote branch has commits this repository does
   /// not, and `PushRefused` when the server (its hooks) refused a reference. A remote on this
   /// machine (a path or `file://`) gets the receiving repository's hooks run as
   /// git-receive-pack would (`pushLocally`).
   @discardableResult
-  public func push(remote: String, refspec: String) throws -> PushReport {
+  public func push(remote: String, refspec: String, options remoteOptions: RemoteOptions = .init()) throws
+    -> PushReport
+  {
     try withRemote(remote) { handle in
       let sides = refspec.split(separator: ":", maxSplits: 1).map(String.init)
       if let url = git_remote_url(handle).map({ String(cString: $0) }), let path = localPath(of: url),
@@ -135,14 +96,11 @@ extension Repository {
       }
       var options = git_push_options()
       try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)), "push")
-      let state = CredentialState()
-      options.callbacks.credentials = acquireCredentials
-      options.callbacks.push_update_reference = pushUpdate
-      options.callbacks.sideband_progress = sidebandText
-      options.callbacks.payload = Unmanaged.passUnretained(state).toOpaque()
+      let state = RemoteCallbacks(url: url(of: handle, or: remote), repository: pointer, options: remoteOptions)
+      state.install(into: &options.callbacks)
       do {
         _ = try withStrings([refspec]) { specs in
-          try withExtendedLifetime(state) {
+          try state.perform {
             try check(git_remote_push(handle, specs, &options), "push to \(remote)")
           }
         }

@@ -107,6 +107,12 @@ public enum GlossError: Error, LocalizedError, Equatable {
   // Finished work (issue 17): done marks and the agreement gate's settings.
   /// `doc done` of a document that is not on `coder`'s list (no annotation file).
   case notAssigned(doc: String, coder: String)
+  // Remotes (issue 15): kept together.
+  /// A remote that would not let us in or could not be trusted (credentials, ssh host key,
+  /// TLS certificate); `problem` says what went wrong and what to configure.
+  case remoteAccess(remote: String, url: String, problem: String)
+  /// `pull`/`push` without a remote, on a branch with no upstream and no `origin`.
+  case noUpstream(branch: String)
 
   public var errorDescription: String? {
     switch self {
@@ -293,6 +299,12 @@ public enum GlossError: Error, LocalizedError, Equatable {
       return
         "\(doc) is not on \(coder)'s list (no \(Layout.annotation(coder: coder, doc: doc))); a lead assigns it "
         + "with 'gloss doc assign \(doc) --to \(coder)'"
+    case .remoteAccess(let remote, let url, let problem):
+      return "\(remote == url ? url : "\(remote) (\(url))"): \(problem)"
+    case .noUpstream(let branch):
+      return
+        "\(branch) has no upstream and there is no remote 'origin'; name the remote "
+        + "('gloss push REMOTE'), which then becomes \(branch)'s upstream"
     }
   }
 }

@@ -347,10 +347,11 @@ public final class API: Sendable {
       .alreadyAssigned, .codeExists, .codeNameTaken, .documentExists, .documentGivenTwice, .documentHasAssignments,
       .cannotUndo, .mergeConflicts, .pushNotFastForward, .documentGivenTwiceDiffering, .documentDiffers,
       .assignmentIDTaken, .branchKeptMoving, .alreadyAProject, .folderNotEmpty, .unrelatedHistories, .alphaBelow,
-      .noTeamServer:
+      .noTeamServer, .noUpstream:
       return .error(409, message)
     case .noRepository, .notAProject, .futureFormat, .malformed, .git, .workTreeNotUpdated, .serverFailed,
-      .historyMissing, .cannotWrite, .needsWorkTree, .notARegularFile, .foreignHook, .pdfNeedsChromium:
+      .historyMissing, .cannotWrite, .needsWorkTree, .notARegularFile, .foreignHook, .pdfNeedsChromium,
+      .remoteAccess:
       return .error(500, message)
     }
   }

@@ -26,7 +26,7 @@ struct Gloss: ParsableCommand {
     subcommands: [
       Init.self, Doc.self, CodeCommand.self, Add.self, Remove.self, Edit.self, List.self,
       Diff.self, Log.self, Import.self, Export.self, Agree.self, Report.self,
-      Merge.self, MergeDriver.self, Clone.self, Fetch.self, Pull.self, Push.self, CoderCommand.self,
+      Merge.self, MergeDriver.self, Clone.self, Fetch.self, Pull.self, Push.self, Status.self, CoderCommand.self,
       Reconcile.self, Blind.self, Undo.self, Serve.self,
       Validate.self, Hooks.self,
     ]

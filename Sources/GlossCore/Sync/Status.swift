@@ -1,0 +1,104 @@
+import Foundation
+import GitKit
+
+/// Where the working copy stands (`gloss status`): the branch and its upstream, commits not yet
+/// pushed or pulled, uncommitted edits to the project's files, and spans waiting for review.
+public struct ProjectStatus: Sendable, Equatable {
+  /// A project file with uncommitted changes.
+  public struct Change: Sendable, Equatable {
+    public let path: String
+    /// added, modified, deleted, renamed, untracked or conflicted.
+    public let state: String
+    public let staged: Bool
+  }
+
+  /// Assignments marked for review by re-anchoring, per document and coder.
+  public struct ReviewCount: Sendable, Equatable {
+    public let doc: String
+    public let coder: String
+    public let count: Int
+  }
+
+  /// The checked-out branch; nil when HEAD is detached.
+  public let branch: String?
+  public let upstream: Upstream?
+  /// Commits here not on the upstream, and there not here (as of the last fetch); nil without
+  /// an upstream or before its first fetch.
+  public let ahead: Int?
+  public let behind: Int?
+  /// Uncommitted changes to annotation files, the codebook, gloss.yaml, documents and memos.
+  public let changes: [ProjectStatus.Change]
+  /// Review marks the viewer may see (blind coding: their own).
+  public let review: [ReviewCount]
+
+  public var reviewPending: Int { review.reduce(0) { $0 + $1.count } }
+
+  /// The `--format json` shape. An object, so later fields (a document's `done` marks) add keys.
+  public var json: JSON {
+    .object([
+      ("branch", .optional(branch)),
+      ("upstream", .optional(upstream.map { "\($0.remote)/\($0.branch)" })),
+      ("ahead", ahead.map(JSON.int) ?? .null),
+      ("behind", behind.map(JSON.int) ?? .null),
+      (
+        "changes",
+        .array(
+          changes.map {
+            .object([("path", .string($0.path)), ("state", .string($0.state)), ("staged", .bool($0.staged))])
+          })
+      ),
+      (
+        "review",
+        .object([
+          ("pending", .int(reviewPending)),
+          (
+            "documents",
+            .array(
+              review.map {
+                .object([("doc", .string($0.doc)), ("coder", .string($0.coder)), ("count", .int($0.count))])
+              })
+          ),
+        ])
+      ),
+    ])
+  }
+}
+
+extension Project {
+  /// The paths `gloss status` reports uncommitted changes in.
+  static let statusPaths = [
+    Layout.annotations, Codebook.path, Settings.path, Layout.documents, "memos/", Layout.gitattributes,
+  ]
+
+  /// The working copy's status as `policy`'s viewer may see it.
+  public func status(policy: Policy) throws -> ProjectStatus {
+    let head = try repository.headBranch()
+    let branch = head.map { $0.hasPrefix("refs/heads/") ? String($0.dropFirst(11)) : $0 }
+    let upstream = branch.flatMap { repository.upstream(of: $0) }
+    var ahead: Int?
+    var behind: Int?
+    if let upstream, let local = try repository.headCommit(),
+      let remote = try repository.referenceTarget(upstream.trackingReference)
+    {
+      (ahead, behind) = try repository.aheadBehind(local, remote)
+    }
+    let changes = try repository.changedPaths(under: Self.statusPaths).map {
+      ProjectStatus.Change(path: $0.path, state: $0.state.rawValue, staged: $0.staged)
+    }
+    var review: [ProjectStatus.ReviewCount] = []
+    if try repository.headCommit() != nil {
+      let filter = try AssignmentFilter().visible(to: policy)
+      var counts: [String: [String: Int]] = [:]
+      try snapshot().forEachAssignment(coders: filter.coders) { item in
+        if item.assignment.review != nil { counts[item.doc, default: [:]][item.coder, default: 0] += 1 }
+      }
+      for doc in counts.keys.sorted() {
+        for (coder, count) in (counts[doc] ?? [:]).sorted(by: { $0.key < $1.key }) {
+          review.append(ProjectStatus.ReviewCount(doc: doc, coder: coder, count: count))
+        }
+      }
+    }
+    return ProjectStatus(
+      branch: branch, upstream: upstream, ahead: ahead, behind: behind, changes: changes, review: review)
+  }
+}
