@@ -4,15 +4,18 @@ import GlossCore
 struct Status: ProjectCommand {
   static let configuration = CommandConfiguration(
     commandName: "status",
-    abstract: "Show the branch, its upstream, unpushed work, uncommitted edits and spans to review.",
+    abstract:
+      "Show the branch, its upstream, unpushed work, uncommitted edits, finished documents and spans to review.",
     discussion: """
       Ahead/behind counts compare with the upstream as of the last fetch ('gloss fetch' \\
       updates it). Uncommitted changes are listed for the project's files (annotations, \\
-      codebook.yaml, gloss.yaml, documents, memos). Review marks are spans re-anchoring \\
+      codebook.yaml, gloss.yaml, documents, memos). Each coder's documents are listed \\
+      as done ('gloss doc done') or not. Review marks are spans re-anchoring \\
       marked for review ('gloss ls --review'); under blind coding only your own.
 
       --format json prints {"branch", "upstream", "ahead", "behind", "changes": [{"path", \\
-      "state", "staged"}], "review": {"pending", "documents": [{"doc", "coder", "count"}]}}.
+      "state", "staged"}], "review": {"pending", "documents": [{"doc", "coder", "count"}]}, \\
+      "work": [{"coder", "done", "unfinished"}]}.
 
       Examples:
         gloss status
@@ -57,6 +60,11 @@ struct Status: ProjectCommand {
       for change in status.changes {
         lines.append("  \(change.state.padding(toLength: 11, withPad: " ", startingAt: 0)) \(change.path)")
       }
+    }
+    for item in status.work where !item.done.isEmpty || !item.unfinished.isEmpty {
+      let total = item.done.count + item.unfinished.count
+      let left = item.unfinished.isEmpty ? "" : " (not done: \(item.unfinished.joined(separator: ", ")))"
+      lines.append("\(item.coder): \(item.done.count) of \(total) document(s) done\(left)")
     }
     if status.reviewPending > 0 {
       lines.append("\(status.reviewPending) span(s) marked for review ('gloss ls --review'):")

@@ -84,6 +84,22 @@ private func exists(_ box: Sandbox, _ relative: String) -> Bool {
     #expect(exists(box, "annotations/ana/interview-34.done"))
     #expect(try box.gloss("validate").status == 0)
   }
+
+  @Test func statusListsEachCodersFinishedAndUnfinishedDocumentsAsTheViewerMaySee() throws {
+    let box = try assigned("ana", "ben")
+    #expect(try box.gloss("--as", "ana", "doc", "done", "interview-34").status == 0)
+    let table = try box.gloss("status").stdout
+    #expect(table.contains("ana: 1 of 1 document(s) done"), "\(table)")
+    #expect(table.contains("ben: 0 of 1 document(s) done (not done: interview-34)"), "\(table)")
+    let work = (json(try box.gloss("status", "--format", "json").stdout) as? [String: Any])?["work"] as? [[String: Any]]
+    #expect(work?.map { $0["coder"] as? String } == ["ana", "ben"], "\(String(describing: work))")
+    #expect(work?.first?["done"] as? [String] == ["interview-34"])
+    #expect(work?.last?["unfinished"] as? [String] == ["interview-34"])
+    // Blind coding: ben sees his own list only, not whether ana is done.
+    #expect(try box.gloss("blind", "on").status == 0)
+    let ben = try box.gloss("--as", "ben", "status").stdout
+    #expect(ben.contains("ben: 0 of 1") && !ben.contains("ana:"), "\(ben)")
+  }
 }
 
 /// Issue 17's scenario: a lead assigns a coder who has not started, and agreement falls;

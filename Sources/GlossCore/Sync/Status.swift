@@ -31,7 +31,17 @@ public struct ProjectStatus: Sendable, Equatable {
   /// Review marks the viewer may see (blind coding: their own).
   public let review: [ReviewCount]
 
+  /// One coder's finished work: the documents on their list, marked done or not.
+  public struct Work: Sendable, Equatable {
+    public let coder: String
+    public let done: [String]
+    public let unfinished: [String]
+  }
+
+  /// How many spans wait for review in all.
   public var reviewPending: Int { review.reduce(0) { $0 + $1.count } }
+  /// Each coder the viewer may see, with their documents done and not (`gloss doc done`).
+  public let work: [Work]
 
   /// The `--format json` shape. An object, so later fields (a document's `done` marks) add keys.
   public var json: JSON {
@@ -60,6 +70,16 @@ public struct ProjectStatus: Sendable, Equatable {
           ),
         ])
       ),
+      (
+        "work",
+        .array(
+          work.map {
+            .object([
+              ("coder", .string($0.coder)), ("done", .array($0.done.map(JSON.string))),
+              ("unfinished", .array($0.unfinished.map(JSON.string))),
+            ])
+          })
+      ),
     ])
   }
 }
@@ -86,10 +106,24 @@ extension Project {
       ProjectStatus.Change(path: $0.path, state: $0.state.rawValue, staged: $0.staged)
     }
     var review: [ProjectStatus.ReviewCount] = []
+    var work: [ProjectStatus.Work] = []
     if try repository.headCommit() != nil {
+      let snapshot = try self.snapshot()
+      let marks = try snapshot.doneMarks().visible(to: policy)
+      var lists: [String: [String]] = [:]
+      for file in try snapshot.annotationFiles(coders: policy.visibleCoders)
+      where file.coder != Identifier.consensus {
+        lists[file.coder, default: []].append(file.doc)
+      }
+      work = lists.keys.sorted().map { coder in
+        let docs = lists[coder] ?? []
+        return ProjectStatus.Work(
+          coder: coder, done: docs.filter { marks.isDone(coder: coder, document: $0) },
+          unfinished: docs.filter { !marks.isDone(coder: coder, document: $0) })
+      }
       let filter = try AssignmentFilter().visible(to: policy)
       var counts: [String: [String: Int]] = [:]
-      try snapshot().forEachAssignment(coders: filter.coders) { item in
+      try snapshot.forEachAssignment(coders: filter.coders) { item in
         if item.assignment.review != nil { counts[item.doc, default: [:]][item.coder, default: 0] += 1 }
       }
       for doc in counts.keys.sorted() {
@@ -99,6 +133,7 @@ extension Project {
       }
     }
     return ProjectStatus(
-      branch: branch, upstream: upstream, ahead: ahead, behind: behind, changes: changes, review: review)
+      branch: branch, upstream: upstream, ahead: ahead, behind: behind, changes: changes, review: review,
+      work: work)
   }
 }
