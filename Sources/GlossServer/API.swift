@@ -110,6 +110,34 @@ public final class API: Sendable {
         return try await writer.run { try Self.remove($0, id: id, coder: coder) }
       case ("GET", .agreement):
         return try await reader.run { try Self.agreement($0, query: query, coder: coder) }
+      case ("GET", .compare):
+        return try await reader.run { try Self.compare($0, query: query, coder: coder) }
+      case ("POST", .reconcile):
+        let body = try Self.object(request.body)
+        return try await writer.run { try Self.reconcile($0, body: body.value, coder: coder) }
+      case ("GET", .coders):
+        return try await reader.run { try Self.coders($0, coder: coder) }
+      case ("PATCH", .code(let id)):
+        try Identifier.requireCode(id)
+        let body = try Self.object(request.body)
+        return try await writer.run { try Self.editCode($0, id: id, body: body.value, coder: coder) }
+      case ("POST", .mergeCode(let id)):
+        try Identifier.requireCode(id)
+        let body = try Self.object(request.body)
+        return try await writer.run { try Self.mergeCode($0, id: id, body: body.value, coder: coder) }
+      case ("POST", .assign), ("POST", .unassign):
+        let body = try Self.object(request.body)
+        let unassign = route == .unassign
+        return try await writer.run { try Self.assign($0, body: body.value, coder: coder, unassign: unassign) }
+      case ("GET", .sync):
+        return try await reader.run { try Self.syncStatus($0) }
+      case ("POST", .syncFetch):
+        return try await writer.run { try Self.fetch($0) }
+      case ("POST", .syncPush):
+        return try await writer.run { try Self.push($0) }
+      case ("POST", .syncPull):
+        let body = request.body.isEmpty ? Body(value: [:]) : try Self.object(request.body)
+        return try await writer.run { try Self.pull($0, body: body.value, coder: coder) }
       default:
         return .error(405, "\(request.method) is not allowed on \(request.path)")
       }
@@ -121,10 +149,24 @@ public final class API: Sendable {
   /// The endpoints of DESIGN §9.
   enum Route: Equatable {
     case project, documents, document(String), codes, assignments, assignment(String), agreement
+    // The lead's screens and sync.
+    case compare, reconcile, coders, code(String), mergeCode(String), assign, unassign
+    case sync, syncFetch, syncPull, syncPush
 
     init?(_ segments: [String]) {
       guard segments.count >= 2, segments[0] == "api" else { return nil }
       switch (segments[1], segments.count) {
+      case ("compare", 2): self = .compare
+      case ("reconcile", 2): self = .reconcile
+      case ("coders", 2): self = .coders
+      case ("codes", 3): self = .code(segments[2])
+      case ("codes", 4) where segments[3] == "merge": self = .mergeCode(segments[2])
+      case ("assign", 2): self = .assign
+      case ("unassign", 2): self = .unassign
+      case ("sync", 2): self = .sync
+      case ("sync", 3) where segments[2] == "fetch": self = .syncFetch
+      case ("sync", 3) where segments[2] == "pull": self = .syncPull
+      case ("sync", 3) where segments[2] == "push": self = .syncPush
       case ("project", 2): self = .project
       case ("documents", 2): self = .documents
       case ("documents", 3): self = .document(segments[2])
