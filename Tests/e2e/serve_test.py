@@ -25,6 +25,7 @@ from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.actions.action_builder import ActionBuilder  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 
 GLOSS, PROJECT, ARTIFACTS = sys.argv[1:4]
 CODER = os.environ["GLOSS_CODER"]
@@ -44,7 +45,10 @@ def listing():
 def wait(what, condition, timeout=15):
     deadline = time.time() + timeout
     while True:
-        value = condition()
+        try:
+            value = condition()
+        except StaleElementReferenceException:
+            value = None  # the page re-rendered under the lookup: look again
         if value:
             return value
         if time.time() > deadline:

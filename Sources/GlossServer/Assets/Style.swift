@@ -9,6 +9,7 @@ extension Assets {
       color: var(--ink); background: var(--wash);
     }
     * { box-sizing: border-box; }
+    [hidden] { display: none !important; }
     body { margin: 0; }
     button {
       font: inherit; font-size: 13px; border: 1px solid var(--line); background: var(--paper);
