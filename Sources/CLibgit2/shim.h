@@ -8,4 +8,12 @@
 static inline int gloss_git_enable_fsync(int enabled) {
   return git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, enabled);
 }
+/// One flush of the file system holding `fd` (Linux syncfs; elsewhere a full sync).
+#include <unistd.h>
+#ifdef __linux__
+int syncfs(int fd);
+static inline int gloss_syncfs(int fd) { return syncfs(fd); }
+#else
+static inline int gloss_syncfs(int fd) { (void)fd; sync(); return 0; }
+#endif
 #endif

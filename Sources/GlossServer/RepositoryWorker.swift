@@ -42,3 +42,28 @@ final class Locked<Value: Sendable>: @unchecked Sendable {
     set { lock.withLock { stored = newValue } }
   }
 }
+
+/// Flushes the repository's file system once for the commits of the last moment: at most one
+/// flush waits at a time, 100 ms after the write that asked for it.
+final class Flusher: @unchecked Sendable {
+  private let queue = DispatchQueue(label: "gloss.serve.flush")
+  /// Touched only on `queue`.
+  private var pending = false
+  private let gitDirectory: String
+
+  init(project: Project) { gitDirectory = project.gitDirectory }
+
+  func schedule() {
+    queue.async {
+      guard !self.pending else { return }
+      self.pending = true
+      self.queue.asyncAfter(deadline: .now() + .milliseconds(100)) {
+        self.pending = false
+        WriteDurability.flush(gitDirectory: self.gitDirectory)
+      }
+    }
+  }
+
+  /// Flushes now, waiting for it (before the process ends).
+  func flushNow() { queue.sync { WriteDurability.flush(gitDirectory: gitDirectory) } }
+}

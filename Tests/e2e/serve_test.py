@@ -42,7 +42,7 @@ def listing():
     return json.loads(run(GLOSS, "ls", "--format", "json"))
 
 
-def wait(what, condition, timeout=15):
+def wait(what, condition, timeout=30):
     deadline = time.time() + timeout
     while True:
         try:
@@ -141,6 +141,13 @@ def click(driver, element):
     ActionChains(driver).move_to_element(element).click().perform()
 
 
+def on_fresh(driver, selector, action, timeout=15):
+    """`action` on the element `selector` finds, found again if the page re-renders it first
+    (each commit refreshes the open views)."""
+    return wait(f"{selector} to settle", lambda: action(driver.find_element(By.CSS_SELECTOR, selector)) or True,
+                timeout=timeout)
+
+
 def lead_scenario(driver, url):
     """The lead compares ana and ben, reconciles with the mouse, manages the codebook and the
     assignments, and syncs with a remote; the command line and git are the witnesses."""
@@ -177,14 +184,16 @@ def lead_scenario(driver, url):
     # Take ben's "more data"; drop one of ana's spans.
     row = driver.find_element(By.CSS_SELECTOR, 'tr[data-testid="compare-row"][data-code="scarce"][data-decision="open"]'
                               + ':has(td[data-coder="ben"].has)')
-    click(driver, row.find_element(By.CSS_SELECTOR, 'button[data-testid="take"]'))
+    row.find_element(By.CSS_SELECTOR, 'button[data-testid="take"]')  # found before anything re-renders
+    on_fresh(driver, 'tr[data-testid="compare-row"][data-code="scarce"][data-decision="open"]:has(td[data-coder="ben"].has) '
+             'button[data-testid="take"]', lambda button: click(driver, button))
     wait("the taken span in consensus", lambda: [a for a in listing()
                                                  if a["coder"] == "consensus" and a["exact"] == "more data"])
     log = run("git", "log", "-1", "--format=%B")
     assert "lead reconciles ana, ben on interview" in log and "Gloss-Coder: lead" in log, log
-    drop = wait("an open span to drop", lambda: driver.find_elements(
-        By.CSS_SELECTOR, 'tr[data-decision="open"] button[data-testid="drop"]'))[0]
-    click(driver, drop)
+    wait("an open span to drop", lambda: driver.find_elements(
+        By.CSS_SELECTOR, 'tr[data-decision="open"] button[data-testid="drop"]'))
+    on_fresh(driver, 'tr[data-decision="open"] button[data-testid="drop"]', lambda button: click(driver, button))
     wait("the drop in the decision memo", lambda: "- dropped" in open(
         os.path.join(PROJECT, "memos", "reconcile", "interview.md"), encoding="utf-8").read()
         if os.path.exists(os.path.join(PROJECT, "memos", "reconcile", "interview.md")) else False)
@@ -200,10 +209,10 @@ def lead_scenario(driver, url):
     name.send_keys(Keys.CONTROL, "a")
     name.send_keys("Noisy labels", Keys.TAB)
     wait("the rename in the codebook", lambda: "Noisy labels" in run(GLOSS, "code", "list"))
-    tick = wait("the assignment box", lambda: driver.find_element(
-        By.CSS_SELECTOR, 'input[data-testid="assign"][data-doc="interview"][data-coder="cy"]'))
-    assert not tick.is_selected()
-    click(driver, tick)
+    tick = 'input[data-testid="assign"][data-doc="interview"][data-coder="cy"]'
+    wait("the rename in the page", lambda: driver.find_element(
+        By.CSS_SELECTOR, '[data-testid="code-row"][data-code="noisy"] input').get_attribute("value") == "Noisy labels")
+    on_fresh(driver, tick, lambda box: None if box.is_selected() else click(driver, box))
     wait("cy's annotation file", lambda: "annotations/cy/interview.jsonl" in run("git", "ls-files", "annotations"))
     wait("the tick to stay", lambda: driver.find_element(
         By.CSS_SELECTOR, 'input[data-testid="assign"][data-doc="interview"][data-coder="cy"]').is_selected())
@@ -212,7 +221,7 @@ def lead_scenario(driver, url):
     # Sync: push the lead's commits, then pull one pushed from another clone.
     status = wait("the sync status", lambda: displayed(driver, '[data-testid="sync-status"]'))
     wait("commits ahead", lambda: "↑" in status.text and "↑0" not in status.text)
-    click(driver, driver.find_element(By.CSS_SELECTOR, '[data-testid="sync-push"]'))
+    on_fresh(driver, '[data-testid="sync-push"]', lambda button: click(driver, button))
     head = run("git", "rev-parse", "HEAD")
     wait("the push", lambda: subprocess.run(["git", "rev-parse", "main"], cwd=remote, capture_output=True,
                                             text=True).stdout == head)
@@ -223,10 +232,10 @@ def lead_scenario(driver, url):
     subprocess.run([GLOSS, "--as", ben, "add", "interview", "noisy", "--quote", "gave up"], cwd=other, check=True,
                    capture_output=True, timeout=60)
     subprocess.run(["git", "push", "-q", "origin", "HEAD"], cwd=other, check=True, capture_output=True, timeout=60)
-    click(driver, driver.find_element(By.CSS_SELECTOR, '[data-testid="sync-fetch"]'))
+    on_fresh(driver, '[data-testid="sync-fetch"]', lambda button: click(driver, button))
     wait("one behind", lambda: "↓1" in driver.find_element(By.CSS_SELECTOR, '[data-testid="sync-status"]').text)
     shot(driver, "13-sync")
-    click(driver, driver.find_element(By.CSS_SELECTOR, '[data-testid="sync-pull"]'))
+    on_fresh(driver, '[data-testid="sync-pull"]', lambda button: click(driver, button))
     wait("the pulled assignment", lambda: [a for a in listing() if a["exact"] == "gave up"])
     wait("up to date", lambda: "↓0" in driver.find_element(By.CSS_SELECTOR, '[data-testid="sync-status"]').text)
     errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]

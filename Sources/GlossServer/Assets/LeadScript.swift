@@ -45,7 +45,9 @@ extension Assets {
 
     async function refreshViews() {
       if (S.view === 'compare' && S.compare) await openCompare(S.compare.doc, true);
-      if (S.view === 'manage') await openManage();
+      // Not while the lead is typing in it: the change they make refreshes it anyway.
+      const typing = $('#manage-view').contains(document.activeElement) && document.activeElement.type === 'text';
+      if (S.view === 'manage' && !typing) await openManage();
       await loadSync();
     }
 
