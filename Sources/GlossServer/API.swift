@@ -58,7 +58,8 @@ public final class API: Sendable {
 
   /// Opens two handles on the project at `path`: one for reads, one for writes. With
   /// `deferFlushes` (the serve command; process-wide), commits are written as git writes them
-  /// and the file system is flushed once shortly after a write, and before the process ends.
+  /// and the file system is flushed once shortly after a write, and before the process ends;
+  /// decoded files are kept by blob id between requests.
   public init(path: String, coder: String, glossVersion: String = "", deferFlushes: Bool = false) throws {
     self.coder = coder
     self.glossVersion = glossVersion
@@ -67,6 +68,8 @@ public final class API: Sendable {
     writer = RepositoryWorker(project: project, label: "write")
     if deferFlushes {
       WriteDurability.deferFlushes()
+      // The same settings, codebook, documents and files are read for every request.
+      DecodedBlobs.enable(limit: 256)
       flusher = Flusher(project: project)
     } else {
       flusher = nil
