@@ -63,17 +63,16 @@ public final class API: Sendable {
   public init(path: String, coder: String, glossVersion: String = "", deferFlushes: Bool = false) throws {
     self.coder = coder
     self.glossVersion = glossVersion
-    let project = try Project.open(at: path)
-    reader = RepositoryWorker(project: try Project.open(at: path), label: "read")
-    writer = RepositoryWorker(project: project, label: "write")
+    // Before opening the repositories: libgit2 fixes a repository's ref fsyncs when it opens it.
     if deferFlushes {
       WriteDurability.deferFlushes()
       // The same settings, codebook, documents and files are read for every request.
       DecodedBlobs.enable(limit: 256)
-      flusher = Flusher(project: project)
-    } else {
-      flusher = nil
     }
+    let project = try Project.open(at: path)
+    reader = RepositoryWorker(project: try Project.open(at: path), label: "read")
+    writer = RepositoryWorker(project: project, label: "write")
+    flusher = deferFlushes ? Flusher(project: project) : nil
   }
 
   /// Runs a write on the writer, then has it flushed to disk soon.
