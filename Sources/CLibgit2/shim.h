@@ -49,4 +49,13 @@ static inline int gloss_known_host(const char *file, const char *host, int port,
   libssh2_session_free(session);
   return result;
 }
+
+/// One flush of the file system holding `fd` (Linux syncfs; elsewhere a full sync).
+#include <unistd.h>
+#ifdef __linux__
+int syncfs(int fd);
+static inline int gloss_syncfs(int fd) { return syncfs(fd); }
+#else
+static inline int gloss_syncfs(int fd) { (void)fd; sync(); return 0; }
+#endif
 #endif

@@ -100,6 +100,16 @@ extension Repository {
     return Oid(out)
   }
 
+  /// How many commits `local` has that `upstream` lacks, and the other way round.
+  public func aheadBehind(_ local: Oid, _ upstream: Oid) throws -> (ahead: Int, behind: Int) {
+    var ahead = 0
+    var behind = 0
+    var a = local.raw
+    var b = upstream.raw
+    try check(git_graph_ahead_behind(&ahead, &behind, pointer, &a, &b), "count commits ahead and behind")
+    return (ahead, behind)
+  }
+
   /// Whether `ancestor` is reachable from `descendant` (or equal to it).
   public func isAncestor(_ ancestor: Oid, of descendant: Oid) throws -> Bool {
     if ancestor == descendant { return true }

@@ -146,6 +146,15 @@ extension Repository {
     return try blob(entry.id)
   }
 
+  /// The id bytes would have as a blob, without storing them.
+  public func blobID(of data: Data) throws -> Oid {
+    var oid = git_oid()
+    try data.withUnsafeBytes { buffer in
+      _ = try check(git_odb_hash(&oid, buffer.baseAddress, buffer.count, GIT_OBJECT_BLOB), "hash blob")
+    }
+    return Oid(oid)
+  }
+
   /// Stores bytes as a blob.
   public func writeBlob(_ data: Data) throws -> Oid {
     var oid = git_oid()

@@ -43,16 +43,6 @@ extension Repository {
     try setConfig("branch.\(branch).merge", "refs/heads/\(upstream.branch)")
   }
 
-  /// Commits on `local` not on `upstream`, and on `upstream` not on `local`.
-  public func aheadBehind(_ local: Oid, _ upstream: Oid) throws -> (ahead: Int, behind: Int) {
-    var ahead = 0
-    var behind = 0
-    var localRaw = local.raw
-    var upstreamRaw = upstream.raw
-    try check(git_graph_ahead_behind(&ahead, &behind, pointer, &localRaw, &upstreamRaw), "count commits")
-    return (ahead, behind)
-  }
-
   /// Work-tree and index changes against HEAD under `paths` (files or folders), untracked
   /// files included; empty for a bare repository.
   public func changedPaths(under paths: [String]) throws -> [ChangedPath] {

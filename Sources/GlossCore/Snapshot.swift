@@ -30,17 +30,25 @@ public final class Snapshot {
 
   public func settings() throws -> Settings {
     if let settingsCache { return settingsCache }
-    guard let data = try file(Settings.path) else {
+    guard let tree,
+      let settings = try DecodedBlobs.decoded(
+        .settings, path: Settings.path, tree: tree, in: repository,
+        {
+          try Settings.decode($0)
+        })
+    else {
       throw GlossError.notAProject(path: repository.workdir ?? repository.gitDirectory)
     }
-    let settings = try Settings.decode(data)
     settingsCache = settings
     return settings
   }
 
   public func codebook() throws -> Codebook {
     if let codebookCache { return codebookCache }
-    let book = try file(Codebook.path).map { try Codebook.decode($0) } ?? Codebook()
+    let book =
+      try tree.flatMap { tree in
+        try DecodedBlobs.decoded(.codebook, path: Codebook.path, tree: tree, in: repository) { try Codebook.decode($0) }
+      } ?? Codebook()
     codebookCache = book
     return book
   }
@@ -58,11 +66,18 @@ public final class Snapshot {
   /// A document's text; nil when there is no such document.
   public func documentText(_ id: String) throws -> DocumentText? {
     if let cached = documentCache[id] { return cached }
-    guard Identifier.isDocument(id), let data = try file(Layout.document(id)) else { return nil }
-    guard let string = String(validating: [UInt8](data), as: UTF8.self) else {
-      throw GlossError.malformed(file: Layout.document(id), line: nil, message: "is not valid UTF-8")
-    }
-    let text = DocumentText(string)
+    guard Identifier.isDocument(id), let tree else { return nil }
+    let path = Layout.document(id)
+    guard
+      let text = try DecodedBlobs.decoded(
+        .document, path: path, tree: tree, in: repository,
+        { data in
+          guard let string = String(validating: [UInt8](data), as: UTF8.self) else {
+            throw GlossError.malformed(file: path, line: nil, message: "is not valid UTF-8")
+          }
+          return DocumentText(string)
+        })
+    else { return nil }
     documentCache[id] = text
     return text
   }
@@ -99,8 +114,10 @@ public final class Snapshot {
   /// A coder's assignments on a document; nil when the coder has no file for it.
   public func annotations(coder: String, doc: String) throws -> [Assignment]? {
     let path = Layout.annotation(coder: coder, doc: doc)
-    guard let data = try file(path) else { return nil }
-    return try Self.decodeAnnotations(data, path: path)
+    guard let tree else { return nil }
+    return try DecodedBlobs.decoded(.annotations, path: path, tree: tree, in: repository) {
+      try Self.decodeAnnotations($0, path: path)
+    }
   }
 
   static func decodeAnnotations(_ data: Data, path: String) throws -> [Assignment] {

@@ -68,7 +68,9 @@ public final class Transaction {
   }
 
   public func setAnnotations(_ assignments: [Assignment], coder: String, doc: String) {
-    write(Layout.annotation(coder: coder, doc: doc), AnnotationFormat.encode(assignments))
+    let data = AnnotationFormat.encode(assignments)
+    DecodedBlobs.remember(assignments, encodedAs: data, in: snapshot.repository)
+    write(Layout.annotation(coder: coder, doc: doc), data)
   }
 
   /// Annotation files as this transaction sees them (staged additions and removals included).

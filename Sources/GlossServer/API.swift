@@ -53,19 +53,39 @@ public final class API: Sendable {
   let glossVersion: String
   let reader: RepositoryWorker
   private let writer: RepositoryWorker
+  /// With deferred flushes: makes the commits durable shortly after they are made.
+  private let flusher: Flusher?
 
-  /// Opens two handles on the project at `path`: one for reads, one for writes.
-  public init(path: String, coder: String, glossVersion: String = "") throws {
+  /// Opens two handles on the project at `path`: one for reads, one for writes. With
+  /// `deferFlushes` (the serve command; process-wide), commits are written as git writes them
+  /// and the file system is flushed once shortly after a write, and before the process ends;
+  /// decoded files are kept by blob id between requests.
+  public init(path: String, coder: String, glossVersion: String = "", deferFlushes: Bool = false) throws {
     self.coder = coder
     self.glossVersion = glossVersion
+    // Before opening the repositories: libgit2 fixes a repository's ref fsyncs when it opens it.
+    if deferFlushes {
+      WriteDurability.deferFlushes()
+      // The same settings, codebook, documents and files are read for every request.
+      DecodedBlobs.enable(limit: 256)
+    }
+    let project = try Project.open(at: path)
     reader = RepositoryWorker(project: try Project.open(at: path), label: "read")
-    writer = RepositoryWorker(project: try Project.open(at: path), label: "write")
+    writer = RepositoryWorker(project: project, label: "write")
+    flusher = deferFlushes ? Flusher(project: project) : nil
+  }
+
+  /// Runs a write on the writer, then has it flushed to disk soon.
+  private func write<T: Sendable>(_ body: @escaping @Sendable (Project) throws -> T) async throws -> T {
+    defer { flusher?.schedule() }
+    return try await writer.run(body)
   }
 
   /// Ends the process between two writes: a commit under way (and those already queued)
   /// finishes, none starts after, so no lock or half-synced work tree is left behind.
   func exitBetweenWrites(status: Int32, cleanUp: @escaping @Sendable () -> Void = {}) {
-    writer.finally {
+    writer.finally { [flusher] in
+      flusher?.flushNow()
       cleanUp()
       exit(status)
     }
@@ -95,21 +115,49 @@ public final class API: Sendable {
         return try await reader.run { try Self.codes($0, coder: coder) }
       case ("POST", .codes):
         let body = try Self.object(request.body)
-        return try await writer.run { try Self.addCode($0, body: body.value, coder: coder) }
+        return try await write { try Self.addCode($0, body: body.value, coder: coder) }
       case ("GET", .assignments):
         return try await reader.run { try Self.assignments($0, query: query, coder: coder) }
       case ("POST", .assignments):
         let body = try Self.object(request.body)
-        return try await writer.run { try Self.add($0, body: body.value, coder: coder) }
+        return try await write { try Self.add($0, body: body.value, coder: coder) }
       case ("PATCH", .assignment(let id)):
         try Self.checkAssignmentID(id)
         let body = try Self.object(request.body)
-        return try await writer.run { try Self.edit($0, id: id, body: body.value, coder: coder) }
+        return try await write { try Self.edit($0, id: id, body: body.value, coder: coder) }
       case ("DELETE", .assignment(let id)):
         try Self.checkAssignmentID(id)
-        return try await writer.run { try Self.remove($0, id: id, coder: coder) }
+        return try await write { try Self.remove($0, id: id, coder: coder) }
       case ("GET", .agreement):
         return try await reader.run { try Self.agreement($0, query: query, coder: coder) }
+      case ("GET", .compare):
+        return try await reader.run { try Self.compare($0, query: query, coder: coder) }
+      case ("POST", .reconcile):
+        let body = try Self.object(request.body)
+        return try await write { try Self.reconcile($0, body: body.value, coder: coder) }
+      case ("GET", .coders):
+        return try await reader.run { try Self.coders($0, coder: coder) }
+      case ("PATCH", .code(let id)):
+        try Identifier.requireCode(id)
+        let body = try Self.object(request.body)
+        return try await write { try Self.editCode($0, id: id, body: body.value, coder: coder) }
+      case ("POST", .mergeCode(let id)):
+        try Identifier.requireCode(id)
+        let body = try Self.object(request.body)
+        return try await write { try Self.mergeCode($0, id: id, body: body.value, coder: coder) }
+      case ("POST", .assign), ("POST", .unassign):
+        let body = try Self.object(request.body)
+        let unassign = route == .unassign
+        return try await write { try Self.assign($0, body: body.value, coder: coder, unassign: unassign) }
+      case ("GET", .sync):
+        return try await reader.run { try Self.syncStatus($0) }
+      case ("POST", .syncFetch):
+        return try await write { try Self.fetch($0) }
+      case ("POST", .syncPush):
+        return try await write { try Self.push($0) }
+      case ("POST", .syncPull):
+        let body = request.body.isEmpty ? Body(value: [:]) : try Self.object(request.body)
+        return try await write { try Self.pull($0, body: body.value, coder: coder) }
       default:
         return .error(405, "\(request.method) is not allowed on \(request.path)")
       }
@@ -121,10 +169,24 @@ public final class API: Sendable {
   /// The endpoints of DESIGN §9.
   enum Route: Equatable {
     case project, documents, document(String), codes, assignments, assignment(String), agreement
+    // The lead's screens and sync.
+    case compare, reconcile, coders, code(String), mergeCode(String), assign, unassign
+    case sync, syncFetch, syncPull, syncPush
 
     init?(_ segments: [String]) {
       guard segments.count >= 2, segments[0] == "api" else { return nil }
       switch (segments[1], segments.count) {
+      case ("compare", 2): self = .compare
+      case ("reconcile", 2): self = .reconcile
+      case ("coders", 2): self = .coders
+      case ("codes", 3): self = .code(segments[2])
+      case ("codes", 4) where segments[3] == "merge": self = .mergeCode(segments[2])
+      case ("assign", 2): self = .assign
+      case ("unassign", 2): self = .unassign
+      case ("sync", 2): self = .sync
+      case ("sync", 3) where segments[2] == "fetch": self = .syncFetch
+      case ("sync", 3) where segments[2] == "pull": self = .syncPull
+      case ("sync", 3) where segments[2] == "push": self = .syncPush
       case ("project", 2): self = .project
       case ("documents", 2): self = .documents
       case ("documents", 3): self = .document(segments[2])

@@ -42,3 +42,39 @@ final class Locked<Value: Sendable>: @unchecked Sendable {
     set { lock.withLock { stored = newValue } }
   }
 }
+
+/// Flushes the repository's file system once for many commits: 100 ms after writing stops,
+/// and at the latest 1 s after the first write not yet flushed (group commit).
+final class Flusher: @unchecked Sendable {
+  private let queue = DispatchQueue(label: "gloss.serve.flush")
+  /// Touched only on `queue`: when the oldest unflushed write and the latest write were made.
+  private var oldest: DispatchTime?
+  private var latest = DispatchTime.now()
+  private let gitDirectory: String
+  static let quiet = DispatchTimeInterval.milliseconds(100)
+  static let longest = DispatchTimeInterval.seconds(1)
+
+  init(project: Project) { gitDirectory = project.gitDirectory }
+
+  func schedule() {
+    queue.async {
+      let now = DispatchTime.now()
+      let oldest = self.oldest ?? now
+      self.oldest = oldest
+      self.latest = now
+      self.queue.asyncAfter(deadline: min(now + Self.quiet, oldest + Self.longest)) { self.flushIfDue() }
+    }
+  }
+
+  /// On `queue`: flushes when writing has paused or the oldest write has waited long enough.
+  private func flushIfDue() {
+    guard let oldest else { return }
+    let now = DispatchTime.now()
+    guard now >= latest + Self.quiet || now >= oldest + Self.longest else { return }
+    self.oldest = nil
+    WriteDurability.flush(gitDirectory: gitDirectory)
+  }
+
+  /// Flushes now, waiting for it (before the process ends).
+  func flushNow() { queue.sync { WriteDurability.flush(gitDirectory: gitDirectory) } }
+}

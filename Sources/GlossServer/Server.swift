@@ -65,7 +65,7 @@ public enum Server {
     }
     if team != nil { try session.project.requireLead(session.coder, for: .serveTeam) }
     let owner = session.coder
-    let api = try API(path: path, coder: owner, glossVersion: options.glossVersion)
+    let api = try API(path: path, coder: owner, glossVersion: options.glossVersion, deferFlushes: true)
     let name = session.settings.name.isEmpty ? "project" : session.settings.name
     let token = Gate.makeToken()
     let gate = Locked<Gate?>(nil)

@@ -25,6 +25,7 @@ from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.actions.action_builder import ActionBuilder  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 
 GLOSS, PROJECT, ARTIFACTS = sys.argv[1:4]
 CODER = os.environ["GLOSS_CODER"]
@@ -41,10 +42,13 @@ def listing():
     return json.loads(run(GLOSS, "ls", "--format", "json"))
 
 
-def wait(what, condition, timeout=15):
+def wait(what, condition, timeout=30):
     deadline = time.time() + timeout
     while True:
-        value = condition()
+        try:
+            value = condition()
+        except StaleElementReferenceException:
+            value = None  # the page re-rendered under the lookup: look again
         if value:
             return value
         if time.time() > deadline:
@@ -92,9 +96,13 @@ def drag_select(driver, para, first, last):
     actions.perform()
 
 
-def main():
+def serving(coder, run_scenario):
+    """Runs `gloss serve --port 0` as `coder` and `run_scenario(driver, url)` in headless
+    Chromium against it; the server must end with status 0."""
+    env = dict(os.environ, GLOSS_CODER=coder)
     server = subprocess.Popen(
-        [GLOSS, "serve", "--port", "0"], cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [GLOSS, "serve", "--port", "0"], cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env)
     try:
         line = server.stdout.readline().strip()
         assert line.startswith("Serving ") and "http://127.0.0.1:" in line and "/?token=" in line, line
@@ -107,14 +115,131 @@ def main():
             options.add_argument(argument)
         driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
         try:
-            scenario(driver, url)
+            run_scenario(driver, url)
         finally:
             driver.quit()
     finally:
         server.terminate()
         server.wait(timeout=10)
     assert server.returncode == 0, f"gloss serve ended with {server.returncode}"
+
+
+def main():
+    serving(CODER, scenario)
+    serving("lead", lead_scenario)
     print("serve e2e: all steps passed")
+
+
+def displayed(driver, selector):
+    found = driver.find_elements(By.CSS_SELECTOR, selector)
+    return found[0] if found and found[0].is_displayed() else None
+
+
+def click(driver, element):
+    """A real mouse click: move to the element's middle, press, release."""
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    ActionChains(driver).move_to_element(element).click().perform()
+
+
+def on_fresh(driver, selector, action, timeout=15):
+    """`action` on the element `selector` finds, found again if the page re-renders it first
+    (each commit refreshes the open views)."""
+    return wait(f"{selector} to settle", lambda: action(driver.find_element(By.CSS_SELECTOR, selector)) or True,
+                timeout=timeout)
+
+
+def lead_scenario(driver, url):
+    """The lead compares ana and ben, reconciles with the mouse, manages the codebook and the
+    assignments, and syncs with a remote; the command line and git are the witnesses."""
+    ben = "ben"
+    run(GLOSS, "--as", "lead", "doc", "assign", "interview", "--to", ben)
+    run(GLOSS, "--as", ben, "add", "interview", "noisy", "--quote", "the labels were noisy")
+    run(GLOSS, "--as", ben, "add", "interview", "scarce", "--quote", "more data")
+    # A shared remote the page syncs with, and a second clone that pushes to it.
+    remote = os.path.join(os.path.dirname(PROJECT), "shared.git")
+    subprocess.run(["git", "clone", "-q", "--bare", PROJECT, remote], check=True, timeout=60)
+    run("git", "remote", "add", "origin", remote)
+    run("git", "fetch", "-q", "origin")
+
+    driver.get(url)
+    wait("the lead's page", lambda: driver.execute_script("return document.body.dataset.ready === 'true'"))
+    click(driver, wait("the compare link", lambda: displayed(driver, '[data-testid="compare-link"]')))
+    wait("the comparison", lambda: driver.find_elements(By.CSS_SELECTOR, '[data-testid="compare-row"]'))
+    # Compare ana and ben only: untick the other coders with the mouse.
+    coders = [box.get_attribute("data-coder")
+              for box in driver.find_elements(By.CSS_SELECTOR, 'input[data-testid="compare-coder"]')]
+    assert CODER in coders and ben in coders, coders
+    for name in coders:
+        if name in (CODER, ben):
+            continue
+        click(driver, driver.find_element(By.CSS_SELECTOR, f'input[data-testid="compare-coder"][data-coder="{name}"]'))
+        wait("the narrower comparison", lambda: name not in [
+            th.text for th in driver.find_elements(By.CSS_SELECTOR, '[data-testid="compare-table"] th')])
+    rows = driver.find_elements(By.CSS_SELECTOR, '[data-testid="compare-row"]')
+    agreed = [row for row in rows if "agree" in row.get_attribute("class").split()]
+    assert agreed, "ana and ben agree on 'the labels were noisy'"
+    assert driver.find_elements(By.CSS_SELECTOR, 'tr.disagree[data-decision="open"]'), "no open disagreement"
+    shot(driver, "10-compare")
+
+    # Take ben's "more data"; drop one of ana's spans.
+    row = driver.find_element(By.CSS_SELECTOR, 'tr[data-testid="compare-row"][data-code="scarce"][data-decision="open"]'
+                              + ':has(td[data-coder="ben"].has)')
+    row.find_element(By.CSS_SELECTOR, 'button[data-testid="take"]')  # found before anything re-renders
+    on_fresh(driver, 'tr[data-testid="compare-row"][data-code="scarce"][data-decision="open"]:has(td[data-coder="ben"].has) '
+             'button[data-testid="take"]', lambda button: click(driver, button))
+    wait("the taken span in consensus", lambda: [a for a in listing()
+                                                 if a["coder"] == "consensus" and a["exact"] == "more data"])
+    log = run("git", "log", "-1", "--format=%B")
+    assert "lead reconciles ana, ben on interview" in log and "Gloss-Coder: lead" in log, log
+    wait("an open span to drop", lambda: driver.find_elements(
+        By.CSS_SELECTOR, 'tr[data-decision="open"] button[data-testid="drop"]'))
+    on_fresh(driver, 'tr[data-decision="open"] button[data-testid="drop"]', lambda button: click(driver, button))
+    wait("the drop in the decision memo", lambda: "- dropped" in open(
+        os.path.join(PROJECT, "memos", "reconcile", "interview.md"), encoding="utf-8").read()
+        if os.path.exists(os.path.join(PROJECT, "memos", "reconcile", "interview.md")) else False)
+    wait("the decisions in the page", lambda: driver.find_elements(By.CSS_SELECTOR, 'tr[data-decision="dropped"]'))
+    shot(driver, "11-reconciled")
+
+    # Manage: rename a code by typing, put the document on cy's list with a tick.
+    click(driver, driver.find_element(By.CSS_SELECTOR, '[data-testid="manage-link"]'))
+    name = wait("the codebook", lambda: driver.find_element(
+        By.CSS_SELECTOR, '[data-testid="code-row"][data-code="noisy"] input[data-testid="code-name"]')
+        if driver.find_elements(By.CSS_SELECTOR, '[data-testid="code-row"]') else None)
+    click(driver, name)
+    name.send_keys(Keys.CONTROL, "a")
+    name.send_keys("Noisy labels", Keys.TAB)
+    wait("the rename in the codebook", lambda: "Noisy labels" in run(GLOSS, "code", "list"))
+    tick = 'input[data-testid="assign"][data-doc="interview"][data-coder="cy"]'
+    wait("the rename in the page", lambda: driver.find_element(
+        By.CSS_SELECTOR, '[data-testid="code-row"][data-code="noisy"] input').get_attribute("value") == "Noisy labels")
+    on_fresh(driver, tick, lambda box: None if box.is_selected() else click(driver, box))
+    wait("cy's annotation file", lambda: "annotations/cy/interview.jsonl" in run("git", "ls-files", "annotations"))
+    wait("the tick to stay", lambda: driver.find_element(
+        By.CSS_SELECTOR, 'input[data-testid="assign"][data-doc="interview"][data-coder="cy"]').is_selected())
+    shot(driver, "12-manage")
+
+    # Sync: push the lead's commits, then pull one pushed from another clone.
+    status = wait("the sync status", lambda: displayed(driver, '[data-testid="sync-status"]'))
+    wait("commits ahead", lambda: "↑" in status.text and "↑0" not in status.text)
+    on_fresh(driver, '[data-testid="sync-push"]', lambda button: click(driver, button))
+    head = run("git", "rev-parse", "HEAD")
+    wait("the push", lambda: subprocess.run(["git", "rev-parse", "main"], cwd=remote, capture_output=True,
+                                            text=True).stdout == head)
+    wait("nothing ahead", lambda: "↑0" in driver.find_element(By.CSS_SELECTOR, '[data-testid="sync-status"]').text)
+    other = os.path.join(os.path.dirname(PROJECT), "other")
+    subprocess.run(["git", "clone", "-q", remote, other], check=True, timeout=60)
+    subprocess.run([GLOSS, "--as", "di", "doc", "list"], cwd=other, check=True, capture_output=True, timeout=60)
+    subprocess.run([GLOSS, "--as", ben, "add", "interview", "noisy", "--quote", "gave up"], cwd=other, check=True,
+                   capture_output=True, timeout=60)
+    subprocess.run(["git", "push", "-q", "origin", "HEAD"], cwd=other, check=True, capture_output=True, timeout=60)
+    on_fresh(driver, '[data-testid="sync-fetch"]', lambda button: click(driver, button))
+    wait("one behind", lambda: "↓1" in driver.find_element(By.CSS_SELECTOR, '[data-testid="sync-status"]').text)
+    shot(driver, "13-sync")
+    on_fresh(driver, '[data-testid="sync-pull"]', lambda button: click(driver, button))
+    wait("the pulled assignment", lambda: [a for a in listing() if a["exact"] == "gave up"])
+    wait("up to date", lambda: "↓0" in driver.find_element(By.CSS_SELECTOR, '[data-testid="sync-status"]').text)
+    errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+    assert not errors, errors
 
 
 def scenario(driver, url):

@@ -14,11 +14,12 @@ final class ServeProcess {
   let token: String
   private let errors: String
 
-  init(_ box: Sandbox, arguments: [String] = []) throws {
+  /// Serves `folder` (the sandbox's project when nil).
+  init(_ box: Sandbox, arguments: [String] = [], folder: String? = nil, env: [String: String] = [:]) throws {
     process.executableURL = URL(fileURLWithPath: Shell.glossPath)
     process.arguments = ["serve", "--port", "0"] + arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: box.path)
-    process.environment = Shell.environment(box.env)
+    process.currentDirectoryURL = URL(fileURLWithPath: folder ?? box.path)
+    process.environment = Shell.environment(box.env.merging(env) { $1 })
     let out = Pipe()
     process.standardOutput = out
     errors = box.root + "/serve-\(UUID().uuidString).err"

@@ -408,6 +408,18 @@ import Testing
     let run = try Shell.run(
       "/usr/bin/env", ["python3", "-B", script, Shell.glossPath, box.path, artifacts], in: box.path, env: box.env)
     #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+    // docs/serve.md's pictures are these screenshots (`GLOSS_UPDATE_DOC_IMAGES=1` renews them).
+    if run.status == 0, ProcessInfo.processInfo.environment["GLOSS_UPDATE_DOC_IMAGES"] == "1" {
+      let images = url.deletingLastPathComponent().appendingPathComponent("docs/images").path
+      for (shot, name) in [
+        ("05-overlap", "serve-coding"), ("11-reconciled", "serve-compare"), ("12-manage", "serve-manage"),
+        ("13-sync", "serve-sync"),
+      ] {
+        let target = "\(images)/\(name).png"
+        try? FileManager.default.removeItem(atPath: target)
+        try FileManager.default.copyItem(atPath: "\(artifacts)/\(shot).png", toPath: target)
+      }
+    }
   }
 }
 

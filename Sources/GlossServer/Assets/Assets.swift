@@ -9,7 +9,7 @@ enum Assets {
 
   static let byPath: [String: Asset] = [
     "/": Asset(contentType: "text/html; charset=utf-8", body: page),
-    "/app.js": Asset(contentType: "text/javascript; charset=utf-8", body: script),
+    "/app.js": Asset(contentType: "text/javascript; charset=utf-8", body: script + leadScript),
     "/app.css": Asset(contentType: "text/css; charset=utf-8", body: style),
     "/report.css": Asset(contentType: "text/css; charset=utf-8", body: AgreementPage.style),
   ]

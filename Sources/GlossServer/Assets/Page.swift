@@ -18,6 +18,15 @@ extension Assets {
       <span id="project-name" class="project"></span>
       <span id="who" class="who"></span>
       <span class="spacer"></span>
+      <span id="sync" class="sync" data-testid="sync" hidden>
+        <span id="sync-status" class="sync-status" data-testid="sync-status"></span>
+        <button type="button" id="sync-fetch" data-testid="sync-fetch" title="Fetch the remote's work">Fetch</button>
+        <button type="button" id="sync-pull" data-testid="sync-pull" title="Fetch and merge the remote's work">Pull</button>
+        <button type="button" id="sync-push" data-testid="sync-push" title="Send your commits to the remote">Push</button>
+      </span>
+      <a id="code-link" class="nav-link" href="#doc=" data-testid="code-link" hidden>Code</a>
+      <a id="compare-link" class="nav-link" href="#compare" data-testid="compare-link" hidden>Compare</a>
+      <a id="manage-link" class="nav-link" href="#manage" data-testid="manage-link" hidden>Manage</a>
       <a id="agreement-link" class="nav-link" href="/agreement" data-testid="agreement-link" hidden>Agreement</a>
       <label class="show"><input type="checkbox" id="show-all"> everyone's codes</label>
       <button type="button" id="undo" data-testid="undo" disabled title="Undo the last action (Ctrl+Z)">Undo</button>
@@ -32,6 +41,8 @@ extension Assets {
         <div id="doc-head" class="doc-head"><p class="empty">Choose a document on the left.</p></div>
         <div id="transcript" class="transcript" aria-label="Transcript"></div>
       </main>
+      <main id="compare-view" class="reader view" data-testid="compare-view" tabindex="-1" hidden></main>
+      <main id="manage-view" class="reader view" data-testid="manage-view" tabindex="-1" hidden></main>
       <aside id="side" class="side">
         <section id="details" data-testid="details" class="details" hidden aria-label="Selected highlight"></section>
         <section class="codebook" aria-label="Codebook">
@@ -47,6 +58,8 @@ extension Assets {
       <ul id="picker-list" class="picker-list" role="listbox"></ul>
       <div class="picker-hint">Enter assigns · ↑ ↓ choose · Esc closes</div>
     </div>
+    <section id="conflicts" data-testid="conflicts" class="help conflicts" role="dialog" aria-label="Merge conflicts"
+      hidden></section>
     <div id="help" class="help" role="dialog" aria-label="Keyboard shortcuts" hidden>
       <h2>Keyboard shortcuts</h2>
       <dl>

@@ -24,7 +24,12 @@ extension Assets {
       }
       const response = await fetch(path, init);
       const data = await response.json().catch(() => ({}));
-      if (!response.ok) throw new Error(data.error || `${response.status} ${response.statusText}`);
+      if (!response.ok) {
+        const error = new Error(data.error || `${response.status} ${response.statusText}`);
+        error.status = response.status;
+        error.data = data;
+        throw error;
+      }
       return data;
     }
 
@@ -96,6 +101,7 @@ extension Assets {
       if (S.project.blind) who.append(tag('blind coding'));
       // Under blind coding only leads see agreement (the page answers 403 to the others).
       $('#agreement-link').hidden = S.project.blind && !S.project.lead;
+      leadNav();
     }
     function tag(text) {
       const span = document.createElement('span');
@@ -192,6 +198,8 @@ extension Assets {
         meta.className = 'meta';
         const assigned = doc.coders.includes(S.me) ? 'assigned to you' : 'not on your list';
         meta.textContent = `${doc.paragraphs} ¶ · ${assigned}`;
+        // Progress hook: `doc done` marks, when the API lists them (`done`: the coders).
+        if (Array.isArray(doc.done) && doc.done.includes(S.me)) meta.append(' · done');
         const marked = mine.filter((item) => item.review).length;
         if (marked) {
           const review = document.createElement('span');
@@ -672,6 +680,7 @@ extension Assets {
           await loadProject();
           await loadLists();
           if (S.doc) await openDocument(S.doc.id, true);
+          await refreshViews();
         } finally {
           refreshing = null;
         }
@@ -903,6 +912,7 @@ extension Assets {
       $('#filter-note').addEventListener('click', () => setFilter(null));
       document.addEventListener('keydown', shortcut);
       window.addEventListener('hashchange', route);
+      wireLead();
     }
 
     function shortcut(event) {
@@ -942,6 +952,8 @@ extension Assets {
     }
 
     async function route() {
+      if (await leadRoute()) return;
+      showView('reader');
       const match = /doc=([^&]+)/.exec(location.hash);
       if (!match) return;
       const id = decodeURIComponent(match[1]);
@@ -964,12 +976,15 @@ extension Assets {
         return;
       }
       listen();
+      loadSync();
       if (!location.hash && S.docs.length) {
         const first = S.docs.find((doc) => doc.coders.includes(S.me)) ?? S.docs[0];
         history.replaceState(null, '', `#doc=${encodeURIComponent(first.id)}`);
       }
       await route();
       document.body.dataset.ready = 'true';
+      // For Benchmarks/serve_render.sh: the first frame with the document painted.
+      requestAnimationFrame(() => requestAnimationFrame(() => performance.mark('gloss-first-render')));
     }
 
     start();

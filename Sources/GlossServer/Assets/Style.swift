@@ -9,6 +9,7 @@ extension Assets {
       color: var(--ink); background: var(--wash);
     }
     * { box-sizing: border-box; }
+    [hidden] { display: none !important; }
     body { margin: 0; }
     button {
       font: inherit; font-size: 13px; border: 1px solid var(--line); background: var(--paper);
@@ -156,5 +157,33 @@ extension Assets {
     }
     .status.show { opacity: .94; }
     .status.error { background: var(--danger); }
+
+    .sync { display: flex; align-items: center; gap: 6px; }
+    .sync-status { color: var(--muted); font-size: 13px; font-variant-numeric: tabular-nums; }
+    .view { padding: 18px 28px 40vh; }
+    .view h1 { font-size: 20px; margin: 0 0 4px; }
+    .view .meta { color: var(--muted); font-size: 13px; }
+    .view .tools { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; margin: 12px 0; font-size: 14px; }
+    .view select, .view input[type="text"] { font: inherit; font-size: 13px; padding: 3px 6px; }
+    .grid { border-collapse: collapse; width: 100%; background: var(--paper); font-size: 14px; }
+    .grid th, .grid td { border-bottom: 1px solid var(--line); padding: 6px 8px; text-align: left; vertical-align: top; }
+    .grid th { font-size: 12px; color: var(--muted); font-weight: 600; position: sticky; top: 0; background: var(--paper); }
+    .grid td.mark { text-align: center; width: 64px; font-size: 16px; }
+    .grid td.mark.has { background: color-mix(in srgb, var(--c) 22%, white); }
+    .grid td.quote { font-family: Georgia, serif; max-width: 420px; }
+    .grid tr.disagree td.quote { box-shadow: inset 4px 0 0 #d9480f; }
+    .grid tr.disagree { background: #fff7f0; }
+    .grid tr.agree { color: #2b6b3a; }
+    .grid .decision { font-size: 12px; color: var(--muted); }
+    .grid .decision.taken { color: #2b8a3e; }
+    .grid .decision.dropped { color: var(--danger); }
+    .grid td.actions { white-space: nowrap; }
+    .grid td.actions button { margin-right: 4px; }
+    .grid input[type="color"] { width: 36px; height: 24px; padding: 0; border: 1px solid var(--line); }
+    .legend { display: flex; gap: 16px; font-size: 12px; color: var(--muted); margin: 4px 0 10px; }
+    .legend .box { display: inline-block; width: 12px; height: 12px; margin-right: 4px; vertical-align: -2px; }
+    .conflicts { width: 760px; max-height: 80vh; overflow: auto; }
+    .conflicts pre { white-space: pre-wrap; font-size: 12px; margin: 4px 0; background: var(--wash); padding: 6px; }
+    .conflicts .side-pick { display: flex; gap: 12px; font-size: 13px; }
     """#
 }
