@@ -92,7 +92,7 @@ import Testing
     let status = try server.request("GET", "/api/sync")
     #expect(status.status == 200 && status.object["remote"] is NSNull, "\(status.text)")
     for path in ["/api/sync/fetch", "/api/sync/pull", "/api/sync/push"] {
-      try ServeLeadTests.expectRefused(server, box, "POST", path, json: "{}", status: 400)
+      try ServeLeadTests.expectRefused(server, box, "POST", path, json: "{}", status: 409)
     }
   }
 }
