@@ -1,6 +1,7 @@
 import Agreement
 import Foundation
 import GitKit
+import PropertyBased
 import Testing
 
 @testable import GlossCore
@@ -165,40 +166,122 @@ private struct Lcg {
       #expect(report.documents == ["doc-a", "doc-b", "doc-c"])
       #expect(report.codes.map(\.code) == ["alpha", "beta", "unused"])
       #expect(report.codes[0].alpha != nil && report.codes[0].alpha != 1)
-      var pooled = [[Double?]](repeating: [], count: coders.count)
-      for figures in report.codes {
-        let data = fixture.expected(code: figures.code, coders: coders, unit: unit)
-        for index in coders.indices { pooled[index] += data.values[index] }
-        let columns = (0..<data.unitCount).map(data.unitValues).filter { $0.count >= 2 }
-        let values = columns.joined()
-        #expect(figures.nUnits == columns.count)
-        #expect(
-          close(figures.prevalence, values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)))
-        #expect(close(figures.alpha, krippendorffAlpha(data)), "alpha \(figures.code) \(unit)")
-        #expect(close(figures.pa, percentAgreement(data)))
-        #expect(close(figures.fleissKappa, fleissKappa(data)))
-        #expect(close(figures.ac1, gwetAC1(data, categories: 2)))
-        #expect(close(figures.bp, brennanPrediger(data, categories: 2)))
-        #expect(figures.pairs.map { "\($0.a)-\($0.b)" } == ["ana-ben", "ana-cy", "ben-cy"])
-        for pair in figures.pairs {
-          guard let a = coders.firstIndex(of: pair.a), let b = coders.firstIndex(of: pair.b) else {
-            Issue.record("unknown coder in pair")
-            continue
-          }
-          let naive = naivePair(data.values[a], data.values[b])
-          #expect(pair.nUnits == naive.n)
-          #expect(close(pair.pa, naive.pa))
-          #expect(close(pair.cohenKappa, cohenKappa(data.values[a], data.values[b])))
-        }
-      }
-      let all = ReliabilityData(pooled)
-      #expect(close(report.overall.alpha, krippendorffAlpha(all)))
-      #expect(close(report.overall.pa, percentAgreement(all)))
-      #expect(report.overall.nUnits == (0..<all.unitCount).filter { all.unitValues($0).count >= 2 }.count)
+      expectNaiveFigures(report, fixture: fixture, coders: coders, unit: unit)
       // The unused code: no variation, so no alpha and no kappa; AC1 and BP stay defined.
       let unused = try #require(report.codes.last)
       #expect(unused.alpha == nil && unused.fleissKappa == nil && unused.pairs.allSatisfy { $0.cohenKappa == nil })
       #expect(unused.ac1 == 1 && unused.bp == 1 && unused.prevalence == 0)
+    }
+  }
+
+  /// Every figure of `report` against the slow computation from the requested spans.
+  func expectNaiveFigures(
+    _ report: AgreementReport, fixture: AgreeFixture, coders: [String], unit: AgreementUnit,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) {
+    var pooled = [[Double?]](repeating: [], count: coders.count)
+    for figures in report.codes {
+      let data = fixture.expected(code: figures.code, coders: coders, unit: unit)
+      for index in coders.indices { pooled[index] += data.values[index] }
+      let columns = (0..<data.unitCount).map(data.unitValues).filter { $0.count >= 2 }
+      let values = columns.joined()
+      #expect(figures.nUnits == columns.count, sourceLocation: sourceLocation)
+      #expect(
+        close(figures.prevalence, values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)),
+        sourceLocation: sourceLocation)
+      #expect(
+        close(figures.alpha, krippendorffAlpha(data)), "alpha \(figures.code) \(unit)",
+        sourceLocation: sourceLocation)
+      #expect(close(figures.pa, percentAgreement(data)), sourceLocation: sourceLocation)
+      #expect(close(figures.fleissKappa, fleissKappa(data)), sourceLocation: sourceLocation)
+      #expect(close(figures.ac1, gwetAC1(data, categories: 2)), sourceLocation: sourceLocation)
+      #expect(close(figures.bp, brennanPrediger(data, categories: 2)), sourceLocation: sourceLocation)
+      for pair in figures.pairs {
+        guard let a = coders.firstIndex(of: pair.a), let b = coders.firstIndex(of: pair.b) else {
+          Issue.record("unknown coder in pair", sourceLocation: sourceLocation)
+          continue
+        }
+        let naive = naivePair(data.values[a], data.values[b])
+        #expect(pair.nUnits == naive.n, sourceLocation: sourceLocation)
+        #expect(close(pair.pa, naive.pa), sourceLocation: sourceLocation)
+        #expect(close(pair.cohenKappa, cohenKappa(data.values[a], data.values[b])), sourceLocation: sourceLocation)
+      }
+    }
+    let all = ReliabilityData(pooled)
+    #expect(close(report.overall.alpha, krippendorffAlpha(all)), sourceLocation: sourceLocation)
+    #expect(close(report.overall.pa, percentAgreement(all)), sourceLocation: sourceLocation)
+    #expect(
+      report.overall.nUnits == (0..<all.unitCount).filter { all.unitValues($0).count >= 2 }.count,
+      sourceLocation: sourceLocation)
+  }
+
+  /// Issue 17's example: d1 = d2 = "same", d3 = "other", both coders assigned all three and
+  /// nothing coded, so d1 and d2 have the same text blob and the same (empty) annotation
+  /// blobs. Each still counts once for itself.
+  @Test func documentsWithTheSameTextEachCount() throws {
+    let fixture = try AgreeFixture()
+    try fixture.addDocuments([("d1", "same"), ("d2", "same"), ("d3", "other")])
+    try fixture.addCodes(["Alpha"])
+    try fixture.project.session(as: "lead").assignDocuments(["d1", "d2", "d3"], to: ["ana", "ben"])
+    try fixture.code("ana", "d3", [(code: "alpha", range: 0..<2)])
+    let project = fixture.project
+    let char = try project.agreement(options: AgreementOptions(unit: .char, byDocument: true))
+    #expect(char.documents == ["d1", "d2", "d3"])
+    #expect(char.codes[0].nUnits == 13)
+    #expect(char.overall.nUnits == 13)
+    #expect(char.byDocument?.map(\.doc) == ["d1", "d2", "d3"])
+    // 13 units, 2 of them disagree: pa = 11/13, alpha from 24 zeros and 2 ones.
+    #expect(close(char.codes[0].pa, 11.0 / 13))
+    #expect(close(char.codes[0].alpha, 1 - 25.0 * 2 / (24 * 2)))
+    let doc = try project.agreement(options: AgreementOptions(unit: .doc, byDocument: true))
+    #expect(doc.codes[0].nUnits == 3)
+    #expect(doc.byDocument?.map(\.doc) == ["d1", "d2", "d3"])
+    let para = try project.agreement(options: AgreementOptions(unit: .para))
+    #expect(para.codes[0].nUnits == 3)
+    let segment = try project.agreement(options: AgreementOptions(unit: .segment))
+    #expect(segment.codes[0].nUnits == 13)
+    // The history engine, which reuses tallies across commits, counts them too.
+    let engine = AgreementEngine(repository: project.repository, options: AgreementOptions())
+    var reports: [AgreementReport] = []
+    try engine.history(try project.historyCommits("HEAD")) { reports.append($0) }
+    #expect(reports.last?.documents == ["d1", "d2", "d3"])
+    #expect(reports.last?.codes[0].nUnits == 13)
+  }
+
+  /// Property: documents drawn from a few texts (so many share their text), coders who
+  /// often leave a file empty (so annotation blobs are shared too); every figure equals
+  /// the naive computation over every document. The seed of a failing case is reported.
+  @Test func documentsSharingTextMatchTheNaiveComputation() async throws {
+    await propertyCheck(count: 8, input: Gen.uint64(in: 0...UInt64.max)) { seed in
+      do {
+        var random = Lcg(state: seed)
+        let fixture = try AgreeFixture()
+        let pool = ["same answer", "same answer\n\nwith a second paragraph\n", "no", "ラベル café"]
+        let count = 3 + random.next(4)
+        let documents = (0..<count).map { ("d\($0)", pool[random.next(pool.count)]) }
+        try fixture.addDocuments(documents)
+        try fixture.addCodes(["Alpha", "Beta"])
+        let coders = ["ana", "ben", "cy"]
+        try fixture.project.session(as: "lead").assignDocuments(documents.map(\.0), to: coders)
+        for (doc, text) in documents {
+          let length = text.unicodeScalars.count
+          for coder in coders {
+            fixture.coded[doc, default: [:]][coder] = [:]
+            guard random.next(2) == 0 else { continue }
+            let start = random.next(length)
+            let end = start + 1 + random.next(length - start)
+            try fixture.code(coder, doc, [(code: random.next(2) == 0 ? "alpha" : "beta", range: start..<end)])
+          }
+        }
+        for unit in [AgreementUnit.char, .para, .doc] {
+          let report = try fixture.project.agreement(options: AgreementOptions(unit: unit, byDocument: true))
+          #expect(report.documents == documents.map(\.0), "seed \(seed)")
+          #expect(report.byDocument?.map(\.doc) == documents.map(\.0), "seed \(seed)")
+          expectNaiveFigures(report, fixture: fixture, coders: coders, unit: unit)
+        }
+      } catch {
+        Issue.record("seed \(seed): \(error)")
+      }
     }
   }
 

@@ -11,7 +11,13 @@ extension AgreementEngine {
     used.tallies.insert(key)
     used.texts.insert(document.blob)
     used.annotations.formUnion(document.coders.map(\.blob))
-    if let cached = tallies[key] { return cached }
+    // Two documents with the same text and the same annotation blobs (identical short
+    // answers, both coded alike) share the tallies, but each counts under its own id.
+    if var cached = tallies[key] {
+      cached.id = document.id
+      latest[document.id] = cached
+      return cached
+    }
     let info = try documentInfo(document.blob)
     let spans = try document.coders.map { coder, blob in
       try parsedAnnotations(blob, path: Layout.annotation(coder: coder, doc: document.id))
