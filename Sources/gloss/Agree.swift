@@ -145,35 +145,38 @@ struct Agree: ProjectCommand {
         + Output.excerpt(report.documents.joined(separator: ", "), limit: 80),
       "",
     ]
-    lines.append(codeTable(report.codes, overall: report.overall, withInterval: withInterval))
+    let alphaU = report.unit == .segment
+    lines.append(
+      codeTable(report.codes, overall: report.overall, withInterval: withInterval, alphaU: alphaU))
     lines.append("")
     lines.append("Cohen's kappa per pair of coders (all codes in scope pooled):")
     lines.append(kappaMatrix(report.coders, pairs: report.overall.pairs))
     for document in report.byDocument ?? [] {
       lines.append("")
       lines.append("\(document.doc) (coders: \(document.coders.joined(separator: ", ")))")
-      lines.append(codeTable(document.codes, overall: document.overall, withInterval: false))
+      lines.append(
+        codeTable(document.codes, overall: document.overall, withInterval: false, alphaU: alphaU))
     }
     return lines.joined(separator: "\n")
   }
 
-  static func codeTable(_ codes: [CodeFigures], overall: OverallFigures, withInterval: Bool)
-    -> String
-  {
-    var header = ["CODE", "ALPHA", "PA", "N", "PREVALENCE"]
+  /// One row per code and an `overall` row; `alphaU` adds the ALPHA_U column (segment).
+  static func codeTable(
+    _ codes: [CodeFigures], overall: OverallFigures, withInterval: Bool, alphaU: Bool
+  ) -> String {
+    var header = ["CODE", "ALPHA"] + (alphaU ? ["ALPHA_U"] : []) + ["PA", "N", "PREVALENCE"]
     if withInterval { header.append("95% CI") }
     func interval(_ value: ConfidenceInterval?) -> String {
       value.map { "[\(number($0.lower)), \(number($0.upper))]" } ?? "n/a"
     }
     var rows = codes.map { figures -> [String] in
-      var row = [
-        figures.code, number(figures.alpha), number(figures.pa), String(figures.nUnits),
-        number(figures.prevalence),
-      ]
+      var row = [figures.code, number(figures.alpha)] + (alphaU ? [number(figures.alphaU)] : [])
+      row += [number(figures.pa), String(figures.nUnits), number(figures.prevalence)]
       if withInterval { row.append(interval(figures.alphaCI)) }
       return row
     }
-    var last = ["overall", number(overall.alpha), number(overall.pa), String(overall.nUnits), ""]
+    var last = ["overall", number(overall.alpha)] + (alphaU ? [number(overall.alphaU)] : [])
+    last += [number(overall.pa), String(overall.nUnits), ""]
     if withInterval { last.append(interval(overall.alphaCI)) }
     rows.append(last)
     return Output.table(header, rows)

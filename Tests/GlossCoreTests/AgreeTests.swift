@@ -289,6 +289,7 @@ private struct Lcg {
     let fixture = try randomProject(seed: 9)
     let report = try fixture.project.agreement(options: AgreementOptions(unit: .segment))
     let char = try fixture.project.agreement(options: AgreementOptions(unit: .char))
+    var continua: [[UnitizingDocument]] = []
     for (figures, charFigures) in zip(report.codes, char.codes) {
       let documents = fixture.texts.keys.sorted().compactMap { doc -> UnitizingDocument? in
         guard let text = fixture.texts[doc] else { return nil }
@@ -299,7 +300,15 @@ private struct Lcg {
       }
       #expect(close(figures.alpha, unitizingAlpha(documents)))
       #expect(figures.pa == charFigures.pa && figures.nUnits == charFigures.nUnits)
+      // α_U on the documents all three coders coded (cy never opened doc-c).
+      let complete = documents.filter { $0.coders.allSatisfy { $0 != nil } }
+      #expect(complete.count == 2)
+      #expect(close(figures.alphaU, unitizingAlphaU(complete)))
+      #expect(charFigures.alphaU == nil)
+      continua.append(complete)
     }
+    #expect(close(report.overall.alphaU, unitizingAlphaU(categories: continua)))
+    #expect(report.overall.alphaU != nil)
   }
 
   /// The `design4-binary-missing` fixture through a repository: each unit is a document

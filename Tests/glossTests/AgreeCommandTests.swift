@@ -60,6 +60,12 @@ import Testing
       let codes = try #require(object["codes"] as? [[String: Any]])
       #expect(codes.compactMap { $0["code"] as? String } == ["alpha", "beta"])
       #expect(!text.contains("NaN") && !text.contains("nan"))
+      // alpha_u right after alpha, for segment only.
+      #expect(text.contains(#""alpha_u":"#) == (unit == "segment"))
+      if unit == "segment" {
+        expectOrder(text, ["codes", "alpha", "alpha_u", "pa", "overall", "alpha", "alpha_u", "pa"])
+        #expect(codes.allSatisfy { $0["alpha_u"] is Double })
+      }
     }
     // Global options before or after the subcommand.
     let before = try sandbox.gloss("-C", sandbox.path, "--format", "json", "agree", in: sandbox.root)
@@ -79,6 +85,19 @@ import Testing
     expectSuccess(csv)
     #expect(csv.stdout.hasPrefix("rev,date,unit,doc,code,name,n_units"))
     #expect(csv.stdout.components(separatedBy: "\r\n").count == 5)  // header, 2 codes, overall, ""
+  }
+
+  @Test func segmentTableAndCSVShowAlphaU() throws {
+    let sandbox = try project()
+    let table = try sandbox.gloss("agree", "--unit", "segment")
+    expectSuccess(table)
+    #expect(table.stdout.contains("ALPHA_U"))
+    let plain = try sandbox.gloss("agree")
+    #expect(!plain.stdout.contains("ALPHA_U"))
+    let csv = try sandbox.gloss("agree", "--unit", "segment", "--format", "csv")
+    let rows = csv.stdout.components(separatedBy: "\r\n")
+    #expect(rows.first?.hasSuffix(",bp,alpha_u") == true)
+    #expect(rows.dropFirst().first?.hasSuffix(",") == false)
   }
 
   @Test func minimumGateExitsOneNamingTheCodes() throws {

@@ -19,7 +19,7 @@ public enum AgreementUnit: String, CaseIterable, Sendable {
     case .char: return "char (each code point is a unit)"
     case .para: return "para (each paragraph is a unit)"
     case .doc: return "doc (each document is a unit)"
-    case .segment: return "segment (unitizing alpha on code points)"
+    case .segment: return "segment (unitizing alphas on code points)"
     }
   }
 }
@@ -86,6 +86,8 @@ public struct CodeFigures: Sendable, Equatable {
   public let ac1: Double?
   public let bp: Double?
   public let pairs: [PairFigures]
+  /// Krippendorff's 1995/2004 α_U, with `--unit segment` only (nil otherwise).
+  public var alphaU: Double? = nil
 }
 
 /// Every (unit, code) pooled as one binary unit (DESIGN §4 `overall`).
@@ -96,6 +98,8 @@ public struct OverallFigures: Sendable, Equatable {
   public let pa: Double?
   /// Cohen's kappa per pair on the pooled units: the table's kappa matrix (not in JSON).
   public let pairs: [PairFigures]
+  /// α_U with every code's disagreements pooled, with `--unit segment` only.
+  public var alphaU: Double? = nil
 }
 
 /// The figures of one document on its own (`--by doc`), over the coders who coded it.
@@ -180,11 +184,13 @@ extension ConfidenceInterval {
 }
 
 extension CodeFigures {
-  public func json(withInterval: Bool) -> JSON {
+  /// `alpha_u` is present for `segment` only, right after `alpha`.
+  public func json(withInterval: Bool, unit: AgreementUnit) -> JSON {
     var members: [(String, JSON)] = [
       ("code", .string(code)), ("name", .string(name)), ("n_units", .int(nUnits)),
       ("prevalence", .number(prevalence)), ("alpha", .number(alpha)),
     ]
+    if unit == .segment { members.append(("alpha_u", .number(alphaU))) }
     if withInterval { members.append(("alpha_ci", alphaCI?.json ?? .null)) }
     members += [
       ("pa", .number(pa)), ("fleiss_kappa", .number(fleissKappa)), ("ac1", .number(ac1)),
@@ -195,8 +201,9 @@ extension CodeFigures {
 }
 
 extension OverallFigures {
-  public func json(withInterval: Bool) -> JSON {
+  public func json(withInterval: Bool, unit: AgreementUnit) -> JSON {
     var members: [(String, JSON)] = [("n_units", .int(nUnits)), ("alpha", .number(alpha))]
+    if unit == .segment { members.append(("alpha_u", .number(alphaU))) }
     if withInterval { members.append(("alpha_ci", alphaCI?.json ?? .null)) }
     members.append(("pa", .number(pa)))
     return .object(members)
@@ -210,8 +217,8 @@ extension AgreementReport {
       ("rev", .string(rev)), ("unit", .string(unit.rawValue)),
       ("coders", .array(coders.map(JSON.string))),
       ("documents", .array(documents.map(JSON.string))),
-      ("codes", .array(codes.map { $0.json(withInterval: withInterval) })),
-      ("overall", overall.json(withInterval: withInterval)),
+      ("codes", .array(codes.map { $0.json(withInterval: withInterval, unit: unit) })),
+      ("overall", overall.json(withInterval: withInterval, unit: unit)),
     ]
     if let byDocument {
       members.append(
@@ -222,8 +229,8 @@ extension AgreementReport {
               .object([
                 ("doc", .string(document.doc)),
                 ("coders", .array(document.coders.map(JSON.string))),
-                ("codes", .array(document.codes.map { $0.json(withInterval: false) })),
-                ("overall", document.overall.json(withInterval: false)),
+                ("codes", .array(document.codes.map { $0.json(withInterval: false, unit: unit) })),
+                ("overall", document.overall.json(withInterval: false, unit: unit)),
               ])
             })
         ))
@@ -236,7 +243,7 @@ extension AgreementReport {
   /// then an `overall` row; `--history` repeats them per commit.
   public static let csvHeader = [
     "rev", "date", "unit", "doc", "code", "name", "n_units", "prevalence", "alpha",
-    "alpha_ci_lower", "alpha_ci_upper", "pa", "fleiss_kappa", "ac1", "bp",
+    "alpha_ci_lower", "alpha_ci_upper", "pa", "fleiss_kappa", "ac1", "bp", "alpha_u",
   ]
 
   /// CSV rows in the order of `csvHeader`; undefined figures are empty fields.
@@ -252,13 +259,14 @@ extension AgreementReport {
           figures.code, figures.name, String(figures.nUnits), number(figures.prevalence),
           number(figures.alpha), number(figures.alphaCI?.lower), number(figures.alphaCI?.upper),
           number(figures.pa), number(figures.fleissKappa), number(figures.ac1), number(figures.bp),
+          number(figures.alphaU),
         ]
       }
       result.append(
         prefix + [
           "overall", "", String(overall.nUnits), "", number(overall.alpha),
           number(overall.alphaCI?.lower), number(overall.alphaCI?.upper), number(overall.pa), "", "",
-          "",
+          "", number(overall.alphaU),
         ])
       return result
     }
