@@ -109,23 +109,8 @@ public enum SpanSweep {
     var touched: [Int: UInt64] = [:]  // paragraph index → coders with a 1
     for (coder, list) in spans.enumerated() {
       for span in list ?? [] {
-        // First paragraph that ends after the span starts.
-        var low = 0
-        var high = paragraphs.count
-        while low < high {
-          let middle = (low + high) / 2
-          if paragraphs[middle].upperBound <= span.lowerBound {
-            low = middle + 1
-          } else {
-            high = middle
-          }
-        }
-        var index = low
-        while index < paragraphs.count && paragraphs[index].lowerBound < span.upperBound {
-          if !paragraphs[index].isEmpty {
-            touched[index, default: 0] |= 1 << UInt64(coder)
-          }
-          index += 1
+        for index in overlapping(paragraphs, span) {
+          touched[index, default: 0] |= 1 << UInt64(coder)
         }
       }
     }

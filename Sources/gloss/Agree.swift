@@ -24,6 +24,7 @@ struct Agree: ProjectCommand {
         gloss agree --unit para --min 0.8          # CI gate: exit 1 below 0.8
         gloss agree --history main~50..main --format csv > alpha-over-time.csv
         gloss agree --disagreements --coders ana,ben --docs interview-34
+        gloss agree --by-parent --unit para      # children of a parent as one variable
       """)
 
   static let formats: Set<OutputFormat> = [.table, .json, .csv]
@@ -56,6 +57,9 @@ struct Agree: ProjectCommand {
   var history: String?
   @Flag(help: "List the spans where the coders differ, with their text.")
   var disagreements = false
+  @Flag(
+    help: "Per parent code: its children as the categories of one nominal variable.")
+  var byParent = false
 
   enum UnitOption: String, ExpressibleByArgument, CaseIterable {
     case char, para, doc, segment
@@ -74,6 +78,15 @@ struct Agree: ProjectCommand {
     }
     if disagreements && (by != nil || bootstrap != nil || minimum != nil) {
       throw ValidationError("--disagreements is a listing; it takes no --by, --bootstrap or --min")
+    }
+    if byParent {
+      if unit == .segment { throw ValidationError("--by-parent takes --unit char, para or doc") }
+      for (given, name) in [
+        (history != nil, "--history"), (disagreements, "--disagreements"), (by != nil, "--by"),
+        (bootstrap != nil, "--bootstrap"), (minimum != nil, "--min"),
+      ] where given {
+        throw ValidationError("--by-parent measures code groups at one revision; drop \(name)")
+      }
     }
   }
 
@@ -107,6 +120,15 @@ struct Agree: ProjectCommand {
       }
       Output.progressDone()
       if format == .table { Output.print(Self.historyTable(reports)) }
+      return
+    }
+    if byParent {
+      let report = try project.groupAgreement(at: rev, options: options)
+      switch format {
+      case .json: Output.print(report.json.compact)
+      case .csv: Self.write(Output.csv(GroupAgreementReport.csvHeader, report.csvRows))
+      case .table: Output.print(Self.groupTable(report))
+      }
       return
     }
     if disagreements {
@@ -180,6 +202,32 @@ struct Agree: ProjectCommand {
     if withInterval { last.append(interval(overall.alphaCI)) }
     rows.append(last)
     return Output.table(header, rows)
+  }
+
+  static func groupTable(_ report: GroupAgreementReport) -> String {
+    var lines = [
+      "Agreement per code group at \(report.rev.prefix(10)), unit: \(report.unit.label)",
+      "each parent's children are the categories of one variable (plus none)",
+      "coders: \(report.coders.joined(separator: ", ")); documents (\(report.documents.count)): "
+        + Output.excerpt(report.documents.joined(separator: ", "), limit: 80),
+      "",
+    ]
+    lines.append(
+      Output.table(
+        ["PARENT", "CATEGORIES", "ALPHA", "PA", "FLEISS", "AC1", "BP", "N", "MULTIPLE"],
+        report.groups.map { group in
+          [
+            group.parent, String(group.children.count + 1), number(group.alpha), number(group.pa),
+            number(group.fleissKappa), number(group.ac1), number(group.bp), String(group.nUnits),
+            String(group.nMultiple),
+          ]
+        }))
+    for group in report.groups {
+      lines.append("")
+      lines.append("\(group.parent): \(group.children.joined(separator: ", ")); Cohen's kappa per pair:")
+      lines.append(kappaMatrix(report.coders, pairs: group.pairs))
+    }
+    return lines.joined(separator: "\n")
   }
 
   static func kappaMatrix(_ coders: [String], pairs: [PairFigures]) -> String {

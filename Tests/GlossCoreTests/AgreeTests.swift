@@ -424,6 +424,119 @@ private struct Lcg {
     #expect(json.contains(#""by_doc":[{"doc":"doc-a","coders":["ana","ben","cy"],"codes":["#))
   }
 
+  /// Runs the Python oracle (krippendorff, statsmodels, irrCAC; deps.d/70-agreement-oracles.sh)
+  /// on reliability data given as labels, nil for no value.
+  func oracle(categories: [String], rows: [[String?]]) throws -> [String: Any] {
+    var url = URL(fileURLWithPath: #filePath)
+    url.deleteLastPathComponent()
+    url.deleteLastPathComponent()
+    let script = url.appendingPathComponent("AgreementTests/Fixtures/nominal_oracle.py").path
+    let input = try JSONSerialization.data(
+      withJSONObject: ["categories": categories, "rows": rows.map { $0.map { $0 ?? NSNull() as Any } }])
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", script]
+    let stdin = Pipe()
+    let stdout = Pipe()
+    let stderr = Pipe()
+    process.standardInput = stdin
+    process.standardOutput = stdout
+    process.standardError = stderr
+    try process.run()
+    stdin.fileHandleForWriting.write(input)
+    try stdin.fileHandleForWriting.close()
+    let output = stdout.fileHandleForReading.readDataToEndOfFile()
+    let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+      Issue.record("oracle failed (run 'make deps' for krippendorff, statsmodels, irrCAC): \(errors)")
+      return [:]
+    }
+    return try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any])
+  }
+
+  /// `--by-parent` against krippendorff, statsmodels and irrCAC on the same data: two
+  /// groups, three coders (cy never opened doc-c), random spans, and a coder who puts two
+  /// children of one parent on the same text (a category of its own).
+  @Test func byParentMatchesThePythonOracles() throws {
+    let fixture = try randomProject(seed: 17)
+    let session = try fixture.project.session(as: "lead")
+    try session.addCode(name: "Tone")
+    for child in ["Positive", "Negative", "Neutral"] { try session.addCode(name: child, parent: "tone") }
+    try session.addCode(name: "Topic")
+    for child in ["Data", "Model"] { try session.addCode(name: child, parent: "topic") }
+    var random = Lcg(state: 17)
+    for doc in ["doc-a", "doc-b", "doc-c"] {
+      let length = fixture.texts[doc]?.unicodeScalars.count ?? 0
+      for coder in ["ana", "ben", "cy"] where !(doc == "doc-c" && coder == "cy") {
+        var spans: [(code: String, range: Range<Int>)] = []
+        var seen = Set<String>()
+        for _ in 0..<(2 + random.next(6)) {
+          let start = random.next(length - 1)
+          let end = min(length, start + 1 + random.next(80))
+          let code = ["positive", "negative", "neutral", "data", "model"][random.next(5)]
+          if seen.insert("\(code) \(start) \(end)").inserted { spans.append((code, start..<end)) }
+        }
+        if doc == "doc-a" && coder == "ben" {
+          spans += [(code: "positive", range: 0..<6), (code: "negative", range: 3..<9)]
+        }
+        try fixture.code(coder, doc, spans)
+      }
+    }
+    let coders = ["ana", "ben", "cy"]
+    for unit in [AgreementUnit.char, .para, .doc] {
+      let report = try fixture.project.groupAgreement(options: AgreementOptions(unit: unit))
+      #expect(report.coders == coders)
+      #expect(report.groups.map(\.parent) == ["tone", "topic"])
+      for group in report.groups {
+        // The values the slow way: per unit, the children each coder's spans touch.
+        var rows = [[String?]](repeating: [], count: coders.count)
+        for doc in report.documents {
+          guard let string = fixture.texts[doc] else { continue }
+          let text = DocumentText(string)
+          let units: [Range<Int>]
+          switch unit {
+          case .char, .segment: units = (0..<text.length).map { $0..<($0 + 1) }
+          case .para: units = text.paragraphs
+          case .doc: units = [0..<text.length]
+          }
+          for (index, coder) in coders.enumerated() {
+            let file = fixture.coded[doc]?[coder]
+            for range in units {
+              guard let file else {
+                rows[index].append(nil)
+                continue
+              }
+              let used = group.children.filter { child in (file[child] ?? []).contains { $0.overlaps(range) } }
+              rows[index].append(used.isEmpty ? "none" : used.joined(separator: "+"))
+            }
+          }
+        }
+        let combinations = Set(rows.joined().compactMap { $0 }.filter { $0.contains("+") }).sorted()
+        if group.parent == "tone" && unit == .char {
+          #expect(!combinations.isEmpty && group.nMultiple > 0)
+        }
+        let expected = try oracle(categories: ["none"] + group.children + combinations, rows: rows)
+        let label = "\(group.parent) \(unit)"
+        #expect(close(group.alpha, expected["alpha"] as? Double, 5e-11), "alpha \(label)")
+        #expect(close(group.pa, expected["pa"] as? Double, 5e-11), "pa \(label)")
+        #expect(close(group.fleissKappa, expected["fleiss_kappa"] as? Double, 5e-11), "fleiss \(label)")
+        #expect(close(group.ac1, expected["ac1"] as? Double, 5e-11), "ac1 \(label)")
+        #expect(close(group.bp, expected["bp"] as? Double, 5e-11), "bp \(label)")
+        let pairs = expected["pairs"] as? [[String: Any]] ?? []
+        #expect(pairs.count == group.pairs.count)
+        for (pair, reference) in zip(group.pairs, pairs) {
+          #expect(pair.nUnits == reference["n_units"] as? Int, "pair n \(label)")
+          #expect(close(pair.pa, reference["pa"] as? Double, 5e-11), "pair pa \(label)")
+          #expect(close(pair.cohenKappa, reference["cohen_kappa"] as? Double, 5e-11), "kappa \(label)")
+        }
+      }
+    }
+    #expect(throws: GlossError.self) {
+      try fixture.project.groupAgreement(options: AgreementOptions(codes: ["alpha"]))
+    }
+  }
+
   /// The history engine gives, at every commit, what a fresh computation gives, and reads
   /// only the blobs that changed.
   @Test func historyReusesUnchangedBlobs() throws {

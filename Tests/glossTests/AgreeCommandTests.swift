@@ -100,6 +100,46 @@ import Testing
     #expect(rows.dropFirst().first?.hasSuffix(",") == false)
   }
 
+  /// `--by-parent`: the children of a parent as one variable, in JSON, table and CSV.
+  @Test func byParentMeasuresCodeGroups() throws {
+    let sandbox = try project()
+    try expectSuccess(sandbox.gloss("code", "add", "Tone"))
+    try expectSuccess(sandbox.gloss("code", "add", "Positive", "--parent", "tone"))
+    try expectSuccess(sandbox.gloss("code", "add", "Negative", "--parent", "tone"))
+    try expectSuccess(sandbox.gloss("--as", "ana", "add", "d1", "positive", "--para", "1"))
+    try expectSuccess(sandbox.gloss("--as", "ben", "add", "d1", "negative", "--para", "1"))
+    try expectSuccess(sandbox.gloss("--as", "ben", "add", "d2", "positive", "--para", "1"))
+    let run = try sandbox.gloss("agree", "--by-parent", "--unit", "para", "--format", "json")
+    expectSuccess(run)
+    expectOrder(
+      run.stdout,
+      [
+        "rev", "unit", "by", "coders", "documents", "groups", "parent", "name", "children", "n_units",
+        "n_multiple", "alpha", "pa", "fleiss_kappa", "ac1", "bp", "pairs", "a", "b", "n_units", "pa",
+        "cohen_kappa",
+      ])
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    let groups = try #require(object["groups"] as? [[String: Any]])
+    #expect(groups.map { $0["parent"] as? String } == ["tone"])
+    #expect(groups.first?["children"] as? [String] == ["negative", "positive"])
+    // Five paragraphs: d1 ¶1 positive vs negative, d2 ¶1 none vs positive, three times none.
+    #expect(groups.first?["n_units"] as? Int == 5)
+    #expect(groups.first?["pa"] as? Double == 0.6)
+    let table = try sandbox.gloss("agree", "--by-parent")
+    expectSuccess(table)
+    #expect(table.stdout.contains("PARENT") && table.stdout.contains("tone"))
+    let csv = try sandbox.gloss("agree", "--by-parent", "--format", "csv")
+    #expect(csv.stdout.components(separatedBy: "\r\n").count == 3)  // header, tone, ""
+    let childless = try sandbox.gloss("agree", "--by-parent", "--codes", "alpha")
+    #expect(childless.status == 1)
+    #expect(childless.stderr.hasPrefix("error: --codes: code 'alpha' has no child codes"))
+    for arguments in [["--unit", "segment"], ["--history", "HEAD~1..HEAD"], ["--min", "0.5"]] {
+      let refused = try sandbox.gloss(args: ["agree", "--by-parent"] + arguments)
+      #expect(refused.status != 0 && refused.stderr.contains("--by-parent"), "\(arguments)")
+    }
+  }
+
   @Test func minimumGateExitsOneNamingTheCodes() throws {
     let sandbox = try project()
     let pass = try sandbox.gloss("agree", "--min=-1")

@@ -10,6 +10,15 @@ extension Project {
     return try AgreementEngine(repository: repository, options: options).report(for: snapshot)
   }
 
+  /// Agreement per code group (`--by-parent`) at `revision` (HEAD when nil).
+  public func groupAgreement(at revision: String? = nil, options: AgreementOptions) throws
+    -> GroupAgreementReport
+  {
+    let snapshot = try self.snapshot(at: revision)
+    guard let commit = snapshot.commit else { throw GlossError.unknownRevision(revision ?? "HEAD") }
+    return try AgreementEngine(repository: repository, options: options).groupReport(at: commit)
+  }
+
   /// The spans where the selected coders differ at `revision`.
   public func disagreements(at revision: String? = nil, options: AgreementOptions) throws
     -> [Disagreement]
