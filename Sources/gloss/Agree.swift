@@ -101,7 +101,21 @@ struct Agree: ProjectCommand {
       seed: seed)
   }
 
+  /// Checks that need the one-line `error:` of a domain error rather than a usage message.
+  func checkValues() throws {
+    if let minimum, !minimum.isFinite {
+      throw GlossError.invalidArgument(
+        argument: "--min", message: "needs a finite threshold such as 0.8, not '\(minimum)'")
+    }
+    if let bootstrap, bootstrap > AgreementOptions.maximumBootstrap {
+      throw GlossError.invalidArgument(
+        argument: "--bootstrap",
+        message: "at most \(AgreementOptions.maximumBootstrap) replicates, not \(bootstrap)")
+    }
+  }
+
   func run(_ project: Project) throws {
+    try checkValues()
     try policy(in: project).requireAgreement()
     let options = self.options
     let format = globals.format

@@ -100,6 +100,22 @@ import Testing
     #expect(rows.dropFirst().first?.hasSuffix(",") == false)
   }
 
+  /// Thresholds that are not numbers, and bootstraps without end, are refused up front.
+  @Test(arguments: [
+    (["agree", "--min", "nan"], "error: --min: needs a finite threshold"),
+    (["agree", "--min", "inf"], "error: --min: needs a finite threshold"),
+    (["agree", "--min=-inf"], "error: --min: needs a finite threshold"),
+    (["agree", "--bootstrap", "100000000"], "error: --bootstrap: at most 100000 replicates"),
+  ])
+  func unboundedValuesAreRefused(arguments: [String], message: String) throws {
+    let sandbox = try project()
+    let run = try sandbox.gloss(args: arguments)
+    #expect(run.status == 1)
+    #expect(run.stderr.hasPrefix(message), "\(run.stderr)")
+    #expect(run.stderr.split(separator: "\n").count == 1)
+    #expect(run.stdout.isEmpty)
+  }
+
   /// `--by-parent`: the children of a parent as one variable, in JSON, table and CSV.
   @Test func byParentMeasuresCodeGroups() throws {
     let sandbox = try project()

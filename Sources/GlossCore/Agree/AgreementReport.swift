@@ -37,6 +37,9 @@ public struct AgreementOptions: Sendable, Equatable {
   public var byDocument: Bool
   /// Bootstrap replicates for `alpha_ci`; nil or 0: no interval.
   public var bootstrap: Int?
+  /// The most replicates `--bootstrap` takes: percentiles at 2.5% and 97.5% are stable
+  /// long before, and each replicate pools every document again, so more only burns time.
+  public static let maximumBootstrap = 100_000
   public var seed: UInt64
 
   public init(
