@@ -117,15 +117,17 @@ struct Agree: ProjectCommand {
   func run(_ project: Project) throws {
     try checkValues()
     try policy(in: project).requireAgreement()
+    Project.readObjectsWithoutRehashing()
     let options = self.options
     let format = globals.format
     if let history {
       var reports: [AgreementReport] = []
+      let cache = HistoryJSONCache()
       if format == .csv { Self.write(CSV.row(AgreementReport.csvHeader)) }
       try project.agreementHistory(history, options: options) { report in
         switch format {
         case .json:
-          Output.print(report.json(withInterval: bootstrap != nil, includeDate: true).compact)
+          Output.print(report.historyLine(withInterval: bootstrap != nil, cache: cache))
         case .csv: Self.write(report.csvRows.map(CSV.row).joined())
         case .table:
           reports.append(report)

@@ -425,14 +425,16 @@ private struct Lcg {
   }
 
   /// Runs the Python oracle (krippendorff, statsmodels, irrCAC; deps.d/70-agreement-oracles.sh)
-  /// on reliability data given as labels, nil for no value.
-  func oracle(categories: [String], rows: [[String?]]) throws -> [String: Any] {
+  /// once on several data sets of reliability data given as labels, nil for no value.
+  func oracle(_ sets: [(categories: [String], rows: [[String?]])]) throws -> [[String: Any]] {
     var url = URL(fileURLWithPath: #filePath)
     url.deleteLastPathComponent()
     url.deleteLastPathComponent()
     let script = url.appendingPathComponent("AgreementTests/Fixtures/nominal_oracle.py").path
     let input = try JSONSerialization.data(
-      withJSONObject: ["categories": categories, "rows": rows.map { $0.map { $0 ?? NSNull() as Any } }])
+      withJSONObject: sets.map { set in
+        ["categories": set.categories, "rows": set.rows.map { $0.map { $0 ?? NSNull() as Any } }]
+      })
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["python3", script]
@@ -450,9 +452,9 @@ private struct Lcg {
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
       Issue.record("oracle failed (run 'make deps' for krippendorff, statsmodels, irrCAC): \(errors)")
-      return [:]
+      return []
     }
-    return try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any])
+    return try #require(try JSONSerialization.jsonObject(with: output) as? [[String: Any]])
   }
 
   /// `--by-parent` against krippendorff, statsmodels and irrCAC on the same data: two
@@ -484,6 +486,8 @@ private struct Lcg {
       }
     }
     let coders = ["ana", "ben", "cy"]
+    var measured: [(label: String, group: GroupFigures)] = []
+    var sets: [(categories: [String], rows: [[String?]])] = []
     for unit in [AgreementUnit.char, .para, .doc] {
       let report = try fixture.project.groupAgreement(options: AgreementOptions(unit: unit))
       #expect(report.coders == coders)
@@ -516,20 +520,24 @@ private struct Lcg {
         if group.parent == "tone" && unit == .char {
           #expect(!combinations.isEmpty && group.nMultiple > 0)
         }
-        let expected = try oracle(categories: ["none"] + group.children + combinations, rows: rows)
-        let label = "\(group.parent) \(unit)"
-        #expect(close(group.alpha, expected["alpha"] as? Double, 5e-11), "alpha \(label)")
-        #expect(close(group.pa, expected["pa"] as? Double, 5e-11), "pa \(label)")
-        #expect(close(group.fleissKappa, expected["fleiss_kappa"] as? Double, 5e-11), "fleiss \(label)")
-        #expect(close(group.ac1, expected["ac1"] as? Double, 5e-11), "ac1 \(label)")
-        #expect(close(group.bp, expected["bp"] as? Double, 5e-11), "bp \(label)")
-        let pairs = expected["pairs"] as? [[String: Any]] ?? []
-        #expect(pairs.count == group.pairs.count)
-        for (pair, reference) in zip(group.pairs, pairs) {
-          #expect(pair.nUnits == reference["n_units"] as? Int, "pair n \(label)")
-          #expect(close(pair.pa, reference["pa"] as? Double, 5e-11), "pair pa \(label)")
-          #expect(close(pair.cohenKappa, reference["cohen_kappa"] as? Double, 5e-11), "kappa \(label)")
-        }
+        measured.append(("\(group.parent) \(unit)", group))
+        sets.append((["none"] + group.children + combinations, rows))
+      }
+    }
+    let results = try oracle(sets)
+    #expect(results.count == measured.count)
+    for ((label, group), expected) in zip(measured, results) {
+      #expect(close(group.alpha, expected["alpha"] as? Double, 5e-11), "alpha \(label)")
+      #expect(close(group.pa, expected["pa"] as? Double, 5e-11), "pa \(label)")
+      #expect(close(group.fleissKappa, expected["fleiss_kappa"] as? Double, 5e-11), "fleiss \(label)")
+      #expect(close(group.ac1, expected["ac1"] as? Double, 5e-11), "ac1 \(label)")
+      #expect(close(group.bp, expected["bp"] as? Double, 5e-11), "bp \(label)")
+      let pairs = expected["pairs"] as? [[String: Any]] ?? []
+      #expect(pairs.count == group.pairs.count)
+      for (pair, reference) in zip(group.pairs, pairs) {
+        #expect(pair.nUnits == reference["n_units"] as? Int, "pair n \(label)")
+        #expect(close(pair.pa, reference["pa"] as? Double, 5e-11), "pair pa \(label)")
+        #expect(close(pair.cohenKappa, reference["cohen_kappa"] as? Double, 5e-11), "kappa \(label)")
       }
     }
     #expect(throws: GlossError.self) {
@@ -564,10 +572,21 @@ private struct Lcg {
     try engine.history(commits) { reports.append($0) }
     #expect(reports.count == commits.count)
     #expect(reports.map(\.rev) == commits.map(\.hex))
+    let cache = HistoryJSONCache()
     for (commit, report) in zip(commits, reports) {
       let fresh = AgreementEngine(
         repository: fixture.project.repository, options: AgreementOptions(unit: .para))
       #expect(try fresh.report(at: commit) == report)
+      // The history line, written with cached code fragments, is the plain JSON exactly.
+      #expect(
+        report.historyLine(withInterval: false, cache: cache)
+          == report.json(withInterval: false, includeDate: true).compact)
+    }
+    let segment = AgreementEngine(repository: fixture.project.repository, options: AgreementOptions(unit: .segment))
+    try segment.history(commits) { report in
+      #expect(
+        report.historyLine(withInterval: false, cache: cache)
+          == report.json(withInterval: false, includeDate: true).compact)
     }
     // The first commit reads 6 documents and 12 annotation files; each later commit changes
     // one annotation file (or only the codebook), so at most one blob and one document more.

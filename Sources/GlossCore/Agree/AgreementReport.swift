@@ -57,7 +57,7 @@ public struct AgreementOptions: Sendable, Equatable {
 }
 
 /// A 95% percentile interval from the bootstrap.
-public struct ConfidenceInterval: Sendable, Equatable {
+public struct ConfidenceInterval: Sendable, Hashable {
   public let lower: Double
   public let upper: Double
 
@@ -68,7 +68,7 @@ public struct ConfidenceInterval: Sendable, Equatable {
 }
 
 /// Cohen's kappa and percent agreement of one pair of coders, on the units both coded.
-public struct PairFigures: Sendable, Equatable {
+public struct PairFigures: Sendable, Hashable {
   public let a: String
   public let b: String
   public let nUnits: Int
@@ -77,7 +77,7 @@ public struct PairFigures: Sendable, Equatable {
 }
 
 /// The figures of one code (DESIGN §4, one element of `codes`).
-public struct CodeFigures: Sendable, Equatable {
+public struct CodeFigures: Sendable, Hashable {
   public let code: String
   public let name: String
   public let nUnits: Int
@@ -242,6 +242,28 @@ extension AgreementReport {
     return .object(members)
   }
 
+  /// One line of `--history --format json`: exactly `json(withInterval:includeDate: true)`,
+  /// with the codes whose figures did not change since an earlier line taken from `cache`
+  /// (most codes, most commits: writing their numbers again was most of a line's cost).
+  public func historyLine(withInterval: Bool, cache: HistoryJSONCache) -> String {
+    // With `--by doc` (rare in a history) the whole object is written the plain way.
+    guard byDocument == nil else { return json(withInterval: withInterval, includeDate: true).compact }
+    var head = JSON.object([
+      ("rev", .string(rev)), ("unit", .string(unit.rawValue)),
+      ("coders", .array(coders.map(JSON.string))),
+      ("documents", .array(documents.map(JSON.string))),
+    ]).compact
+    head.removeLast()  // the closing brace
+    let codes = self.codes.map { figures in
+      cache.fragment(for: figures, withInterval: withInterval, unit: unit)
+    }
+    var rest = JSON.object([
+      ("overall", overall.json(withInterval: withInterval, unit: unit)), ("date", .string(isoDate)),
+    ]).compact
+    rest.removeFirst()  // the opening brace
+    return head + ",\"codes\":[" + codes.joined(separator: ",") + "]," + rest
+  }
+
   /// Column names of the CSV form: one row per code (and per document with `--by doc`),
   /// then an `overall` row; `--history` repeats them per commit.
   public static let csvHeader = [
@@ -278,6 +300,29 @@ extension AgreementReport {
       result += rows(doc: document.doc, codes: document.codes, overall: document.overall)
     }
     return result
+  }
+}
+
+/// The compact JSON of code figures already written by `historyLine`, keyed by the figures
+/// themselves (and the shape options), so equal figures are written once.
+public final class HistoryJSONCache {
+  private var fragments: [Key: String] = [:]
+
+  private struct Key: Hashable {
+    var figures: CodeFigures
+    var withInterval: Bool
+    var unit: AgreementUnit
+  }
+
+  public init() {}
+
+  func fragment(for figures: CodeFigures, withInterval: Bool, unit: AgreementUnit) -> String {
+    let key = Key(figures: figures, withInterval: withInterval, unit: unit)
+    if let known = fragments[key] { return known }
+    if fragments.count > 4096 { fragments.removeAll(keepingCapacity: true) }
+    let text = figures.json(withInterval: withInterval, unit: unit).compact
+    fragments[key] = text
+    return text
   }
 }
 

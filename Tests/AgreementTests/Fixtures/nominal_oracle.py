@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Oracle for `gloss agree --by-parent` (tests only, never shipped).
 
-Reads {"categories": [label, ...], "rows": [[label or null, ...] per coder]} on stdin and
-prints the multi-category figures as other projects compute them:
+Reads a JSON list of data sets {"categories": [label, ...], "rows": [[label or null, ...]
+per coder]} on stdin and prints a list of the multi-category figures of each, as other
+projects compute them:
   alpha         krippendorff.alpha, nominal, on every unit (missing values allowed);
   pa            irrCAC's Gwet AC1 `pa` on every unit (mean agreement of units with 2+ values);
   fleiss_kappa  statsmodels fleiss_kappa on the units every coder coded;
@@ -40,8 +41,7 @@ def guarded(compute):
         return None
 
 
-def main():
-    data = json.load(sys.stdin)
+def figures(data):
     labels = data["categories"]
     code = {label: index for index, label in enumerate(labels)}
     rows = [[None if value is None else code[value] for value in row] for row in data["rows"]]
@@ -82,7 +82,11 @@ def main():
                     else guarded(lambda: inter_rater.cohens_kappa(table.values).kappa))
             pairs.append(entry)
     result["pairs"] = pairs
-    json.dump(result, sys.stdout)
+    return result
+
+
+def main():
+    json.dump([figures(data) for data in json.load(sys.stdin)], sys.stdout)
 
 
 if __name__ == "__main__":
