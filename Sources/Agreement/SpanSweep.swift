@@ -59,8 +59,20 @@ public enum SpanSweep {
     -> BinaryTally
   {
     var tally = BinaryTally()
+    guard spans.count <= 12 else {
+      forEachRun(length: length, spans: spans) { run, ones in
+        tally.add(Pattern(coded: coded, ones: ones), count: run.count)
+      }
+      return tally
+    }
+    // Every run has the same coders, so the patterns differ only in `ones`: count them in
+    // an array and hash each distinct pattern once, not once per run.
+    var counts = [Int](repeating: 0, count: 1 << spans.count)
     forEachRun(length: length, spans: spans) { run, ones in
-      tally.add(Pattern(coded: coded, ones: ones), count: run.count)
+      counts[Int(ones)] += run.count
+    }
+    for (ones, count) in counts.enumerated() where count > 0 {
+      tally.add(Pattern(coded: coded, ones: UInt64(ones)), count: count)
     }
     return tally
   }

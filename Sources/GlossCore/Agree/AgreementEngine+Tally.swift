@@ -225,15 +225,9 @@ struct Pool {
     counts[pattern] = value > 0 ? value : nil
   }
 
-  func pooled(code: Int) -> BinaryTally { Self.tally(counts[code]) }
+  func pooled(code: Int) -> BinaryTally { BinaryTally(counts: counts[code]) }
 
-  func pooledOverall() -> BinaryTally { Self.tally(overallCounts) }
-
-  private static func tally(_ counts: [Pattern: Int]) -> BinaryTally {
-    var tally = BinaryTally()
-    for (pattern, count) in counts { tally.add(pattern, count: count) }
-    return tally
-  }
+  func pooledOverall() -> BinaryTally { BinaryTally(counts: overallCounts) }
 
   func contribution(_ doc: String, code: Int) -> BinaryTally {
     contributions[doc]?.tallies[code] ?? BinaryTally()
