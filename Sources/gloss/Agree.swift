@@ -123,17 +123,29 @@ struct Agree: ProjectCommand {
     if let history {
       var reports: [AgreementReport] = []
       let cache = HistoryJSONCache()
-      if format == .csv { Self.write(CSV.row(AgreementReport.csvHeader)) }
+      // Lines go out in 64 KiB writes, not one write per commit; what was measured is
+      // written also when a later commit fails.
+      var buffer: [UInt8] = []
+      func flush() {
+        if !buffer.isEmpty { FileHandle.standardOutput.write(Data(buffer)) }
+        buffer.removeAll(keepingCapacity: true)
+      }
+      defer { flush() }
+      if format == .csv { buffer.append(contentsOf: Output.visible(CSV.row(AgreementReport.csvHeader)).utf8) }
       try project.agreementHistory(history, options: options) { report in
         switch format {
         case .json:
-          Output.print(report.historyLine(withInterval: bootstrap != nil, cache: cache))
-        case .csv: Self.write(report.csvRows.map(CSV.row).joined())
+          buffer.append(
+            contentsOf: Output.visible(report.historyLine(withInterval: bootstrap != nil, cache: cache)).utf8)
+          buffer.append(0x0a)
+        case .csv: buffer.append(contentsOf: Output.visible(report.csvRows.map(CSV.row).joined()).utf8)
         case .table:
           reports.append(report)
           Output.progress("measuring commits:", reports.count)
         }
+        if buffer.count >= 1 << 16 { flush() }
       }
+      flush()
       Output.progressDone()
       if format == .table { Output.print(Self.historyTable(reports)) }
       return
