@@ -23,6 +23,12 @@ public struct BinaryTally: Sendable, Equatable {
 
   public init() {}
 
+  /// A tally with these weights; non-positive ones are dropped. Takes the dictionary as is
+  /// when every weight is positive (no re-hashing), as pooled counts are.
+  public init(counts: [Pattern: Int]) {
+    self.counts = counts.values.allSatisfy { $0 > 0 } ? counts : counts.filter { $0.value > 0 }
+  }
+
   /// Adds `count` units with `pattern`; non-positive counts are ignored.
   public mutating func add(_ pattern: Pattern, count: Int = 1) {
     guard count > 0 else { return }

@@ -59,8 +59,20 @@ public enum SpanSweep {
     -> BinaryTally
   {
     var tally = BinaryTally()
+    guard spans.count <= 12 else {
+      forEachRun(length: length, spans: spans) { run, ones in
+        tally.add(Pattern(coded: coded, ones: ones), count: run.count)
+      }
+      return tally
+    }
+    // Every run has the same coders, so the patterns differ only in `ones`: count them in
+    // an array and hash each distinct pattern once, not once per run.
+    var counts = [Int](repeating: 0, count: 1 << spans.count)
     forEachRun(length: length, spans: spans) { run, ones in
-      tally.add(Pattern(coded: coded, ones: ones), count: run.count)
+      counts[Int(ones)] += run.count
+    }
+    for (ones, count) in counts.enumerated() where count > 0 {
+      tally.add(Pattern(coded: coded, ones: UInt64(ones)), count: count)
     }
     return tally
   }
@@ -109,23 +121,8 @@ public enum SpanSweep {
     var touched: [Int: UInt64] = [:]  // paragraph index → coders with a 1
     for (coder, list) in spans.enumerated() {
       for span in list ?? [] {
-        // First paragraph that ends after the span starts.
-        var low = 0
-        var high = paragraphs.count
-        while low < high {
-          let middle = (low + high) / 2
-          if paragraphs[middle].upperBound <= span.lowerBound {
-            low = middle + 1
-          } else {
-            high = middle
-          }
-        }
-        var index = low
-        while index < paragraphs.count && paragraphs[index].lowerBound < span.upperBound {
-          if !paragraphs[index].isEmpty {
-            touched[index, default: 0] |= 1 << UInt64(coder)
-          }
-          index += 1
+        for index in overlapping(paragraphs, span) {
+          touched[index, default: 0] |= 1 << UInt64(coder)
         }
       }
     }

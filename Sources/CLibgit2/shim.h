@@ -58,4 +58,10 @@ static inline int gloss_syncfs(int fd) { return syncfs(fd); }
 #else
 static inline int gloss_syncfs(int fd) { (void)fd; sync(); return 0; }
 #endif
+
+/// Whether libgit2 re-hashes every object it reads (on by default). Reading agreement data
+/// is mostly that SHA-1; zlib's own checksum still guards what is inflated.
+static inline int gloss_git_verify_object_hashes(int enabled) {
+  return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
+}
 #endif

@@ -13,3 +13,14 @@ enum LibGit2 {
     return true
   }()
 }
+
+extension Repository {
+  /// Whether objects read from now on, by any repository in this process, are re-hashed
+  /// and checked against their ids (libgit2's default: on). Turning it off suits a process
+  /// that only reads many objects and exits (`gloss agree`): git itself does not re-hash
+  /// what it reads, and zlib still checks every object it inflates.
+  public static func verifyObjectHashes(_ enabled: Bool) {
+    LibGit2.initialize()
+    gloss_git_verify_object_hashes(enabled ? 1 : 0)
+  }
+}

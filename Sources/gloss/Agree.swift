@@ -33,6 +33,7 @@ struct Agree: ProjectCommand {
         gloss agree --include-unfinished
         gloss agree --history main~50..main --format csv > alpha-over-time.csv
         gloss agree --disagreements --coders ana,ben --docs interview-34
+        gloss agree --by-parent --unit para      # children of a parent as one variable
       """)
 
   static let formats: Set<OutputFormat> = [.table, .json, .csv]
@@ -69,6 +70,9 @@ struct Agree: ProjectCommand {
   var includeUnfinished = false
   @Flag(help: "The agreement gate: threshold, unit and codes from gloss.yaml's gate: (see docs/ci.md).")
   var gate = false
+  @Flag(
+    help: "Per parent code: its children as the categories of one nominal variable.")
+  var byParent = false
 
   enum UnitOption: String, ExpressibleByArgument, CaseIterable {
     case char, para, doc, segment
@@ -89,6 +93,15 @@ struct Agree: ProjectCommand {
       throw ValidationError("--disagreements is a listing; it takes no --by, --bootstrap, --min or --gate")
     }
     if gate && history != nil { throw ValidationError("--gate checks one revision; drop --history") }
+    if byParent {
+      if unit == .segment { throw ValidationError("--by-parent takes --unit char, para or doc") }
+      for (given, name) in [
+        (history != nil, "--history"), (disagreements, "--disagreements"), (by != nil, "--by"),
+        (bootstrap != nil, "--bootstrap"), (minimum != nil, "--min"), (gate, "--gate"),
+      ] where given {
+        throw ValidationError("--by-parent measures code groups at one revision; drop \(name)")
+      }
+    }
   }
 
   var options: AgreementOptions {
@@ -102,26 +115,63 @@ struct Agree: ProjectCommand {
       seed: seed, includeUnfinished: includeUnfinished)
   }
 
+  /// Checks that need the one-line `error:` of a domain error rather than a usage message.
+  func checkValues() throws {
+    if let minimum, !minimum.isFinite {
+      throw GlossError.invalidArgument(
+        argument: "--min", message: "needs a finite threshold such as 0.8, not '\(minimum)'")
+    }
+    if let bootstrap, bootstrap > AgreementOptions.maximumBootstrap {
+      throw GlossError.invalidArgument(
+        argument: "--bootstrap",
+        message: "at most \(AgreementOptions.maximumBootstrap) replicates, not \(bootstrap)")
+    }
+  }
+
   func run(_ project: Project) throws {
+    try checkValues()
     try policy(in: project).requireAgreement()
+    Project.readObjectsWithoutRehashing()
     if gate { return try runGate(project) }
     let options = self.options
     let format = globals.format
     if let history {
       var reports: [AgreementReport] = []
-      if format == .csv { Self.write(CSV.row(AgreementReport.csvHeader)) }
+      let cache = HistoryJSONCache()
+      // Lines go out in 64 KiB writes, not one write per commit; what was measured is
+      // written also when a later commit fails.
+      var buffer: [UInt8] = []
+      func flush() {
+        if !buffer.isEmpty { FileHandle.standardOutput.write(Data(buffer)) }
+        buffer.removeAll(keepingCapacity: true)
+      }
+      defer { flush() }
+      if format == .csv { buffer.append(contentsOf: Output.visible(CSV.row(AgreementReport.csvHeader)).utf8) }
       try project.agreementHistory(history, options: options) { report in
         switch format {
         case .json:
-          Output.print(report.json(withInterval: bootstrap != nil, includeDate: true).compact)
-        case .csv: Self.write(report.csvRows.map(CSV.row).joined())
+          buffer.append(
+            contentsOf: Output.visible(report.historyLine(withInterval: bootstrap != nil, cache: cache)).utf8)
+          buffer.append(0x0a)
+        case .csv: buffer.append(contentsOf: Output.visible(report.csvRows.map(CSV.row).joined()).utf8)
         case .table:
           reports.append(report)
           Output.progress("measuring commits:", reports.count)
         }
+        if buffer.count >= 1 << 16 { flush() }
       }
+      flush()
       Output.progressDone()
       if format == .table { Output.print(Self.historyTable(reports)) }
+      return
+    }
+    if byParent {
+      let report = try project.groupAgreement(at: rev, options: options)
+      switch format {
+      case .json: Output.print(report.json.compact)
+      case .csv: Self.write(Output.csv(GroupAgreementReport.csvHeader, report.csvRows))
+      case .table: Output.print(Self.groupTable(report))
+      }
       return
     }
     if disagreements {
@@ -200,38 +250,67 @@ struct Agree: ProjectCommand {
     ]
     if let counted = report.counted.headerLine { lines.append(Output.excerpt(counted, limit: 200)) }
     lines.append("")
-    lines.append(codeTable(report.codes, overall: report.overall, withInterval: withInterval))
+    let alphaU = report.unit == .segment
+    lines.append(
+      codeTable(report.codes, overall: report.overall, withInterval: withInterval, alphaU: alphaU))
     lines.append("")
     lines.append("Cohen's kappa per pair of coders (all codes in scope pooled):")
     lines.append(kappaMatrix(report.coders, pairs: report.overall.pairs))
     for document in report.byDocument ?? [] {
       lines.append("")
       lines.append("\(document.doc) (coders: \(document.coders.joined(separator: ", ")))")
-      lines.append(codeTable(document.codes, overall: document.overall, withInterval: false))
+      lines.append(
+        codeTable(document.codes, overall: document.overall, withInterval: false, alphaU: alphaU))
     }
     return lines.joined(separator: "\n")
   }
 
-  static func codeTable(_ codes: [CodeFigures], overall: OverallFigures, withInterval: Bool)
-    -> String
-  {
-    var header = ["CODE", "ALPHA", "PA", "N", "PREVALENCE"]
+  /// One row per code and an `overall` row; `alphaU` adds the ALPHA_U column (segment).
+  static func codeTable(
+    _ codes: [CodeFigures], overall: OverallFigures, withInterval: Bool, alphaU: Bool
+  ) -> String {
+    var header = ["CODE", "ALPHA"] + (alphaU ? ["ALPHA_U"] : []) + ["PA", "N", "PREVALENCE"]
     if withInterval { header.append("95% CI") }
     func interval(_ value: ConfidenceInterval?) -> String {
       value.map { "[\(number($0.lower)), \(number($0.upper))]" } ?? "n/a"
     }
     var rows = codes.map { figures -> [String] in
-      var row = [
-        figures.code, number(figures.alpha), number(figures.pa), String(figures.nUnits),
-        number(figures.prevalence),
-      ]
+      var row = [figures.code, number(figures.alpha)] + (alphaU ? [number(figures.alphaU)] : [])
+      row += [number(figures.pa), String(figures.nUnits), number(figures.prevalence)]
       if withInterval { row.append(interval(figures.alphaCI)) }
       return row
     }
-    var last = ["overall", number(overall.alpha), number(overall.pa), String(overall.nUnits), ""]
+    var last = ["overall", number(overall.alpha)] + (alphaU ? [number(overall.alphaU)] : [])
+    last += [number(overall.pa), String(overall.nUnits), ""]
     if withInterval { last.append(interval(overall.alphaCI)) }
     rows.append(last)
     return Output.table(header, rows)
+  }
+
+  static func groupTable(_ report: GroupAgreementReport) -> String {
+    var lines = [
+      "Agreement per code group at \(report.rev.prefix(10)), unit: \(report.unit.label)",
+      "each parent's children are the categories of one variable (plus none)",
+      "coders: \(report.coders.joined(separator: ", ")); documents (\(report.documents.count)): "
+        + Output.excerpt(report.documents.joined(separator: ", "), limit: 80),
+      "",
+    ]
+    lines.append(
+      Output.table(
+        ["PARENT", "CATEGORIES", "ALPHA", "PA", "FLEISS", "AC1", "BP", "N", "MULTIPLE"],
+        report.groups.map { group in
+          [
+            group.parent, String(group.children.count + 1), number(group.alpha), number(group.pa),
+            number(group.fleissKappa), number(group.ac1), number(group.bp), String(group.nUnits),
+            String(group.nMultiple),
+          ]
+        }))
+    for group in report.groups {
+      lines.append("")
+      lines.append("\(group.parent): \(group.children.joined(separator: ", ")); Cohen's kappa per pair:")
+      lines.append(kappaMatrix(report.coders, pairs: group.pairs))
+    }
+    return lines.joined(separator: "\n")
   }
 
   static func kappaMatrix(_ coders: [String], pairs: [PairFigures]) -> String {

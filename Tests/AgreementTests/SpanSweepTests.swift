@@ -150,3 +150,26 @@ func randomParagraphs(length: Int, cuts: [Int]) -> [Range<Int>] {
     #expect(tally.counts[Pattern(coded: 0b011, ones: 0b001)] == 100_000_005)
   }
 }
+
+@Suite struct SpanSweepManyCodersTests {
+  /// More coders than the counting array takes (12) use the hashing path: same tallies.
+  @Test func manyCodersMatchNaive() async {
+    await propertyCheck(count: 50, input: Gen.int(in: 0...40), Gen.int(in: 0...60).array(of: 0...5).array(of: 13...16))
+    {
+      length, raw in
+      let coders = randomCoders(length: length, raw: raw)
+      #expect(
+        SpanSweep.tally(length: length, coders: coders, unit: .char)
+          == NaiveSweep.characters(length: length, coders: coders))
+    }
+  }
+
+  @Test func tallyFromCountsDropsNonPositiveWeights() {
+    let one = Pattern(coded: 3, ones: 1)
+    let two = Pattern(coded: 3, ones: 2)
+    var expected = BinaryTally()
+    expected.add(one, count: 4)
+    #expect(BinaryTally(counts: [one: 4, two: 0]) == expected)
+    #expect(BinaryTally(counts: [one: 4]) == expected)
+  }
+}

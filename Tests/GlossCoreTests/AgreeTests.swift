@@ -1,6 +1,7 @@
 import Agreement
 import Foundation
 import GitKit
+import PropertyBased
 import Testing
 
 @testable import GlossCore
@@ -165,36 +166,7 @@ private struct Lcg {
       #expect(report.documents == ["doc-a", "doc-b", "doc-c"])
       #expect(report.codes.map(\.code) == ["alpha", "beta", "unused"])
       #expect(report.codes[0].alpha != nil && report.codes[0].alpha != 1)
-      var pooled = [[Double?]](repeating: [], count: coders.count)
-      for figures in report.codes {
-        let data = fixture.expected(code: figures.code, coders: coders, unit: unit)
-        for index in coders.indices { pooled[index] += data.values[index] }
-        let columns = (0..<data.unitCount).map(data.unitValues).filter { $0.count >= 2 }
-        let values = columns.joined()
-        #expect(figures.nUnits == columns.count)
-        #expect(
-          close(figures.prevalence, values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)))
-        #expect(close(figures.alpha, krippendorffAlpha(data)), "alpha \(figures.code) \(unit)")
-        #expect(close(figures.pa, percentAgreement(data)))
-        #expect(close(figures.fleissKappa, fleissKappa(data)))
-        #expect(close(figures.ac1, gwetAC1(data, categories: 2)))
-        #expect(close(figures.bp, brennanPrediger(data, categories: 2)))
-        #expect(figures.pairs.map { "\($0.a)-\($0.b)" } == ["ana-ben", "ana-cy", "ben-cy"])
-        for pair in figures.pairs {
-          guard let a = coders.firstIndex(of: pair.a), let b = coders.firstIndex(of: pair.b) else {
-            Issue.record("unknown coder in pair")
-            continue
-          }
-          let naive = naivePair(data.values[a], data.values[b])
-          #expect(pair.nUnits == naive.n)
-          #expect(close(pair.pa, naive.pa))
-          #expect(close(pair.cohenKappa, cohenKappa(data.values[a], data.values[b])))
-        }
-      }
-      let all = ReliabilityData(pooled)
-      #expect(close(report.overall.alpha, krippendorffAlpha(all)))
-      #expect(close(report.overall.pa, percentAgreement(all)))
-      #expect(report.overall.nUnits == (0..<all.unitCount).filter { all.unitValues($0).count >= 2 }.count)
+      expectNaiveFigures(report, fixture: fixture, coders: coders, unit: unit)
       // The unused code: no variation, so no alpha and no kappa; AC1 and BP stay defined.
       let unused = try #require(report.codes.last)
       #expect(unused.alpha == nil && unused.fleissKappa == nil && unused.pairs.allSatisfy { $0.cohenKappa == nil })
@@ -202,10 +174,122 @@ private struct Lcg {
     }
   }
 
+  /// Every figure of `report` against the slow computation from the requested spans.
+  func expectNaiveFigures(
+    _ report: AgreementReport, fixture: AgreeFixture, coders: [String], unit: AgreementUnit,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) {
+    var pooled = [[Double?]](repeating: [], count: coders.count)
+    for figures in report.codes {
+      let data = fixture.expected(code: figures.code, coders: coders, unit: unit)
+      for index in coders.indices { pooled[index] += data.values[index] }
+      let columns = (0..<data.unitCount).map(data.unitValues).filter { $0.count >= 2 }
+      let values = columns.joined()
+      #expect(figures.nUnits == columns.count, sourceLocation: sourceLocation)
+      #expect(
+        close(figures.prevalence, values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)),
+        sourceLocation: sourceLocation)
+      #expect(
+        close(figures.alpha, krippendorffAlpha(data)), "alpha \(figures.code) \(unit)",
+        sourceLocation: sourceLocation)
+      #expect(close(figures.pa, percentAgreement(data)), sourceLocation: sourceLocation)
+      #expect(close(figures.fleissKappa, fleissKappa(data)), sourceLocation: sourceLocation)
+      #expect(close(figures.ac1, gwetAC1(data, categories: 2)), sourceLocation: sourceLocation)
+      #expect(close(figures.bp, brennanPrediger(data, categories: 2)), sourceLocation: sourceLocation)
+      for pair in figures.pairs {
+        guard let a = coders.firstIndex(of: pair.a), let b = coders.firstIndex(of: pair.b) else {
+          Issue.record("unknown coder in pair", sourceLocation: sourceLocation)
+          continue
+        }
+        let naive = naivePair(data.values[a], data.values[b])
+        #expect(pair.nUnits == naive.n, sourceLocation: sourceLocation)
+        #expect(close(pair.pa, naive.pa), sourceLocation: sourceLocation)
+        #expect(close(pair.cohenKappa, cohenKappa(data.values[a], data.values[b])), sourceLocation: sourceLocation)
+      }
+    }
+    let all = ReliabilityData(pooled)
+    #expect(close(report.overall.alpha, krippendorffAlpha(all)), sourceLocation: sourceLocation)
+    #expect(close(report.overall.pa, percentAgreement(all)), sourceLocation: sourceLocation)
+    #expect(
+      report.overall.nUnits == (0..<all.unitCount).filter { all.unitValues($0).count >= 2 }.count,
+      sourceLocation: sourceLocation)
+  }
+
+  /// Issue 17's example: d1 = d2 = "same", d3 = "other", both coders assigned all three and
+  /// nothing coded, so d1 and d2 have the same text blob and the same (empty) annotation
+  /// blobs. Each still counts once for itself.
+  @Test func documentsWithTheSameTextEachCount() throws {
+    let fixture = try AgreeFixture()
+    try fixture.addDocuments([("d1", "same"), ("d2", "same"), ("d3", "other")])
+    try fixture.addCodes(["Alpha"])
+    try fixture.project.session(as: "lead").assignDocuments(["d1", "d2", "d3"], to: ["ana", "ben"])
+    try fixture.code("ana", "d3", [(code: "alpha", range: 0..<2)])
+    let project = fixture.project
+    let char = try project.agreement(options: AgreementOptions(unit: .char, byDocument: true))
+    #expect(char.documents == ["d1", "d2", "d3"])
+    #expect(char.codes[0].nUnits == 13)
+    #expect(char.overall.nUnits == 13)
+    #expect(char.byDocument?.map(\.doc) == ["d1", "d2", "d3"])
+    // 13 units, 2 of them disagree: pa = 11/13, alpha from 24 zeros and 2 ones.
+    #expect(close(char.codes[0].pa, 11.0 / 13))
+    #expect(close(char.codes[0].alpha, 1 - 25.0 * 2 / (24 * 2)))
+    let doc = try project.agreement(options: AgreementOptions(unit: .doc, byDocument: true))
+    #expect(doc.codes[0].nUnits == 3)
+    #expect(doc.byDocument?.map(\.doc) == ["d1", "d2", "d3"])
+    let para = try project.agreement(options: AgreementOptions(unit: .para))
+    #expect(para.codes[0].nUnits == 3)
+    let segment = try project.agreement(options: AgreementOptions(unit: .segment))
+    #expect(segment.codes[0].nUnits == 13)
+    // The history engine, which reuses tallies across commits, counts them too.
+    let engine = AgreementEngine(repository: project.repository, options: AgreementOptions())
+    var reports: [AgreementReport] = []
+    try engine.history(try project.historyCommits("HEAD")) { reports.append($0) }
+    #expect(reports.last?.documents == ["d1", "d2", "d3"])
+    #expect(reports.last?.codes[0].nUnits == 13)
+  }
+
+  /// Property: documents drawn from a few texts (so many share their text), coders who
+  /// often leave a file empty (so annotation blobs are shared too); every figure equals
+  /// the naive computation over every document. The seed of a failing case is reported.
+  @Test func documentsSharingTextMatchTheNaiveComputation() async throws {
+    await propertyCheck(count: 8, input: Gen.uint64(in: 0...UInt64.max)) { seed in
+      do {
+        var random = Lcg(state: seed)
+        let fixture = try AgreeFixture()
+        let pool = ["same answer", "same answer\n\nwith a second paragraph\n", "no", "ラベル café"]
+        let count = 3 + random.next(4)
+        let documents = (0..<count).map { ("d\($0)", pool[random.next(pool.count)]) }
+        try fixture.addDocuments(documents)
+        try fixture.addCodes(["Alpha", "Beta"])
+        let coders = ["ana", "ben", "cy"]
+        try fixture.project.session(as: "lead").assignDocuments(documents.map(\.0), to: coders)
+        for (doc, text) in documents {
+          let length = text.unicodeScalars.count
+          for coder in coders {
+            fixture.coded[doc, default: [:]][coder] = [:]
+            guard random.next(2) == 0 else { continue }
+            let start = random.next(length)
+            let end = start + 1 + random.next(length - start)
+            try fixture.code(coder, doc, [(code: random.next(2) == 0 ? "alpha" : "beta", range: start..<end)])
+          }
+        }
+        for unit in [AgreementUnit.char, .para, .doc] {
+          let report = try fixture.project.agreement(options: AgreementOptions(unit: unit, byDocument: true))
+          #expect(report.documents == documents.map(\.0), "seed \(seed)")
+          #expect(report.byDocument?.map(\.doc) == documents.map(\.0), "seed \(seed)")
+          expectNaiveFigures(report, fixture: fixture, coders: coders, unit: unit)
+        }
+      } catch {
+        Issue.record("seed \(seed): \(error)")
+      }
+    }
+  }
+
   @Test func segmentUsesUnitizingAlpha() throws {
     let fixture = try randomProject(seed: 9)
     let report = try fixture.project.agreement(options: AgreementOptions(unit: .segment))
     let char = try fixture.project.agreement(options: AgreementOptions(unit: .char))
+    var continua: [[UnitizingDocument]] = []
     for (figures, charFigures) in zip(report.codes, char.codes) {
       let documents = fixture.texts.keys.sorted().compactMap { doc -> UnitizingDocument? in
         guard let text = fixture.texts[doc] else { return nil }
@@ -216,7 +300,15 @@ private struct Lcg {
       }
       #expect(close(figures.alpha, unitizingAlpha(documents)))
       #expect(figures.pa == charFigures.pa && figures.nUnits == charFigures.nUnits)
+      // α_U on the documents all three coders coded (cy never opened doc-c).
+      let complete = documents.filter { $0.coders.allSatisfy { $0 != nil } }
+      #expect(complete.count == 2)
+      #expect(close(figures.alphaU, unitizingAlphaU(complete)))
+      #expect(charFigures.alphaU == nil)
+      continua.append(complete)
     }
+    #expect(close(report.overall.alphaU, unitizingAlphaU(categories: continua)))
+    #expect(report.overall.alphaU != nil)
   }
 
   /// The `design4-binary-missing` fixture through a repository: each unit is a document
@@ -332,6 +424,127 @@ private struct Lcg {
     #expect(json.contains(#""by_doc":[{"doc":"doc-a","coders":["ana","ben","cy"],"codes":["#))
   }
 
+  /// Runs the Python oracle (krippendorff, statsmodels, irrCAC; deps.d/70-agreement-oracles.sh)
+  /// once on several data sets of reliability data given as labels, nil for no value.
+  func oracle(_ sets: [(categories: [String], rows: [[String?]])]) throws -> [[String: Any]] {
+    var url = URL(fileURLWithPath: #filePath)
+    url.deleteLastPathComponent()
+    url.deleteLastPathComponent()
+    let script = url.appendingPathComponent("AgreementTests/Fixtures/nominal_oracle.py").path
+    let input = try JSONSerialization.data(
+      withJSONObject: sets.map { set in
+        ["categories": set.categories, "rows": set.rows.map { $0.map { $0 ?? NSNull() as Any } }]
+      })
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", script]
+    let stdin = Pipe()
+    let stdout = Pipe()
+    let stderr = Pipe()
+    process.standardInput = stdin
+    process.standardOutput = stdout
+    process.standardError = stderr
+    try process.run()
+    stdin.fileHandleForWriting.write(input)
+    try stdin.fileHandleForWriting.close()
+    let output = stdout.fileHandleForReading.readDataToEndOfFile()
+    let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+      Issue.record("oracle failed (run 'make deps' for krippendorff, statsmodels, irrCAC): \(errors)")
+      return []
+    }
+    return try #require(try JSONSerialization.jsonObject(with: output) as? [[String: Any]])
+  }
+
+  /// `--by-parent` against krippendorff, statsmodels and irrCAC on the same data: two
+  /// groups, three coders (cy never opened doc-c), random spans, and a coder who puts two
+  /// children of one parent on the same text (a category of its own).
+  @Test func byParentMatchesThePythonOracles() throws {
+    let fixture = try randomProject(seed: 17)
+    let session = try fixture.project.session(as: "lead")
+    try session.addCode(name: "Tone")
+    for child in ["Positive", "Negative", "Neutral"] { try session.addCode(name: child, parent: "tone") }
+    try session.addCode(name: "Topic")
+    for child in ["Data", "Model"] { try session.addCode(name: child, parent: "topic") }
+    var random = Lcg(state: 17)
+    for doc in ["doc-a", "doc-b", "doc-c"] {
+      let length = fixture.texts[doc]?.unicodeScalars.count ?? 0
+      for coder in ["ana", "ben", "cy"] where !(doc == "doc-c" && coder == "cy") {
+        var spans: [(code: String, range: Range<Int>)] = []
+        var seen = Set<String>()
+        for _ in 0..<(2 + random.next(6)) {
+          let start = random.next(length - 1)
+          let end = min(length, start + 1 + random.next(80))
+          let code = ["positive", "negative", "neutral", "data", "model"][random.next(5)]
+          if seen.insert("\(code) \(start) \(end)").inserted { spans.append((code, start..<end)) }
+        }
+        if doc == "doc-a" && coder == "ben" {
+          spans += [(code: "positive", range: 0..<6), (code: "negative", range: 3..<9)]
+        }
+        try fixture.code(coder, doc, spans)
+      }
+    }
+    let coders = ["ana", "ben", "cy"]
+    var measured: [(label: String, group: GroupFigures)] = []
+    var sets: [(categories: [String], rows: [[String?]])] = []
+    for unit in [AgreementUnit.char, .para, .doc] {
+      let report = try fixture.project.groupAgreement(options: AgreementOptions(unit: unit))
+      #expect(report.coders == coders)
+      #expect(report.groups.map(\.parent) == ["tone", "topic"])
+      for group in report.groups {
+        // The values the slow way: per unit, the children each coder's spans touch.
+        var rows = [[String?]](repeating: [], count: coders.count)
+        for doc in report.documents {
+          guard let string = fixture.texts[doc] else { continue }
+          let text = DocumentText(string)
+          let units: [Range<Int>]
+          switch unit {
+          case .char, .segment: units = (0..<text.length).map { $0..<($0 + 1) }
+          case .para: units = text.paragraphs
+          case .doc: units = [0..<text.length]
+          }
+          for (index, coder) in coders.enumerated() {
+            let file = fixture.coded[doc]?[coder]
+            for range in units {
+              guard let file else {
+                rows[index].append(nil)
+                continue
+              }
+              let used = group.children.filter { child in (file[child] ?? []).contains { $0.overlaps(range) } }
+              rows[index].append(used.isEmpty ? "none" : used.joined(separator: "+"))
+            }
+          }
+        }
+        let combinations = Set(rows.joined().compactMap { $0 }.filter { $0.contains("+") }).sorted()
+        if group.parent == "tone" && unit == .char {
+          #expect(!combinations.isEmpty && group.nMultiple > 0)
+        }
+        measured.append(("\(group.parent) \(unit)", group))
+        sets.append((["none"] + group.children + combinations, rows))
+      }
+    }
+    let results = try oracle(sets)
+    #expect(results.count == measured.count)
+    for ((label, group), expected) in zip(measured, results) {
+      #expect(close(group.alpha, expected["alpha"] as? Double, 5e-11), "alpha \(label)")
+      #expect(close(group.pa, expected["pa"] as? Double, 5e-11), "pa \(label)")
+      #expect(close(group.fleissKappa, expected["fleiss_kappa"] as? Double, 5e-11), "fleiss \(label)")
+      #expect(close(group.ac1, expected["ac1"] as? Double, 5e-11), "ac1 \(label)")
+      #expect(close(group.bp, expected["bp"] as? Double, 5e-11), "bp \(label)")
+      let pairs = expected["pairs"] as? [[String: Any]] ?? []
+      #expect(pairs.count == group.pairs.count)
+      for (pair, reference) in zip(group.pairs, pairs) {
+        #expect(pair.nUnits == reference["n_units"] as? Int, "pair n \(label)")
+        #expect(close(pair.pa, reference["pa"] as? Double, 5e-11), "pair pa \(label)")
+        #expect(close(pair.cohenKappa, reference["cohen_kappa"] as? Double, 5e-11), "kappa \(label)")
+      }
+    }
+    #expect(throws: GlossError.self) {
+      try fixture.project.groupAgreement(options: AgreementOptions(codes: ["alpha"]))
+    }
+  }
+
   /// The history engine gives, at every commit, what a fresh computation gives, and reads
   /// only the blobs that changed.
   @Test func historyReusesUnchangedBlobs() throws {
@@ -359,10 +572,21 @@ private struct Lcg {
     try engine.history(commits) { reports.append($0) }
     #expect(reports.count == commits.count)
     #expect(reports.map(\.rev) == commits.map(\.hex))
+    let cache = HistoryJSONCache()
     for (commit, report) in zip(commits, reports) {
       let fresh = AgreementEngine(
         repository: fixture.project.repository, options: AgreementOptions(unit: .para))
       #expect(try fresh.report(at: commit) == report)
+      // The history line, written with cached code fragments, is the plain JSON exactly.
+      #expect(
+        report.historyLine(withInterval: false, cache: cache)
+          == report.json(withInterval: false, includeDate: true).compact)
+    }
+    let segment = AgreementEngine(repository: fixture.project.repository, options: AgreementOptions(unit: .segment))
+    try segment.history(commits) { report in
+      #expect(
+        report.historyLine(withInterval: false, cache: cache)
+          == report.json(withInterval: false, includeDate: true).compact)
     }
     // The first commit reads 6 documents and 12 annotation files; each later commit changes
     // one annotation file (or only the codebook), so at most one blob and one document more.

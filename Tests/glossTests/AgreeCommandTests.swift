@@ -60,6 +60,12 @@ import Testing
       let codes = try #require(object["codes"] as? [[String: Any]])
       #expect(codes.compactMap { $0["code"] as? String } == ["alpha", "beta"])
       #expect(!text.contains("NaN") && !text.contains("nan"))
+      // alpha_u right after alpha, for segment only.
+      #expect(text.contains(#""alpha_u":"#) == (unit == "segment"))
+      if unit == "segment" {
+        expectOrder(text, ["codes", "alpha", "alpha_u", "pa", "overall", "alpha", "alpha_u", "pa"])
+        #expect(codes.allSatisfy { $0["alpha_u"] is Double })
+      }
     }
     // Global options before or after the subcommand.
     let before = try sandbox.gloss("-C", sandbox.path, "--format", "json", "agree", in: sandbox.root)
@@ -79,6 +85,75 @@ import Testing
     expectSuccess(csv)
     #expect(csv.stdout.hasPrefix("rev,date,unit,doc,code,name,n_units"))
     #expect(csv.stdout.components(separatedBy: "\r\n").count == 5)  // header, 2 codes, overall, ""
+  }
+
+  @Test func segmentTableAndCSVShowAlphaU() throws {
+    let sandbox = try project()
+    let table = try sandbox.gloss("agree", "--unit", "segment")
+    expectSuccess(table)
+    #expect(table.stdout.contains("ALPHA_U"))
+    let plain = try sandbox.gloss("agree")
+    #expect(!plain.stdout.contains("ALPHA_U"))
+    let csv = try sandbox.gloss("agree", "--unit", "segment", "--format", "csv")
+    let rows = csv.stdout.components(separatedBy: "\r\n")
+    #expect(rows.first?.hasSuffix(",bp,alpha_u") == true)
+    #expect(rows.dropFirst().first?.hasSuffix(",") == false)
+  }
+
+  /// Thresholds that are not numbers, and bootstraps without end, are refused up front.
+  @Test(arguments: [
+    (["agree", "--min", "nan"], "error: --min: needs a finite threshold"),
+    (["agree", "--min", "inf"], "error: --min: needs a finite threshold"),
+    (["agree", "--min=-inf"], "error: --min: needs a finite threshold"),
+    (["agree", "--bootstrap", "100000000"], "error: --bootstrap: at most 100000 replicates"),
+  ])
+  func unboundedValuesAreRefused(arguments: [String], message: String) throws {
+    let sandbox = try project()
+    let run = try sandbox.gloss(args: arguments)
+    #expect(run.status == 1)
+    #expect(run.stderr.hasPrefix(message), "\(run.stderr)")
+    #expect(run.stderr.split(separator: "\n").count == 1)
+    #expect(run.stdout.isEmpty)
+  }
+
+  /// `--by-parent`: the children of a parent as one variable, in JSON, table and CSV.
+  @Test func byParentMeasuresCodeGroups() throws {
+    let sandbox = try project()
+    try expectSuccess(sandbox.gloss("code", "add", "Tone"))
+    try expectSuccess(sandbox.gloss("code", "add", "Positive", "--parent", "tone"))
+    try expectSuccess(sandbox.gloss("code", "add", "Negative", "--parent", "tone"))
+    try expectSuccess(sandbox.gloss("--as", "ana", "add", "d1", "positive", "--para", "1"))
+    try expectSuccess(sandbox.gloss("--as", "ben", "add", "d1", "negative", "--para", "1"))
+    try expectSuccess(sandbox.gloss("--as", "ben", "add", "d2", "positive", "--para", "1"))
+    let run = try sandbox.gloss("agree", "--by-parent", "--unit", "para", "--format", "json")
+    expectSuccess(run)
+    expectOrder(
+      run.stdout,
+      [
+        "rev", "unit", "by", "coders", "documents", "groups", "parent", "name", "children", "n_units",
+        "n_multiple", "alpha", "pa", "fleiss_kappa", "ac1", "bp", "pairs", "a", "b", "n_units", "pa",
+        "cohen_kappa",
+      ])
+    let object = try #require(
+      try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    let groups = try #require(object["groups"] as? [[String: Any]])
+    #expect(groups.map { $0["parent"] as? String } == ["tone"])
+    #expect(groups.first?["children"] as? [String] == ["negative", "positive"])
+    // Five paragraphs: d1 ¶1 positive vs negative, d2 ¶1 none vs positive, three times none.
+    #expect(groups.first?["n_units"] as? Int == 5)
+    #expect(groups.first?["pa"] as? Double == 0.6)
+    let table = try sandbox.gloss("agree", "--by-parent")
+    expectSuccess(table)
+    #expect(table.stdout.contains("PARENT") && table.stdout.contains("tone"))
+    let csv = try sandbox.gloss("agree", "--by-parent", "--format", "csv")
+    #expect(csv.stdout.components(separatedBy: "\r\n").count == 3)  // header, tone, ""
+    let childless = try sandbox.gloss("agree", "--by-parent", "--codes", "alpha")
+    #expect(childless.status == 1)
+    #expect(childless.stderr.hasPrefix("error: --codes: code 'alpha' has no child codes"))
+    for arguments in [["--unit", "segment"], ["--history", "HEAD~1..HEAD"], ["--min", "0.5"]] {
+      let refused = try sandbox.gloss(args: ["agree", "--by-parent"] + arguments)
+      #expect(refused.status != 0 && refused.stderr.contains("--by-parent"), "\(arguments)")
+    }
   }
 
   @Test func minimumGateExitsOneNamingTheCodes() throws {

@@ -101,7 +101,7 @@ extension AgreementEngine {
     return CodeFigures(
       code: code.id, name: code.name, nUnits: overall.nUnits, prevalence: agreement.prevalence,
       alpha: overall.alpha, alphaCI: overall.alphaCI, pa: overall.pa, fleissKappa: agreement.fleissKappa,
-      ac1: agreement.ac1, bp: agreement.bp, pairs: overall.pairs)
+      ac1: agreement.ac1, bp: agreement.bp, pairs: overall.pairs, alphaU: overall.alphaU)
   }
 
   /// Figures of all codes together, from the tally pooled over codes.
@@ -112,19 +112,21 @@ extension AgreementEngine {
     measure(pooled: pooled, perDocument: perDocument, coders: coders, segments: segments).overall
   }
 
-  /// What one code and all codes report alike: alpha (unitizing with `segments`), its
-  /// interval, percent agreement and the pairs.
+  /// What one code and all codes report alike: alpha (unitizing with `segments`, and then
+  /// α_U beside it), its interval, percent agreement and the pairs. `segments` holds per
+  /// document one continuum per code measured.
   private func measure(
     pooled: BinaryTally, perDocument: [BinaryTally], coders: [String], segments: [[UnitizingDocument]]?
   ) -> (BinaryAgreement, overall: OverallFigures) {
     let agreement = BinaryAgreement(pooled, coders: coders.count)
     let alpha = segments.map { unitizingAlpha($0.flatMap { $0 }) } ?? agreement.alpha
     let interval = self.interval(perDocument: perDocument, coders: coders, segments: segments)
+    let alphaU = segments.flatMap { Self.alphaU($0, coders: coders.count) }
     return (
       agreement,
       OverallFigures(
         nUnits: agreement.nUnits, alpha: alpha, alphaCI: interval, pa: agreement.pa,
-        pairs: Self.pairs(agreement, coders: coders))
+        pairs: Self.pairs(agreement, coders: coders), alphaU: alphaU)
     )
   }
 
@@ -146,6 +148,15 @@ extension AgreementEngine {
       ) { $0.alpha }
     }
     return bounds.map { ConfidenceInterval(lower: $0.lower, upper: $0.upper) }
+  }
+
+  /// α_U over the documents every one of `coders` coded (it assumes each coder unitized
+  /// the whole continuum), the codes' disagreements pooled as DKPro Agreement pools
+  /// categories.
+  static func alphaU(_ segments: [[UnitizingDocument]], coders: Int) -> Double? {
+    let complete = segments.filter { $0.first?.coders.count == coders }
+    let codes = complete.first?.count ?? 0
+    return unitizingAlphaU(categories: (0..<codes).map { code in complete.map { $0[code] } })
   }
 
   static func pairs(_ agreement: BinaryAgreement, coders: [String]) -> [PairFigures] {

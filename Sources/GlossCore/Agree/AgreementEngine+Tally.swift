@@ -8,10 +8,15 @@ extension AgreementEngine {
     let key = DocumentKey(
       document: document.blob, coders: document.coders.map(\.name),
       blobs: document.coders.map(\.blob))
-    used.tallies.insert(key)
-    used.texts.insert(document.blob)
-    used.annotations.formUnion(document.coders.map(\.blob))
-    if let cached = tallies[key] { return cached }
+    // Most documents are unchanged since the previous commit of a history.
+    if let previous = latest[document.id], previous.key == key { return previous }
+    // Two documents with the same text and the same annotation blobs (identical short
+    // answers, both coded alike) share the tallies, but each counts under its own id.
+    if var cached = tallies[key] {
+      cached.id = document.id
+      latest[document.id] = cached
+      return cached
+    }
     let info = try documentInfo(document.blob)
     let spans = try document.coders.map { coder, blob in
       try parsedAnnotations(blob, path: Layout.annotation(coder: coder, doc: document.id))
@@ -110,14 +115,25 @@ extension AgreementEngine {
     return book
   }
 
+  /// Drops what the documents of the commit just measured (`inScope`) did not use. The
+  /// used objects are gathered only here, not on every commit.
   func evictUnused() {
+    let files = inScope.reduce(0) { $0 + $1.coders.count }
     // Dropping is itself a pass over the caches, so it waits until they have doubled.
-    guard tallies.count > 2 * used.tallies.count + 64 || annotations.count > 2 * used.annotations.count + 256
+    guard tallies.count > 2 * inScope.count + 64 || annotations.count > 2 * files + 256
     else { return }
+    for document in inScope {
+      used.tallies.insert(
+        DocumentKey(
+          document: document.blob, coders: document.coders.map(\.name), blobs: document.coders.map(\.blob)))
+      used.texts.insert(document.blob)
+      used.annotations.formUnion(document.coders.map(\.blob))
+    }
     texts = texts.filter { used.texts.contains($0.key) }
     annotations = annotations.filter { used.annotations.contains($0.key) }
     folders = folders.filter { used.folders.contains($0.key) }
     tallies = tallies.filter { used.tallies.contains($0.key) }
+    latest = latest.filter { used.tallies.contains($0.value.key) }
   }
 }
 
@@ -213,15 +229,9 @@ struct Pool {
     counts[pattern] = value > 0 ? value : nil
   }
 
-  func pooled(code: Int) -> BinaryTally { Self.tally(counts[code]) }
+  func pooled(code: Int) -> BinaryTally { BinaryTally(counts: counts[code]) }
 
-  func pooledOverall() -> BinaryTally { Self.tally(overallCounts) }
-
-  private static func tally(_ counts: [Pattern: Int]) -> BinaryTally {
-    var tally = BinaryTally()
-    for (pattern, count) in counts { tally.add(pattern, count: count) }
-    return tally
-  }
+  func pooledOverall() -> BinaryTally { BinaryTally(counts: overallCounts) }
 
   func contribution(_ doc: String, code: Int) -> BinaryTally {
     contributions[doc]?.tallies[code] ?? BinaryTally()

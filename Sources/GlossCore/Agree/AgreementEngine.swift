@@ -27,6 +27,8 @@ public final class AgreementEngine {
   var latest: [String: DocumentTallies] = [:]
   var documentListing: (tree: Oid?, documents: [(id: String, blob: Oid)])?
   var used = UsedObjects()
+  /// The documents of the commit being measured, for `evictUnused`.
+  var inScope: [ScopedDocument] = []
 
   init(repository: Repository, options: AgreementOptions) {
     self.repository = repository
@@ -95,6 +97,7 @@ public final class AgreementEngine {
     case .success(let resolved): scope = resolved
     case .failure(let error): return .failed(error)
     }
+    inScope = scope.documents
     var documents: [DocumentTallies] = []
     for document in scope.documents {
       documents.append(try documentTallies(document))

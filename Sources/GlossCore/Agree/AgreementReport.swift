@@ -19,7 +19,7 @@ public enum AgreementUnit: String, CaseIterable, Sendable {
     case .char: return "char (each code point is a unit)"
     case .para: return "para (each paragraph is a unit)"
     case .doc: return "doc (each document is a unit)"
-    case .segment: return "segment (unitizing alpha on code points)"
+    case .segment: return "segment (unitizing alphas on code points)"
     }
   }
 }
@@ -37,6 +37,9 @@ public struct AgreementOptions: Sendable, Equatable {
   public var byDocument: Bool
   /// Bootstrap replicates for `alpha_ci`; nil or 0: no interval.
   public var bootstrap: Int?
+  /// The most replicates `--bootstrap` takes: percentiles at 2.5% and 97.5% are stable
+  /// long before, and each replicate pools every document again, so more only burns time.
+  public static let maximumBootstrap = 100_000
   public var seed: UInt64
   /// Count every coder, also where others marked a document done (`--include-unfinished`).
   public var includeUnfinished = false
@@ -58,7 +61,7 @@ public struct AgreementOptions: Sendable, Equatable {
 }
 
 /// A 95% percentile interval from the bootstrap.
-public struct ConfidenceInterval: Sendable, Equatable {
+public struct ConfidenceInterval: Sendable, Hashable {
   public let lower: Double
   public let upper: Double
 
@@ -69,7 +72,7 @@ public struct ConfidenceInterval: Sendable, Equatable {
 }
 
 /// Cohen's kappa and percent agreement of one pair of coders, on the units both coded.
-public struct PairFigures: Sendable, Equatable {
+public struct PairFigures: Sendable, Hashable {
   public let a: String
   public let b: String
   public let nUnits: Int
@@ -78,7 +81,7 @@ public struct PairFigures: Sendable, Equatable {
 }
 
 /// The figures of one code (DESIGN §4, one element of `codes`).
-public struct CodeFigures: Sendable, Equatable {
+public struct CodeFigures: Sendable, Hashable {
   public let code: String
   public let name: String
   public let nUnits: Int
@@ -90,6 +93,8 @@ public struct CodeFigures: Sendable, Equatable {
   public let ac1: Double?
   public let bp: Double?
   public let pairs: [PairFigures]
+  /// Krippendorff's 1995/2004 α_U, with `--unit segment` only (nil otherwise).
+  public var alphaU: Double? = nil
 }
 
 /// Every (unit, code) pooled as one binary unit (DESIGN §4 `overall`).
@@ -100,6 +105,8 @@ public struct OverallFigures: Sendable, Equatable {
   public let pa: Double?
   /// Cohen's kappa per pair on the pooled units: the table's kappa matrix (not in JSON).
   public let pairs: [PairFigures]
+  /// α_U with every code's disagreements pooled, with `--unit segment` only.
+  public var alphaU: Double? = nil
 }
 
 /// The figures of one document on its own (`--by doc`), over the coders who coded it.
@@ -186,11 +193,13 @@ extension ConfidenceInterval {
 }
 
 extension CodeFigures {
-  public func json(withInterval: Bool) -> JSON {
+  /// `alpha_u` is present for `segment` only, right after `alpha`.
+  public func json(withInterval: Bool, unit: AgreementUnit) -> JSON {
     var members: [(String, JSON)] = [
       ("code", .string(code)), ("name", .string(name)), ("n_units", .int(nUnits)),
       ("prevalence", .number(prevalence)), ("alpha", .number(alpha)),
     ]
+    if unit == .segment { members.append(("alpha_u", .number(alphaU))) }
     if withInterval { members.append(("alpha_ci", alphaCI?.json ?? .null)) }
     members += [
       ("pa", .number(pa)), ("fleiss_kappa", .number(fleissKappa)), ("ac1", .number(ac1)),
@@ -201,8 +210,9 @@ extension CodeFigures {
 }
 
 extension OverallFigures {
-  public func json(withInterval: Bool) -> JSON {
+  public func json(withInterval: Bool, unit: AgreementUnit) -> JSON {
     var members: [(String, JSON)] = [("n_units", .int(nUnits)), ("alpha", .number(alpha))]
+    if unit == .segment { members.append(("alpha_u", .number(alphaU))) }
     if withInterval { members.append(("alpha_ci", alphaCI?.json ?? .null)) }
     members.append(("pa", .number(pa)))
     return .object(members)
@@ -219,8 +229,8 @@ extension AgreementReport {
     ]
     members += counted.jsonMembers
     members += [
-      ("codes", .array(codes.map { $0.json(withInterval: withInterval) })),
-      ("overall", overall.json(withInterval: withInterval)),
+      ("codes", .array(codes.map { $0.json(withInterval: withInterval, unit: unit) })),
+      ("overall", overall.json(withInterval: withInterval, unit: unit)),
     ]
     if let byDocument {
       members.append(
@@ -231,8 +241,8 @@ extension AgreementReport {
               .object([
                 ("doc", .string(document.doc)),
                 ("coders", .array(document.coders.map(JSON.string))),
-                ("codes", .array(document.codes.map { $0.json(withInterval: false) })),
-                ("overall", document.overall.json(withInterval: false)),
+                ("codes", .array(document.codes.map { $0.json(withInterval: false, unit: unit) })),
+                ("overall", document.overall.json(withInterval: false, unit: unit)),
               ])
             })
         ))
@@ -241,11 +251,36 @@ extension AgreementReport {
     return .object(members)
   }
 
+  /// One line of `--history --format json`: exactly `json(withInterval:includeDate: true)`
+  /// (a test compares the two),
+  /// with the codes whose figures did not change since an earlier line taken from `cache`
+  /// (most codes, most commits: writing their numbers again was most of a line's cost).
+  public func historyLine(withInterval: Bool, cache: HistoryJSONCache) -> String {
+    // With `--by doc` (rare in a history) the whole object is written the plain way.
+    guard byDocument == nil else { return json(withInterval: withInterval, includeDate: true).compact }
+    var head = JSON.object(
+      [
+        ("rev", .string(rev)), ("unit", .string(unit.rawValue)),
+        ("coders", .array(coders.map(JSON.string))),
+        ("documents", .array(documents.map(JSON.string))),
+      ] + counted.jsonMembers
+    ).compact
+    head.removeLast()  // the closing brace
+    let codes = self.codes.map { figures in
+      cache.fragment(for: figures, withInterval: withInterval, unit: unit)
+    }
+    var rest = JSON.object([
+      ("overall", overall.json(withInterval: withInterval, unit: unit)), ("date", .string(isoDate)),
+    ]).compact
+    rest.removeFirst()  // the opening brace
+    return head + ",\"codes\":[" + codes.joined(separator: ",") + "]," + rest
+  }
+
   /// Column names of the CSV form: one row per code (and per document with `--by doc`),
   /// then an `overall` row; `--history` repeats them per commit.
   public static let csvHeader = [
     "rev", "date", "unit", "doc", "code", "name", "n_units", "prevalence", "alpha",
-    "alpha_ci_lower", "alpha_ci_upper", "pa", "fleiss_kappa", "ac1", "bp",
+    "alpha_ci_lower", "alpha_ci_upper", "pa", "fleiss_kappa", "ac1", "bp", "alpha_u",
   ]
 
   /// CSV rows in the order of `csvHeader`; undefined figures are empty fields.
@@ -261,13 +296,14 @@ extension AgreementReport {
           figures.code, figures.name, String(figures.nUnits), number(figures.prevalence),
           number(figures.alpha), number(figures.alphaCI?.lower), number(figures.alphaCI?.upper),
           number(figures.pa), number(figures.fleissKappa), number(figures.ac1), number(figures.bp),
+          number(figures.alphaU),
         ]
       }
       result.append(
         prefix + [
           "overall", "", String(overall.nUnits), "", number(overall.alpha),
           number(overall.alphaCI?.lower), number(overall.alphaCI?.upper), number(overall.pa), "", "",
-          "",
+          "", number(overall.alphaU),
         ])
       return result
     }
@@ -276,6 +312,29 @@ extension AgreementReport {
       result += rows(doc: document.doc, codes: document.codes, overall: document.overall)
     }
     return result
+  }
+}
+
+/// The compact JSON of code figures already written by `historyLine`, keyed by the figures
+/// themselves (and the shape options), so equal figures are written once.
+public final class HistoryJSONCache {
+  private var fragments: [Key: String] = [:]
+
+  private struct Key: Hashable {
+    var figures: CodeFigures
+    var withInterval: Bool
+    var unit: AgreementUnit
+  }
+
+  public init() {}
+
+  func fragment(for figures: CodeFigures, withInterval: Bool, unit: AgreementUnit) -> String {
+    let key = Key(figures: figures, withInterval: withInterval, unit: unit)
+    if let known = fragments[key] { return known }
+    if fragments.count > 4096 { fragments.removeAll(keepingCapacity: true) }
+    let text = figures.json(withInterval: withInterval, unit: unit).compact
+    fragments[key] = text
+    return text
   }
 }
 

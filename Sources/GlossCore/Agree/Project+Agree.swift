@@ -2,12 +2,28 @@ import Foundation
 import GitKit
 
 extension Project {
+  /// For a process that only measures agreement and exits (`gloss agree`): objects are read
+  /// without libgit2 re-hashing each one, which is a quarter of the time of reading every
+  /// annotation file. Process-wide, so a long-running server does not call it.
+  public static func readObjectsWithoutRehashing() {
+    Repository.verifyObjectHashes(false)
+  }
+
   /// Agreement at `revision` (HEAD when nil), DESIGN §4.
   public func agreement(at revision: String? = nil, options: AgreementOptions) throws
     -> AgreementReport
   {
     let snapshot = try self.snapshot(at: revision)
     return try AgreementEngine(repository: repository, options: options).report(for: snapshot)
+  }
+
+  /// Agreement per code group (`--by-parent`) at `revision` (HEAD when nil).
+  public func groupAgreement(at revision: String? = nil, options: AgreementOptions) throws
+    -> GroupAgreementReport
+  {
+    let snapshot = try self.snapshot(at: revision)
+    guard let commit = snapshot.commit else { throw GlossError.unknownRevision(revision ?? "HEAD") }
+    return try AgreementEngine(repository: repository, options: options).groupReport(at: commit)
   }
 
   /// The spans where the selected coders differ at `revision`.
