@@ -155,8 +155,8 @@ public enum TextNormalizer {
         of: "\r", with: "\n")
       changes.append("converted CRLF/CR line endings to LF")
     }
-    let nfc = text.precomposedStringWithCanonicalMapping
-    if !nfc.unicodeScalars.elementsEqual(text.unicodeScalars) {
+    let nfc = NFC.normalize(text)
+    if !nfc.utf8.elementsEqual(text.utf8) {
       text = nfc
       changes.append("normalized Unicode to NFC")
     }
@@ -166,8 +166,7 @@ public enum TextNormalizer {
   /// Whether text is already in stored form.
   public static func isNormalized(_ text: String) -> Bool {
     !text.unicodeScalars.contains("\r") && !text.hasPrefix("\u{FEFF}")
-      && text.precomposedStringWithCanonicalMapping.unicodeScalars.elementsEqual(
-        text.unicodeScalars)
+      && NFC.isNormalized(text)
   }
 
   private static func firstInvalidLine(_ bytes: [UInt8]) -> Int {

@@ -103,9 +103,8 @@ struct TextMapping {
       }
       var lineStart = 0
       while lineStart < count {
-        // A segment ends after LF, or after some 4 KB before a code point below U+0300
-        // (never the second of a composition pair, so NFC of the parts is NFC of the whole;
-        // never between CR and LF): Foundation's NFC of a long text takes quadratic time.
+        // A segment ends after LF, or after some 4 KB before a stable starter (so NFC of the
+        // parts is NFC of the whole; never between CR and LF), as in `NFC.normalize`.
         var lineEnd = lineStart
         var highest: UInt8 = 0
         while lineEnd < count {
@@ -114,7 +113,9 @@ struct TextMapping {
             lineEnd += 1
             break
           }
-          if lineEnd - lineStart >= 4096 && byte < 0xCC && byte & 0xC0 != 0x80 && buffer[lineEnd - 1] != 0x0D {
+          if lineEnd - lineStart >= NFC.segmentBytes && buffer[lineEnd - 1] != 0x0D
+            && NFC.isStableStarter(buffer, at: lineEnd)
+          {
             break
           }
           highest = max(highest, byte)
@@ -123,7 +124,7 @@ struct TextMapping {
         let line = UnsafeBufferPointer(rebasing: buffer[lineStart..<lineEnd])
         let composes =
           highest >= 0xCC
-          && !Self.sameBytes(String(decoding: line, as: UTF8.self).precomposedStringWithCanonicalMapping, line)
+          && !NFC.isNormalized(String(decoding: line, as: UTF8.self))
         // Bytes that start something other than a plain code point.
         let threshold: UInt8 = composes ? 0xCC : 0xF0
         var run = lineStart
@@ -179,19 +180,6 @@ struct TextMapping {
     hasAstral = astral
     hasCRLF = crlf
     self.maps = maps
-  }
-
-  /// Whether a string's UTF-8 is exactly `bytes` (not canonical equivalence, as `==` is).
-  private static func sameBytes(_ string: String, _ bytes: some Collection<UInt8>) -> Bool {
-    var copy = string
-    return copy.withUTF8 { utf8 in
-      guard utf8.count == bytes.count else { return false }
-      guard utf8.count > 0 else { return true }
-      return bytes.withContiguousStorageIfAvailable { other in
-        guard let left = utf8.baseAddress, let right = other.baseAddress else { return false }
-        return memcmp(left, right, utf8.count) == 0
-      } ?? utf8.elementsEqual(bytes)
-    }
   }
 
   /// The readings that give different positions for this text (always `codepoints` first).

@@ -24,9 +24,7 @@ enum XMLTree {
 
   /// Parses `data`; errors carry the file name and the parser's line.
   static func parse(_ data: Data, file: String) throws -> XMLItem {
-    if data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!ENTITY".utf8)) != nil {
-      throw GlossError.invalidInput(file: file, line: nil, message: "has a DOCTYPE or entity declarations; refused")
-    }
+    try refuseUnsafe(data, file: file)
     let parser = XMLParser(data: data)
     parser.shouldProcessNamespaces = true
     parser.shouldResolveExternalEntities = false
@@ -42,6 +40,21 @@ enum XMLTree {
       throw GlossError.invalidInput(file: file, line: line, message: "is not well-formed XML (\(reason))")
     }
     return root
+  }
+
+  /// Refuses what must never reach Foundation's XMLParser: bytes that are not UTF-8 (it traps
+  /// on element names that are not, as in a damaged file; UTF-16 XML has NUL bytes and is
+  /// refused the same way), and DTDs or entity declarations (no entity expansion, no external
+  /// entities). Every XML reader here calls it first.
+  static func refuseUnsafe(_ data: Data, file: String) throws {
+    if data.contains(0)
+      || !data.withUnsafeBytes({ String(validating: $0.bindMemory(to: UInt8.self), as: UTF8.self) != nil })
+    {
+      throw GlossError.invalidInput(file: file, line: nil, message: "is not UTF-8 XML; refused")
+    }
+    if data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!ENTITY".utf8)) != nil {
+      throw GlossError.invalidInput(file: file, line: nil, message: "has a DOCTYPE or entity declarations; refused")
+    }
   }
 
   private final class Builder: NSObject, XMLParserDelegate {

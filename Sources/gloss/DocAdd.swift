@@ -18,8 +18,9 @@ struct DocAdd: GlossCommand {
       FILE may be plain text (.txt, .md; UTF-8, or UTF-16 with a byte-order mark; \
       --encoding for others), a Word or OpenDocument file (.docx, .odt: paragraphs, headings \
       as '#' lines, a table row per paragraph) or a subtitle transcript (.vtt, .srt from \
-      Zoom, Teams or Otter: cues merged into 'Speaker: text' turns, timestamps dropped). \
-      See docs/transcripts.md.
+      Zoom, Teams or Otter: cues merged into 'Speaker: text' turns, timestamps dropped); \
+      text and Word transcripts with a 'Name  0:03' line above each turn (Otter, Teams, \
+      Zoom) are merged the same way. See docs/transcripts.md.
 
       Examples:
         gloss doc add interviews/*.txt

@@ -1,13 +1,15 @@
 import ArgumentParser
 import Foundation
 import GlossCore
+import Interchange
 
 struct DocUpdate: GlossCommand {
   static let configuration = CommandConfiguration(
     commandName: "update",
     abstract: "Replace a transcript's text and re-anchor every coder's spans on it.",
     discussion: """
-      FILE is normalized as 'doc add' does. A character-level diff between the old and the \
+      FILE is read and normalized as 'doc add' does (.txt, .md, .docx, .odt, .vtt, .srt; \
+      --encoding for text files without a byte-order mark). A character-level diff between the old and the \
       new text moves every span of every coder (consensus included) in the same commit. A \
       span whose text changed a little inside is kept with its new text; one whose text was \
       deleted or rewritten keeps its last good position and gets a review mark (see \
@@ -21,17 +23,25 @@ struct DocUpdate: GlossCommand {
       Examples:
         gloss doc update interview-34 corrected/interview-34.txt --dry-run
         gloss --as lead doc update interview-34 corrected/interview-34.txt
+        gloss --as lead doc update interview-34 corrected/interview-34.docx
       """)
 
   static let formats: Set<OutputFormat> = [.table, .json]
   @OptionGroup var globals: GlobalOptions
   @Argument(help: "The document id.") var doc: String
-  @Argument(help: "The new text (UTF-8), or - for standard input.") var file: String
+  @Argument(help: "The new transcript (.txt, .md, .docx, .odt, .vtt, .srt), or - for standard input.")
+  var file: String
+  @Option(help: "Encoding of a text file without a byte-order mark.")
+  var encoding: TextEncoding?
   @Flag(help: "Report what would change without writing.") var dryRun = false
 
   func run(_ session: Session) throws {
-    let input = try DocumentInput(file: file, id: doc)
+    let raw = try DocumentInput(file: file, id: doc)
+    let transcript = try TranscriptFile(data: raw.data, file: file, encoding: encoding)
+    let input = DocumentInput(id: raw.id, data: transcript.data, source: raw.source)
     let report = try session.updateDocument(input, dryRun: dryRun)
+    for note in transcript.notes { Output.note("\(file): \(note)") }
+    for warning in transcript.warnings { Output.note("warning: \(warning)") }
     Output.print(Self.render(report, dryRun: dryRun, format: globals.format))
     if let commit = report.commit { Output.note("committed \(commit.commit.short)") }
   }

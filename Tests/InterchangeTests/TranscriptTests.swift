@@ -612,3 +612,108 @@ private func odt(_ folder: TempFolder, body: String) throws -> Data {
         == true)
   }
 }
+
+/// Meeting tools' text and Word transcripts: a `Name  0:03` line above what was said.
+@Suite struct SpeakerLineTests {
+  static let otter = """
+    Speaker 1  0:03
+    So thanks for joining. Could you tell me how your team labels data?
+
+    Ana Lima  0:11
+    Mostly by hand. Every week we go through the new images,
+
+    Ana Lima  0:19
+    and it takes days, honestly.
+
+    Speaker 1  1:02
+    Why not automate it?
+
+    Ana Lima  1:05
+    We tried. The tool kept mislabelling the outliers.
+
+
+
+    Transcribed by https://otter.ai
+
+    """
+
+  @Test func otterTextMergesIntoTurns() throws {
+    let text = try converted(Data(Self.otter.replacingOccurrences(of: "\n", with: "\r\n").utf8), "otter.txt")
+    #expect(
+      text == """
+        Speaker 1: So thanks for joining. Could you tell me how your team labels data?
+
+        Ana Lima: Mostly by hand. Every week we go through the new images, and it takes days, honestly.
+
+        Speaker 1: Why not automate it?
+
+        Ana Lima: We tried. The tool kept mislabelling the outliers.
+
+        Transcribed by https://otter.ai
+
+        """)
+    let file = try TranscriptFile(data: Data(Self.otter.utf8), file: "otter.txt", encoding: nil)
+    #expect(file.notes == ["merged 5 speaker lines into 4 turns, timestamps dropped"])
+  }
+
+  @Test func zoomSavedTranscriptMerges() throws {
+    let zoom =
+      "[Ana Lima] 10:02:03\nHello everyone.\n[Ben Okoro] 10:02:09\nHi Ana. Shall we start\n"
+      + "[Ben Okoro] 10:02:12\nwith the backlog?\n"
+    #expect(
+      try converted(Data(zoom.utf8), "meeting_saved_closed_caption.txt")
+        == "Ana Lima: Hello everyone.\n\nBen Okoro: Hi Ana. Shall we start with the backlog?\n")
+  }
+
+  /// Teams' "Download as .docx": a title, date and length, then a paragraph with the speaker
+  /// and time above each paragraph said.
+  @Test func teamsWordTranscriptMerges() throws {
+    let folder = try TempFolder()
+    let paragraphs = [
+      "Weekly sync-20261201_100212-Meeting Recording", "December 1, 2026, 10:02AM", "12m 3s",
+      "Ana Lima   0:03", "Hello everyone, can you hear me?", "Ben Okoro   0:07", "Yes, loud and clear.",
+      "Ana Lima   0:09", "Good. So, about the labelling backlog…", "Ana Lima   0:15", "It grew again.",
+      "Ana Lima stopped transcription",
+    ]
+    let body = paragraphs.map { "<w:p><w:r><w:t xml:space=\"preserve\">\($0)</w:t></w:r></w:p>" }.joined()
+    let data = try docx(folder, body: body)
+    #expect(
+      try converted(data, "Weekly sync.docx") == """
+        Weekly sync-20261201_100212-Meeting Recording
+
+        December 1, 2026, 10:02AM
+
+        12m 3s
+
+        Ana Lima: Hello everyone, can you hear me?
+
+        Ben Okoro: Yes, loud and clear.
+
+        Ana Lima: Good. So, about the labelling backlog… It grew again.
+
+        Ana Lima stopped transcription
+
+        """)
+    let file = try TranscriptFile(data: data, file: "w.docx", encoding: nil)
+    #expect(file.notes.last == "merged 4 speaker lines into 3 turns, timestamps dropped")
+  }
+
+  /// Prose with times in it, or one speaker line, is left alone.
+  @Test(arguments: [
+    "We met at  10:30\nand left.\n",
+    "Agenda\n\nStart 9:00\nCoffee and intros, then the long part of the day\nwith many lines\nof notes\nand more\n"
+      + "End 17:00\nWrap up\nand more notes\nand still more\nnotes\n",
+    "Ana Lima  0:09\nHello.\n\nBen  0:03\nTime going backwards is not a transcript.\n",
+    "Interview 4 took 1:30:00\nIt went well.\n",
+  ])
+  func proseStaysProse(text: String) throws {
+    #expect(try converted(Data(text.utf8), "notes.txt") == text)
+  }
+
+  @Test func timestamps() {
+    #expect(SpeakerLines.isTimestamp("0:03") && SpeakerLines.isTimestamp("1:02:03"))
+    #expect(SpeakerLines.isTimestamp("00:00:03.450") && SpeakerLines.isTimestamp("12:07"))
+    #expect(!SpeakerLines.isTimestamp("3") && !SpeakerLines.isTimestamp("0:3") && !SpeakerLines.isTimestamp("123:00"))
+    #expect(!SpeakerLines.isTimestamp("1:02:03:04") && !SpeakerLines.isTimestamp("a:bc"))
+  }
+}

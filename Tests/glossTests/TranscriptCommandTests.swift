@@ -47,6 +47,42 @@ import Testing
     try box.expectHealthy()
   }
 
+  /// `doc update` reads what `doc add` reads: a corrected .docx replaces a text transcript
+  /// and every coder's spans move with it; `--encoding` reads old text files.
+  @Test func docUpdateReadsACorrectedWordFile() throws {
+    let box = try Sandbox()
+    try box.gloss("doc", "add", Self.fixture("interview-7.docx"), "--id", "scratch")
+    let corrected = try box.read("documents/scratch.txt")
+    let draft = corrected.replacingOccurrences(of: "Thank you for  meeting me.", with: "Thanks.")
+      .replacingOccurrences(of: "the pandemic came", with: "the pandemik came")
+    #expect(draft != corrected)
+    try box.gloss("doc", "add", box.write("interview-7.txt", draft))
+    try box.gloss("code", "add", "Pandemic")
+    #expect(try box.gloss("--as", "ana", "add", "interview-7", "pandemic", "--quote", "We opened in 2019.").status == 0)
+    #expect(try box.gloss("--as", "ben", "add", "interview-7", "pandemic", "--quote", "pandemik").status == 0)
+    let before = try box.commitCount()
+    let docx = Self.fixture("interview-7.docx")
+    let refused = try box.gloss("--as", "lead", "doc", "update", "interview-7", docx, "--encoding", "latin1")
+    #expect(refused.status == 1 && refused.stderr.hasPrefix("error: --encoding"), "\(refused.stderr)")
+    let run = try box.gloss("--as", "lead", "doc", "update", "interview-7", docx)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stderr.contains("\(docx): converted from .docx: 10 paragraphs"), "\(run.stderr)")
+    #expect(run.stdout.contains("updated interview-7") && run.stdout.contains("1 moved, 1 adjusted"), "\(run.stdout)")
+    #expect(try box.commitCount() == before + 1)
+    #expect(try box.read("documents/interview-7.txt") == corrected)
+    #expect(try box.read("annotations/ana/interview-7.jsonl").contains("\"exact\":\"We opened in 2019.\""))
+    #expect(try box.read("annotations/ben/interview-7.jsonl").contains("\"exact\":\"pandemic\""))
+    try box.expectHealthy()
+    // A Windows-1252 text file with --encoding.
+    let latin = box.root + "/latin.txt"
+    try Data(Array(corrected.replacingOccurrences(of: "Café", with: "Cafe").utf8) + [0x43, 0x61, 0x66, 0xE9, 0x0A])
+      .write(to: URL(fileURLWithPath: latin))
+    #expect(try box.gloss("--as", "lead", "doc", "update", "interview-7", latin).status == 1)
+    let old = try box.gloss("--as", "lead", "doc", "update", "interview-7", latin, "--encoding", "windows-1252")
+    #expect(old.status == 0, "\(old.stderr)")
+    #expect(try box.read("documents/interview-7.txt").hasSuffix("Caf\u{E9}\n"))
+  }
+
   /// A file that cannot be read stops the whole command: one error line, nothing written.
   @Test func badFilesWriteNothing() throws {
     let box = try Sandbox()

@@ -191,7 +191,7 @@ public struct Validator {
     if let cr = bytes.firstIndex(of: 0x0d) {
       findings.append(Finding(.error, path, line: lineOf(cr), "has a CR line ending; documents use LF"))
     }
-    if !text.precomposedStringWithCanonicalMapping.unicodeScalars.elementsEqual(text.unicodeScalars) {
+    if !NFC.isNormalized(text) {
       findings.append(Finding(.error, path, "is not in Unicode NFC"))
     }
     return findings

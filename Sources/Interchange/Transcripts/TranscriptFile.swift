@@ -64,7 +64,12 @@ public struct TranscriptFile: Sendable {
         : try OpenDocument.text(data, file: file, limits: limits)
       let count = text.isEmpty ? 0 : text.components(separatedBy: "\n\n").count
       notes.append("converted from .\(format.rawValue): \(count) paragraph\(count == 1 ? "" : "s")")
-      self.data = Data(text.utf8)
+      if let merged = SpeakerLines.merge(text) {
+        notes.append(Self.note(merged))
+        self.data = Data(merged.text.utf8)
+      } else {
+        self.data = Data(text.utf8)
+      }
     case .vtt, .srt:
       let (decoded, decodeNotes) = try TextDecoding.decode(data, file: file, encoding: encoding)
       notes += decodeNotes
@@ -79,15 +84,25 @@ public struct TranscriptFile: Sendable {
       let (decoded, decodeNotes) = try TextDecoding.decode(data, file: file, encoding: encoding)
       notes += decodeNotes
       // Valid UTF-8 goes on as it is, so the normalizer reports its BOM and line endings.
-      self.data = decodeNotes.isEmpty ? data : Data(decoded.utf8)
-      if Self.looksLikeDelve(self.data, file: file) {
+      var text = decodeNotes.isEmpty ? data : Data(decoded.utf8)
+      if Self.looksLikeDelve(text, file: file) {
         warnings.append(
           "\(file) looks like a Delve export (it ends with \"\(DelveExport.signature)…\"); "
             + "it is added as plain text: 'gloss import delve \(file)' also reads its codes")
+      } else if let merged = SpeakerLines.merge(decoded) {
+        notes.append(Self.note(merged))
+        text = Data(merged.text.utf8)
       }
+      self.data = text
     }
     self.notes = notes
     self.warnings = warnings
+  }
+
+  /// What merging speaker lines did, in words.
+  static func note(_ merged: SpeakerLines.Merged) -> String {
+    "merged \(merged.blocks) speaker line\(merged.blocks == 1 ? "" : "s") into \(merged.turns) "
+      + "turn\(merged.turns == 1 ? "" : "s"), timestamps dropped"
   }
 
   /// Whether `data` reads as a Delve export (its signature line last).

@@ -23,16 +23,7 @@ class XMLStream: NSObject, XMLParserDelegate {
   /// Parses `data` (a part named `part` inside `file`) into this handler.
   func parse(_ data: Data, file: String, part: String) throws {
     let name = "\(file):\(part)"
-    // Foundation's parser traps on names that are not UTF-8 (a damaged file), so only
-    // valid UTF-8 reaches it; UTF-16 XML (NUL bytes) is refused the same way.
-    if data.contains(0)
-      || !data.withUnsafeBytes({ String(validating: $0.bindMemory(to: UInt8.self), as: UTF8.self) != nil })
-    {
-      throw GlossError.invalidInput(file: name, line: nil, message: "is not UTF-8 XML; refused")
-    }
-    if data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!ENTITY".utf8)) != nil {
-      throw GlossError.invalidInput(file: name, line: nil, message: "has a DOCTYPE or entity declarations; refused")
-    }
+    try XMLTree.refuseUnsafe(data, file: name)
     let parser = XMLParser(data: data)
     parser.shouldProcessNamespaces = true
     parser.shouldResolveExternalEntities = false
