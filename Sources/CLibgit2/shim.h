@@ -64,4 +64,11 @@ static inline int gloss_syncfs(int fd) { (void)fd; sync(); return 0; }
 static inline int gloss_git_verify_object_hashes(int enabled) {
   return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
 }
+
+/// Objects of `type` up to `size` bytes stay in libgit2's object cache. Trees default to
+/// 4 KB, so a folder of a thousand annotation files (~40 KB) was read from the pack and its
+/// delta chain resolved again for every path looked up in it.
+static inline int gloss_git_set_cache_object_limit(git_object_t type, size_t size) {
+  return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, type, size);
+}
 #endif

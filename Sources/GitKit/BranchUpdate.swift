@@ -23,7 +23,7 @@ extension Repository {
   var journalPath: String { gitDirectory + "gloss-sync" }
   var indexPath: String { gitDirectory + "index" }
   public var indexLockPath: String { gitDirectory + "index.lock" }
-  private var scratchIndexPath: String { gitDirectory + "gloss-index.tmp" }
+  var scratchIndexPath: String { gitDirectory + "gloss-index.tmp" }
   private var privateIndexLockPath: String { gitDirectory + "gloss-index.lock" }
 
   /// Runs `body` holding an exclusive advisory lock on `<gitdir>/gloss.lock`, so gloss
@@ -172,14 +172,40 @@ extension Repository {
     let path: String
     let fd: Int32
     var held = true
+    /// The index as read under this lock, through a scratch hard link (see `installIndex`):
+    /// read once for the dirty check and the update that follows.
+    private var index: OpaquePointer?
+    private var scratch: String?
 
     init(path: String, fd: Int32) {
       self.path = path
       self.fd = fd
     }
 
+    /// The index, opened on first use from a scratch hard link to `.git/index`.
+    func openIndex(of repository: Repository) throws -> OpaquePointer? {
+      if let index { return index }
+      let scratch = repository.scratchIndexPath
+      unlink(scratch)
+      if FileManager.default.fileExists(atPath: repository.indexPath), link(repository.indexPath, scratch) != 0 {
+        try FileManager.default.copyItem(atPath: repository.indexPath, toPath: scratch)
+      }
+      self.scratch = scratch
+      try check(git_index_open(&index, scratch), "open index")
+      return index
+    }
+
     /// Gives the lock up without changing the index.
     public func release() {
+      if let index {
+        git_index_free(index)
+        self.index = nil
+      }
+      if let scratch {
+        // Gone already when the index was installed from it.
+        unlink(scratch)
+        self.scratch = nil
+      }
       guard held else { return }
       held = false
       close(fd)
@@ -370,17 +396,12 @@ extension Repository {
   }
 
   /// Writes a new index (the current one with `changes`: an entry to set, or nil to remove)
-  /// into the held index.lock and renames it over `.git/index`, as git does. libgit2's own
-  /// `git_index_write` would take index.lock itself, so the index is written to a scratch
-  /// file and copied into the lock.
+  /// and renames it over `.git/index` while index.lock is held, so git sees the old index or
+  /// the new one and can lock neither meanwhile. libgit2's own `git_index_write` would take
+  /// index.lock itself, so the index is opened through a scratch hard link to it (a copy
+  /// where links fail) and written there as a new file, which replaces the index.
   private func installIndex(_ changes: [(path: String, entry: git_index_entry?)], lock: IndexLock) throws {
-    let files = FileManager.default
-    try? files.removeItem(atPath: scratchIndexPath)
-    if files.fileExists(atPath: indexPath) { try files.copyItem(atPath: indexPath, toPath: scratchIndexPath) }
-    defer { try? files.removeItem(atPath: scratchIndexPath) }
-    var index: OpaquePointer?
-    try check(git_index_open(&index, scratchIndexPath), "open index")
-    defer { git_index_free(index) }
+    let index = try lock.openIndex(of: self)
     for (path, entry) in changes {
       if var entry {
         try path.withCString { name in
@@ -392,27 +413,14 @@ extension Repository {
         if result != GIT_ENOTFOUND.rawValue { try check(result, "unstage \(path)") }
       }
     }
+    // libgit2 writes `<scratch>.lock` and renames it over the scratch link: the index's own
+    // inode is never written to.
     try check(git_index_write(index), "write index")
-    guard let data = files.contents(atPath: scratchIndexPath) else {
-      throw GitError(code: .other(-1), message: "cannot read the new index", operation: "write index")
-    }
-    try data.withUnsafeBytes { buffer in
-      var offset = 0
-      while offset < buffer.count {
-        let written = write(lock.fd, buffer.baseAddress?.advanced(by: offset), buffer.count - offset)
-        if written < 0 {
-          if errno == EINTR { continue }
-          throw GitError(code: .other(-1), message: String(cString: strerror(errno)), operation: "write index")
-        }
-        offset += written
-      }
-    }
     TestHook.pause("index-written")
-    guard rename(lock.path, indexPath) == 0 else {
+    guard rename(scratchIndexPath, indexPath) == 0 else {
       throw GitError(code: .other(-1), message: String(cString: strerror(errno)), operation: "write index")
     }
-    lock.held = false
-    close(lock.fd)
+    lock.release()
     record([])
   }
 
@@ -579,12 +587,15 @@ struct SyncJournal: Codable {
 /// Named points where a test can hold a command (`GLOSS_TEST_PAUSE_AT=<step>` sleeps there
 /// for `GLOSS_TEST_PAUSE_SECONDS`, default 30), to kill it at an exact step.
 public enum TestHook {
-  private static let step = ProcessInfo.processInfo.environment["GLOSS_TEST_PAUSE_AT"]
-  private static let seconds = UInt32(ProcessInfo.processInfo.environment["GLOSS_TEST_PAUSE_SECONDS"] ?? "") ?? 30
+  private static let step = variable("GLOSS_TEST_PAUSE_AT")
+  private static let seconds = UInt32(variable("GLOSS_TEST_PAUSE_SECONDS") ?? "") ?? 30
 
   /// How long a writer waits for git's index.lock: 10 s, or `GLOSS_TEST_LOCK_TIMEOUT`.
   public static let lockTimeout =
-    TimeInterval(ProcessInfo.processInfo.environment["GLOSS_TEST_LOCK_TIMEOUT"] ?? "") ?? 10
+    TimeInterval(variable("GLOSS_TEST_LOCK_TIMEOUT") ?? "") ?? 10
+
+  /// One environment variable (Foundation's `environment` copies them all).
+  static func variable(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
 
   public static func pause(_ name: String) {
     guard let step, step == name else { return }

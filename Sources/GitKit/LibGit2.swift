@@ -10,6 +10,8 @@ enum LibGit2 {
     git_libgit2_init()
     // Durability over a few milliseconds a commit (docs/decisions.md, "libgit2 fsync").
     gloss_git_enable_fsync(1)
+    // Folders of thousands of files (annotations/<coder>/ in a large study) stay cached.
+    gloss_git_set_cache_object_limit(GIT_OBJECT_TREE, 4 << 20)
     return true
   }()
 }

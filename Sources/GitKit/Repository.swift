@@ -4,6 +4,8 @@ import Foundation
 /// An open git repository. All repository access in Gloss goes through this type.
 public final class Repository {
   let pointer: OpaquePointer
+  /// Opened from GIT_DIR and the object directories in the environment (inside a hook).
+  private var fromEnvironment = false
 
   private init(pointer: OpaquePointer) {
     self.pointer = pointer
@@ -17,11 +19,14 @@ public final class Repository {
     var repo: OpaquePointer?
     // Inside a git hook, GIT_DIR and the quarantine's object directories come from the
     // environment; libgit2 honours them only when asked to.
-    let environment = ProcessInfo.processInfo.environment
-    if environment["GIT_DIR"] != nil && environment["GIT_OBJECT_DIRECTORY"] != nil {
+    if getenv("GIT_DIR") != nil && getenv("GIT_OBJECT_DIRECTORY") != nil {
       let flags = GIT_REPOSITORY_OPEN_FROM_ENV.rawValue
       try check(git_repository_open_ext(&repo, nil, flags, nil), "open repository from GIT_DIR")
-      if let repo { return Repository(pointer: repo) }
+      if let repo {
+        let repository = Repository(pointer: repo)
+        repository.fromEnvironment = true
+        return repository
+      }
     }
     try check(git_repository_open_ext(&repo, path, 0, nil), "open repository at \(path)")
     guard let repo else {
@@ -40,6 +45,22 @@ public final class Repository {
       throw GitError(code: .notFound, message: "", operation: "open repository at \(path)")
     }
     return Repository(pointer: repo)
+  }
+
+  /// A second handle on this repository, opened the way this one was, for another thread:
+  /// a libgit2 handle is never shared between threads.
+  public func reopened() throws -> Repository {
+    if fromEnvironment {
+      var repo: OpaquePointer?
+      let flags = GIT_REPOSITORY_OPEN_FROM_ENV.rawValue
+      try check(git_repository_open_ext(&repo, nil, flags, nil), "open repository from GIT_DIR")
+      if let repo {
+        let repository = Repository(pointer: repo)
+        repository.fromEnvironment = true
+        return repository
+      }
+    }
+    return try Self.open(at: gitDirectory)
   }
 
   /// Creates a new repository whose unborn HEAD points at `initialBranch`.

@@ -17,11 +17,24 @@ extension Repository {
   /// looked at (a stat each, and a hash only when the stat data changed), so the cost does
   /// not grow with the size of the work tree.
   public func pathsWithLocalChanges(_ paths: [String], headTree: Oid?) throws -> [String] {
-    guard let root = workdir, !paths.isEmpty else { return [] }
+    guard workdir != nil, !paths.isEmpty else { return [] }
     var index: OpaquePointer?
-    try check(git_repository_index(&index, pointer), "open index")
+    // The index file as it is now (one read; the repository's cached index would be read
+    // on opening and again to refresh it).
+    try check(git_index_open(&index, gitDirectory + "index"), "open index")
     defer { git_index_free(index) }
-    try check(git_index_read(index, 1), "read index")
+    return try pathsWithLocalChanges(paths, headTree: headTree, index: index)
+  }
+
+  /// `pathsWithLocalChanges(_:headTree:)` against the index held under `lock`, which the
+  /// commit that follows updates without reading the index again.
+  public func pathsWithLocalChanges(_ paths: [String], headTree: Oid?, holding lock: IndexLock) throws -> [String] {
+    guard workdir != nil, !paths.isEmpty else { return [] }
+    return try pathsWithLocalChanges(paths, headTree: headTree, index: try lock.openIndex(of: self))
+  }
+
+  private func pathsWithLocalChanges(_ paths: [String], headTree: Oid?, index: OpaquePointer?) throws -> [String] {
+    guard let root = workdir else { return [] }
     // An entry written in the same second as the index may hide a later edit of the same
     // size ("racy git"); such entries are always hashed.
     var indexInfo = stat()

@@ -122,49 +122,60 @@ public enum AnnotationFormat {
     }
   }
 
+  /// The keys an annotation line may hold, in canonical order.
+  static let keys = ["id", "code", "start", "end", "exact", "memo", "review", "sources"]
+
   static func parseLine(_ bytes: [UInt8], _ start: Int, _ end: Int) throws(JSONLineError)
     -> Assignment
   {
     var parser = JSONLineParser(bytes: bytes, position: start, end: end, base: start)
-    let object = try parser.parseObject()
-    var fields: [String: JSONValue] = [:]
-    for (key, value) in object {
-      guard fields[key] == nil else { throw JSONLineError("duplicate key \"\(key)\"") }
-      fields[key] = value
-    }
-    let known: Set<String> = ["id", "code", "start", "end", "exact", "memo", "review", "sources"]
-    if let unknown = object.first(where: { !known.contains($0.0) }) {
-      throw JSONLineError("unknown key \"\(unknown.0)\"")
-    }
-    func string(_ key: String, required: Bool) throws(JSONLineError) -> String? {
-      switch fields[key] {
-      case .string(let value): return value
-      case nil where !required: return nil
-      case nil: throw JSONLineError("missing key \"\(key)\"")
-      default: throw JSONLineError("\"\(key)\" must be a string")
+    // One slot per known key, filled as the object is read; the first duplicate and the
+    // first unknown key are reported once the whole line has parsed, as before.
+    var fields = [JSONValue?](repeating: nil, count: keys.count)
+    var duplicate: String?
+    var unknown: String?
+    try parser.parseObject { (key, value) throws(JSONLineError) in
+      guard let slot = key.slot else {
+        if unknown == nil { unknown = key.name }
+        return
+      }
+      if fields[slot] != nil {
+        if duplicate == nil { duplicate = keys[slot] }
+      } else {
+        fields[slot] = value
       }
     }
-    func integer(_ key: String) throws(JSONLineError) -> Int {
-      switch fields[key] {
+    if let duplicate { throw JSONLineError("duplicate key \"\(duplicate)\"") }
+    if let unknown { throw JSONLineError("unknown key \"\(unknown)\"") }
+    func string(_ slot: Int, required: Bool) throws(JSONLineError) -> String? {
+      switch fields[slot] {
+      case .string(let value): return value
+      case nil where !required: return nil
+      case nil: throw JSONLineError("missing key \"\(keys[slot])\"")
+      default: throw JSONLineError("\"\(keys[slot])\" must be a string")
+      }
+    }
+    func integer(_ slot: Int) throws(JSONLineError) -> Int {
+      switch fields[slot] {
       case .integer(let value): return value
-      case nil: throw JSONLineError("missing key \"\(key)\"")
-      default: throw JSONLineError("\"\(key)\" must be a non-negative integer")
+      case nil: throw JSONLineError("missing key \"\(keys[slot])\"")
+      default: throw JSONLineError("\"\(keys[slot])\" must be a non-negative integer")
       }
     }
     var sources: [String]?
-    switch fields["sources"] {
+    switch fields[7] {
     case nil: sources = nil
     case .strings(let values): sources = values
     default: throw JSONLineError("\"sources\" must be an array of strings")
     }
     let assignment = Assignment(
-      id: try string("id", required: true) ?? "",
-      code: try string("code", required: true) ?? "",
-      start: try integer("start"),
-      end: try integer("end"),
-      exact: try string("exact", required: true) ?? "",
-      memo: try string("memo", required: false),
-      review: try string("review", required: false),
+      id: try string(0, required: true) ?? "",
+      code: try string(1, required: true) ?? "",
+      start: try integer(2),
+      end: try integer(3),
+      exact: try string(4, required: true) ?? "",
+      memo: try string(5, required: false),
+      review: try string(6, required: false),
       sources: sources)
     guard assignment.start < assignment.end else {
       throw JSONLineError("start \(assignment.start) must be less than end \(assignment.end)")
@@ -194,21 +205,27 @@ struct JSONLineParser {
   /// Where the line starts, for column numbers in messages.
   let base: Int
 
-  mutating func parseObject() throws(JSONLineError) -> [(String, JSONValue)] {
+  /// A member's key: its slot among `AnnotationFormat.keys`, or its text when unknown.
+  struct Key {
+    let slot: Int?
+    let name: String
+  }
+
+  /// Reads one flat object, calling `member` for each key and value in order.
+  mutating func parseObject(_ member: (Key, JSONValue) throws(JSONLineError) -> Void) throws(JSONLineError) {
     skipSpace()
     try expect(UInt8(ascii: "{"))
-    var members: [(String, JSONValue)] = []
     skipSpace()
     if peek() == UInt8(ascii: "}") {
       position += 1
     } else {
       while true {
         skipSpace()
-        let key = try parseString()
+        let key = try parseKey()
         skipSpace()
         try expect(UInt8(ascii: ":"))
         skipSpace()
-        members.append((key, try parseValue()))
+        try member(key, try parseValue())
         skipSpace()
         if peek() == UInt8(ascii: ",") {
           position += 1
@@ -220,7 +237,31 @@ struct JSONLineParser {
     }
     skipSpace()
     guard position == end else { throw JSONLineError("unexpected text after the JSON object") }
-    return members
+  }
+
+  /// A key, recognised from its bytes without making a string when it has no escapes.
+  private mutating func parseKey() throws(JSONLineError) -> Key {
+    if peek() == UInt8(ascii: "\"") {
+      var close = position + 1
+      while close < end, bytes[close] != UInt8(ascii: "\""), bytes[close] != UInt8(ascii: "\\"), bytes[close] >= 0x20 {
+        close += 1
+      }
+      if close < end, bytes[close] == UInt8(ascii: "\"") {
+        let slot = Self.slot(bytes[(position + 1)..<close])
+        if let slot {
+          position = close + 1
+          return Key(slot: slot, name: AnnotationFormat.keys[slot])
+        }
+      }
+    }
+    let name = try parseString()
+    return Key(slot: AnnotationFormat.keys.firstIndex(of: name), name: name)
+  }
+
+  private static let keyBytes = AnnotationFormat.keys.map { Array($0.utf8) }
+
+  private static func slot(_ key: ArraySlice<UInt8>) -> Int? {
+    keyBytes.firstIndex { $0.count == key.count && $0.elementsEqual(key) }
   }
 
   private mutating func parseValue() throws(JSONLineError) -> JSONValue {
@@ -294,6 +335,19 @@ struct JSONLineParser {
 
   private mutating func parseString() throws(JSONLineError) -> String {
     try expect(UInt8(ascii: "\""))
+    // Most strings hold no escape: validate their bytes in place.
+    var close = position
+    while close < end, bytes[close] != UInt8(ascii: "\""), bytes[close] != UInt8(ascii: "\\"), bytes[close] >= 0x20 {
+      close += 1
+    }
+    if close < end, bytes[close] == UInt8(ascii: "\"") {
+      let text = bytes.withUnsafeBufferPointer { buffer in
+        String(validating: UnsafeBufferPointer(rebasing: buffer[position..<close]), as: UTF8.self)
+      }
+      guard let text else { throw JSONLineError("invalid UTF-8 in a string") }
+      position = close + 1
+      return text
+    }
     var out: [UInt8] = []
     while true {
       guard let byte = peek() else { throw JSONLineError("unterminated string") }

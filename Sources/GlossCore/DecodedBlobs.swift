@@ -2,14 +2,15 @@ import Foundation
 import GitKit
 
 /// Decoded files by blob id, for a long-running process (`gloss serve`) that reads the same
-/// settings, codebook, documents and annotation files for every request: a blob's bytes never
+/// documents and annotation files for every request (settings and the codebook are cached in
+/// every process, by `ParsedFiles`): a blob's bytes never
 /// change, so its decoding stays right for as long as anything names the blob. Off unless a
 /// process enables it; bounded (emptied when full).
 public enum DecodedBlobs {
   /// Turns the cache on for this process.
   public static func enable(limit: Int = 1024) { store.enable(limit: limit) }
 
-  enum Kind: UInt8 { case settings, codebook, document, annotations }
+  enum Kind: UInt8 { case document, annotations }
 
   struct Key: Hashable {
     let id: Oid

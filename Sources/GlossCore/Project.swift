@@ -4,6 +4,10 @@ import GitKit
 /// A Gloss project: a git repository holding `gloss.yaml`. The entry point for every command.
 public final class Project {
   let repository: Repository
+  /// The snapshot handed out last, reused while its commit is the one asked for: opening the
+  /// project, starting a session and committing read gloss.yaml and the codebook once, not
+  /// once per step. Snapshots only cache what their commit holds, so sharing one is safe.
+  private var recentSnapshot: Snapshot?
 
   init(repository: Repository) {
     self.repository = repository
@@ -40,11 +44,9 @@ public final class Project {
 
   /// The project as of `revision` (HEAD when nil).
   public func snapshot(at revision: String? = nil) throws -> Snapshot {
-    guard let revision else {
-      return try Snapshot(repository: repository, commit: try repository.headCommit())
-    }
+    guard let revision else { return try snapshot(of: try repository.headCommit()) }
     do {
-      return try Snapshot(repository: repository, commit: try repository.resolveCommit(revision))
+      return try snapshot(of: try repository.resolveCommit(revision))
     } catch let error as GitError
       where error.code == .notFound || error.code == .invalidSpec
       || error.code == .ambiguous || error.code == .other(-1)
@@ -53,13 +55,26 @@ public final class Project {
     }
   }
 
+  /// The project at `commit` (nil: an unborn branch), the recent snapshot when it matches.
+  func snapshot(of commit: Oid?) throws -> Snapshot {
+    if let recentSnapshot, recentSnapshot.commit == commit { return recentSnapshot }
+    let snapshot = try Snapshot(repository: repository, commit: commit)
+    recentSnapshot = snapshot
+    return snapshot
+  }
+
   /// Who is coding: `--as`, else `GLOSS_CODER`, else git config `gloss.coder`, else the
   /// slug of `user.name`.
-  public func coder(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+  public func coder(explicit: String?, environment: [String: String] = Project.coderEnvironment())
     throws -> String
   {
     try Self.resolveCoder(
       explicit: explicit, environment: environment, config: { repository.config($0) })
+  }
+
+  /// The one variable `coder(explicit:)` reads (Foundation's `environment` copies them all).
+  public static func coderEnvironment() -> [String: String] {
+    getenv("GLOSS_CODER").map { ["GLOSS_CODER": String(cString: $0)] } ?? [:]
   }
 
   public static func resolveCoder(

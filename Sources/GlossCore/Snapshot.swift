@@ -30,14 +30,11 @@ public final class Snapshot {
 
   public func settings() throws -> Settings {
     if let settingsCache { return settingsCache }
-    guard let tree,
-      let settings = try DecodedBlobs.decoded(
-        .settings, path: Settings.path, tree: tree, in: repository,
-        {
-          try Settings.decode($0)
-        })
-    else {
+    guard let tree, let entry = try repository.entry(at: Settings.path, inTree: tree), entry.kind == .blob else {
       throw GlossError.notAProject(path: repository.workdir ?? repository.gitDirectory)
+    }
+    let settings = try ParsedFiles.settings.value(for: entry.id) {
+      try Settings.decode(try repository.blob(entry.id))
     }
     settingsCache = settings
     return settings
@@ -45,10 +42,10 @@ public final class Snapshot {
 
   public func codebook() throws -> Codebook {
     if let codebookCache { return codebookCache }
-    let book =
-      try tree.flatMap { tree in
-        try DecodedBlobs.decoded(.codebook, path: Codebook.path, tree: tree, in: repository) { try Codebook.decode($0) }
-      } ?? Codebook()
+    var book = Codebook()
+    if let tree, let entry = try repository.entry(at: Codebook.path, inTree: tree), entry.kind == .blob {
+      book = try ParsedFiles.codebooks.value(for: entry.id) { try Codebook.decode(try repository.blob(entry.id)) }
+    }
     codebookCache = book
     return book
   }
@@ -97,17 +94,23 @@ public final class Snapshot {
 
   /// Annotation files as (coder, doc) pairs, sorted by doc then coder.
   public func annotationFiles(coders filter: Set<String>? = nil) throws -> [(coder: String, doc: String)] {
+    try annotationBlobs(coders: filter).map { ($0.coder, $0.doc) }
+  }
+
+  /// Annotation files with their blobs, sorted by doc then coder: read by id, no path is
+  /// looked up again.
+  func annotationBlobs(coders filter: Set<String>? = nil) throws -> [(coder: String, doc: String, blob: Oid)] {
     guard let tree else { return [] }
-    var result: [(String, String)] = []
+    var result: [(coder: String, doc: String, blob: Oid)] = []
     for coder in try coders() where filter?.contains(coder) ?? true {
       for entry in try repository.entries(inFolder: "annotations/\(coder)", ofTree: tree)
       where entry.kind == .blob && entry.name.hasSuffix(".jsonl") {
-        result.append((coder, String(entry.name.dropLast(6))))
+        result.append((coder, String(entry.name.dropLast(6)), entry.id))
       }
     }
     return result.sorted {
-      $0.1 != $1.1
-        ? $0.1.utf8.lexicographicallyPrecedes($1.1.utf8) : $0.0.utf8.lexicographicallyPrecedes($1.0.utf8)
+      $0.doc != $1.doc
+        ? $0.doc.utf8.lexicographicallyPrecedes($1.doc.utf8) : $0.coder.utf8.lexicographicallyPrecedes($1.coder.utf8)
     }
   }
 
@@ -144,8 +147,9 @@ public final class Snapshot {
     docs: Set<String>? = nil, coders: Set<String>? = nil, codes: Set<String>? = nil,
     _ body: (LocatedAssignment) throws -> Void
   ) throws {
-    for (coder, doc) in try annotationFiles(coders: coders) where docs?.contains(doc) ?? true {
-      var records = try annotations(coder: coder, doc: doc) ?? []
+    for (coder, doc, blob) in try annotationBlobs(coders: coders) where docs?.contains(doc) ?? true {
+      var records = try Self.decodeAnnotations(
+        try repository.blob(blob), path: Layout.annotation(coder: coder, doc: doc))
       // A hand-edited file may be out of order; put it right for the listing.
       if zip(records, records.dropFirst()).contains(where: { !Assignment.canonicalOrder($0, $1) }) {
         records.sort(by: Assignment.canonicalOrder)
@@ -176,5 +180,30 @@ public final class Snapshot {
     var ids: [String] = []
     try forEachAssignment { ids.append($0.assignment.id) }
     return AssignmentHandles(ids: ids)
+  }
+}
+
+/// gloss.yaml and codebook.yaml parsed once per blob for the whole process: a history walk
+/// (`validate --range`, `log`, `agree --history`) meets the same few blobs in every commit.
+enum ParsedFiles {
+  static let settings = BlobCache<Settings>()
+  static let codebooks = BlobCache<Codebook>()
+}
+
+/// Values parsed from blobs, by blob id; safe to use from several threads.
+final class BlobCache<Value: Sendable>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var values: [Oid: Value] = [:]
+
+  /// The value parsed from blob `id`, parsing it with `parse` the first time.
+  func value(for id: Oid, parse: () throws -> Value) throws -> Value {
+    if let known = lock.withLock({ values[id] }) { return known }
+    let value = try parse()
+    lock.withLock {
+      // A handful of files per project: a bound only against pathological histories.
+      if values.count > 256 { values.removeAll() }
+      values[id] = value
+    }
+    return value
   }
 }

@@ -157,3 +157,36 @@ let validProject: [String: String] = [
     }
   }
 }
+
+/// Validation on several threads must find exactly what one thread finds, in the same order.
+@Suite struct ParallelValidationTests {
+  @Test func severalReadersFindWhatOneFinds() {
+    var files: [String: String] = [
+      "gloss.yaml": "gloss: 1\nname: t\nleads: [lead]\n",
+      "codebook.yaml": "codes:\n  - id: a\n    name: A\n",
+    ]
+    let repeated = "01a208e1-7243-7b5d-a754-cec3e0309559"
+    for doc in 0..<24 {
+      files["documents/d\(doc).txt"] = doc == 5 ? "Hello\r\nworld.\n" : "Hello world.\n"
+      for (number, coder) in ["ana", "ben", "cy"].enumerated() {
+        let id =
+          doc % 7 == 3 && coder == "ben"
+          ? repeated : "01a208e1-7243-7b5d-a754-\(String(format: "%012d", doc * 10 + number))"
+        let code = doc == 11 && coder == "cy" ? "zz" : "a"
+        files["annotations/\(coder)/d\(doc).jsonl"] =
+          #"{"id":"\#(id)","code":"\#(code)","start":0,"end":5,"exact":"Hello"}"# + "\n"
+      }
+    }
+    files["annotations/ana/missing.jsonl"] = ""
+    let read: (String) throws -> Data? = { path in files[path].map { Data($0.utf8) } }
+    let serial = Validator().validate(memoryFiles(files)).map(\.text)
+    let parallel = Validator().validate(
+      ProjectFiles(paths: files.keys.sorted(), links: [], label: "test", read: read, threadReader: { read })
+    ).map(\.text)
+    #expect(parallel == serial)
+    #expect(serial.filter { $0.contains("is used by another assignment") }.count == 2)
+    #expect(serial.contains { $0.contains("unknown code 'zz'") })
+    #expect(serial.contains { $0.contains("annotations for unknown document 'missing'") })
+    #expect(serial.contains { $0.hasPrefix("documents/d5.txt") })
+  }
+}

@@ -110,7 +110,7 @@ public final class Session {
   {
     guard let branch = try repository.headBranch() else { throw GlossError.detachedHead }
     let parent = try repository.referenceTarget(branch)
-    let snapshot = try Snapshot(repository: repository, commit: parent)
+    let snapshot = try project.snapshot(of: parent)
     let transaction = Transaction(snapshot: snapshot, coder: coder)
     let summary: String
     let value: T
@@ -143,7 +143,10 @@ public final class Session {
     guard try repository.headBranch() == branch, try repository.referenceTarget(branch) == parent else {
       return nil
     }
-    let dirty = try repository.pathsWithLocalChanges(updates.map(\.path), headTree: snapshot.tree)
+    let paths = updates.map(\.path)
+    let dirty =
+      try lock.map { try repository.pathsWithLocalChanges(paths, headTree: snapshot.tree, holding: $0) }
+      ?? repository.pathsWithLocalChanges(paths, headTree: snapshot.tree)
     if !dirty.isEmpty { throw GlossError.uncommittedChanges(paths: dirty) }
     do {
       try repository.moveBranch(

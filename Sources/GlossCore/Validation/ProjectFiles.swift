@@ -11,15 +11,26 @@ public struct ProjectFiles {
   public let read: (String) throws -> Data?
   /// What the files are, for messages ("HEAD", "the index", "the work tree").
   public let label: String
+  /// Makes a reader for another thread (with its own repository handle), so validation can
+  /// use every core; nil when the files must be read on one thread.
+  let threadReader: (() throws -> (String) throws -> Data?)?
 
   public init(
     paths: [String], links: [(path: String, kind: TreeEntry.Kind)] = [], label: String,
     read: @escaping (String) throws -> Data?
   ) {
+    self.init(paths: paths, links: links, label: label, read: read, threadReader: nil)
+  }
+
+  init(
+    paths: [String], links: [(path: String, kind: TreeEntry.Kind)], label: String,
+    read: @escaping (String) throws -> Data?, threadReader: (() throws -> (String) throws -> Data?)?
+  ) {
     self.paths = paths
     self.links = links
     self.label = label
     self.read = read
+    self.threadReader = threadReader
   }
 
   /// Files and links from a listing of a tree or the index.
@@ -28,10 +39,11 @@ public struct ProjectFiles {
     let blobs = Dictionary(files.map { ($0.path, $0.id) }, uniquingKeysWith: { a, _ in a })
     return ProjectFiles(
       paths: files.map(\.path), links: entries.filter { $0.kind != .blob }.map { ($0.path, $0.kind) },
-      label: label
-    ) { path in
-      try blobs[path].map { try repository.blob($0) }
-    }
+      label: label, read: { path in try blobs[path].map { try repository.blob($0) } },
+      threadReader: {
+        let own = try repository.reopened()
+        return { path in try blobs[path].map { try own.blob($0) } }
+      })
   }
 
   /// The files of a commit's tree.
@@ -67,9 +79,10 @@ public struct ProjectFiles {
     for top in [Settings.path, Codebook.path, Layout.gitattributes, "documents", "annotations", "memos"] {
       visit(top)
     }
-    return ProjectFiles(paths: paths.sorted(), links: links.sorted { $0.0 < $1.0 }, label: "the work tree") { path in
-      try readWithoutFollowing(root + path)
-    }
+    let read: (String) throws -> Data? = { path in try readWithoutFollowing(root + path) }
+    return ProjectFiles(
+      paths: paths.sorted(), links: links.sorted { $0.0 < $1.0 }, label: "the work tree", read: read,
+      threadReader: { read })
   }
 
   /// A file's bytes, refusing a symbolic link even if one replaced the file since listing.

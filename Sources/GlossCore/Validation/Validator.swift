@@ -90,74 +90,185 @@ public struct Validator {
       add(finding(from: error, path: Codebook.path))
     }
 
-    // Documents.
+    // Paths in order; a document's own check is done along with its annotation files, so
+    // its text is read once.
+    enum Slot {
+      case finding(Finding)
+      case document(String)
+    }
+    var slots: [Slot] = []
     var documents: Set<String> = []
     var annotationFiles: [(path: String, coder: String, doc: String)] = []
     var doneMarks: [String] = []
     for path in files.paths {
       if path.hasPrefix(Layout.documents) {
         guard let id = Layout.parseDocumentPath(path), Identifier.isDocument(id) else {
-          add(
-            Finding(
-              .error, path, "not a document: expected documents/<id>.txt with id matching \(Identifier.documentRule)"))
+          slots.append(
+            .finding(
+              Finding(
+                .error, path,
+                "not a document: expected documents/<id>.txt with id matching \(Identifier.documentRule)")))
           continue
         }
         documents.insert(id)
-        do {
-          if let data = try files.read(path) { findings += checkDocument(data, path: path) }
-        } catch {
-          add(Finding(.error, path, "cannot be read: \(error.localizedDescription)"))
-        }
+        slots.append(.document(id))
       } else if path.hasPrefix(Layout.annotations) {
         if Layout.parseDoneMarkPath(path) != nil {
           doneMarks.append(path)
           continue
         }
         guard let (coder, doc) = Layout.parseAnnotationPath(path) else {
-          add(
-            Finding(
-              .error, path,
-              "not an annotation file: expected annotations/<coder>/<doc-id>.jsonl (or a done mark, <doc-id>.done)"))
+          slots.append(
+            .finding(Finding(.error, path, "not an annotation file: expected annotations/<coder>/<doc-id>.jsonl (or a done mark, <doc-id>.done)")))
           continue
         }
         guard Identifier.isCoder(coder) else {
-          add(Finding(.error, path, "invalid coder '\(coder)': must match \(Identifier.coderRule)"))
+          slots.append(.finding(Finding(.error, path, "invalid coder '\(coder)': must match \(Identifier.coderRule)")))
           continue
         }
         annotationFiles.append((path, coder, doc))
       }
     }
 
-    // Annotation files, grouped by document so each text is loaded once.
-    var ids = IDSet()
+    // One unit of work per document (and per unknown document annotations name): its own
+    // check and its annotation files, on every core; ids are checked for uniqueness after,
+    // in order, so the findings are the same whatever thread did the work.
     annotationFiles.sort { $0.doc != $1.doc ? $0.doc < $1.doc : $0.coder < $1.coder }
-    var currentDoc: (id: String, text: DocumentText?)?
-    for (done, file) in annotationFiles.enumerated() {
-      progress?(done, annotationFiles.count)
-      guard documents.contains(file.doc) else {
-        add(Finding(.error, file.path, "annotations for unknown document '\(file.doc)'"))
-        continue
+    var filesByDoc: [String: [(path: String, coder: String, doc: String)]] = [:]
+    for file in annotationFiles { filesByDoc[file.doc, default: []].append(file) }
+    let units = documents.union(filesByDoc.keys).sorted()
+    var documentFindings: [String: [Finding]] = [:]
+    var annotationFindings: [Finding] = []
+    var ids = IDSet()
+    var done = 0
+    let readers = Self.readers(for: files, units: units.count)
+    let chunk = 64 * readers.count
+    for chunkStart in stride(from: 0, to: units.count, by: chunk) {
+      let slice = Array(units[chunkStart..<min(units.count, chunkStart + chunk)])
+      let results = Self.parallelMap(slice.count, readers: readers) { index, read in
+        checkUnit(
+          slice[index], isDocument: documents.contains(slice[index]), files: filesByDoc[slice[index]] ?? [],
+          codebook: codebook, read: read)
       }
-      if currentDoc?.id != file.doc {
-        let data = try? files.read(Layout.document(file.doc))
-        let text = data.flatMap { String(validating: [UInt8]($0), as: UTF8.self) }.map(DocumentText.init)
-        currentDoc = (file.doc, text)
+      for (doc, result) in zip(slice, results) {
+        if documents.contains(doc) { documentFindings[doc] = result.document }
+        for file in result.files {
+          progress?(done, annotationFiles.count)
+          done += 1
+          annotationFindings += file.resolved(&ids)
+        }
       }
-      do {
-        guard let data = try files.read(file.path) else { continue }
-        findings += checkAnnotations(
-          data, path: file.path, text: currentDoc?.text, codebook: codebook, ids: &ids)
-      } catch {
-        add(Finding(.error, file.path, "cannot be read: \(error.localizedDescription)"))
+    }
+    for slot in slots {
+      switch slot {
+      case .finding(let finding): findings.append(finding)
+      case .document(let id): findings += documentFindings[id] ?? []
       }
     }
     let annotationPaths = Set(annotationFiles.map(\.path))
     for path in doneMarks {
-      findings += checkDoneMark(
+      annotationFindings += checkDoneMark(
         path: path, documentExists: documents.contains, annotated: annotationPaths.contains,
         read: { try files.read(path) })
     }
-    return findings
+    return findings + annotationFindings
+  }
+
+  /// What one unit of work found: the document's own problems, and each annotation file's.
+  struct UnitFindings {
+    var document: [Finding] = []
+    var files: [FileFindings] = []
+  }
+
+  /// One annotation file's findings, with the ids whose uniqueness is checked across files.
+  struct FileFindings {
+    var findings: [Finding] = []
+    /// Each record's id, line, and where in `findings` a repeated id's finding goes.
+    var ids: [(id: String, line: Int, at: Int)] = []
+
+    /// The findings, with one for each id seen before (in `ids`, which takes them in).
+    func resolved(_ seen: inout IDSet) -> [Finding] {
+      var result = findings
+      var inserted = 0
+      for mark in ids where !seen.insert(mark.id) {
+        result.insert(
+          Finding(.error, path, line: mark.line, "id \(mark.id) is used by another assignment"),
+          at: mark.at + inserted)
+        inserted += 1
+      }
+      return result
+    }
+
+    var path = ""
+  }
+
+  /// Checks a document and the annotation files on it, reading through `read`.
+  func checkUnit(
+    _ doc: String, isDocument: Bool, files: [(path: String, coder: String, doc: String)], codebook: Codebook?,
+    read: (String) throws -> Data?
+  ) -> UnitFindings {
+    var result = UnitFindings()
+    var text: DocumentText?
+    if isDocument {
+      let path = Layout.document(doc)
+      do {
+        if let data = try read(path) {
+          result.document = checkDocument(data, path: path)
+          if !files.isEmpty { text = String(validating: [UInt8](data), as: UTF8.self).map(DocumentText.init) }
+        }
+      } catch {
+        result.document = [Finding(.error, path, "cannot be read: \(error.localizedDescription)")]
+      }
+    }
+    for file in files {
+      var found = FileFindings()
+      found.path = file.path
+      guard isDocument else {
+        found.findings = [Finding(.error, file.path, "annotations for unknown document '\(file.doc)'")]
+        result.files.append(found)
+        continue
+      }
+      do {
+        guard let data = try read(file.path) else { continue }
+        found = checkAnnotations(data, path: file.path, text: text, codebook: codebook)
+      } catch {
+        found.findings = [Finding(.error, file.path, "cannot be read: \(error.localizedDescription)")]
+      }
+      result.files.append(found)
+    }
+    return result
+  }
+
+  /// A reader per worker thread: the files' own for the first, a new one (with its own
+  /// repository handle) for each other core; one reader when the files cannot be read on
+  /// several threads or the work is small.
+  static func readers(for files: ProjectFiles, units: Int) -> [(String) throws -> Data?] {
+    var readers = [files.read]
+    let cores = min(ProcessInfo.processInfo.activeProcessorCount, 8)
+    guard let make = files.threadReader, units >= 8, cores > 1 else { return readers }
+    for _ in 1..<cores {
+      guard let reader = try? make() else { break }
+      readers.append(reader)
+    }
+    return readers
+  }
+
+  /// `body(index, reader)` for every index below `count`, worker `w` taking every
+  /// `readers.count`-th index with reader `w`; results in index order.
+  static func parallelMap<T>(
+    _ count: Int, readers: [(String) throws -> Data?], _ body: @escaping (Int, (String) throws -> Data?) -> T
+  ) -> [T] {
+    guard readers.count > 1, count > 1 else { return (0..<count).map { body($0, readers[0]) } }
+    let work = ParallelWork(count: count, readers: readers, body: body)
+    let workers = min(readers.count, count)
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+      var index = worker
+      while index < count {
+        work.run(index, worker: worker)
+        index += workers
+      }
+    }
+    return work.results()
   }
 
   /// A symbolic link or a gitlink: refused wherever it is, never read or followed.
@@ -202,7 +313,13 @@ public struct Validator {
   func checkAnnotations(
     _ data: Data, path: String, text: DocumentText?, codebook: Codebook?, ids: inout IDSet
   ) -> [Finding] {
+    checkAnnotations(data, path: path, text: text, codebook: codebook).resolved(&ids)
+  }
+
+  /// Every rule but the uniqueness of ids across files, which `FileFindings.resolved` checks.
+  func checkAnnotations(_ data: Data, path: String, text: DocumentText?, codebook: Codebook?) -> FileFindings {
     var findings: [Finding] = []
+    var marks: [(id: String, line: Int, at: Int)] = []
     let bytes = [UInt8](data)
     var keys: Set<Assignment.Key> = []
     var previous: Assignment?
@@ -227,7 +344,7 @@ public struct Validator {
         add(.error, "not in canonical form (key order, spacing or escaping); 'gloss validate --fix' rewrites it")
       }
       if !AssignmentID.isValid(record.id) { add(.error, "id '\(record.id)' is not a lowercase UUID") }
-      if !ids.insert(record.id) { add(.error, "id \(record.id) is used by another assignment") }
+      marks.append((record.id, lineNumber, findings.count))
       if let codebook, codebook.code(record.code) == nil { add(.error, "unknown code '\(record.code)'") }
       if !keys.insert(record.key).inserted {
         add(.error, "duplicate assignment of \(record.code) to \(record.start)-\(record.end)")
@@ -247,7 +364,7 @@ public struct Validator {
       }
       if let review = record.review { add(.warning, "marked for review: \(review)") }
     }
-    return findings
+    return FileFindings(findings: findings, ids: marks, path: path)
   }
 }
 
@@ -273,5 +390,29 @@ struct IDSet {
       count += 1
     }
     return uuids.insert(UUIDKey(high: high, low: low)).inserted
+  }
+}
+
+/// What `Validator.parallelMap`'s workers share: each writes only its own result slots and
+/// uses only its own reader.
+private final class ParallelWork<T>: @unchecked Sendable {
+  private let slots: UnsafeMutableBufferPointer<T?>
+  private let readers: [(String) throws -> Data?]
+  private let body: (Int, (String) throws -> Data?) -> T
+
+  init(count: Int, readers: [(String) throws -> Data?], body: @escaping (Int, (String) throws -> Data?) -> T) {
+    slots = .allocate(capacity: count)
+    slots.initialize(repeating: nil)
+    self.readers = readers
+    self.body = body
+  }
+
+  func run(_ index: Int, worker: Int) { slots[index] = body(index, readers[worker]) }
+
+  func results() -> [T] { slots.compactMap { $0 } }
+
+  deinit {
+    slots.deinitialize()
+    slots.deallocate()
   }
 }
