@@ -406,18 +406,6 @@ def scenario(driver, url):
     errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
     assert not errors, errors
 
-    # Done: a mouse click on the document's button marks it (one commit, the mark file), the
-    # list says so, and the button turns into Reopen.
-    on_fresh(driver, 'button[data-testid="done-toggle"]', lambda button: click(driver, button))
-    wait("the done mark", lambda: f"annotations/{CODER}/interview.done" in run("git", "ls-files", "annotations"))
-    log = run("git", "log", "-1", "--format=%B")
-    assert f"{CODER} marks interview done" in log and f"Gloss-Coder: {CODER}" in log, log
-    wait("done in the list", lambda: driver.find_elements(
-        By.CSS_SELECTOR, 'a[data-doc="interview"] [data-testid="doc-done"]'))
-    wait("the reopen button", lambda: driver.find_element(
-        By.CSS_SELECTOR, 'button[data-testid="done-toggle"]').text == "Reopen")
-    shot(driver, "14-done")
-
     # Agreement: no link for a coder under blind coding; with it off, the link opens the
     # report's page, which the strict Content-Security-Policy lets show without errors.
     link = '[data-testid="agreement-link"]'
@@ -432,6 +420,20 @@ def scenario(driver, url):
     swatch = driver.find_element(By.CSS_SELECTOR, "svg.swatch rect")
     assert swatch.get_attribute("fill") == "#e8590c", swatch.get_attribute("fill")
     shot(driver, "09-agreement")
+    driver.get(driver.current_url.split("/agreement")[0] + "/#doc=interview")
+    wait("the document again", lambda: driver.find_elements(By.CSS_SELECTOR, 'button[data-testid="done-toggle"]'))
+    # Done (after agreement, which then counts finished coders only): a mouse click on the
+    # document's button marks it (one commit, the mark file), the list says so, and the
+    # button turns into Reopen.
+    on_fresh(driver, 'button[data-testid="done-toggle"]', lambda button: click(driver, button))
+    wait("the done mark", lambda: f"annotations/{CODER}/interview.done" in run("git", "ls-files", "annotations"))
+    log = run("git", "log", "-1", "--format=%B")
+    assert f"{CODER} marks interview done" in log and f"Gloss-Coder: {CODER}" in log, log
+    wait("done in the list", lambda: driver.find_elements(
+        By.CSS_SELECTOR, 'a[data-doc="interview"] [data-testid="doc-done"]'))
+    wait("the reopen button", lambda: driver.find_element(
+        By.CSS_SELECTOR, 'button[data-testid="done-toggle"]').text == "Reopen")
+    shot(driver, "14-done")
     errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
     assert not errors, errors
 
