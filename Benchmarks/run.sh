@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks side by side with their peers: `Benchmarks/run.sh GLOSS [case...]`.
-# With no case, every Benchmarks/*.sh case runs.
+# With no case, every Benchmarks/*.sh case runs; serve_render (headless Chromium) only where
+# chromium, chromedriver and selenium are installed (make deps), else it says it skips.
 set -euo pipefail
 gloss="${1:?usage: run.sh path/to/gloss [case...]}"
 shift
@@ -9,7 +10,13 @@ cases=("$@")
 if [ ${#cases[@]} -eq 0 ]; then
   for f in "$here"/*.sh; do
     name="$(basename "$f" .sh)"
-    [ "$name" = run ] || cases+=("$name")
+    [ "$name" = run ] && continue
+    if [ "$name" = serve_render ] && ! { [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] &&
+      python3 -c 'import selenium' 2>/dev/null; }; then
+      echo "== $name: skipped (needs chromium, chromedriver and selenium: make deps)"
+      continue
+    fi
+    cases+=("$name")
   done
 fi
 for name in "${cases[@]}"; do

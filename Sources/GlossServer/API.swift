@@ -149,6 +149,10 @@ public final class API: Sendable {
         let body = try Self.object(request.body)
         let unassign = route == .unassign
         return try await write { try Self.assign($0, body: body.value, coder: coder, unassign: unassign) }
+      case ("POST", .done(let id)), ("POST", .reopen(let id)):
+        let body = request.body.isEmpty ? Body(value: [:]) : try Self.object(request.body)
+        let done = route == .done(id)
+        return try await write { try Self.markDone($0, id: id, done: done, body: body.value, coder: coder) }
       case ("GET", .sync):
         return try await reader.run { try Self.syncStatus($0) }
       case ("POST", .syncFetch):
@@ -172,6 +176,8 @@ public final class API: Sendable {
     // The lead's screens and sync.
     case compare, reconcile, coders, code(String), mergeCode(String), assign, unassign
     case sync, syncFetch, syncPull, syncPush
+    // The document screen's Done button.
+    case done(String), reopen(String)
 
     init?(_ segments: [String]) {
       guard segments.count >= 2, segments[0] == "api" else { return nil }
@@ -190,6 +196,8 @@ public final class API: Sendable {
       case ("project", 2): self = .project
       case ("documents", 2): self = .documents
       case ("documents", 3): self = .document(segments[2])
+      case ("documents", 4) where segments[3] == "done": self = .done(segments[2])
+      case ("documents", 4) where segments[3] == "reopen": self = .reopen(segments[2])
       case ("codes", 2): self = .codes
       case ("assignments", 2): self = .assignments
       case ("assignments", 3): self = .assignment(segments[2])

@@ -163,6 +163,9 @@ def lead_scenario(driver, url):
 
     driver.get(url)
     wait("the lead's page", lambda: driver.execute_script("return document.body.dataset.ready === 'true'"))
+    # Who is done, per document: the coder marked interview done, ben did not.
+    done_by = wait("who is done", lambda: displayed(driver, 'a[data-doc="interview"] [data-testid="doc-done-by"]'))
+    assert f"done: {CODER} (1 of " in done_by.text, done_by.text
     click(driver, wait("the compare link", lambda: displayed(driver, '[data-testid="compare-link"]')))
     wait("the comparison", lambda: driver.find_elements(By.CSS_SELECTOR, '[data-testid="compare-row"]'))
     # Compare ana and ben only: untick the other coders with the mouse.
@@ -417,6 +420,20 @@ def scenario(driver, url):
     swatch = driver.find_element(By.CSS_SELECTOR, "svg.swatch rect")
     assert swatch.get_attribute("fill") == "#e8590c", swatch.get_attribute("fill")
     shot(driver, "09-agreement")
+    driver.get(driver.current_url.split("/agreement")[0] + "/#doc=interview")
+    wait("the document again", lambda: driver.find_elements(By.CSS_SELECTOR, 'button[data-testid="done-toggle"]'))
+    # Done (after agreement, which then counts finished coders only): a mouse click on the
+    # document's button marks it (one commit, the mark file), the list says so, and the
+    # button turns into Reopen.
+    on_fresh(driver, 'button[data-testid="done-toggle"]', lambda button: click(driver, button))
+    wait("the done mark", lambda: f"annotations/{CODER}/interview.done" in run("git", "ls-files", "annotations"))
+    log = run("git", "log", "-1", "--format=%B")
+    assert f"{CODER} marks interview done" in log and f"Gloss-Coder: {CODER}" in log, log
+    wait("done in the list", lambda: driver.find_elements(
+        By.CSS_SELECTOR, 'a[data-doc="interview"] [data-testid="doc-done"]'))
+    wait("the reopen button", lambda: driver.find_element(
+        By.CSS_SELECTOR, 'button[data-testid="done-toggle"]').text == "Reopen")
+    shot(driver, "14-done")
     errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
     assert not errors, errors
 

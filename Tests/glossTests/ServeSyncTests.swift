@@ -91,6 +91,8 @@ import Testing
     let server = try ServeProcess(box)
     let status = try server.request("GET", "/api/sync")
     #expect(status.status == 200 && status.object["remote"] is NSNull, "\(status.text)")
+    // No remote is the repository's state, not the request's fault (GlossError.noUpstream, as
+    // `gloss push` says it): 409.
     for path in ["/api/sync/fetch", "/api/sync/pull", "/api/sync/push"] {
       try ServeLeadTests.expectRefused(server, box, "POST", path, json: "{}", status: 409)
     }

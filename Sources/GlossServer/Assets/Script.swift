@@ -198,8 +198,23 @@ extension Assets {
         meta.className = 'meta';
         const assigned = doc.coders.includes(S.me) ? 'assigned to you' : 'not on your list';
         meta.textContent = `${doc.paragraphs} ¶ · ${assigned}`;
-        // Progress hook: `doc done` marks, when the API lists them (`done`: the coders).
-        if (Array.isArray(doc.done) && doc.done.includes(S.me)) meta.append(' · done');
+        // `doc done` marks (`done`: the coders the viewer may see, blind coding respected).
+        const done = doc.done ?? [];
+        if (done.includes(S.me)) {
+          link.classList.add('done');
+          const mark = document.createElement('span');
+          mark.className = 'done-mark';
+          mark.dataset.testid = 'doc-done';
+          mark.textContent = ' · ✓ done';
+          meta.append(mark);
+        }
+        // Leads see who is done (the `done` coders already follow the read policy).
+        const who = document.createElement('div');
+        if (S.project?.lead && doc.coders.length) {
+          who.className = 'meta';
+          who.dataset.testid = 'doc-done-by';
+          who.textContent = `done: ${done.length ? done.join(', ') : 'nobody'} (${done.length} of ${doc.coders.length})`;
+        }
         const marked = mine.filter((item) => item.review).length;
         if (marked) {
           const review = document.createElement('span');
@@ -213,7 +228,7 @@ extension Assets {
         const fill = document.createElement('span');
         fill.style.width = `${Math.round(coverage(mine, doc.length) * 100)}%`;
         bar.append(fill);
-        link.append(name, meta, bar);
+        link.append(name, meta, ...(who.dataset.testid ? [who] : []), bar);
         const item = document.createElement('li');
         item.append(link);
         return item;
@@ -292,6 +307,18 @@ extension Assets {
       const mine = S.assignments.filter((item) => item.coder === S.me).length;
       meta.textContent = `${doc.paragraphs.length} paragraphs · ${doc.length} characters · ${mine} of your codes`;
       head.replaceChildren(title, meta);
+      // Done / Reopen (`gloss doc done`, `gloss doc reopen`), for a document on the coder's list.
+      const summary = S.docs.find((other) => other.id === doc.id);
+      if (summary && summary.coders.includes(S.me)) {
+        const done = (summary.done ?? []).includes(S.me);
+        const path = `/api/documents/${encodeURIComponent(doc.id)}/${done ? 'reopen' : 'done'}`;
+        const toggle = button(done ? 'Reopen' : 'Mark done', 'done-toggle', () => perform(async () => {
+          await api('POST', path, {});
+          return done ? `Reopened ${doc.id}` : `Marked ${doc.id} done`;
+        }), done ? '' : 'primary');
+        toggle.title = done ? 'Back to work on this document' : 'Say your coding of this document is finished';
+        meta.append(' ', toggle);
+      }
     }
 
     function renderDocument() {

@@ -50,6 +50,8 @@ extension Assets {
     .doc-list .count { color: var(--muted); font-size: 12px; white-space: nowrap; }
     .doc-list .meta { color: var(--muted); font-size: 11px; margin-top: 2px; }
     .doc-list .review { color: #9a5b00; }
+    .doc-list .done-mark { color: #2b8a3e; font-weight: 600; }
+    .doc-head .meta button { margin-left: 8px; padding: 2px 10px; font-size: 12px; }
     .progress { height: 4px; background: var(--line); border-radius: 2px; margin-top: 5px; overflow: hidden; }
     .progress > span { display: block; height: 100%; background: var(--accent); }
 
