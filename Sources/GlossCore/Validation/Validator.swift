@@ -119,7 +119,10 @@ public struct Validator {
         }
         guard let (coder, doc) = Layout.parseAnnotationPath(path) else {
           slots.append(
-            .finding(Finding(.error, path, "not an annotation file: expected annotations/<coder>/<doc-id>.jsonl (or a done mark, <doc-id>.done)")))
+            .finding(
+              Finding(
+                .error, path,
+                "not an annotation file: expected annotations/<coder>/<doc-id>.jsonl (or a done mark, <doc-id>.done)")))
           continue
         }
         guard Identifier.isCoder(coder) else {
