@@ -59,6 +59,7 @@ let package = Package(
     .testTarget(
       name: "InterchangeTests",
       dependencies: ["Interchange", "GlossCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+      exclude: ["tools"],
       resources: [.copy("Fixtures")]
     ),
     .testTarget(name: "GlossReportTests", dependencies: ["GlossReport", "GlossCore"]),

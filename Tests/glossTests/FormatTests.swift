@@ -118,8 +118,8 @@ import Testing
     process.currentDirectoryURL = URL(fileURLWithPath: box.path)
     process.environment = Shell.environment(box.env)
     let out = FileManager.default.temporaryDirectory.appendingPathComponent("gloss-format-\(UUID().uuidString)")
-    FileManager.default.createFile(atPath: out.path + ".out", contents: nil)
-    FileManager.default.createFile(atPath: out.path + ".err", contents: nil)
+    _ = FileManager.default.createFile(atPath: out.path + ".out", contents: nil)
+    _ = FileManager.default.createFile(atPath: out.path + ".err", contents: nil)
     defer {
       try? FileManager.default.removeItem(atPath: out.path + ".out")
       try? FileManager.default.removeItem(atPath: out.path + ".err")

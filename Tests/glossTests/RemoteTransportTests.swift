@@ -125,7 +125,7 @@ struct RemoteTransportTests {
   @Test func aChangedHostKeyIsRefused() throws {
     let servers = try RemoteServers.servers()
     let box = try Sandbox()
-    let (_, url) = try published(box, .ssh, servers)
+    _ = try published(box, .ssh, servers)
     // known_hosts lists another ed25519 key for the server: someone may be in between.
     let other = try String(contentsOfFile: servers.otherKey + ".pub", encoding: .utf8)
       .split(separator: " ").prefix(2).joined(separator: " ")

@@ -26,7 +26,7 @@ import Testing
     }
     box.coder = "ana"
     let server = try ServeProcess(box, folder: served, env: shared.env)
-    var status = try server.request("GET", "/api/sync")
+    let status = try server.request("GET", "/api/sync")
     #expect(status.object["remote"] as? String == "origin" && status.object["ahead"] as? Int == 0, "\(status.text)")
     for path in ["/api/sync/fetch", "/api/sync/pull", "/api/sync/push"] {
       try ServeLeadTests.expectGuarded(server, box, "POST", path, json: "{}", folder: served)

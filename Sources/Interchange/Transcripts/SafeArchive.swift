@@ -48,7 +48,10 @@ final class SafeArchive {
       throw GlossError.cannotWrite(
         file: copy.path, what: "a temporary copy of \(file)", reason: error.localizedDescription)
     }
-    guard let archive = try? Archive(url: copy, accessMode: .read) else {
+    let archive: Archive
+    do {
+      archive = try Archive(url: copy, accessMode: .read, pathEncoding: nil)
+    } catch {
       try? FileManager.default.removeItem(at: copy)
       throw GlossError.invalidInput(
         file: file, line: nil, message: "is not a \(kind) file (not a readable zip archive)")
