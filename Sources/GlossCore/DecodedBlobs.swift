@@ -1,65 +1,36 @@
 import Foundation
 import GitKit
 
-/// Decoded files by blob id, for a long-running process (`gloss serve`) that reads the same
-/// documents and annotation files for every request (settings and the codebook are cached in
-/// every process, by `ParsedFiles`): a blob's bytes never
-/// change, so its decoding stays right for as long as anything names the blob. Off unless a
-/// process enables it; bounded (emptied when full).
+/// Decoded documents and annotation files by blob id (`BlobCache`), for a long-running process
+/// (`gloss serve`) that reads the same files for every request; settings and the codebook are
+/// cached in every process, by `ParsedFiles`. Off unless a process enables it.
 public enum DecodedBlobs {
-  /// Turns the cache on for this process.
-  public static func enable(limit: Int = 1024) { store.enable(limit: limit) }
-
-  enum Kind: UInt8 { case document, annotations }
-
-  struct Key: Hashable {
-    let id: Oid
-    let kind: Kind
+  /// Turns the cache on for this process, keeping up to `limit` decodings of each kind.
+  public static func enable(limit: Int = 1024) {
+    documents.setLimit(max(1, limit))
+    annotations.setLimit(max(1, limit))
   }
 
-  final class Store: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: [Key: Any] = [:]
-    private var limit = 0
+  static let documents = BlobCache<DocumentText>(limit: 0)
+  static let annotations = BlobCache<[Assignment]>(limit: 0)
 
-    var isEnabled: Bool { lock.withLock { limit > 0 } }
-
-    func enable(limit: Int) { lock.withLock { self.limit = max(1, limit) } }
-
-    func value(_ key: Key) -> Any? { lock.withLock { values[key] } }
-
-    func store(_ value: Any, for key: Key) {
-      lock.withLock {
-        guard limit > 0 else { return }
-        if values.count >= limit { values.removeAll(keepingCapacity: true) }
-        values[key] = value
-      }
-    }
-  }
-
-  static let store = Store()
-
-  /// The decoding of the blob at `path` in `tree`: cached by blob id when enabled; nil when
-  /// there is no such file.
+  /// The decoding of the blob at `path` in `tree`, through `cache` when it is enabled; nil
+  /// when there is no such file.
   static func decoded<T>(
-    _ kind: Kind, path: String, tree: Oid, in repository: Repository, _ decode: (Data) throws -> T
+    _ cache: BlobCache<T>, path: String, tree: Oid, in repository: Repository, _ decode: (Data) throws -> T
   ) throws -> T? {
-    guard store.isEnabled else {
+    guard cache.isEnabled else {
       return try repository.file(at: path, inTree: tree).map(decode)
     }
     guard let entry = try repository.entry(at: path, inTree: tree), entry.kind == .blob else { return nil }
-    let key = Key(id: entry.id, kind: kind)
-    if let hit = store.value(key) as? T { return hit }
-    let value = try decode(try repository.blob(entry.id))
-    store.store(value, for: key)
-    return value
+    return try cache.value(for: entry.id) { try decode(try repository.blob(entry.id)) }
   }
 
   /// Remembers the records a transaction writes as the decoding of the bytes it writes, so
   /// the next request does not parse the file it just wrote. Empty optional fields are dropped
   /// as the canonical encoding drops them, so the value equals what decoding gives.
   static func remember(_ records: [Assignment], encodedAs data: Data, in repository: Repository) {
-    guard store.isEnabled, let id = try? repository.blobID(of: data) else { return }
+    guard annotations.isEnabled, let id = try? repository.blobID(of: data) else { return }
     let canonical = records.sorted(by: Assignment.canonicalOrder).map { record in
       var record = record
       if record.memo?.isEmpty == true { record.memo = nil }
@@ -67,6 +38,6 @@ public enum DecodedBlobs {
       if record.sources?.isEmpty == true { record.sources = nil }
       return record
     }
-    store.store(canonical, for: Key(id: id, kind: .annotations))
+    annotations.store(canonical, for: id)
   }
 }

@@ -67,7 +67,7 @@ public final class Snapshot {
     let path = Layout.document(id)
     guard
       let text = try DecodedBlobs.decoded(
-        .document, path: path, tree: tree, in: repository,
+        DecodedBlobs.documents, path: path, tree: tree, in: repository,
         { data in
           guard let string = String(validating: [UInt8](data), as: UTF8.self) else {
             throw GlossError.malformed(file: path, line: nil, message: "is not valid UTF-8")
@@ -118,7 +118,7 @@ public final class Snapshot {
   public func annotations(coder: String, doc: String) throws -> [Assignment]? {
     let path = Layout.annotation(coder: coder, doc: doc)
     guard let tree else { return nil }
-    return try DecodedBlobs.decoded(.annotations, path: path, tree: tree, in: repository) {
+    return try DecodedBlobs.decoded(DecodedBlobs.annotations, path: path, tree: tree, in: repository) {
       try Self.decodeAnnotations($0, path: path)
     }
   }
@@ -186,24 +186,40 @@ public final class Snapshot {
 /// gloss.yaml and codebook.yaml parsed once per blob for the whole process: a history walk
 /// (`validate --range`, `log`, `agree --history`) meets the same few blobs in every commit.
 enum ParsedFiles {
-  static let settings = BlobCache<Settings>()
-  static let codebooks = BlobCache<Codebook>()
+  // A handful of files per project: the bound is only against pathological histories.
+  static let settings = BlobCache<Settings>(limit: 256)
+  static let codebooks = BlobCache<Codebook>(limit: 256)
 }
 
-/// Values parsed from blobs, by blob id; safe to use from several threads.
+/// Values parsed from blobs, by blob id; safe to use from several threads. A blob's bytes
+/// never change, so a value stays right for as long as anything names the blob. Bounded:
+/// emptied when `limit` values are held; a limit of 0 keeps nothing.
 final class BlobCache<Value: Sendable>: @unchecked Sendable {
   private let lock = NSLock()
   private var values: [Oid: Value] = [:]
+  private var limit: Int
+
+  init(limit: Int) { self.limit = limit }
+
+  /// Whether anything is kept (a cache with limit 0 is off).
+  var isEnabled: Bool { lock.withLock { limit > 0 } }
+
+  func setLimit(_ limit: Int) { lock.withLock { self.limit = max(0, limit) } }
+
+  /// Keeps `value` as what blob `id` parses to.
+  func store(_ value: Value, for id: Oid) {
+    lock.withLock {
+      guard limit > 0 else { return }
+      if values.count >= limit { values.removeAll(keepingCapacity: true) }
+      values[id] = value
+    }
+  }
 
   /// The value parsed from blob `id`, parsing it with `parse` the first time.
   func value(for id: Oid, parse: () throws -> Value) throws -> Value {
     if let known = lock.withLock({ values[id] }) { return known }
     let value = try parse()
-    lock.withLock {
-      // A handful of files per project: a bound only against pathological histories.
-      if values.count > 256 { values.removeAll() }
-      values[id] = value
-    }
+    store(value, for: id)
     return value
   }
 }
