@@ -19,14 +19,10 @@ public final class Repository {
     var repo: OpaquePointer?
     // Inside a git hook, GIT_DIR and the quarantine's object directories come from the
     // environment; libgit2 honours them only when asked to.
-    if getenv("GIT_DIR") != nil && getenv("GIT_OBJECT_DIRECTORY") != nil {
-      let flags = GIT_REPOSITORY_OPEN_FROM_ENV.rawValue
-      try check(git_repository_open_ext(&repo, nil, flags, nil), "open repository from GIT_DIR")
-      if let repo {
-        let repository = Repository(pointer: repo)
-        repository.fromEnvironment = true
-        return repository
-      }
+    if getenv("GIT_DIR") != nil && getenv("GIT_OBJECT_DIRECTORY") != nil,
+      let repository = try openFromEnvironment()
+    {
+      return repository
     }
     try check(git_repository_open_ext(&repo, path, 0, nil), "open repository at \(path)")
     guard let repo else {
@@ -50,17 +46,19 @@ public final class Repository {
   /// A second handle on this repository, opened the way this one was, for another thread:
   /// a libgit2 handle is never shared between threads.
   public func reopened() throws -> Repository {
-    if fromEnvironment {
-      var repo: OpaquePointer?
-      let flags = GIT_REPOSITORY_OPEN_FROM_ENV.rawValue
-      try check(git_repository_open_ext(&repo, nil, flags, nil), "open repository from GIT_DIR")
-      if let repo {
-        let repository = Repository(pointer: repo)
-        repository.fromEnvironment = true
-        return repository
-      }
-    }
+    if fromEnvironment, let repository = try Self.openFromEnvironment() { return repository }
     return try Self.open(at: gitDirectory)
+  }
+
+  /// The repository GIT_DIR and its companions name (as inside a hook).
+  private static func openFromEnvironment() throws -> Repository? {
+    var repo: OpaquePointer?
+    let flags = GIT_REPOSITORY_OPEN_FROM_ENV.rawValue
+    try check(git_repository_open_ext(&repo, nil, flags, nil), "open repository from GIT_DIR")
+    guard let repo else { return nil }
+    let repository = Repository(pointer: repo)
+    repository.fromEnvironment = true
+    return repository
   }
 
   /// Creates a new repository whose unborn HEAD points at `initialBranch`.
