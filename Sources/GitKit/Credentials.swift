@@ -302,7 +302,7 @@ enum TerminalPrompt {
   }
 
   static func ask(_ question: String, secret: Bool) -> String? {
-    FileHandle.standardError.write(Data(question.utf8))
+    // Echo goes off before the question shows, so a quick typist's password is never echoed.
     var saved = termios()
     let canHide = secret && tcgetattr(STDIN_FILENO, &saved) == 0
     if canHide {
@@ -310,6 +310,7 @@ enum TerminalPrompt {
       hidden.c_lflag &= ~tcflag_t(ECHO)
       tcsetattr(STDIN_FILENO, TCSANOW, &hidden)
     }
+    FileHandle.standardError.write(Data(question.utf8))
     defer {
       if canHide {
         tcsetattr(STDIN_FILENO, TCSANOW, &saved)
