@@ -85,18 +85,17 @@ extension API {
   }
 
   /// `{doc, coders, take?, drop?, strategy?, from?}`: one `gloss reconcile` run. `strategy`
-  /// `majority` or `take-all` (with `from`: the coder) turns into take and drop ids first
-  /// (from a dry run), so the records and the decision memo are those of deciding by hand.
+  /// `majority` or `take-all` (with `from`: the coder) decides what it can first, as
+  /// `gloss reconcile --majority` / `--take-all` do.
   static func reconcile(_ project: Project, body: [String: Any], coder: String) throws -> Reply {
     let fields = try Fields(body, allowed: ["doc", "coders", "take", "drop", "strategy", "from"])
     let doc = try fields.require("doc")
     try checkDocumentID(doc)
     let coders = try fields.strings("coders")
-    var take = try fields.strings("take")
-    var drop = try fields.strings("drop")
-    let session = try project.session(as: coder)
+    let take = try fields.strings("take")
+    let drop = try fields.strings("drop")
+    var strategy: ReconcileStrategy?
     if let name = try fields.string("strategy") {
-      let strategy: ReconcileStrategy
       switch name {
       case "majority": strategy = .majority
       case "take-all":
@@ -105,14 +104,11 @@ extension API {
         strategy = .takeAll(from: from)
       default: throw Fields.fail("\"strategy\" is majority or take-all")
       }
-      let preview = try session.reconcile(docs: [doc], coders: coders, take: take, drop: drop, dryRun: true)
-      let decided = preview.decisions(strategy, coders: coders)
-      take += decided.take
-      drop += decided.drop
     } else if fields.has("from") {
       throw Fields.fail("\"from\" goes with \"strategy\": \"take-all\"")
     }
-    let report = try session.reconcile(docs: [doc], coders: coders, take: take, drop: drop)
+    let report = try project.session(as: coder).reconcile(
+      docs: [doc], coders: coders, take: take, drop: drop, strategy: strategy)
     return .json(report.json, status: report.commit == nil ? 200 : 201)
   }
 

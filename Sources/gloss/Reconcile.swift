@@ -13,9 +13,16 @@ struct Reconcile: GlossCommand {
       sides by taking both ids) or --drop ID (neither). Decisions are recorded in \
       memos/reconcile/<doc>.md and remembered on later runs. One commit per run.
 
+      --majority takes every open span more than half of the coders made identically and \
+      drops those fewer than half made; ties stay open. --take-all CODER makes consensus \
+      that coder's version: their open spans are taken, everyone else's dropped. Both are \
+      recorded exactly as the same --take and --drop decisions by hand.
+
       Examples:
         gloss reconcile interview-34 --coders ana,ben
         gloss reconcile interview-34 --coders ana,ben --take 0193a1c2 --drop 0193a1d7
+        gloss reconcile interview-34 --coders ana,ben,cy --majority
+        gloss reconcile interview-34 --coders ana,ben --take-all ben
         gloss reconcile interview-34 --coders ana,ben --dry-run --format json
       """)
 
@@ -28,17 +35,21 @@ struct Reconcile: GlossCommand {
   var take: [String] = []
   @Option(parsing: .upToNextOption, help: "Leave this assignment out of consensus.")
   var drop: [String] = []
+  @Flag(help: "Take spans most coders made, drop spans few made (ties stay open).") var majority = false
+  @Option(help: ArgumentHelp("Make consensus this coder's version of the open spans.", valueName: "coder"))
+  var takeAll: String?
   @Flag(help: "List agreements and disagreements without writing.") var dryRun = false
 
   func check() throws {
     if docs.isEmpty { throw ValidationError("name at least one document") }
+    if majority && takeAll != nil { throw ValidationError("--majority and --take-all are alternatives; pick one") }
   }
 
   func run(_ session: Session) throws {
     let project = session.project
     let report = try session.reconcile(
       docs: docs, coders: splitList(coders), take: splitList(take), drop: splitList(drop),
-      dryRun: dryRun)
+      strategy: majority ? .majority : takeAll.map { .takeAll(from: $0) }, dryRun: dryRun)
     switch globals.format {
     case .json, .csv:  // csv never gets here: `formats` refuses it in validate()
       Output.print(

@@ -50,4 +50,45 @@ import Testing
     let bogus = try box.gloss("reconcile", "d1", "--coders", "ana,ben", "--take", "nonexistent-id")
     #expect(bogus.status == 1)
   }
+
+  /// --majority and --take-all write exactly what the same decisions by hand write (records
+  /// other than their fresh ids, and the memo), in a clone as the witness.
+  @Test func strategiesDecideExactlyAsTheSameDecisionsByHand() throws {
+    let box = try Sandbox.twoCoders()
+    try box.gloss("doc", "assign", "d1", "--to", "cy")
+    let low = try ["ana", "ben", "cy"].map { try box.add($0, "d1", "low", "--para", "1") }
+    let outlier = try ["ana", "ben"].map { try box.add($0, "d1", "outlier", "--para", "2") }
+    let missing = try box.add("cy", "d1", "missing", "--para", "3")
+    let witness = box.root + "/witness"
+    try box.git("clone", "-q", box.path, witness, in: box.root)
+    func consensus(_ folder: String) throws -> (String, String) {
+      let records = try String(contentsOfFile: folder + "/annotations/consensus/d1.jsonl", encoding: .utf8)
+      return (
+        records.replacing(/"id":"[0-9a-f-]+",/, with: ""),
+        try String(contentsOfFile: folder + "/memos/reconcile/d1.md", encoding: .utf8)
+      )
+    }
+    #expect(low.count == 3)
+    let both = try box.gloss("reconcile", "d1", "--coders", "ana,ben,cy", "--majority", "--take-all", "ana")
+    #expect(both.status == 64 && both.stderr.contains("alternatives"), "\(both.stderr)")
+    let stranger = try box.gloss("reconcile", "d1", "--coders", "ana,ben", "--take-all", "cy")
+    #expect(stranger.status == 1 && stranger.stderr == "error: --take-all: cy is not one of --coders\n")
+    #expect(try box.git("status", "--porcelain").stdout.isEmpty)
+
+    let majority = try box.gloss("reconcile", "d1", "--coders", "ana,ben,cy", "--majority")
+    #expect(majority.status == 0 && !majority.stdout.contains(" open"), "\(majority.stdout)")
+    let byHand = try box.gloss(
+      args: ["reconcile", "d1", "--coders", "ana,ben,cy", "--take"] + outlier + ["--drop", missing], in: witness)
+    #expect(byHand.status == 0, "\(byHand.stderr)")
+    let (records, memo) = try consensus(box.path)
+    #expect(try consensus(witness) == (records, memo))
+    #expect(records.split(separator: "\n").count == 2 && memo.contains("- dropped \(missing)"))
+
+    // Take-all over two coders: ana's version, so ben's extra span is dropped.
+    let extra = try box.add("ben", "d1", "missing", "--para", "2")
+    let takeAll = try box.gloss("reconcile", "d1", "--coders", "ana,ben", "--take-all", "ana", "--format", "json")
+    #expect(takeAll.status == 0 && takeAll.stdout.contains("\"decision\":\"dropped\""), "\(takeAll.stdout)")
+    #expect(try box.read("memos/reconcile/d1.md").contains("- dropped \(extra) by lead: ben missing"))
+    try box.expectHealthy()
+  }
 }

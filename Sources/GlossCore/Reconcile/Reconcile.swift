@@ -40,10 +40,22 @@ extension Session {
   /// all `coders` assigned identically are written with their ids as `sources`; each other
   /// span is a disagreement the lead settles with `take` (into consensus) or `drop`
   /// (recorded in `memos/reconcile/<doc>.md`). Only leads may do this (DESIGN §6).
+  ///
+  /// A `strategy` first decides the open disagreements it can (from a dry run) and adds
+  /// them to `take` and `drop`, so the records and the memo are those of deciding by hand.
   public func reconcile(
     docs: [String], coders: [String], take: [String], drop: [String],
-    dryRun: Bool = false
+    strategy: ReconcileStrategy? = nil, dryRun: Bool = false
   ) throws -> ReconcileReport {
+    if let strategy {
+      if case .takeAll(let from) = strategy, !coders.contains(from) {
+        throw GlossError.invalidArgument(argument: "--take-all", message: "\(from) is not one of --coders")
+      }
+      let preview = try reconcile(docs: docs, coders: coders, take: take, drop: drop, dryRun: true)
+      let decided = preview.decisions(strategy, coders: coders)
+      return try reconcile(
+        docs: docs, coders: coders, take: take + decided.take, drop: drop + decided.drop, dryRun: dryRun)
+    }
     let lead = coder
     try project.requireLead(lead, for: .reconcile)
     guard coders.count >= 2 else {
