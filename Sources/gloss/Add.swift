@@ -42,6 +42,7 @@ struct Add: GlossCommand {
   }
 
   func run(_ session: Session) throws {
+    Session.readObjectsForOneCommit()
     let requests: [AssignmentRequest]
     if let batch {
       let data = try Output.readInput(batch, argument: "--batch")
