@@ -63,7 +63,7 @@ enum Main {
     do {
       let arguments = Report.arguments(Array(CommandLine.arguments.dropFirst()))
       var command: any ParsableCommand =
-        try GlossWithoutCompletions.command(arguments) ?? Gloss.parseAsRoot(arguments)
+        try Add.quickParse(arguments) ?? GlossWithoutCompletions.command(arguments) ?? Gloss.parseAsRoot(arguments)
       try GlossError.translatingGitErrors { try command.run() }
     } catch let error as GlossError {
       fail(error.localizedDescription)

@@ -39,4 +39,55 @@ import Testing
     #expect(unknown.status == 64 && unknown.stderr.contains("Unknown option '--no-such-option'"))
     #expect(try box.commitCount() == 1)
   }
+
+  /// `gloss add` lines of the everyday shape are read without the parser (`Add.quickParse`);
+  /// they add what the parser's reading of the same line adds, and fail as it fails.
+  @Test func quickAddIsTheParsersAdd() throws {
+    let box = try codedSandbox()
+    try box.gloss("doc", "assign", "interview-34", "--to", "ana")
+    // The same line, read quickly and (`--opt=value` is left to the parser) by the parser.
+    let quick = try box.gloss(
+      "-C", box.path, "--as", "ana", "add", "interview-34", "Data-missing-value", "--para", "2", "--memo", "m",
+      "--format", "json", in: box.root)
+    let parsed = try box.gloss(
+      "-C", box.path, "--as=ana", "add", "interview-34", "Data-containing-outliers", "--para=2", "--memo=m",
+      "--format=json", in: box.root)
+    #expect(quick.status == 0 && parsed.status == 0, "\(quick.stderr)\(parsed.stderr)")
+    // All but the id and the code (one span cannot have the same code twice).
+    func withoutID(_ output: String) -> [String: String] {
+      guard let list = json(output) as? [[String: Any]], let item = list.first else { return [:] }
+      return item.filter { $0.key != "id" && $0.key != "code" }.mapValues { "\($0)" }
+    }
+    #expect(!withoutID(quick.stdout).isEmpty && withoutID(quick.stdout) == withoutID(parsed.stdout))
+    let line = try box.gloss("--as", "ana", "add", "interview-34", "Data-missing-value", "--chars", "0-5").lines
+    #expect(line.count == 1 && line[0].count == 36)
+    // Errors: a domain error is the same line; a failed check, a bad value or an option of
+    // `add` before `add` goes to the parser, which prints its usage error.
+    let cases: [([String], [String])] = [
+      (
+        ["--as", "ana", "add", "nosuch", "Data-missing-value", "--chars", "0-5"],
+        ["--as=ana", "add", "nosuch", "Data-missing-value", "--chars=0-5"]
+      ),
+      (
+        ["--as", "ana", "add", "interview-34", "Data-missing-value", "--chars", "0-5", "--para", "1"],
+        ["--as=ana", "add", "interview-34", "Data-missing-value", "--chars=0-5", "--para=1"]
+      ),
+      (
+        ["--as", "ana", "add", "interview-34", "Data-missing-value", "--format", "xml", "--chars", "0-5"],
+        ["--as=ana", "add", "interview-34", "Data-missing-value", "--format=xml", "--chars=0-5"]
+      ),
+      (
+        ["--chars", "0-5", "--as", "ana", "add", "interview-34", "Data-missing-value"],
+        ["--chars=0-5", "--as=ana", "add", "interview-34", "Data-missing-value"]
+      ),
+    ]
+    for (quickLine, parserLine) in cases {
+      let first = try box.gloss(args: quickLine)
+      let second = try box.gloss(args: parserLine)
+      #expect(first.status != 0 && first.status == second.status, "\(quickLine)")
+      #expect(first.stderr == second.stderr, "\(quickLine)")
+    }
+    #expect(try box.commitCount() == 8)
+    try box.expectHealthy()
+  }
 }
