@@ -6,6 +6,13 @@ set -euo pipefail
 gloss="${1:?usage: run.sh path/to/gloss [case...]}"
 shift
 here="$(cd "$(dirname "$0")" && pwd)"
+# The figures in docs/scale.md are of a release build with the Swift runtime linked in
+# (--static-swift-stdlib, as `make release`); loading it as shared libraries costs a
+# `gloss add` more than its own commit.
+if ldd "$gloss" 2>/dev/null | grep -q libswiftCore; then
+  echo "note: $gloss loads the Swift runtime as shared libraries; build it as the Makefile does:" >&2
+  echo "  swift build -c release --static-swift-stdlib --scratch-path .build-release" >&2
+fi
 cases=("$@")
 if [ ${#cases[@]} -eq 0 ]; then
   for f in "$here"/*.sh; do

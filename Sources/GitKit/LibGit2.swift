@@ -25,4 +25,11 @@ extension Repository {
     LibGit2.initialize()
     gloss_git_verify_object_hashes(enabled ? 1 : 0)
   }
+
+  /// Keeps blobs up to `bytes` in libgit2's object cache (default: none), process-wide: a
+  /// process that reads a file and then writes it back reads it once.
+  public static func cacheBlobs(upTo bytes: Int) {
+    LibGit2.initialize()
+    gloss_git_set_cache_object_limit(GIT_OBJECT_BLOB, bytes)
+  }
 }

@@ -42,6 +42,7 @@ struct Add: GlossCommand {
   }
 
   func run(_ session: Session) throws {
+    Session.readObjectsForOneCommit()
     let requests: [AssignmentRequest]
     if let batch {
       let data = try Output.readInput(batch, argument: "--batch")
@@ -57,5 +58,55 @@ struct Add: GlossCommand {
     case .json, .csv: Output.print(Output.assignments(added, format: globals.format))
     }
     Output.note("committed \(result.commit.short)")
+  }
+}
+
+extension Add {
+  /// A `gloss add DOC CODE` command line of the everyday shape (global options, DOC, CODE,
+  /// one span selector, --memo; each option and its value as two words), read without
+  /// swift-argument-parser: its reflection over every option was a third of an add's own
+  /// work (docs/scale.md). Anything else (help, `--batch`, `--opt=value`, a value starting
+  /// with "-", an option given twice, an option of `add` before `add`, a failing check)
+  /// returns nil, and the parser reads the line as always, errors included.
+  static func quickParse(_ arguments: [String]) -> Add? {
+    let globalNames: Set = ["-C", "--as", "--format"]
+    let addNames: Set = ["--para", "--lines", "--chars", "--quote", "--memo"]
+    var values: [String: String] = [:]
+    var positionals: [String] = []
+    var index = 0
+    while index < arguments.count {
+      let word = arguments[index]
+      guard !word.isEmpty else { return nil }
+      guard word.hasPrefix("-") else {
+        positionals.append(word)
+        index += 1
+        continue
+      }
+      guard globalNames.contains(word) || (addNames.contains(word) && !positionals.isEmpty),
+        index + 1 < arguments.count
+      else { return nil }
+      let value = arguments[index + 1]
+      guard !value.isEmpty, !value.hasPrefix("-"), values.updateValue(value, forKey: word) == nil else { return nil }
+      index += 2
+    }
+    guard positionals.count == 3, positionals[0] == "add" else { return nil }
+    var add = Add()
+    add.globals = GlobalOptions()
+    add.globals.directory = values["-C"]
+    add.globals.coder = values["--as"]
+    guard let format = OutputFormat(argument: values["--format"] ?? "table") else { return nil }
+    add.globals.format = format
+    add.doc = positionals[1]
+    add.code = positionals[2]
+    add.span = SelectorOptions()
+    add.span.para = values["--para"]
+    add.span.lines = values["--lines"]
+    add.span.chars = values["--chars"]
+    add.span.quote = values["--quote"]
+    add.memo = values["--memo"]
+    add.batch = nil
+    // The checks the parser runs on a parsed command.
+    guard (try? add.validate()) != nil else { return nil }
+    return add
   }
 }

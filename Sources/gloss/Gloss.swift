@@ -35,12 +35,35 @@ struct Gloss: ParsableCommand {
   @OptionGroup var globals: GlobalOptions
 }
 
+/// `Gloss` parsed without swift-argument-parser's check for `--generate-completion-script`,
+/// which runs two more parsers on every command line (a third of the parse, several million
+/// instructions of a `gloss add`); a root with a super-command name skips it. Only command
+/// lines that parse to a gloss command are taken from here; everything else (help, usage
+/// errors, completions) is parsed again by `Gloss`, so what it prints stays the same.
+struct GlossWithoutCompletions: ParsableCommand {
+  static let configuration: CommandConfiguration = {
+    var configuration = Gloss.configuration
+    configuration._superCommandName = "gloss"
+    return configuration
+  }()
+
+  @OptionGroup var globals: GlobalOptions
+
+  /// The command to run, or nil when only `Gloss` may answer this command line.
+  static func command(_ arguments: [String]) -> (any PlainCommand)? {
+    guard !arguments.contains(where: { $0.contains("generate-completion-script") }) else { return nil }
+    return (try? parseAsRoot(arguments)) as? any PlainCommand
+  }
+}
+
 /// Runs the command line, printing domain errors as one `error:` line with exit status 1.
 @main
 enum Main {
   static func main() {
     do {
-      var command = try Gloss.parseAsRoot(Report.arguments(Array(CommandLine.arguments.dropFirst())))
+      let arguments = Report.arguments(Array(CommandLine.arguments.dropFirst()))
+      var command: any ParsableCommand =
+        try Add.quickParse(arguments) ?? GlossWithoutCompletions.command(arguments) ?? Gloss.parseAsRoot(arguments)
       try GlossError.translatingGitErrors { try command.run() }
     } catch let error as GlossError {
       fail(error.localizedDescription)
