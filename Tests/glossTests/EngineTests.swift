@@ -91,4 +91,34 @@ import Testing
     #expect(ids.allSatisfy { listing.contains($0) })
     try box.expectHealthy()
   }
+
+  /// Durability at a tenth of the fsyncs: a commit's new objects are flushed by one syncfs
+  /// of their file system, after the last object is written and before the branch moves
+  /// (a power cut never leaves the branch on objects that are not on disk); the ref and
+  /// its logs keep their own fsyncs. strace is the witness of the order of system calls.
+  @Test(.enabled(if: canTrace)) func objectsReachTheDiskOnceBeforeTheBranchMoves() throws {
+    let box = try Sandbox.twoCoders()
+    let trace = box.root + "/trace.txt"
+    let run = try Shell.run(
+      "/usr/bin/strace",
+      ["-f", "-o", trace, "-e", "trace=fsync,fdatasync,syncfs,link,rename", Shell.glossPath]
+        + ["--as", "ana", "add", "d1", "low", "--para", "1"],
+      in: box.path, env: box.env)
+    #expect(run.status == 0, "\(run.stderr)")
+    let calls = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").map(String.init)
+    func first(_ text: String) -> Int? { calls.firstIndex { $0.contains(text) } }
+    let objects = calls.indices.filter { calls[$0].contains("link(") && calls[$0].contains("/.git/objects/") }
+    let flush = try #require(first("syncfs("), "\(calls)")
+    let branch = try #require(calls.firstIndex { $0.contains("rename(") && $0.contains("refs/heads/main\")") })
+    #expect(objects.count == 5 && objects.allSatisfy { $0 < flush } && flush < branch, "\(calls)")
+    let syncs = calls.filter { $0.contains("fsync(") || $0.contains("syncfs(") }
+    #expect(calls[(objects.first ?? 0)..<flush].allSatisfy { !$0.contains("fsync(") }, "\(calls)")
+    #expect(syncs.count <= 8, "\(syncs)")
+    try box.expectHealthy()
+  }
+
+  /// strace is installed and may trace here (some containers forbid ptrace).
+  static let canTrace =
+    FileManager.default.isExecutableFile(atPath: "/usr/bin/strace")
+    && (try? Shell.run("/usr/bin/strace", ["-o", "/dev/null", "/bin/true"], in: "/"))?.status == 0
 }

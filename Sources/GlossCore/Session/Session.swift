@@ -131,10 +131,12 @@ public final class Session {
     } else {
       message = "\(summary)\n\nGloss-Coder: \(coder)\n"
       let signature = repository.defaultSignature(fallbackName: coder, fallbackEmail: "\(coder)@gloss.invalid")
-      let tree = try repository.tree(applying: updates, to: snapshot.tree)
-      commit = try repository.createCommit(
-        tree: tree, parents: (parent.map { [$0] } ?? []) + transaction.otherParents, message: message,
-        author: signature)
+      commit = try Durability.writingObjectsTogether(in: repository) {
+        let tree = try repository.tree(applying: updates, to: snapshot.tree)
+        return try repository.createCommit(
+          tree: tree, parents: (parent.map { [$0] } ?? []) + transaction.otherParents, message: message,
+          author: signature)
+      }
     }
     let lock = try lockIndex()
     defer { lock?.release() }
