@@ -6,7 +6,8 @@
 #  2. `gloss agree --history` over 1,000 commits, against checking out every commit and
 #     recomputing (budget, DESIGN §7: at least 300x faster).
 # Usage: agree.sh path/to/gloss. BENCH_WORK=dir keeps the data between runs;
-# BENCH_HISTORY_COMMITS (1000) and BENCH_BASELINE_COMMITS (all) size the second case.
+# BENCH_HISTORY_COMMITS (1000) and BENCH_BASELINE_COMMITS (all) size the second case;
+# BENCH_AGREE_CASES ("1 2") picks the cases to run.
 set -euo pipefail
 gloss="$(cd "$(dirname "${1:?usage: agree.sh path/to/gloss}")" && pwd)/$(basename "$1")"
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -43,6 +44,8 @@ make_corpus() { # dir, corpus options...
   git -C "$dir" commit -q -m "bench: corpus" -m "Gloss-Coder: lead"
 }
 
+cases=" ${BENCH_AGREE_CASES:-1 2} "
+if [[ "$cases" == *" 1 "* ]]; then
 echo "-- 1. gloss agree --unit char vs Python krippendorff"
 big="$work/big"
 t0=$(now)
@@ -80,8 +83,10 @@ print(f"krippendorff.alpha x {n}         {python['alpha_seconds']:8.3f} s "
 ratio = python["alpha_seconds"] / gloss_seconds
 print(f"ratio: {ratio:.1f}x (budget >= 50x) {'OK' if ratio >= 50 else 'BELOW BUDGET'}")
 EOF
-
 echo
+fi
+
+[[ "$cases" == *" 2 "* ]] || exit 0
 echo "-- 2. gloss agree --history vs checking out each commit and recomputing"
 commits="${BENCH_HISTORY_COMMITS:-1000}"
 hist="$work/history"

@@ -29,6 +29,8 @@ public final class AgreementEngine {
   var used = UsedObjects()
   /// The documents of the commit being measured, for `evictUnused`.
   var inScope: [ScopedDocument] = []
+  /// The previous commit's scope, per document, with its tallies.
+  var scopeMemo: ScopeMemo?
 
   init(repository: Repository, options: AgreementOptions) {
     self.repository = repository
@@ -99,8 +101,16 @@ public final class AgreementEngine {
     }
     inScope = scope.documents
     var documents: [DocumentTallies] = []
-    for document in scope.documents {
-      documents.append(try documentTallies(document))
+    documents.reserveCapacity(scope.documents.count)
+    for (document, position) in zip(scope.documents, scope.positions) {
+      // A document whose files did not change since the previous commit keeps its tallies.
+      if let known = scopeMemo?.slots[position].tallies {
+        documents.append(known)
+        continue
+      }
+      let tallies = try documentTallies(document)
+      scopeMemo?.slots[position].tallies = tallies
+      documents.append(tallies)
     }
     var computed = compute(scope: scope, documents: documents)
     computed.counted = scope.counted
