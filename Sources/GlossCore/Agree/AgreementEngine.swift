@@ -31,6 +31,8 @@ public final class AgreementEngine {
   var inScope: [ScopedDocument] = []
   /// The previous commit's scope, per document, with its tallies.
   var scopeMemo: ScopeMemo?
+  /// During a history walk: the annotation files read ahead on a second thread.
+  var prefetch: HistoryPrefetch?
 
   init(repository: Repository, options: AgreementOptions) {
     self.repository = repository
@@ -60,7 +62,13 @@ public final class AgreementEngine {
   @discardableResult
   func history(_ commits: [Oid], each: (AgreementReport) throws -> Void) throws -> Int {
     var produced = 0
-    for commit in commits {
+    prefetch = HistoryPrefetch(repository: repository, commits: commits)
+    defer {
+      prefetch?.stop()
+      prefetch = nil
+    }
+    for (index, commit) in commits.enumerated() {
+      prefetch?.advance(to: index)
       if case .report(let report) = try outcome(at: commit) {
         try each(report)
         produced += 1
