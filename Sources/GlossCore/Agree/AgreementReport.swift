@@ -263,16 +263,18 @@ extension AgreementReport {
     guard byDocument == nil else { return escape(json(withInterval: withInterval, includeDate: true).compact) }
     cache.reset(withInterval: withInterval, unit: unit)
     let head = cache.head(of: self, escape: escape)
-    var line = "{\"rev\":" + escape(JSON.string(rev).compact) + head + ",\"codes\":["
-    for (position, figures) in codes.enumerated() {
-      if position > 0 { line += "," }
-      line += cache.fragment(for: figures, at: position, escape: escape)
-    }
     var rest = JSON.object([
       ("overall", overall.json(withInterval: withInterval, unit: unit)), ("date", .string(isoDate)),
     ]).compact
     rest.removeFirst()  // the opening brace
-    return line + "]," + escape(rest)
+    // Joined once: appending piece by piece copied the growing line again and again.
+    var parts = ["{\"rev\":", escape(JSON.string(rev).compact), head, ",\"codes\":["]
+    for (position, figures) in codes.enumerated() {
+      if position > 0 { parts.append(",") }
+      parts.append(cache.fragment(for: figures, at: position, escape: escape))
+    }
+    parts += ["],", escape(rest)]
+    return parts.joined()
   }
 
   /// Column names of the CSV form: one row per code (and per document with `--by doc`),

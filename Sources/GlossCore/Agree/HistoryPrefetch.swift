@@ -18,6 +18,8 @@ final class HistoryPrefetch: @unchecked Sendable {
   private var done = 1
   private var stopped = false
   private var ended = false
+  /// Files of the first commit that the walk or the reader took on.
+  private var claimed: Set<Oid> = []
   private let finished = DispatchSemaphore(value: 0)
   private let repository: Repository
   private let commits: [Oid]
@@ -42,9 +44,11 @@ final class HistoryPrefetch: @unchecked Sendable {
       condition.broadcast()
       condition.unlock()
     }
-    // The walk reads the first commit's files itself; the reader starts with the second.
-    // Trees are compared by id, level by level (cheaper than a libgit2 diff): only the
-    // coder folders whose id changed are listed, and only their changed files read.
+    // At the first commit the walk reads every file from the first document on, the reader
+    // from the last one back, each skipping what the other claimed. From the second commit
+    // on the reader reads ahead. Trees are compared by id, level by level (cheaper than a
+    // libgit2 diff): only the coder folders whose id changed are listed, and only their
+    // changed files read.
     var annotations: Oid?
     var folders: [String: Oid] = [:]
     var listings: [String: [String: Oid]] = [:]
@@ -69,15 +73,13 @@ final class HistoryPrefetch: @unchecked Sendable {
           var listing: [String: Oid] = [:]
           for file in files where file.kind == .blob && file.name.hasSuffix(".jsonl") {
             listing[file.name] = file.id
-            // Files the scanner refuses are left to the walk's validating parser.
-            guard index > 0, before[file.name] != file.id, let data = try? repository.blob(file.id),
-              let spans = SpanScanner.scan(data)
-            else { continue }
-            condition.lock()
-            ready[file.id] = (index, spans)
-            condition.unlock()
+            if index > 0, before[file.name] != file.id { read(file.id, at: index) }
           }
           listings[coder.name] = listing
+        }
+        if index == 0 {
+          let first = listings.values.flatMap { $0 }.sorted { $0.key > $1.key }
+          for (_, blob) in first { read(blob, at: 0) }
         }
         folders = seen
         listings = listings.filter { seen[$0.key] != nil }
@@ -92,6 +94,18 @@ final class HistoryPrefetch: @unchecked Sendable {
       condition.broadcast()
       condition.unlock()
     }
+  }
+
+  /// Reads and scans one file for commit `index`, unless the walk claimed it (first commit
+  /// only). Files the scanner refuses are left to the walk's validating parser.
+  private func read(_ blob: Oid, at index: Int) {
+    condition.lock()
+    let claimed = index == 0 && !self.claimed.insert(blob).inserted
+    condition.unlock()
+    guard !claimed, let data = try? repository.blob(blob), let spans = SpanScanner.scan(data) else { return }
+    condition.lock()
+    ready[blob] = (index, spans)
+    condition.unlock()
   }
 
   /// The walk is measuring commit `index` (of the commits given).
@@ -109,7 +123,10 @@ final class HistoryPrefetch: @unchecked Sendable {
     condition.lock()
     defer { condition.unlock() }
     while !ended && done <= current { condition.wait() }
-    return ready.removeValue(forKey: blob)?.spans
+    if let read = ready.removeValue(forKey: blob) { return read.spans }
+    // Claimed for the walk: the reader need not read it (at the first commit).
+    if current == 0 { claimed.insert(blob) }
+    return nil
   }
 
   /// Ends the reader and waits for it (it finishes the commit it is on).
