@@ -151,7 +151,7 @@ struct Agree: ProjectCommand {
         switch format {
         case .json:
           buffer.append(
-            contentsOf: Output.visible(report.historyLine(withInterval: bootstrap != nil, cache: cache)).utf8)
+            contentsOf: report.historyLine(withInterval: bootstrap != nil, cache: cache, escape: Output.visible).utf8)
           buffer.append(0x0a)
         case .csv: buffer.append(contentsOf: Output.visible(report.csvRows.map(CSV.row).joined()).utf8)
         case .table:

@@ -593,6 +593,91 @@ private struct Lcg {
     #expect(engine.blobsRead <= 18 + 12)
     #expect(engine.documentsComputed <= 6 + 12)
   }
+
+  /// A seeded random history of every kind of commit (assignments added and removed, done
+  /// marks and reopenings, codes added and renamed, documents with the same text, coders
+  /// added, a coder's files all removed, settings alone): at every commit, the history walk
+  /// (incremental scope, tallies read ahead on a second thread) reports exactly what a fresh
+  /// computation at that commit reports, and skips exactly the commits where that fails.
+  @Test(arguments: [AgreementUnit.char, .para, .segment])
+  func randomHistoryMatchesEveryRevision(unit: AgreementUnit) throws {
+    let fixture = try AgreeFixture()
+    let text = "First paragraph here.\n\nSecond one, a bit longer.\n"
+    try fixture.addDocuments([("d1", text), ("d2", text), ("d3", "Another text.\n\nWith two paragraphs.\n")])
+    try fixture.addCodes(["Alpha", "Beta"])
+    for doc in ["d1", "d2", "d3"] {
+      try fixture.code("ana", doc, [(code: "alpha", range: 0..<9)])
+      try fixture.code("ben", doc, [(code: "alpha", range: 3..<12)])
+    }
+    let base = try fixture.head()
+    var random = Lcg(state: UInt64(7 + unit.rawValue.count))
+    var coders = ["ana", "ben"]
+    var codes = ["alpha", "beta"]
+    var documents = ["d1", "d2", "d3"]
+    for step in 0..<36 {
+      let coder = coders[random.next(coders.count)]
+      let doc = documents[random.next(documents.count)]
+      let lead = try fixture.project.session(as: "lead")
+      switch random.next(10) {
+      case 0, 1, 2:
+        let start = random.next(20)
+        try? fixture.code(
+          coder, doc, [(code: codes[random.next(codes.count)], range: start..<(start + 1 + random.next(15)))])
+      case 3:
+        let present = try fixture.project.snapshot(at: nil).assignments(docs: [doc], coders: [coder])
+        if let first = present.first {
+          _ = try? fixture.project.session(as: coder).removeAssignments(ids: [first.assignment.id])
+        }
+      case 4: _ = try? fixture.project.session(as: coder).markDone([doc])
+      case 5: _ = try? fixture.project.session(as: coder).reopen([doc])
+      case 6:
+        try fixture.addCodes(["Code \(step)"])
+        codes.append("code-\(step)")
+      case 7: _ = try? lead.renameCode(codes[random.next(codes.count)], to: "Renamed \(step)")
+      case 8:
+        // A document with the same text as another, or a new coder on it.
+        if step % 2 == 0 {
+          try fixture.addDocuments([("s\(step)", text)])
+          documents.append("s\(step)")
+        } else {
+          let name = "c\(step)"
+          _ = try? lead.addCoder(name, emails: [], lead: false)
+          try? fixture.code(name, doc, [(code: "alpha", range: 1..<8)])
+          coders.append(name)
+        }
+      default:
+        if coders.count > 2, step % 3 == 0 {
+          // All of a coder's files go (their folder with them).
+          let gone = coders.removeLast()
+          let assigned = try fixture.project.snapshot(at: nil).annotationFiles(coders: [gone]).map(\.doc)
+          _ = try? lead.unassignDocuments(assigned, from: [gone], force: true)
+        } else {
+          _ = try? lead.addCoder("x\(step)", emails: [], lead: false)  // settings alone
+        }
+      }
+    }
+    let commits = try fixture.project.historyCommits(base.hex + "..HEAD")
+    #expect(commits.count > 20)
+    for includeUnfinished in [false, true] {
+      let options = AgreementOptions(unit: unit, includeUnfinished: includeUnfinished)
+      var produced: [String: AgreementReport] = [:]
+      let engine = AgreementEngine(repository: fixture.project.repository, options: options)
+      try engine.history(commits) { produced[$0.rev] = $0 }
+      #expect(!produced.isEmpty)
+      let cache = HistoryJSONCache()
+      for commit in commits {
+        let fresh = AgreementEngine(repository: fixture.project.repository, options: options)
+        if let report = produced[commit.hex] {
+          #expect(try fresh.report(at: commit) == report, "\(unit) at \(commit.short)")
+          #expect(
+            report.historyLine(withInterval: false, cache: cache)
+              == report.json(withInterval: false, includeDate: true).compact)
+        } else {
+          #expect(throws: GlossError.self) { try fresh.report(at: commit) }
+        }
+      }
+    }
+  }
 }
 
 @Suite struct AgreeFormatTests {

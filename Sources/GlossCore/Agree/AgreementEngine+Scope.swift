@@ -11,6 +11,8 @@ extension AgreementEngine {
     var codes: [Code]
     var documents: [ScopedDocument]
     var counted = CountedCoders()
+    /// Per document: its position in the documents listing (`ScopeMemo.slots`).
+    var positions: [Int] = []
   }
 
   struct ScopedDocument {
@@ -82,22 +84,53 @@ extension AgreementEngine {
       default: throw error
       }
     }
-    var files: [String: [String: Oid]] = [:]  // coder → doc → blob
+    var files: [[String: Oid]?] = []  // per selected coder: doc → blob
     for coder in names.coders {
-      guard let folder = names.folders[coder] else { continue }
-      files[coder] = try folderListing(folder)
+      files.append(try names.folders[coder].map(folderListing))
     }
-    var documents: [ScopedDocument] = []
-    var withData: Set<String> = []
-    var counted = CountedCoders()
-    for document in names.documents {
+    // Only the documents whose files changed since the previous commit are resolved again:
+    // a commit of a history usually changes one coder's file for one document.
+    let changed = scopeMemo.flatMap { $0.changedDocuments(layout: layout, names: names, files: files) }
+    var slots: [DocumentSlot] = []
+    slots.reserveCapacity(names.documents.count)
+    for (position, document) in names.documents.enumerated() {
+      if let changed, !changed.contains(document.id), let memo = scopeMemo {
+        slots.append(memo.slots[position])
+        continue
+      }
+      var counted = CountedCoders()
+      let withFiles = names.coders.indices.compactMap { index in
+        files[index]?[document.id].map { (index: index, name: names.coders[index], blob: $0) }
+      }
       let coders = counted.count(
-        names.coders.compactMap { coder in files[coder]?[document.id].map { (name: coder, blob: $0) } },
-        doc: document.id, name: \.name, isDone: { files[$0]?[CountedCoders.listingKey(document.id)] != nil },
+        withFiles, doc: document.id, name: \.name,
+        isDone: { name in
+          guard let index = names.coders.firstIndex(of: name) else { return false }
+          return files[index]?[CountedCoders.listingKey(document.id)] != nil
+        },
         includeUnfinished: options.includeUnfinished)
-      guard coders.count >= 2 else { continue }
-      documents.append(ScopedDocument(id: document.id, blob: document.blob, coders: coders))
-      withData.formUnion(coders.map(\.name))
+      slots.append(
+        DocumentSlot(
+          document: coders.count < 2
+            ? nil
+            : ScopedDocument(
+              id: document.id, blob: document.blob, coders: coders.map { (name: $0.name, blob: $0.blob) }),
+          counted: counted, coders: coders.map(\.index)))
+    }
+    scopeMemo = ScopeMemo(
+      documentsTree: layout.documentsTree, documents: names.documents.map(\.id), coders: names.coders,
+      folders: names.coders.map { names.folders[$0] }, files: files, slots: slots)
+    var documents: [ScopedDocument] = []
+    var positions: [Int] = []
+    var withData = [Bool](repeating: false, count: names.coders.count)
+    var counted = CountedCoders()
+    for (position, slot) in slots.enumerated() {
+      if let rule = slot.counted.rule { counted.rule = rule }
+      counted.unfinished += slot.counted.unfinished
+      guard let document = slot.document else { continue }
+      documents.append(document)
+      positions.append(position)
+      for index in slot.coders { withData[index] = true }
     }
     guard !documents.isEmpty else {
       return .failure(
@@ -105,8 +138,59 @@ extension AgreementEngine {
           counted.excludedAny
             ? .noDocumentFinishedTwice(coders: names.coders) : .noDocumentCodedTwice(coders: names.coders)))
     }
-    let coders = options.coders == nil ? names.coders.filter(withData.contains) : names.coders
-    return .success(Scope(coders: coders, codes: names.codes, documents: documents, counted: counted))
+    let coders =
+      options.coders == nil ? names.coders.indices.filter { withData[$0] }.map { names.coders[$0] } : names.coders
+    return .success(
+      Scope(coders: coders, codes: names.codes, documents: documents, counted: counted, positions: positions))
+  }
+}
+
+/// One document of the listing as the previous commit resolved it: kept while the files it
+/// was resolved from are unchanged.
+struct DocumentSlot {
+  /// nil when fewer than two coders count on it.
+  var document: AgreementEngine.ScopedDocument?
+  /// This document's part of the report's `counted`.
+  var counted: CountedCoders
+  /// Positions (in the selected coders) of the coders counted on it.
+  var coders: [Int]
+  /// Its tallies, once computed.
+  var tallies: DocumentTallies?
+}
+
+/// What `resolveScope` resolved at the previous commit, to resolve only what changed.
+struct ScopeMemo {
+  var documentsTree: Oid?
+  var documents: [String]
+  var coders: [String]
+  /// Per selected coder: the annotation folder and its listing.
+  var folders: [Oid?]
+  var files: [[String: Oid]?]
+  /// Per document of `documents`.
+  var slots: [DocumentSlot]
+
+  /// The ids of the documents whose files differ from the previous commit's; nil when
+  /// everything must be resolved again (other documents or coders).
+  func changedDocuments(
+    layout: TreeLayout, names: AgreementEngine.Names, files: [[String: Oid]?]
+  ) -> Set<String>? {
+    guard documentsTree == layout.documentsTree, coders == names.coders,
+      documents.count == names.documents.count,
+      zip(documents, names.documents).allSatisfy({ $0 == $1.id })
+    else { return nil }
+    var changed: Set<String> = []
+    for (index, coder) in coders.enumerated() where folders[index] != names.folders[coder] {
+      let before = self.files[index] ?? [:]
+      let after = files[index] ?? [:]
+      for (key, blob) in after where before[key] != blob { changed.insert(Self.document(key)) }
+      for key in before.keys where after[key] == nil { changed.insert(Self.document(key)) }
+    }
+    return changed
+  }
+
+  /// The document a folder listing's key is about (done marks' keys start with `/`).
+  private static func document(_ key: String) -> String {
+    key.hasPrefix("/") ? String(key.dropFirst()) : key
   }
 }
 

@@ -77,6 +77,10 @@ extension AgreementEngine {
 
   func parsedAnnotations(_ blob: Oid, path: String) throws -> [String: [Range<Int>]] {
     if let cached = annotations[blob] { return cached }
+    if let read = prefetch?.take(blob) {
+      annotations[blob] = read
+      return read
+    }
     let data = try repository.blob(blob)
     blobsRead += 1
     if let spans = SpanScanner.scan(data) {

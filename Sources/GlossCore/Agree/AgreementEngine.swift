@@ -29,6 +29,10 @@ public final class AgreementEngine {
   var used = UsedObjects()
   /// The documents of the commit being measured, for `evictUnused`.
   var inScope: [ScopedDocument] = []
+  /// The previous commit's scope, per document, with its tallies.
+  var scopeMemo: ScopeMemo?
+  /// During a history walk: the annotation files read ahead on a second thread.
+  var prefetch: HistoryPrefetch?
 
   init(repository: Repository, options: AgreementOptions) {
     self.repository = repository
@@ -58,7 +62,13 @@ public final class AgreementEngine {
   @discardableResult
   func history(_ commits: [Oid], each: (AgreementReport) throws -> Void) throws -> Int {
     var produced = 0
-    for commit in commits {
+    prefetch = HistoryPrefetch(repository: repository, commits: commits)
+    defer {
+      prefetch?.stop()
+      prefetch = nil
+    }
+    for (index, commit) in commits.enumerated() {
+      prefetch?.advance(to: index)
       if case .report(let report) = try outcome(at: commit) {
         try each(report)
         produced += 1
@@ -99,8 +109,16 @@ public final class AgreementEngine {
     }
     inScope = scope.documents
     var documents: [DocumentTallies] = []
-    for document in scope.documents {
-      documents.append(try documentTallies(document))
+    documents.reserveCapacity(scope.documents.count)
+    for (document, position) in zip(scope.documents, scope.positions) {
+      // A document whose files did not change since the previous commit keeps its tallies.
+      if let known = scopeMemo?.slots[position].tallies {
+        documents.append(known)
+        continue
+      }
+      let tallies = try documentTallies(document)
+      scopeMemo?.slots[position].tallies = tallies
+      documents.append(tallies)
     }
     var computed = compute(scope: scope, documents: documents)
     computed.counted = scope.counted

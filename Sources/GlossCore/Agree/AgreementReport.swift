@@ -252,28 +252,29 @@ extension AgreementReport {
   }
 
   /// One line of `--history --format json`: exactly `json(withInterval:includeDate: true)`
-  /// (a test compares the two),
-  /// with the codes whose figures did not change since an earlier line taken from `cache`
-  /// (most codes, most commits: writing their numbers again was most of a line's cost).
-  public func historyLine(withInterval: Bool, cache: HistoryJSONCache) -> String {
+  /// passed through `escape` (a test compares the two). What did not change since the
+  /// previous line (the coders and documents, most codes' figures) is taken from `cache`:
+  /// writing and escaping it again was most of a line's cost. `escape` must treat text
+  /// piecewise alike (as `Output.visible` does JSON, which holds no raw line ends).
+  public func historyLine(
+    withInterval: Bool, cache: HistoryJSONCache, escape: (String) -> String = { $0 }
+  ) -> String {
     // With `--by doc` (rare in a history) the whole object is written the plain way.
-    guard byDocument == nil else { return json(withInterval: withInterval, includeDate: true).compact }
-    var head = JSON.object(
-      [
-        ("rev", .string(rev)), ("unit", .string(unit.rawValue)),
-        ("coders", .array(coders.map(JSON.string))),
-        ("documents", .array(documents.map(JSON.string))),
-      ] + counted.jsonMembers
-    ).compact
-    head.removeLast()  // the closing brace
-    let codes = self.codes.map { figures in
-      cache.fragment(for: figures, withInterval: withInterval, unit: unit)
-    }
+    guard byDocument == nil else { return escape(json(withInterval: withInterval, includeDate: true).compact) }
+    cache.reset(withInterval: withInterval, unit: unit)
+    let head = cache.head(of: self, escape: escape)
     var rest = JSON.object([
       ("overall", overall.json(withInterval: withInterval, unit: unit)), ("date", .string(isoDate)),
     ]).compact
     rest.removeFirst()  // the opening brace
-    return head + ",\"codes\":[" + codes.joined(separator: ",") + "]," + rest
+    // Joined once: appending piece by piece copied the growing line again and again.
+    var parts = ["{\"rev\":", escape(JSON.string(rev).compact), head, ",\"codes\":["]
+    for (position, figures) in codes.enumerated() {
+      if position > 0 { parts.append(",") }
+      parts.append(cache.fragment(for: figures, at: position, escape: escape))
+    }
+    parts += ["],", escape(rest)]
+    return parts.joined()
   }
 
   /// Column names of the CSV form: one row per code (and per document with `--by doc`),
@@ -315,25 +316,51 @@ extension AgreementReport {
   }
 }
 
-/// The compact JSON of code figures already written by `historyLine`, keyed by the figures
-/// themselves (and the shape options), so equal figures are written once.
+/// What `historyLine` wrote for the previous lines, escaped: the members after `rev` up to
+/// `codes`, and each code's figures by position. Equal values are written once.
 public final class HistoryJSONCache {
-  private var fragments: [Key: String] = [:]
-
-  private struct Key: Hashable {
-    var figures: CodeFigures
-    var withInterval: Bool
-    var unit: AgreementUnit
-  }
+  private var shape: (withInterval: Bool, unit: AgreementUnit)?
+  private var head: (coders: [String], documents: [String], counted: CountedCoders, text: String)?
+  private var fragments: [(figures: CodeFigures, text: String)?] = []
 
   public init() {}
 
-  func fragment(for figures: CodeFigures, withInterval: Bool, unit: AgreementUnit) -> String {
-    let key = Key(figures: figures, withInterval: withInterval, unit: unit)
-    if let known = fragments[key] { return known }
-    if fragments.count > 4096 { fragments.removeAll(keepingCapacity: true) }
-    let text = figures.json(withInterval: withInterval, unit: unit).compact
-    fragments[key] = text
+  /// Forgets everything when the shape of the lines changes.
+  func reset(withInterval: Bool, unit: AgreementUnit) {
+    if let shape, shape.withInterval == withInterval, shape.unit == unit { return }
+    shape = (withInterval, unit)
+    head = nil
+    fragments = []
+  }
+
+  /// `,"unit":…,"coders":[…],"documents":[…]` and the counted coders, escaped.
+  func head(of report: AgreementReport, escape: (String) -> String) -> String {
+    if let head, head.coders == report.coders, head.documents == report.documents,
+      head.counted == report.counted
+    {
+      return head.text
+    }
+    var text = JSON.object(
+      [
+        ("unit", .string(report.unit.rawValue)), ("coders", .array(report.coders.map(JSON.string))),
+        ("documents", .array(report.documents.map(JSON.string))),
+      ] + report.counted.jsonMembers
+    ).compact
+    text.removeFirst()  // the opening brace
+    text.removeLast()  // the closing brace
+    text = escape("," + text)
+    head = (report.coders, report.documents, report.counted, text)
+    return text
+  }
+
+  /// The escaped JSON of the figures of the code at `position`.
+  func fragment(for figures: CodeFigures, at position: Int, escape: (String) -> String) -> String {
+    if position < fragments.count, let known = fragments[position], known.figures == figures {
+      return known.text
+    }
+    let text = escape(figures.json(withInterval: shape?.withInterval ?? false, unit: shape?.unit ?? .char).compact)
+    while fragments.count <= position { fragments.append(nil) }
+    fragments[position] = (figures, text)
     return text
   }
 }

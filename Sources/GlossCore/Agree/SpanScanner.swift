@@ -12,22 +12,38 @@ enum SpanScanner {
       var index = 0
       let count = bytes.count
       func expect(_ literal: StaticString) -> Bool {
-        let matches = literal.withUTF8Buffer { text in
-          index + text.count <= count && (0..<text.count).allSatisfy { bytes[index + $0] == text[$0] }
-        }
-        let length = literal.withUTF8Buffer { $0.count }
-        if matches { index += length }
-        return matches
+        let length = literal.utf8CodeUnitCount
+        guard index + length <= count, let base = bytes.baseAddress,
+          memcmp(base + index, literal.utf8Start, length) == 0
+        else { return false }
+        index += length
+        return true
       }
       func skipString() -> Bool {  // after the opening quote, up to and past the closing one
-        while index < count {
-          switch bytes[index] {
-          case UInt8(ascii: "\\"): index += 2
+        // A local position (not the captured one) keeps this loop, most of the scan, in registers.
+        var position = index
+        defer { index = position }
+        // Most strings hold no escape: jump to the closing quote when no backslash or line
+        // feed comes before it (what the byte loop below would find, found faster).
+        if position < count, let base = bytes.baseAddress,
+          let quote = memchr(base + position, Int32(UInt8(ascii: "\"")), count - position)
+        {
+          let length = base.distance(to: quote.assumingMemoryBound(to: UInt8.self)) - position
+          if memchr(base + position, Int32(UInt8(ascii: "\\")), length) == nil,
+            memchr(base + position, 0x0a, length) == nil
+          {
+            position += length + 1
+            return true
+          }
+        }
+        while position < count {
+          switch bytes[position] {
+          case UInt8(ascii: "\\"): position += 2
           case UInt8(ascii: "\""):
-            index += 1
+            position += 1
             return true
           case 0x0a: return false
-          default: index += 1
+          default: position += 1
           }
         }
         return false
@@ -53,14 +69,17 @@ enum SpanScanner {
         guard expect(#","start":"#), let start = number(), expect(#","end":"#), let end = number()
         else { return nil }
         // The rest of the line: strings may hold anything but a raw line feed.
-        while index < count, bytes[index] != 0x0a {
-          if bytes[index] == UInt8(ascii: "\"") {
-            index += 1
+        var position = index
+        while position < count, bytes[position] != 0x0a {
+          if bytes[position] == UInt8(ascii: "\"") {
+            index = position + 1
             guard skipString() else { return nil }
+            position = index
           } else {
-            index += 1
+            position += 1
           }
         }
+        index = position
         guard index < count else { return nil }  // every line ends in LF
         index += 1
         if start < end { result[code, default: []].append(start..<end) }

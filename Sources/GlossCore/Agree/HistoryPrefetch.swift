@@ -1,0 +1,141 @@
+import Foundation
+import GitKit
+
+/// Reads and scans, on a second thread with its own repository handle, the annotation files
+/// each commit of a history walk changes, while the walk measures the commits before: in a
+/// long history resolving those blobs (libgit2 inflating their delta chains) is a third of
+/// the work, and the second core does it. The walk waits for the reader to be past the
+/// commit it measures, takes what is ready and reads anything else itself (files the
+/// scanner refuses, files a commit did not change but now needs), so the figures never
+/// depend on the timing. The reader stays at most `window` commits ahead and what the walk
+/// did not take is dropped once it is past, so memory stays bounded in any history.
+final class HistoryPrefetch: @unchecked Sendable {
+  private let condition = NSCondition()
+  /// Guarded by `condition`.
+  private var ready: [Oid: (commit: Int, spans: [String: [Range<Int>]])] = [:]
+  /// The commit the walk measures; the reader has read the commits before `done`.
+  private var current = 0
+  private var done = 1
+  private var stopped = false
+  private var ended = false
+  /// Files of the first commit that the walk or the reader took on.
+  private var claimed: Set<Oid> = []
+  private let finished = DispatchSemaphore(value: 0)
+  private let repository: Repository
+  private let commits: [Oid]
+  private let window = 128
+
+  /// nil when there is nothing to read ahead or no second handle.
+  init?(repository: Repository, commits: [Oid]) {
+    guard commits.count > 2, let second = try? repository.reopened() else { return nil }
+    self.repository = second
+    self.commits = commits
+    let thread = Thread { [self] in
+      self.run()
+      self.finished.signal()
+    }
+    thread.start()
+  }
+
+  private func run() {
+    defer {
+      condition.lock()
+      ended = true
+      condition.broadcast()
+      condition.unlock()
+    }
+    // At the first commit the walk reads every file from the first document on, the reader
+    // from the last one back, each skipping what the other claimed. From the second commit
+    // on the reader reads ahead. Trees are compared by id, level by level (cheaper than a
+    // libgit2 diff): only the coder folders whose id changed are listed, and only their
+    // changed files read.
+    var annotations: Oid?
+    var folders: [String: Oid] = [:]
+    var listings: [String: [String: Oid]] = [:]
+    for index in 0..<commits.count {
+      condition.lock()
+      while !stopped && index > current + window { condition.wait() }
+      let stop = stopped
+      condition.unlock()
+      if stop { return }
+      guard let tree = try? repository.commit(commits[index]).tree,
+        let root = try? repository.entries(inFolder: "", ofTree: tree)
+      else { return }
+      let now = root.first { $0.name == "annotations" && $0.kind == .tree }?.id
+      if now != annotations, let now {
+        guard let coders = try? repository.entries(inFolder: "", ofTree: now) else { return }
+        var seen: [String: Oid] = [:]
+        for coder in coders where coder.kind == .tree {
+          seen[coder.name] = coder.id
+          if folders[coder.name] == coder.id { continue }
+          guard let files = try? repository.entries(inFolder: "", ofTree: coder.id) else { return }
+          let before = listings[coder.name] ?? [:]
+          var listing: [String: Oid] = [:]
+          for file in files where file.kind == .blob && file.name.hasSuffix(".jsonl") {
+            listing[file.name] = file.id
+            if index > 0, before[file.name] != file.id { read(file.id, at: index) }
+          }
+          listings[coder.name] = listing
+        }
+        if index == 0 {
+          let first = listings.values.flatMap { $0 }.sorted { $0.key > $1.key }
+          for (_, blob) in first { read(blob, at: 0) }
+        }
+        folders = seen
+        listings = listings.filter { seen[$0.key] != nil }
+      }
+      if now == nil {
+        folders = [:]
+        listings = [:]
+      }
+      annotations = now
+      condition.lock()
+      done = index + 1
+      condition.broadcast()
+      condition.unlock()
+    }
+  }
+
+  /// Reads and scans one file for commit `index`, unless the walk claimed it (first commit
+  /// only). Files the scanner refuses are left to the walk's validating parser.
+  private func read(_ blob: Oid, at index: Int) {
+    condition.lock()
+    let claimed = index == 0 && !self.claimed.insert(blob).inserted
+    condition.unlock()
+    guard !claimed, let data = try? repository.blob(blob), let spans = SpanScanner.scan(data) else { return }
+    condition.lock()
+    ready[blob] = (index, spans)
+    condition.unlock()
+  }
+
+  /// The walk is measuring commit `index` (of the commits given).
+  func advance(to index: Int) {
+    condition.lock()
+    current = index
+    if index % window == 0 { ready = ready.filter { $0.value.commit >= index } }
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// The spans of an annotation blob of the commit being measured, once the reader is past
+  /// it; nil when the reader did not read it.
+  func take(_ blob: Oid) -> [String: [Range<Int>]]? {
+    condition.lock()
+    defer { condition.unlock() }
+    while !ended && done <= current { condition.wait() }
+    if let read = ready.removeValue(forKey: blob) { return read.spans }
+    // Claimed for the walk: the reader need not read it (at the first commit).
+    if current == 0 { claimed.insert(blob) }
+    return nil
+  }
+
+  /// Ends the reader and waits for it (it finishes the commit it is on).
+  func stop() {
+    condition.lock()
+    stopped = true
+    ready = [:]
+    condition.broadcast()
+    condition.unlock()
+    finished.wait()
+  }
+}
