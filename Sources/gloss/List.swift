@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import GlossCore
 
 struct List: ProjectCommand {
@@ -30,6 +31,8 @@ struct List: ProjectCommand {
   var grep: String?
 
   func run(_ project: Project) throws {
+    // Reads every annotation file and exits: git objects are read without re-hashing.
+    Project.readObjectsWithoutRehashing()
     let snapshot = try project.snapshot(at: rev)
     let filter = try AssignmentFilter.checked(
       docs: doc, codes: code, coders: coder, withChildren: !exact, in: snapshot
@@ -37,6 +40,10 @@ struct List: ProjectCommand {
     .visible(to: try policy(in: project))
     let coders = filter.coders
     let wanted = AssignmentQuery(reviewOnly: review, grep: grep).matches
+    if !review && globals.format == .table {
+      try printTable(snapshot, filter: filter, wanted: wanted)
+      return
+    }
     if !review {
       let streamed = try Output.streamAssignments(format: globals.format) { emit in
         try snapshot.forEachAssignment(docs: filter.docs, coders: coders, codes: filter.codes) {
@@ -64,7 +71,79 @@ struct List: ProjectCommand {
   }
 }
 
+extension List {
+  /// The table of every matching assignment: one read of the files, each row kept as the
+  /// cells it shows (not the whole record), then written a chunk at a time. Handles are
+  /// unique among all the revision's ids, so a filtered listing reads them in a pass of
+  /// its own.
+  func printTable(_ snapshot: Snapshot, filter: AssignmentFilter, wanted: (LocatedAssignment) -> Bool) throws {
+    var ids: [String] = []
+    var rows: [TableRow] = []
+    try snapshot.forEachAssignment(docs: filter.docs, coders: filter.coders, codes: filter.codes) { item in
+      guard wanted(item) else { return }
+      ids.append(item.assignment.id)
+      rows.append(
+        TableRow(
+          coder: Output.visible(item.coder), doc: Output.visible(item.doc), code: Output.visible(item.assignment.code),
+          span: "\(item.assignment.start)-\(item.assignment.end)",
+          text: Output.visible(Output.excerpt(item.assignment.exact))))
+    }
+    let everything = filter.docs == nil && filter.codes == nil && filter.coders == nil && grep == nil
+    let shown: [String]
+    do {
+      let handles = everything ? AssignmentHandles(ids: ids) : try snapshot.assignmentHandles()
+      shown = ids.map { Output.visible(handles.handle($0)) }
+    }
+    ids = []
+    Output.writeTable(["ID", "CODER", "DOC", "CODE", "SPAN", "TEXT"], count: rows.count) { index in
+      [shown[index], rows[index].coder, rows[index].doc, rows[index].code, rows[index].span, rows[index].text]
+    }
+  }
+
+  /// What one line of the table shows but its handle, escaped for the terminal.
+  struct TableRow {
+    let coder: String
+    let doc: String
+    let code: String
+    let span: String
+    let text: String
+  }
+}
+
 extension Output {
+  /// A table as `table` lays it out, written a chunk at a time: `cells(i)` gives row `i`'s
+  /// cells (already through `visible`), called once to size the columns and once to write.
+  /// Nothing holds the whole text, so a million rows cost their cells, not their lines.
+  static func writeTable(_ header: [String], count: Int, cells: (Int) -> [String]) {
+    var widths = header.map(\.count)
+    for index in 0..<count {
+      for (column, cell) in cells(index).enumerated() where column < widths.count {
+        widths[column] = max(widths[column], cell.count)
+      }
+    }
+    var buffer: [UInt8] = []
+    buffer.reserveCapacity(1 << 17)
+    func write(_ row: [String]) {
+      var line = ""
+      for (column, cell) in row.enumerated() {
+        if column > 0 { line += "  " }
+        line += cell
+        if column < row.count - 1, column < widths.count, cell.count < widths[column] {
+          line += String(repeating: " ", count: widths[column] - cell.count)
+        }
+      }
+      buffer.append(contentsOf: fit(line, terminalWidth).utf8)
+      buffer.append(0x0a)
+      if buffer.count >= 1 << 16 {
+        FileHandle.standardOutput.write(Data(buffer))
+        buffer.removeAll(keepingCapacity: true)
+      }
+    }
+    write(header)
+    for index in 0..<count { write(cells(index)) }
+    FileHandle.standardOutput.write(Data(buffer))
+  }
+
   /// `gloss ls --review` as a table: the reason replaces the text column's excerpt.
   static func reviewTable(_ items: [LocatedAssignment], handles: AssignmentHandles) -> String {
     table(
