@@ -73,20 +73,27 @@ struct List: ProjectCommand {
 
 extension List {
   /// The table of every matching assignment: one read of the files, each row kept as the
-  /// cells it shows (not the whole record), then written a chunk at a time. Handles are
-  /// unique among all the revision's ids, so a filtered listing reads them in a pass of
-  /// its own.
+  /// bytes of the cells it shows (not the record), the columns sized as rows come, then
+  /// written a chunk at a time. Handles are unique among all the revision's ids, so a
+  /// filtered listing reads them in a pass of its own.
   func printTable(_ snapshot: Snapshot, filter: AssignmentFilter, wanted: (LocatedAssignment) -> Bool) throws {
+    let header = ["ID", "CODER", "DOC", "CODE", "SPAN", "TEXT"]
+    var widths = header.map(\.count)
     var ids: [String] = []
-    var rows: [TableRow] = []
+    // Every row's cells but the handle, each ended by a NUL (which `visible` never leaves).
+    var cells: [UInt8] = []
     try snapshot.forEachAssignment(docs: filter.docs, coders: filter.coders, codes: filter.codes) { item in
       guard wanted(item) else { return }
       ids.append(item.assignment.id)
-      rows.append(
-        TableRow(
-          coder: Output.visible(item.coder), doc: Output.visible(item.doc), code: Output.visible(item.assignment.code),
-          span: "\(item.assignment.start)-\(item.assignment.end)",
-          text: Output.visible(Output.excerpt(item.assignment.exact))))
+      let row = [
+        Output.visible(item.coder), Output.visible(item.doc), Output.visible(item.assignment.code),
+        "\(item.assignment.start)-\(item.assignment.end)", Output.visible(Output.excerpt(item.assignment.exact)),
+      ]
+      for (column, cell) in row.enumerated() {
+        widths[column + 1] = max(widths[column + 1], cell.count)
+        cells.append(contentsOf: cell.utf8)
+        cells.append(0)
+      }
     }
     let everything = filter.docs == nil && filter.codes == nil && filter.coders == nil && grep == nil
     let shown: [String]
@@ -95,53 +102,54 @@ extension List {
       shown = ids.map { Output.visible(handles.handle($0)) }
     }
     ids = []
-    Output.writeTable(["ID", "CODER", "DOC", "CODE", "SPAN", "TEXT"], count: rows.count) { index in
-      [shown[index], rows[index].coder, rows[index].doc, rows[index].code, rows[index].span, rows[index].text]
+    for handle in shown { widths[0] = max(widths[0], handle.count) }
+    var output = Output.BufferedOutput()
+    output.line(Output.tableLine(header, widths: widths))
+    var cursor = 0
+    for handle in shown {
+      var row = [handle]
+      for _ in 1..<header.count {
+        var end = cursor
+        while end < cells.count, cells[end] != 0 { end += 1 }
+        row.append(String(decoding: cells[cursor..<end], as: UTF8.self))
+        cursor = end + 1
+      }
+      output.line(Output.tableLine(row, widths: widths))
     }
-  }
-
-  /// What one line of the table shows but its handle, escaped for the terminal.
-  struct TableRow {
-    let coder: String
-    let doc: String
-    let code: String
-    let span: String
-    let text: String
+    output.flush()
   }
 }
 
 extension Output {
-  /// A table as `table` lays it out, written a chunk at a time: `cells(i)` gives row `i`'s
-  /// cells (already through `visible`), called once to size the columns and once to write.
-  /// Nothing holds the whole text, so a million rows cost their cells, not their lines.
-  static func writeTable(_ header: [String], count: Int, cells: (Int) -> [String]) {
-    var widths = header.map(\.count)
-    for index in 0..<count {
-      for (column, cell) in cells(index).enumerated() where column < widths.count {
-        widths[column] = max(widths[column], cell.count)
+  /// One line of a table as `table` lays it out: every cell but the last padded to its
+  /// column's width, two spaces apart, cut to the terminal's width.
+  static func tableLine(_ cells: [String], widths: [Int]) -> String {
+    var line = ""
+    for (column, cell) in cells.enumerated() {
+      if column > 0 { line += "  " }
+      line += cell
+      if column < cells.count - 1, column < widths.count {
+        let count = cell.count
+        if count < widths[column] { line += String(repeating: " ", count: widths[column] - count) }
       }
     }
-    var buffer: [UInt8] = []
-    buffer.reserveCapacity(1 << 17)
-    func write(_ row: [String]) {
-      var line = ""
-      for (column, cell) in row.enumerated() {
-        if column > 0 { line += "  " }
-        line += cell
-        if column < row.count - 1, column < widths.count, cell.count < widths[column] {
-          line += String(repeating: " ", count: widths[column] - cell.count)
-        }
-      }
-      buffer.append(contentsOf: fit(line, terminalWidth).utf8)
+    return fit(line, terminalWidth)
+  }
+
+  /// Lines for standard output, written 64 KB at a time.
+  struct BufferedOutput {
+    private var buffer: [UInt8] = []
+
+    mutating func line(_ text: String) {
+      buffer.append(contentsOf: text.utf8)
       buffer.append(0x0a)
-      if buffer.count >= 1 << 16 {
-        FileHandle.standardOutput.write(Data(buffer))
-        buffer.removeAll(keepingCapacity: true)
-      }
+      if buffer.count >= 1 << 16 { flush() }
     }
-    write(header)
-    for index in 0..<count { write(cells(index)) }
-    FileHandle.standardOutput.write(Data(buffer))
+
+    mutating func flush() {
+      FileHandle.standardOutput.write(Data(buffer))
+      buffer.removeAll(keepingCapacity: true)
+    }
   }
 
   /// `gloss ls --review` as a table: the reason replaces the text column's excerpt.
