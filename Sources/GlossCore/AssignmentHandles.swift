@@ -21,7 +21,8 @@ public struct AssignmentHandles: Sendable {
     let unique = Array(Set(ids))
     // Sorted by their last 16 bytes first (packed into two integers, last byte highest),
     // and by the whole reversed bytes only where those tie.
-    let order = unique.indices.map { (key: Self.suffixKey(unique[$0]), index: $0) }.sorted { a, b in
+    var order = unique.indices.map { (key: Self.suffixKey(unique[$0]), index: $0) }
+    order.sort { a, b in
       if a.key != b.key { return a.key < b.key }
       return unique[a.index].utf8.reversed().lexicographicallyPrecedes(unique[b.index].utf8.reversed())
     }

@@ -179,26 +179,20 @@ public final class Snapshot {
   }
 
   /// Each matching file read and decoded with `decode` on every core, a chunk at a time,
-  /// each thread with its own repository handle, and handed to `body` in order on this
-  /// thread; the first unreadable file throws after the files before it were handed. With
-  /// `DecodedBlobs` on (a server), records come from and go to its cache.
+  /// and handed to `body` in order on this thread; the first unreadable file throws after
+  /// the files before it were handed. With several cores the next chunk is read while
+  /// `body` takes this one, by threads with their own repository handles (so `body` may
+  /// use this snapshot meanwhile). With `DecodedBlobs` on (a server), records come from
+  /// and go to its cache.
   private func forEachAnnotationFile<T>(
     docs: Set<String>?, coders: Set<String>?, decode: @escaping (Data) throws(AnnotationFormat.Problem) -> T,
     fromRecords: @escaping ([Assignment]) -> T, _ body: (String, String, T) throws -> Void
   ) throws {
     let files = try annotationBlobs(coders: coders).filter { docs?.contains($0.doc) ?? true }
-    var handles = [repository]
-    if files.count >= 64 {
-      for _ in 1..<max(1, Parallel.cores) {
-        guard let handle = try? repository.reopened() else { break }
-        handles.append(handle)
-      }
-    }
-    let chunk = 128 * handles.count
-    for chunkStart in stride(from: 0, to: files.count, by: chunk) {
-      let slice = files[chunkStart..<min(files.count, chunkStart + chunk)]
-      let decoded = Parallel.map(slice.count, workers: handles) { index, handle -> Result<T, Error> in
-        let file = slice[slice.startIndex + index]
+    typealias Chunk = ArraySlice<(coder: String, doc: String, blob: Oid)>
+    func decoded(_ chunk: Chunk, _ handles: [Repository]) -> [Result<T, Error>] {
+      Parallel.map(chunk.count, workers: handles) { index, handle -> Result<T, Error> in
+        let file = chunk[chunk.startIndex + index]
         let path = Layout.annotation(coder: file.coder, doc: file.doc)
         return Result {
           guard DecodedBlobs.annotations.isEnabled else {
@@ -214,7 +208,30 @@ public final class Snapshot {
             })
         }
       }
-      for (file, value) in zip(slice, decoded) { try body(file.coder, file.doc, try value.get()) }
+    }
+    var workers: [Repository] = []
+    if files.count >= 64, Parallel.cores > 1 {
+      for _ in 0..<Parallel.cores {
+        guard let handle = try? repository.reopened() else { break }
+        workers.append(handle)
+      }
+    }
+    guard !workers.isEmpty else {
+      for (file, value) in zip(files, decoded(files[...], [repository])) {
+        try body(file.coder, file.doc, try value.get())
+      }
+      return
+    }
+    let size = 128 * workers.count
+    let chunks = stride(from: 0, to: files.count, by: size).map { files[$0..<min(files.count, $0 + size)] }
+    var next: Pending<Result<T, Error>>? = chunks.first.map { first in Pending { decoded(first, workers) } }
+    // No worker is left reading once this returns or throws.
+    defer { _ = next?.wait() }
+    for (index, chunk) in chunks.enumerated() {
+      guard let current = next else { break }
+      let values = current.wait()
+      next = index + 1 < chunks.count ? Pending { decoded(chunks[index + 1], workers) } : nil
+      for (file, value) in zip(chunk, values) { try body(file.coder, file.doc, try value.get()) }
     }
   }
 
