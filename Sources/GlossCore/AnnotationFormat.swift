@@ -51,26 +51,36 @@ public enum AnnotationFormat {
     out.append(contentsOf: "}\n".utf8)
   }
 
-  /// A JSON string literal with only `"`, `\` and control characters escaped.
+  /// A JSON string literal with only `"`, `\` and control characters escaped; runs of
+  /// bytes that need no escape are copied whole.
   public static func appendString(_ value: String, to out: inout [UInt8]) {
-    let hex: [UInt8] = Array("0123456789abcdef".utf8)
     out.append(UInt8(ascii: "\""))
-    for byte in value.utf8 {
-      switch byte {
-      case UInt8(ascii: "\""): out.append(contentsOf: [0x5c, 0x22])
-      case UInt8(ascii: "\\"): out.append(contentsOf: [0x5c, 0x5c])
-      case 0x0a: out.append(contentsOf: [0x5c, UInt8(ascii: "n")])
-      case 0x09: out.append(contentsOf: [0x5c, UInt8(ascii: "t")])
-      case 0x0d: out.append(contentsOf: [0x5c, UInt8(ascii: "r")])
-      case 0..<0x20:
-        out.append(contentsOf: Array(#"\u00"#.utf8))
-        out.append(hex[Int(byte >> 4)])
-        out.append(hex[Int(byte & 0x0f)])
-      default: out.append(byte)
+    var value = value
+    value.withUTF8 { bytes in
+      var run = 0
+      for index in 0..<bytes.count {
+        let byte = bytes[index]
+        guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index]))
+        run = index + 1
+        switch byte {
+        case UInt8(ascii: "\""): out.append(contentsOf: [0x5c, 0x22])
+        case UInt8(ascii: "\\"): out.append(contentsOf: [0x5c, 0x5c])
+        case 0x0a: out.append(contentsOf: [0x5c, UInt8(ascii: "n")])
+        case 0x09: out.append(contentsOf: [0x5c, UInt8(ascii: "t")])
+        case 0x0d: out.append(contentsOf: [0x5c, UInt8(ascii: "r")])
+        default:
+          out.append(contentsOf: #"\u00"#.utf8)
+          out.append(hexDigits[Int(byte >> 4)])
+          out.append(hexDigits[Int(byte & 0x0f)])
+        }
       }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<bytes.count]))
     }
     out.append(UInt8(ascii: "\""))
   }
+
+  private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
   /// A problem found while reading a file, with its 1-based line.
   public struct Problem: Error, Equatable, Sendable {
@@ -81,14 +91,36 @@ public enum AnnotationFormat {
   /// Parses an annotation file. Every line must be a JSON object with the known keys and
   /// types; key order and sorting are not required here (validation reports those).
   public static func decode(_ data: Data) throws(Problem) -> [Assignment] {
-    var result: [Assignment] = []
+    try decodeLines(data, fast: { parseCanonical($0, $1, $2) }, { $0 })
+  }
+
+  /// The code of each record, for counts (`doc list`, `code list`): the file is read as
+  /// `decode` reads it, with the same problems, but no other string is made.
+  public static func codes(_ data: Data) throws(Problem) -> [String] {
+    try decodeLines(
+      data,
+      fast: { bytes, start, end in
+        var reader = CanonicalLineReader(bytes: bytes, position: start, end: end, keepText: false)
+        return reader.read()?.code
+      }, \.code)
+  }
+
+  /// Each line through `fast` (the canonical form), else the general parser and `slow`.
+  private static func decodeLines<T>(
+    _ data: Data, fast: ([UInt8], Int, Int) -> T?, _ slow: (Assignment) -> T
+  ) throws(Problem) -> [T] {
+    var result: [T] = []
     let bytes = [UInt8](data)
     try forEachLine(bytes) { (number, line, terminated) throws(Problem) in
       guard terminated else {
         throw Problem(line: number, message: "last line does not end with a line feed")
       }
+      if let value = fast(bytes, line.lowerBound, line.upperBound) {
+        result.append(value)
+        return
+      }
       do throws(JSONLineError) {
-        result.append(try parseLine(bytes, line.lowerBound, line.upperBound))
+        result.append(slow(try parseLine(bytes, line.lowerBound, line.upperBound)))
       } catch {
         throw Problem(line: number, message: error.message)
       }
@@ -115,6 +147,7 @@ public enum AnnotationFormat {
   /// Parses one line (without its LF).
   public static func decodeLine(_ text: String) throws(Problem) -> Assignment {
     let bytes = Array(text.utf8)
+    if let record = parseCanonical(bytes, 0, bytes.count) { return record }
     do {
       return try parseLine(bytes, 0, bytes.count)
     } catch {
@@ -181,6 +214,174 @@ public enum AnnotationFormat {
       throw JSONLineError("start \(assignment.start) must be less than end \(assignment.end)")
     }
     return assignment
+  }
+}
+
+extension AnnotationFormat {
+  /// The record of a line in exactly the canonical bytes `appendLine` writes, read in one
+  /// pass; nil for any other line, which `parseLine` then reads (with its messages) and
+  /// validation encodes again to compare. A line this accepts is canonical by construction:
+  /// keys in order, no spaces, only the escapes the encoder writes, no empty optional field.
+  static func parseCanonical(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Assignment? {
+    var reader = CanonicalLineReader(bytes: bytes, position: start, end: end)
+    return reader.read()
+  }
+}
+
+/// Reads the canonical line form (DESIGN §2) and nothing else.
+private struct CanonicalLineReader {
+  let bytes: [UInt8]
+  var position: Int
+  let end: Int
+  /// false: every string but the code is checked and left unmade (read as "" or " ", by
+  /// whether it is empty), for counting.
+  var keepText = true
+
+  mutating func read() -> Assignment? {
+    guard literal(#"{"id":"#), let id = string(), literal(#","code":"#), let code = string(keep: true),
+      literal(#","start":"#), let start = integer(), literal(#","end":"#), let stop = integer(), start < stop,
+      literal(#","exact":"#), let exact = string()
+    else { return nil }
+    var memo: String?
+    var review: String?
+    var sources: [String]?
+    if literal(#","memo":"#) {
+      guard let value = string(), !value.isEmpty else { return nil }
+      memo = value
+    }
+    if literal(#","review":"#) {
+      guard let value = string(), !value.isEmpty else { return nil }
+      review = value
+    }
+    if literal(#","sources":["#) {
+      var items: [String] = []
+      repeat {
+        guard let item = string() else { return nil }
+        items.append(item)
+      } while literal(",")
+      guard literal("]") else { return nil }
+      sources = items
+    }
+    guard literal("}"), position == end else { return nil }
+    return Assignment(
+      id: id, code: code, start: start, end: stop, exact: exact, memo: memo, review: review, sources: sources)
+  }
+
+  /// Consumes `text` if the line continues with it.
+  private mutating func literal(_ text: StaticString) -> Bool {
+    let count = text.utf8CodeUnitCount
+    guard end - position >= count else { return false }
+    let matches = text.withUTF8Buffer { literal in
+      var index = 0
+      while index < count, bytes[position + index] == literal[index] { index += 1 }
+      return index == count
+    }
+    if matches { position += count }
+    return matches
+  }
+
+  /// `0` or digits without a leading zero, as `String(Int)` writes them.
+  private mutating func integer() -> Int? {
+    guard position < end, bytes[position] >= 0x30, bytes[position] <= 0x39 else { return nil }
+    if bytes[position] == 0x30 {
+      position += 1
+      if position < end, bytes[position] >= 0x30, bytes[position] <= 0x39 { return nil }
+      return 0
+    }
+    var value = 0
+    while position < end, bytes[position] >= 0x30, bytes[position] <= 0x39 {
+      let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+      let (sum, overflow2) = times.addingReportingOverflow(Int(bytes[position] - 0x30))
+      if overflow1 || overflow2 { return nil }
+      value = sum
+      position += 1
+    }
+    return value
+  }
+
+  /// A string literal with only the escapes `AnnotationFormat.appendString` writes: `\"`,
+  /// `\\`, `\n`, `\t`, `\r`, and `\u00xx` (lowercase) for the other control characters.
+  private mutating func string(keep: Bool? = nil) -> String? {
+    guard position < end, bytes[position] == UInt8(ascii: "\"") else { return nil }
+    position += 1
+    let contentStart = position
+    var escapes = false
+    var highBits: UInt8 = 0
+    while position < end {
+      let byte = bytes[position]
+      if byte == UInt8(ascii: "\"") { break }
+      if byte < 0x20 { return nil }
+      guard byte == UInt8(ascii: "\\") else {
+        highBits |= byte
+        position += 1
+        continue
+      }
+      escapes = true
+      guard position + 1 < end else { return nil }
+      switch bytes[position + 1] {
+      case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "n"), UInt8(ascii: "t"), UInt8(ascii: "r"):
+        position += 2
+      case UInt8(ascii: "u"):
+        guard position + 6 <= end, bytes[position + 2] == 0x30, bytes[position + 3] == 0x30,
+          let high = Self.lowercaseHex(bytes[position + 4]), high <= 1,
+          let low = Self.lowercaseHex(bytes[position + 5])
+        else { return nil }
+        let value = high << 4 | low
+        if value == 0x09 || value == 0x0a || value == 0x0d { return nil }
+        position += 6
+      default:
+        return nil
+      }
+    }
+    guard position < end else { return nil }
+    let contentEnd = position
+    position += 1
+    if !(keep ?? keepText) {
+      guard highBits >= 0x80 else { return contentEnd > contentStart ? " " : "" }
+      // Escapes write ASCII only, so the raw bytes are valid UTF-8 exactly when the
+      // decoded ones are.
+      let valid = bytes.withUnsafeBufferPointer { buffer in
+        String(validating: UnsafeBufferPointer(rebasing: buffer[contentStart..<contentEnd]), as: UTF8.self) != nil
+      }
+      return valid ? " " : nil
+    }
+    guard escapes else {
+      return bytes.withUnsafeBufferPointer { buffer in
+        let content = UnsafeBufferPointer(rebasing: buffer[contentStart..<contentEnd])
+        // ASCII is valid UTF-8 as it stands: no validation pass.
+        return highBits < 0x80 ? String(decoding: content, as: UTF8.self) : String(validating: content, as: UTF8.self)
+      }
+    }
+    var out: [UInt8] = []
+    out.reserveCapacity(contentEnd - contentStart)
+    var index = contentStart
+    while index < contentEnd {
+      let byte = bytes[index]
+      guard byte == UInt8(ascii: "\\") else {
+        out.append(byte)
+        index += 1
+        continue
+      }
+      switch bytes[index + 1] {
+      case UInt8(ascii: "n"): out.append(0x0a)
+      case UInt8(ascii: "t"): out.append(0x09)
+      case UInt8(ascii: "r"): out.append(0x0d)
+      case UInt8(ascii: "u"):
+        out.append((Self.lowercaseHex(bytes[index + 4]) ?? 0) << 4 | (Self.lowercaseHex(bytes[index + 5]) ?? 0))
+        index += 4
+      default: out.append(bytes[index + 1])
+      }
+      index += 2
+    }
+    return String(validating: out, as: UTF8.self)
+  }
+
+  private static func lowercaseHex(_ byte: UInt8) -> UInt8? {
+    switch byte {
+    case 0x30...0x39: return byte - 0x30
+    case 0x61...0x66: return byte - 0x61 + 10
+    default: return nil
+    }
   }
 }
 

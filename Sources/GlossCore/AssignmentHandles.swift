@@ -16,21 +16,54 @@ public struct AssignmentHandles: Sendable {
   /// sorting the reversed ids puts ids sharing a suffix next to each other, so each needs
   /// comparing only with its two neighbours.
   public init<S: Sequence>(ids: S) where S.Element == String {
-    let reversed = Set(ids).map { Array($0.utf8.reversed()) }.sorted { $0.lexicographicallyPrecedes($1) }
-    var lengths: [String: Int] = [:]
-    lengths.reserveCapacity(reversed.count)
-    func common(_ a: [UInt8], _ b: [UInt8]) -> Int {
-      var index = 0
-      while index < a.count, index < b.count, a[index] == b[index] { index += 1 }
-      return index
+    // The ids themselves, compared from their ends: no reversed copies, and the table is
+    // keyed by the strings already held (a million ids are a listing's whole memory).
+    let unique = Array(Set(ids))
+    // Sorted by their last 16 bytes first (packed into two integers, last byte highest),
+    // and by the whole reversed bytes only where those tie.
+    var order = unique.indices.map { (key: Self.suffixKey(unique[$0]), index: $0) }
+    order.sort { a, b in
+      if a.key != b.key { return a.key < b.key }
+      return unique[a.index].utf8.reversed().lexicographicallyPrecedes(unique[b.index].utf8.reversed())
     }
-    for (index, id) in reversed.enumerated() {
+    let sorted = order.map { unique[$0.index] }
+    var lengths: [String: Int] = [:]
+    lengths.reserveCapacity(sorted.count)
+    func common(_ a: String, _ b: String) -> Int {
+      var count = 0
+      for (x, y) in zip(a.utf8.reversed(), b.utf8.reversed()) {
+        guard x == y else { break }
+        count += 1
+      }
+      return count
+    }
+    for (index, id) in sorted.enumerated() {
       var shared = 0
-      if index > 0 { shared = common(id, reversed[index - 1]) }
-      if index + 1 < reversed.count { shared = max(shared, common(id, reversed[index + 1])) }
-      lengths[String(decoding: id.reversed(), as: UTF8.self)] = min(id.count, max(Self.minimumLength, shared + 1))
+      if index > 0 { shared = common(id, sorted[index - 1]) }
+      if index + 1 < sorted.count { shared = max(shared, common(id, sorted[index + 1])) }
+      lengths[id] = min(id.utf8.count, max(Self.minimumLength, shared + 1))
     }
     self.lengths = lengths
+  }
+
+  /// The last 16 bytes of `id`, last first, zero-padded: ordered as the reversed bytes are,
+  /// ties left to a full comparison.
+  private static func suffixKey(_ id: String) -> Key {
+    var high: UInt64 = 0
+    var low: UInt64 = 0
+    var count = 0
+    for byte in id.utf8.reversed() {
+      if count < 8 { high |= UInt64(byte) << (56 - 8 * count) } else { low |= UInt64(byte) << (56 - 8 * (count - 8)) }
+      count += 1
+      if count == 16 { break }
+    }
+    return Key(high: high, low: low)
+  }
+
+  private struct Key: Comparable {
+    let high: UInt64
+    let low: UInt64
+    static func < (a: Key, b: Key) -> Bool { a.high != b.high ? a.high < b.high : a.low < b.low }
   }
 
   /// The handle of `id` (the id itself if it is not one of the project's).

@@ -39,10 +39,9 @@ public enum AssignmentID {
 
   /// Whether `value` looks like a UUID in the canonical lowercase form.
   public static func isValid(_ value: String) -> Bool {
-    let bytes = Array(value.utf8)
-    guard bytes.count == 36 else { return false }
-    for (index, byte) in bytes.enumerated() {
-      if [8, 13, 18, 23].contains(index) {
+    guard value.utf8.count == 36 else { return false }
+    for (index, byte) in value.utf8.enumerated() {
+      if index == 8 || index == 13 || index == 18 || index == 23 {
         if byte != UInt8(ascii: "-") { return false }
       } else if !((0x30...0x39).contains(byte) || (0x61...0x66).contains(byte)) {
         return false

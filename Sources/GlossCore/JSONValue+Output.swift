@@ -163,8 +163,12 @@ public enum CSV {
 
   public static func field(_ raw: String) -> String {
     let value = needsGuard(raw) ? "'" + raw : raw
-    let needsQuotes = value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
+    // Bytes, not Characters: a comma, quote, CR or LF is one byte in UTF-8.
+    let needsQuotes = value.utf8.contains {
+      $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0a || $0 == 0x0d
+    }
     guard needsQuotes else { return value }
+    guard value.utf8.contains(UInt8(ascii: "\"")) else { return "\"" + value + "\"" }
     return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
   }
 

@@ -142,14 +142,13 @@ public final class Snapshot {
 
   /// Calls `body` with every matching assignment in listing order (doc, coder, start, end,
   /// code, id), one file at a time: files come sorted by (doc, coder) and their lines in
-  /// canonical order, so no global sort is needed and memory stays bounded by one file.
+  /// canonical order, so no global sort is needed and memory stays bounded by a few files.
   public func forEachAssignment(
     docs: Set<String>? = nil, coders: Set<String>? = nil, codes: Set<String>? = nil,
     _ body: (LocatedAssignment) throws -> Void
   ) throws {
-    for (coder, doc, blob) in try annotationBlobs(coders: coders) where docs?.contains(doc) ?? true {
-      var records = try Self.decodeAnnotations(
-        try repository.blob(blob), path: Layout.annotation(coder: coder, doc: doc))
+    try forEachAnnotationFile(docs: docs, coders: coders) { coder, doc, records in
+      var records = records
       // A hand-edited file may be out of order; put it right for the listing.
       if zip(records, records.dropFirst()).contains(where: { !Assignment.canonicalOrder($0, $1) }) {
         records.sort(by: Assignment.canonicalOrder)
@@ -157,6 +156,82 @@ public final class Snapshot {
       for assignment in records where codes?.contains(assignment.code) ?? true {
         try body(LocatedAssignment(coder: coder, doc: doc, assignment: assignment))
       }
+    }
+  }
+
+  /// Calls `body` with every matching annotation file's records (as the file holds them),
+  /// files sorted by (doc, coder).
+  public func forEachAnnotationFile(
+    docs: Set<String>? = nil, coders: Set<String>? = nil,
+    _ body: (_ coder: String, _ doc: String, _ records: [Assignment]) throws -> Void
+  ) throws {
+    try forEachAnnotationFile(docs: docs, coders: coders, decode: AnnotationFormat.decode, fromRecords: { $0 }, body)
+  }
+
+  /// Calls `body` with the code of every record of every matching annotation file, files
+  /// sorted by (doc, coder): for counts, which need no other field.
+  public func forEachAnnotationFileCodes(
+    docs: Set<String>? = nil, coders: Set<String>? = nil,
+    _ body: (_ coder: String, _ doc: String, _ codes: [String]) throws -> Void
+  ) throws {
+    try forEachAnnotationFile(
+      docs: docs, coders: coders, decode: AnnotationFormat.codes, fromRecords: { $0.map(\.code) }, body)
+  }
+
+  /// Each matching file read and decoded with `decode` on every core, a chunk at a time,
+  /// and handed to `body` in order on this thread; the first unreadable file throws after
+  /// the files before it were handed. With several cores the next chunk is read while
+  /// `body` takes this one, by threads with their own repository handles (so `body` may
+  /// use this snapshot meanwhile). With `DecodedBlobs` on (a server), records come from
+  /// and go to its cache.
+  private func forEachAnnotationFile<T>(
+    docs: Set<String>?, coders: Set<String>?, decode: @escaping (Data) throws(AnnotationFormat.Problem) -> T,
+    fromRecords: @escaping ([Assignment]) -> T, _ body: (String, String, T) throws -> Void
+  ) throws {
+    let files = try annotationBlobs(coders: coders).filter { docs?.contains($0.doc) ?? true }
+    typealias Chunk = ArraySlice<(coder: String, doc: String, blob: Oid)>
+    func decoded(_ chunk: Chunk, _ handles: [Repository]) -> [Result<T, Error>] {
+      Parallel.map(chunk.count, workers: handles) { index, handle -> Result<T, Error> in
+        let file = chunk[chunk.startIndex + index]
+        let path = Layout.annotation(coder: file.coder, doc: file.doc)
+        return Result {
+          guard DecodedBlobs.annotations.isEnabled else {
+            do {
+              return try decode(try handle.blob(file.blob))
+            } catch let problem as AnnotationFormat.Problem {
+              throw GlossError.malformed(file: path, line: problem.line, message: problem.message)
+            }
+          }
+          return fromRecords(
+            try DecodedBlobs.annotations.value(for: file.blob) {
+              try Self.decodeAnnotations(try handle.blob(file.blob), path: path)
+            })
+        }
+      }
+    }
+    var workers: [Repository] = []
+    if files.count >= 64, Parallel.cores > 1 {
+      for _ in 0..<Parallel.cores {
+        guard let handle = try? repository.reopened() else { break }
+        workers.append(handle)
+      }
+    }
+    guard !workers.isEmpty else {
+      for (file, value) in zip(files, decoded(files[...], [repository])) {
+        try body(file.coder, file.doc, try value.get())
+      }
+      return
+    }
+    let size = 128 * workers.count
+    let chunks = stride(from: 0, to: files.count, by: size).map { files[$0..<min(files.count, $0 + size)] }
+    var next: Pending<Result<T, Error>>? = chunks.first.map { first in Pending { decoded(first, workers) } }
+    // No worker is left reading once this returns or throws.
+    defer { _ = next?.wait() }
+    for (index, chunk) in chunks.enumerated() {
+      guard let current = next else { break }
+      let values = current.wait()
+      next = index + 1 < chunks.count ? Pending { decoded(chunks[index + 1], workers) } : nil
+      for (file, value) in zip(chunk, values) { try body(file.coder, file.doc, try value.get()) }
     }
   }
 

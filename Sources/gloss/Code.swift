@@ -51,6 +51,8 @@ struct CodeList: ProjectCommand {
   @Option(help: "Revision to read (default: HEAD).") var rev: String?
 
   func run(_ project: Project) throws {
+    // Reads every annotation file and exits: git objects are read without re-hashing.
+    Project.readObjectsWithoutRehashing()
     let snapshot = try project.snapshot(at: rev)
     let book = try snapshot.codebook()
     let usage = try project.codeUsage(at: snapshot, policy: try policy(in: project))

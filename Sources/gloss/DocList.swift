@@ -19,6 +19,8 @@ struct DocList: ProjectCommand {
   @Option(help: "Revision to read (default: HEAD).") var rev: String?
 
   func run(_ project: Project) throws {
+    // Reads every annotation file and exits: git objects are read without re-hashing.
+    Project.readObjectsWithoutRehashing()
     let summaries = try project.documentSummaries(
       at: try project.snapshot(at: rev), policy: try policy(in: project))
     switch globals.format {

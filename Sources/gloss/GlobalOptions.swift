@@ -52,9 +52,14 @@ enum Output {
   /// encoder instead.
   static func visible(_ text: String) -> String {
     // Fast path without allocating: only bytes below 0x20, DEL and the UTF-8 lead byte of
-    // C1 controls (0xC2) can need escaping.
-    guard text.utf8.contains(where: { ($0 < 0x20 && $0 != 0x0a && $0 != 0x09) || $0 == 0x7f || $0 == 0xc2 })
-    else { return text }
+    // C1 controls (0xC2) can need escaping; a CR before an LF (CSV's line end) does not.
+    var previousCR = false
+    let needsEscape = text.utf8.contains { byte in
+      if previousCR && byte != 0x0a { return true }
+      previousCR = byte == 0x0d
+      return (byte < 0x20 && byte != 0x0a && byte != 0x09 && byte != 0x0d) || byte == 0x7f || byte == 0xc2
+    }
+    guard needsEscape || previousCR else { return text }
     var out = String.UnicodeScalarView()
     var scalars = text.unicodeScalars.makeIterator()
     var next = scalars.next()

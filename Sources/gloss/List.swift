@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import GlossCore
 
 struct List: ProjectCommand {
@@ -30,6 +31,8 @@ struct List: ProjectCommand {
   var grep: String?
 
   func run(_ project: Project) throws {
+    // Reads every annotation file and exits: git objects are read without re-hashing.
+    Project.readObjectsWithoutRehashing()
     let snapshot = try project.snapshot(at: rev)
     let filter = try AssignmentFilter.checked(
       docs: doc, codes: code, coders: coder, withChildren: !exact, in: snapshot
@@ -37,6 +40,10 @@ struct List: ProjectCommand {
     .visible(to: try policy(in: project))
     let coders = filter.coders
     let wanted = AssignmentQuery(reviewOnly: review, grep: grep).matches
+    if !review && globals.format == .table {
+      try printTable(snapshot, filter: filter, wanted: wanted)
+      return
+    }
     if !review {
       let streamed = try Output.streamAssignments(format: globals.format) { emit in
         try snapshot.forEachAssignment(docs: filter.docs, coders: coders, codes: filter.codes) {
@@ -64,7 +71,87 @@ struct List: ProjectCommand {
   }
 }
 
+extension List {
+  /// The table of every matching assignment: one read of the files, each row kept as the
+  /// bytes of the cells it shows (not the record), the columns sized as rows come, then
+  /// written a chunk at a time. Handles are unique among all the revision's ids, so a
+  /// filtered listing reads them in a pass of its own.
+  func printTable(_ snapshot: Snapshot, filter: AssignmentFilter, wanted: (LocatedAssignment) -> Bool) throws {
+    let header = ["ID", "CODER", "DOC", "CODE", "SPAN", "TEXT"]
+    var widths = header.map(\.count)
+    var ids: [String] = []
+    // Every row's cells but the handle, each ended by a NUL (which `visible` never leaves).
+    var cells: [UInt8] = []
+    try snapshot.forEachAssignment(docs: filter.docs, coders: filter.coders, codes: filter.codes) { item in
+      guard wanted(item) else { return }
+      ids.append(item.assignment.id)
+      let row = [
+        Output.visible(item.coder), Output.visible(item.doc), Output.visible(item.assignment.code),
+        "\(item.assignment.start)-\(item.assignment.end)", Output.visible(Output.excerpt(item.assignment.exact)),
+      ]
+      for (column, cell) in row.enumerated() {
+        widths[column + 1] = max(widths[column + 1], cell.count)
+        cells.append(contentsOf: cell.utf8)
+        cells.append(0)
+      }
+    }
+    let everything = filter.docs == nil && filter.codes == nil && filter.coders == nil && grep == nil
+    let shown: [String]
+    do {
+      let handles = everything ? AssignmentHandles(ids: ids) : try snapshot.assignmentHandles()
+      shown = ids.map { Output.visible(handles.handle($0)) }
+    }
+    ids = []
+    for handle in shown { widths[0] = max(widths[0], handle.count) }
+    var output = Output.BufferedOutput()
+    output.line(Output.tableLine(header, widths: widths))
+    var cursor = 0
+    for handle in shown {
+      var row = [handle]
+      for _ in 1..<header.count {
+        var end = cursor
+        while end < cells.count, cells[end] != 0 { end += 1 }
+        row.append(String(decoding: cells[cursor..<end], as: UTF8.self))
+        cursor = end + 1
+      }
+      output.line(Output.tableLine(row, widths: widths))
+    }
+    output.flush()
+  }
+}
+
 extension Output {
+  /// One line of a table as `table` lays it out: every cell but the last padded to its
+  /// column's width, two spaces apart, cut to the terminal's width.
+  static func tableLine(_ cells: [String], widths: [Int]) -> String {
+    var line = ""
+    for (column, cell) in cells.enumerated() {
+      if column > 0 { line += "  " }
+      line += cell
+      if column < cells.count - 1, column < widths.count {
+        let count = cell.count
+        if count < widths[column] { line += String(repeating: " ", count: widths[column] - count) }
+      }
+    }
+    return fit(line, terminalWidth)
+  }
+
+  /// Lines for standard output, written 64 KB at a time.
+  struct BufferedOutput {
+    private var buffer: [UInt8] = []
+
+    mutating func line(_ text: String) {
+      buffer.append(contentsOf: text.utf8)
+      buffer.append(0x0a)
+      if buffer.count >= 1 << 16 { flush() }
+    }
+
+    mutating func flush() {
+      FileHandle.standardOutput.write(Data(buffer))
+      buffer.removeAll(keepingCapacity: true)
+    }
+  }
+
   /// `gloss ls --review` as a table: the reason replaces the text column's excerpt.
   static func reviewTable(_ items: [LocatedAssignment], handles: AssignmentHandles) -> String {
     table(

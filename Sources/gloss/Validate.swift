@@ -56,6 +56,10 @@ struct Validate: ProjectCommand {
       let (result, fixed) = try session(in: project).fixFormat()
       fixed.forEach { Output.print("fixed \($0)") }
       Output.note("committed \(result.commit.short)")
+    } else {
+      // Only reads from here on: git objects are read without re-hashing each (git fsck's
+      // job, and receive-pack's for a push); validation checks their content.
+      Project.readObjectsWithoutRehashing()
     }
     let target: ValidationTarget =
       staged

@@ -5,10 +5,8 @@ extension Project {
   /// How many assignments of the coders `policy` lets the viewer see use each code id.
   public func codeUsage(at snapshot: Snapshot, policy: Policy) throws -> [String: Int] {
     var usage: [String: Int] = [:]
-    for (coder, doc) in try snapshot.annotationFiles(coders: policy.visibleCoders) {
-      for record in try snapshot.annotations(coder: coder, doc: doc) ?? [] {
-        usage[record.code, default: 0] += 1
-      }
+    try snapshot.forEachAnnotationFileCodes(coders: policy.visibleCoders) { _, _, codes in
+      for code in codes { usage[code, default: 0] += 1 }
     }
     return usage
   }

@@ -56,13 +56,12 @@ extension Project {
   /// Documents with their size and who is assigned them; the assignment counts are only of
   /// the coders `policy` lets the viewer see.
   public func documentSummaries(at snapshot: Snapshot, policy: Policy) throws -> [DocumentSummary] {
-    let files = try snapshot.annotationFiles()
     var byDoc: [String: [String]] = [:]
+    for (coder, doc) in try snapshot.annotationFiles() { byDoc[doc, default: []].append(coder) }
+    // Each visible file read once, by the blob id its folder listing gave, on every core.
     var counts: [String: Int] = [:]
-    for (coder, doc) in files {
-      byDoc[doc, default: []].append(coder)
-      guard policy.canSee(coder: coder) else { continue }
-      counts[doc, default: 0] += try snapshot.annotations(coder: coder, doc: doc)?.count ?? 0
+    try snapshot.forEachAnnotationFileCodes(coders: policy.visibleCoders) { _, doc, codes in
+      counts[doc, default: 0] += codes.count
     }
     let marks = try snapshot.doneMarks().visible(to: policy)
     return try snapshot.documentIDs().map { id in

@@ -187,7 +187,7 @@ public struct Validator {
   struct FileFindings {
     var findings: [Finding] = []
     /// Each record's id, line, and where in `findings` a repeated id's finding goes.
-    var ids: [(id: String, line: Int, at: Int)] = []
+    var ids: [(id: IDSet.Key, line: Int, at: Int)] = []
 
     /// The findings, with one for each id seen before (in `ids`, which takes them in).
     func resolved(_ seen: inout IDSet) -> [Finding] {
@@ -195,7 +195,7 @@ public struct Validator {
       var inserted = 0
       for mark in ids where !seen.insert(mark.id) {
         result.insert(
-          Finding(.error, path, line: mark.line, "id \(mark.id) is used by another assignment"),
+          Finding(.error, path, line: mark.line, "id \(mark.id.text) is used by another assignment"),
           at: mark.at + inserted)
         inserted += 1
       }
@@ -247,7 +247,7 @@ public struct Validator {
   /// several threads or the work is small.
   static func readers(for files: ProjectFiles, units: Int) -> [(String) throws -> Data?] {
     var readers = [files.read]
-    let cores = min(ProcessInfo.processInfo.activeProcessorCount, 8)
+    let cores = Parallel.cores
     guard let make = files.threadReader, units >= 8, cores > 1 else { return readers }
     for _ in 1..<cores {
       guard let reader = try? make() else { break }
@@ -256,22 +256,12 @@ public struct Validator {
     return readers
   }
 
-  /// `body(index, reader)` for every index below `count`, worker `w` taking every
-  /// `readers.count`-th index with reader `w`; results in index order.
+  /// `body(index, reader)` for every index below `count`, one worker per reader; results
+  /// in index order.
   static func parallelMap<T>(
     _ count: Int, readers: [(String) throws -> Data?], _ body: @escaping (Int, (String) throws -> Data?) -> T
   ) -> [T] {
-    guard readers.count > 1, count > 1 else { return (0..<count).map { body($0, readers[0]) } }
-    let work = ParallelWork(count: count, readers: readers, body: body)
-    let workers = min(readers.count, count)
-    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-      var index = worker
-      while index < count {
-        work.run(index, worker: worker)
-        index += workers
-      }
-    }
-    return work.results()
+    Parallel.map(count, workers: readers, body)
   }
 
   /// A symbolic link or a gitlink: refused wherever it is, never read or followed.
@@ -322,7 +312,7 @@ public struct Validator {
   /// Every rule but the uniqueness of ids across files, which `FileFindings.resolved` checks.
   func checkAnnotations(_ data: Data, path: String, text: DocumentText?, codebook: Codebook?) -> FileFindings {
     var findings: [Finding] = []
-    var marks: [(id: String, line: Int, at: Int)] = []
+    var marks: [(id: IDSet.Key, line: Int, at: Int)] = []
     let bytes = [UInt8](data)
     var keys: Set<Assignment.Key> = []
     var previous: Assignment?
@@ -334,20 +324,26 @@ public struct Validator {
       }
       if !terminated { add(.error, "last line does not end with a line feed") }
       let record: Assignment
-      do throws(JSONLineError) {
-        record = try AnnotationFormat.parseLine(bytes, start, end)
-      } catch {
-        add(.error, error.message)
-        return
+      if let canonicalRecord = AnnotationFormat.parseCanonical(bytes, start, end) {
+        // Read in the canonical form only, so its bytes are canonical.
+        record = canonicalRecord
+      } else {
+        do throws(JSONLineError) {
+          record = try AnnotationFormat.parseLine(bytes, start, end)
+        } catch {
+          add(.error, error.message)
+          return
+        }
+        // Canonical bytes: the record written again must give back the line exactly.
+        canonical.removeAll(keepingCapacity: true)
+        AnnotationFormat.appendLine(record, to: &canonical)
+        if !canonical.dropLast().elementsEqual(bytes[start..<end]) {
+          add(.error, "not in canonical form (key order, spacing or escaping); 'gloss validate --fix' rewrites it")
+        }
       }
-      // Canonical bytes: the record written again must give back the line exactly.
-      canonical.removeAll(keepingCapacity: true)
-      AnnotationFormat.appendLine(record, to: &canonical)
-      if !canonical.dropLast().elementsEqual(bytes[start..<end]) {
-        add(.error, "not in canonical form (key order, spacing or escaping); 'gloss validate --fix' rewrites it")
-      }
-      if !AssignmentID.isValid(record.id) { add(.error, "id '\(record.id)' is not a lowercase UUID") }
-      marks.append((record.id, lineNumber, findings.count))
+      let idKey = IDSet.key(record.id)
+      if idKey.isOther { add(.error, "id '\(record.id)' is not a lowercase UUID") }
+      marks.append((idKey, lineNumber, findings.count))
       if let codebook, codebook.code(record.code) == nil { add(.error, "unknown code '\(record.code)'") }
       if !keys.insert(record.key).inserted {
         add(.error, "duplicate assignment of \(record.code) to \(record.start)-\(record.end)")
@@ -381,41 +377,70 @@ struct IDSet {
     let low: UInt64
   }
 
-  /// Inserts `id`; false when it was already there.
-  mutating func insert(_ id: String) -> Bool {
-    guard AssignmentID.isValid(id) else { return others.insert(id).inserted }
+  /// An id as the set keeps it: a lowercase UUID as its 128 bits, anything else as text.
+  /// Made on the worker that read the id, so the shared set only inserts.
+  enum Key {
+    case uuid(UUIDKey)
+    case other(String)
+
+    var isOther: Bool {
+      if case .other = self { return true }
+      return false
+    }
+
+    /// The id as written (a UUID's bits give back its lowercase text).
+    var text: String {
+      switch self {
+      case .other(let id): return id
+      case .uuid(let key):
+        let hex = String(key.high, radix: 16).leftPadded(16) + String(key.low, radix: 16).leftPadded(16)
+        let digits = Array(hex.utf8)
+        var out: [UInt8] = []
+        for (index, digit) in digits.enumerated() {
+          if [8, 12, 16, 20].contains(index) { out.append(UInt8(ascii: "-")) }
+          out.append(digit)
+        }
+        return String(decoding: out, as: UTF8.self)
+      }
+    }
+  }
+
+  /// One pass over the bytes: the rule of `AssignmentID.isValid` and the value together.
+  static func key(_ id: String) -> Key {
+    guard id.utf8.count == 36 else { return .other(id) }
     var high: UInt64 = 0
     var low: UInt64 = 0
-    var count = 0
-    for byte in id.utf8 where byte != UInt8(ascii: "-") {
-      let digit = UInt64(byte <= 0x39 ? byte - 0x30 : byte - 0x61 + 10)
-      if count < 16 { high = high << 4 | digit } else { low = low << 4 | digit }
-      count += 1
+    var digits = 0
+    for (index, byte) in id.utf8.enumerated() {
+      if index == 8 || index == 13 || index == 18 || index == 23 {
+        guard byte == UInt8(ascii: "-") else { return .other(id) }
+        continue
+      }
+      let digit: UInt64
+      switch byte {
+      case 0x30...0x39: digit = UInt64(byte - 0x30)
+      case 0x61...0x66: digit = UInt64(byte - 0x61 + 10)
+      default: return .other(id)
+      }
+      if digits < 16 { high = high << 4 | digit } else { low = low << 4 | digit }
+      digits += 1
     }
-    return uuids.insert(UUIDKey(high: high, low: low)).inserted
+    return .uuid(UUIDKey(high: high, low: low))
+  }
+
+  /// Inserts `id`; false when it was already there.
+  mutating func insert(_ id: String) -> Bool { insert(Self.key(id)) }
+
+  mutating func insert(_ key: Key) -> Bool {
+    switch key {
+    case .uuid(let uuid): return uuids.insert(uuid).inserted
+    case .other(let id): return others.insert(id).inserted
+    }
   }
 }
 
-/// What `Validator.parallelMap`'s workers share: each writes only its own result slots and
-/// uses only its own reader.
-private final class ParallelWork<T>: @unchecked Sendable {
-  private let slots: UnsafeMutableBufferPointer<T?>
-  private let readers: [(String) throws -> Data?]
-  private let body: (Int, (String) throws -> Data?) -> T
-
-  init(count: Int, readers: [(String) throws -> Data?], body: @escaping (Int, (String) throws -> Data?) -> T) {
-    slots = .allocate(capacity: count)
-    slots.initialize(repeating: nil)
-    self.readers = readers
-    self.body = body
-  }
-
-  func run(_ index: Int, worker: Int) { slots[index] = body(index, readers[worker]) }
-
-  func results() -> [T] { slots.compactMap { $0 } }
-
-  deinit {
-    slots.deinitialize()
-    slots.deallocate()
+extension String {
+  fileprivate func leftPadded(_ length: Int) -> String {
+    String(repeating: "0", count: max(0, length - utf8.count)) + self
   }
 }

@@ -1,0 +1,74 @@
+import Foundation
+
+/// Work split over the cores, per file: validation, listings and counts read and parse
+/// every annotation file, and each file is independent of the others.
+enum Parallel {
+  /// How many threads whole-project reads use.
+  static var cores: Int { min(ProcessInfo.processInfo.activeProcessorCount, 8) }
+
+  /// `body(index, worker)` for every index below `count`, worker `w` taking every
+  /// `workers.count`-th index with its own context `workers[w]` (a repository handle, a
+  /// reader); results in index order, whatever thread computed them.
+  static func map<W, T>(_ count: Int, workers: [W], _ body: @escaping (Int, W) -> T) -> [T] {
+    guard workers.count > 1, count > 1 else { return (0..<count).map { body($0, workers[0]) } }
+    let work = ParallelWork(count: count, workers: workers, body: body)
+    let threads = min(workers.count, count)
+    DispatchQueue.concurrentPerform(iterations: threads) { thread in
+      var index = thread
+      while index < count {
+        work.run(index, worker: thread)
+        index += threads
+      }
+    }
+    return work.results()
+  }
+}
+
+/// Work started on another thread at once and waited for once: the next chunk of files is
+/// read while the caller takes the last one.
+final class Pending<T>: @unchecked Sendable {
+  private let group = DispatchGroup()
+  private let work: () -> [T]
+  private var value: [T] = []
+
+  init(_ work: @escaping () -> [T]) {
+    self.work = work
+    group.enter()
+    DispatchQueue.global().async { self.run() }
+  }
+
+  private func run() {
+    value = work()
+    group.leave()
+  }
+
+  /// The result, once the work is done.
+  func wait() -> [T] {
+    group.wait()
+    return value
+  }
+}
+
+/// What `Parallel.map`'s threads share: each writes only its own result slots and uses
+/// only its own worker context.
+private final class ParallelWork<W, T>: @unchecked Sendable {
+  private let slots: UnsafeMutableBufferPointer<T?>
+  private let workers: [W]
+  private let body: (Int, W) -> T
+
+  init(count: Int, workers: [W], body: @escaping (Int, W) -> T) {
+    slots = .allocate(capacity: count)
+    slots.initialize(repeating: nil)
+    self.workers = workers
+    self.body = body
+  }
+
+  func run(_ index: Int, worker: Int) { slots[index] = body(index, workers[worker]) }
+
+  func results() -> [T] { slots.compactMap { $0 } }
+
+  deinit {
+    slots.deinitialize()
+    slots.deallocate()
+  }
+}
