@@ -109,7 +109,9 @@ public struct BinaryAgreement: Sendable, Equatable {
     var zeros = 0.0
     var ones = 0.0
     var listwise = ListwiseSums()
-    var pairCounts = [[Int]](repeating: [0, 0, 0, 0], count: coderCount * coderCount)
+    // The 2×2 table of pair (a, b) is at 4 (a × coders + b); one flat array, as the
+    // pairs of a pattern are most of the work with many coders.
+    var pairCounts = [Int](repeating: 0, count: coderCount * coderCount * 4)
     for (pattern, weight) in tally.counts {
       let coded = pattern.coded & mask
       let positive = pattern.ones & mask
@@ -130,13 +132,18 @@ public struct BinaryAgreement: Sendable, Equatable {
         listwise.zeros += w * Double(k0)
         listwise.ones += w * Double(k1)
       }
-      for a in 0..<coderCount where coded & (1 << UInt64(a)) != 0 {
-        let valueA = Int((positive >> UInt64(a)) & 1)
-        for b in (a + 1)..<coderCount where coded & (1 << UInt64(b)) != 0 {
-          let valueB = Int((positive >> UInt64(b)) & 1)
-          let cell = valueA * 2 + valueB
-          pairCounts[a * coderCount + b][cell] = saturatingSum(
-            pairCounts[a * coderCount + b][cell], weight)
+      // Only the coders who coded the unit, lowest bit first (a < b).
+      var first = coded
+      while first != 0 {
+        let a = first.trailingZeroBitCount
+        first &= first - 1
+        let row = (a * coderCount) * 4 + Int((positive >> UInt64(a)) & 1) * 2
+        var second = first
+        while second != 0 {
+          let b = second.trailingZeroBitCount
+          second &= second - 1
+          let cell = row + b * 4 + Int((positive >> UInt64(b)) & 1)
+          pairCounts[cell] = saturatingSum(pairCounts[cell], weight)
         }
       }
     }
@@ -161,7 +168,8 @@ public struct BinaryAgreement: Sendable, Equatable {
     var pairs: [PairAgreement] = []
     for a in 0..<coderCount {
       for b in (a + 1)..<coderCount {
-        pairs.append(pairAgreement(a: a, b: b, table: pairCounts[a * coderCount + b]))
+        let table = (a * coderCount + b) * 4
+        pairs.append(pairAgreement(a: a, b: b, table: Array(pairCounts[table..<table + 4])))
       }
     }
     self.pairs = pairs

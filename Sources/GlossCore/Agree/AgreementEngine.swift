@@ -44,6 +44,11 @@ public final class AgreementEngine {
   /// The figures at `commit`; throws for unknown coders, codes or documents and when fewer
   /// than two coders have data.
   func report(at commit: Oid) throws -> AgreementReport {
+    prefetch = HistoryPrefetch(repository: repository, commits: [commit])
+    defer {
+      prefetch?.stop()
+      prefetch = nil
+    }
     switch try outcome(at: commit) {
     case .report(let report): return report
     case .failed(let error): throw error

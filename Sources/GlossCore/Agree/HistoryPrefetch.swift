@@ -25,9 +25,12 @@ final class HistoryPrefetch: @unchecked Sendable {
   private let commits: [Oid]
   private let window = 128
 
-  /// nil when there is nothing to read ahead or no second handle.
+  /// nil when there is nothing to read, no second core or no second handle. With one commit
+  /// the two threads share its files (one report of a large project reads them all).
   init?(repository: Repository, commits: [Oid]) {
-    guard commits.count > 2, let second = try? repository.reopened() else { return nil }
+    guard !commits.isEmpty, ProcessInfo.processInfo.activeProcessorCount > 1,
+      let second = try? repository.reopened()
+    else { return nil }
     self.repository = second
     self.commits = commits
     let thread = Thread { [self] in
