@@ -63,15 +63,18 @@ public struct ProjectFiles {
     let manager = FileManager.default
     var paths: [String] = []
     var links: [(String, TreeEntry.Kind)] = []
-    /// lstat: what the path itself is, not what a link points at.
-    func type(_ relative: String) -> FileAttributeType? {
-      (try? manager.attributesOfItem(atPath: root + relative))?[.type] as? FileAttributeType
+    /// lstat: what the path itself is, not what a link points at. (Not FileManager's
+    /// attributes, which look up the owner's and group's names for every file.)
+    func type(_ relative: String) -> mode_t? {
+      var info = stat()
+      guard lstat(root + relative, &info) == 0 else { return nil }
+      return info.st_mode & S_IFMT
     }
     func visit(_ relative: String) {
       switch type(relative) {
-      case .typeSymbolicLink?: links.append((relative, .symlink))
-      case .typeRegular?: paths.append(relative)
-      case .typeDirectory?:
+      case S_IFLNK?: links.append((relative, .symlink))
+      case S_IFREG?: paths.append(relative)
+      case S_IFDIR?:
         for name in (try? manager.contentsOfDirectory(atPath: root + relative)) ?? [] { visit(relative + "/" + name) }
       default: break
       }
