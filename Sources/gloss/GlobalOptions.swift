@@ -51,15 +51,22 @@ enum Output {
   /// ends (CSV) stay. Every text and table output goes through here; JSON is escaped by its
   /// encoder instead.
   static func visible(_ text: String) -> String {
-    // Fast path without allocating: only bytes below 0x20, DEL and the UTF-8 lead byte of
-    // C1 controls (0xC2) can need escaping; a CR before an LF (CSV's line end) does not.
-    var previousCR = false
-    let needsEscape = text.utf8.contains { byte in
-      if previousCR && byte != 0x0a { return true }
-      previousCR = byte == 0x0d
-      return (byte < 0x20 && byte != 0x0a && byte != 0x09 && byte != 0x0d) || byte == 0x7f || byte == 0xc2
+    // Fast path without allocating, in the string's own buffer: only bytes below 0x20, DEL
+    // and the UTF-8 lead byte of C1 controls (0xC2) can need escaping; a CR before an LF
+    // (CSV's line end) does not.
+    var buffer = text
+    let needsEscape = buffer.withUTF8 { bytes in
+      var previousCR = false
+      for byte in bytes {
+        if previousCR && byte != 0x0a { return true }
+        previousCR = byte == 0x0d
+        if (byte < 0x20 && byte != 0x0a && byte != 0x09 && byte != 0x0d) || byte == 0x7f || byte == 0xc2 {
+          return true
+        }
+      }
+      return previousCR
     }
-    guard needsEscape || previousCR else { return text }
+    guard needsEscape else { return text }
     var out = String.UnicodeScalarView()
     var scalars = text.unicodeScalars.makeIterator()
     var next = scalars.next()
