@@ -2,13 +2,6 @@ import Foundation
 import GitKit
 
 extension Project {
-  /// For a process that only measures agreement and exits (`gloss agree`): objects are read
-  /// without libgit2 re-hashing each one, which is a quarter of the time of reading every
-  /// annotation file. Process-wide, so a long-running server does not call it.
-  public static func readObjectsWithoutRehashing() {
-    Repository.verifyObjectHashes(false)
-  }
-
   /// Agreement at `revision` (HEAD when nil), DESIGN §4.
   public func agreement(at revision: String? = nil, options: AgreementOptions) throws
     -> AgreementReport
