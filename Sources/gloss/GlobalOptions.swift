@@ -117,13 +117,22 @@ enum Output {
         widths[index] = max(widths[index], cell.count)
       }
     }
-    func render(_ cells: [String]) -> String {
-      let line = cells.enumerated().map { index, cell in
-        index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
-      }.joined(separator: "  ")
-      return fit(line, terminalWidth)
+    return ([header] + rows).map { tableLine($0, widths: widths) }.joined(separator: "\n")
+  }
+
+  /// One line of a table: every cell but the last padded to its column's width (counted in
+  /// characters, as the widths are), two spaces apart, cut to the terminal's width.
+  static func tableLine(_ cells: [String], widths: [Int]) -> String {
+    var line = ""
+    for (column, cell) in cells.enumerated() {
+      if column > 0 { line += "  " }
+      line += cell
+      if column < cells.count - 1, column < widths.count {
+        let count = cell.count
+        if count < widths[column] { line += String(repeating: " ", count: widths[column] - count) }
+      }
     }
-    return ([render(header)] + rows.map(render)).joined(separator: "\n")
+    return fit(line, terminalWidth)
   }
 
   /// The terminal's width when standard output is one (COLUMNS, else TIOCGWINSZ); nil when

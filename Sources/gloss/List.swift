@@ -121,21 +121,6 @@ extension List {
 }
 
 extension Output {
-  /// One line of a table as `table` lays it out: every cell but the last padded to its
-  /// column's width, two spaces apart, cut to the terminal's width.
-  static func tableLine(_ cells: [String], widths: [Int]) -> String {
-    var line = ""
-    for (column, cell) in cells.enumerated() {
-      if column > 0 { line += "  " }
-      line += cell
-      if column < cells.count - 1, column < widths.count {
-        let count = cell.count
-        if count < widths[column] { line += String(repeating: " ", count: widths[column] - count) }
-      }
-    }
-    return fit(line, terminalWidth)
-  }
-
   /// Lines for standard output, written 64 KB at a time.
   struct BufferedOutput {
     private var buffer: [UInt8] = []

@@ -62,4 +62,15 @@ import Testing
     #expect(lines.allSatisfy { $0.count <= 60 }, "\(lines)")
     #expect(lines[1].hasSuffix("…") && lines[1].hasPrefix(String(piped[1].prefix(59))))
   }
+
+  /// Every table pads by characters, as its widths are counted: a name of emoji (two UTF-16
+  /// units each) is shown whole, not cut to its width in UTF-16 units.
+  @Test func tablesPadByCharactersNotUTF16Units() throws {
+    let box = try Sandbox()
+    try box.gloss("code", "add", "Joy 😀😀")
+    try box.gloss("code", "add", "x")
+    let rows = try box.gloss("code", "list").lines
+    #expect(rows.contains("joy   Joy 😀😀  0     "), "\(rows)")
+    #expect(rows.contains("x     x       0     "), "\(rows)")
+  }
 }
