@@ -24,7 +24,8 @@ let package = Package(
       pkgConfig: "libgit2",
       providers: [.apt(["libgit2-dev"])]
     ),
-    .target(name: "GitKit", dependencies: ["CLibgit2"]),
+    .target(name: "CSHA1"),
+    .target(name: "GitKit", dependencies: ["CLibgit2", "CSHA1"]),
     .target(name: "Agreement"),
     .target(
       name: "GlossCore",

@@ -176,6 +176,9 @@ extension Repository {
     /// read once for the dirty check and the update that follows.
     private var index: OpaquePointer?
     private var scratch: String?
+    /// The index as bytes, read once, when `IndexFile` can handle it (else libgit2 reads it).
+    private var file: IndexFile?
+    private var fileRead = false
 
     init(path: String, fd: Int32) {
       self.path = path
@@ -191,8 +194,17 @@ extension Repository {
         try FileManager.default.copyItem(atPath: repository.indexPath, toPath: scratch)
       }
       self.scratch = scratch
-      try check(git_index_open(&index, scratch), "open index")
+      index = try Repository.openIndex(at: scratch)
       return index
+    }
+
+    /// The index as bytes, when `IndexFile` can handle it.
+    func indexFile(of repository: Repository) -> IndexFile? {
+      if !fileRead {
+        file = IndexFile(path: repository.indexPath)
+        fileRead = true
+      }
+      return file
     }
 
     /// Gives the lock up without changing the index.
@@ -385,8 +397,7 @@ extension Repository {
 
   /// The blob each path has in the index now (nil: no entry).
   private func currentIndexEntries(_ paths: [String]) throws -> [String: String?] {
-    var index: OpaquePointer?
-    try check(git_index_open(&index, indexPath), "open index")
+    let index = try Self.openIndex(at: indexPath)
     defer { git_index_free(index) }
     var result: [String: String?] = [:]
     for path in paths {
@@ -401,21 +412,27 @@ extension Repository {
   /// index.lock itself, so the index is opened through a scratch hard link to it (a copy
   /// where links fail) and written there as a new file, which replaces the index.
   private func installIndex(_ changes: [(path: String, entry: git_index_entry?)], lock: IndexLock) throws {
-    let index = try lock.openIndex(of: self)
-    for (path, entry) in changes {
-      if var entry {
-        try path.withCString { name in
-          entry.path = name
-          try check(git_index_add(index, &entry), "stage \(path)")
+    if let file = lock.indexFile(of: self), let bytes = file.updated(changes) {
+      // As libgit2 writes an index: the whole file, flushed before it replaces the old one.
+      unlink(scratchIndexPath)
+      try Self.writeFile(scratchIndexPath, bytes, mode: file.mode, sync: Durability.fsyncsEachWrite)
+    } else {
+      let index = try lock.openIndex(of: self)
+      for (path, entry) in changes {
+        if var entry {
+          try path.withCString { name in
+            entry.path = name
+            try check(git_index_add(index, &entry), "stage \(path)")
+          }
+        } else {
+          let result = git_index_remove(index, path, 0)
+          if result != GIT_ENOTFOUND.rawValue { try check(result, "unstage \(path)") }
         }
-      } else {
-        let result = git_index_remove(index, path, 0)
-        if result != GIT_ENOTFOUND.rawValue { try check(result, "unstage \(path)") }
       }
+      // libgit2 writes `<scratch>.lock` and renames it over the scratch link: the index's own
+      // inode is never written to.
+      try check(git_index_write(index), "write index")
     }
-    // libgit2 writes `<scratch>.lock` and renames it over the scratch link: the index's own
-    // inode is never written to.
-    try check(git_index_write(index), "write index")
     TestHook.pause("index-written")
     guard rename(scratchIndexPath, indexPath) == 0 else {
       throw GitError(code: .other(-1), message: String(cString: strerror(errno)), operation: "write index")
@@ -480,9 +497,9 @@ extension Repository {
     return folder + "/." + (full as NSString).lastPathComponent + ".gloss-tmp"
   }
 
-  /// Writes `data` to `path` through a plain file descriptor (no hidden temporary files);
-  /// a failed write removes the partial file.
-  static func writeFile(_ path: String, _ data: Data, mode: mode_t = 0o644) throws {
+  /// Writes `data` to `path` through a plain file descriptor (no hidden temporary files),
+  /// flushed to disk first when `sync`; a failed write removes the partial file.
+  static func writeFile(_ path: String, _ data: some ContiguousBytes, mode: mode_t = 0o644, sync: Bool = false) throws {
     let fd = Glibc.open(path, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, mode)
     guard fd >= 0 else {
       throw GitError(code: .other(-1), message: String(cString: strerror(errno)), operation: "write \(path)")
@@ -500,6 +517,7 @@ extension Repository {
         offset += written
       }
     }
+    if failure == 0 && sync && fsync(fd) != 0 { failure = errno }
     if close(fd) != 0 && failure == 0 { failure = errno }
     if failure != 0 {
       unlink(path)

@@ -11,6 +11,10 @@ public enum Durability {
   /// Mirrors libgit2's process-wide setting (on since `LibGit2.initialize`).
   nonisolated(unsafe) private static var fsyncEachWrite = true
 
+  /// Whether each file written is flushed to disk before it is used (libgit2's setting, which
+  /// gloss's own index writer follows).
+  static var fsyncsEachWrite: Bool { fsyncEachWrite }
+
   /// Whether libgit2 fsyncs each object, ref and reflog it writes; process-wide.
   public static func setFsyncEachWrite(_ on: Bool) {
     LibGit2.initialize()

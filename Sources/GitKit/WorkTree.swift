@@ -18,32 +18,50 @@ extension Repository {
   /// not grow with the size of the work tree.
   public func pathsWithLocalChanges(_ paths: [String], headTree: Oid?) throws -> [String] {
     guard workdir != nil, !paths.isEmpty else { return [] }
-    var index: OpaquePointer?
     // The index file as it is now (one read; the repository's cached index would be read
     // on opening and again to refresh it).
-    try check(git_index_open(&index, gitDirectory + "index"), "open index")
+    if let file = IndexFile(path: indexPath) {
+      return try pathsWithLocalChanges(paths, headTree: headTree, staged: file.entry)
+    }
+    let index = try Self.openIndex(at: indexPath)
     defer { git_index_free(index) }
-    return try pathsWithLocalChanges(paths, headTree: headTree, index: index)
+    return try pathsWithLocalChanges(paths, headTree: headTree, staged: Self.entries(of: index))
   }
 
   /// `pathsWithLocalChanges(_:headTree:)` against the index held under `lock`, which the
   /// commit that follows updates without reading the index again.
   public func pathsWithLocalChanges(_ paths: [String], headTree: Oid?, holding lock: IndexLock) throws -> [String] {
     guard workdir != nil, !paths.isEmpty else { return [] }
-    return try pathsWithLocalChanges(paths, headTree: headTree, index: try lock.openIndex(of: self))
+    if let file = lock.indexFile(of: self) {
+      return try pathsWithLocalChanges(paths, headTree: headTree, staged: file.entry)
+    }
+    return try pathsWithLocalChanges(paths, headTree: headTree, staged: Self.entries(of: try lock.openIndex(of: self)))
   }
 
-  private func pathsWithLocalChanges(_ paths: [String], headTree: Oid?, index: OpaquePointer?) throws -> [String] {
+  /// Stage-0 entries of an index libgit2 has read.
+  private static func entries(of index: OpaquePointer?) -> (String) -> IndexFile.Entry? {
+    { path in
+      git_index_get_bypath(index, path, 0).map {
+        IndexFile.Entry(
+          id: Oid($0.pointee.id), fileSize: $0.pointee.file_size,
+          mtimeSeconds: UInt32(bitPattern: $0.pointee.mtime.seconds), mtimeNanoseconds: $0.pointee.mtime.nanoseconds)
+      }
+    }
+  }
+
+  private func pathsWithLocalChanges(
+    _ paths: [String], headTree: Oid?, staged lookup: (String) -> IndexFile.Entry?
+  ) throws -> [String] {
     guard let root = workdir else { return [] }
     // An entry written in the same second as the index may hide a later edit of the same
     // size ("racy git"); such entries are always hashed.
     var indexInfo = stat()
-    let indexTime = stat(gitDirectory + "index", &indexInfo) == 0 ? Int64(indexInfo.st_mtim.tv_sec) : Int64.max
+    let indexTime = stat(indexPath, &indexInfo) == 0 ? Int64(indexInfo.st_mtim.tv_sec) : Int64.max
     var dirty: [String] = []
     for path in paths {
       let committed = try headTree.flatMap { try entry(at: path, inTree: $0) }?.id
-      let staged = git_index_get_bypath(index, path, 0)?.pointee
-      if staged.map({ Oid($0.id) }) != committed {
+      let staged = lookup(path)
+      if staged?.id != committed {
         dirty.append(path)
         continue
       }
@@ -57,12 +75,12 @@ extension Repository {
         continue
       }
       let sameStat =
-        Int64(entry.file_size) == Int64(info.st_size) && Int64(entry.mtime.seconds) == Int64(info.st_mtim.tv_sec)
-        && Int64(entry.mtime.nanoseconds) == Int64(info.st_mtim.tv_nsec)
-      if sameStat && Int64(entry.mtime.seconds) < indexTime { continue }
+        Int64(entry.fileSize) == Int64(info.st_size) && Int64(entry.mtimeSeconds) == Int64(info.st_mtim.tv_sec)
+        && Int64(entry.mtimeNanoseconds) == Int64(info.st_mtim.tv_nsec)
+      if sameStat && Int64(entry.mtimeSeconds) < indexTime { continue }
       var hashed = git_oid()
       try check(git_odb_hashfile(&hashed, root + path, GIT_OBJECT_BLOB), "read \(path)")
-      if Oid(hashed) != Oid(entry.id) { dirty.append(path) }
+      if Oid(hashed) != entry.id { dirty.append(path) }
     }
     return dirty
   }

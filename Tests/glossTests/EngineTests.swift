@@ -117,6 +117,38 @@ import Testing
     try box.expectHealthy()
   }
 
+  /// gloss writes the index itself when git wrote it as it does by default, and through
+  /// libgit2 when git wrote a kind gloss leaves alone (version 4, an untracked cache):
+  /// either way git reads the result, stages exactly the commit, and keeps the user's own
+  /// staged change. A split index, which libgit2 cannot read, is refused in one line
+  /// saying how to turn it off, before anything is committed.
+  @Test func everyKindOfIndexFollowsTheCommit() throws {
+    for setup in [[], ["--index-version", "4"], ["--untracked-cache"], ["--split-index"]] {
+      let box = try Sandbox.twoCoders()
+      try "notes\n".write(toFile: box.path + "/notes.txt", atomically: true, encoding: .utf8)
+      #expect(try box.git("add", "notes.txt").status == 0)
+      if !setup.isEmpty {
+        #expect(try Shell.run("/usr/bin/git", ["update-index"] + setup, in: box.path, env: box.env).status == 0)
+      }
+      let head = try box.git("rev-parse", "HEAD").stdout
+      let run = try box.gloss("--as", "ana", "add", "d1", "low", "--para", "1")
+      if setup == ["--split-index"] {
+        #expect(run.status == 1 && run.stderr.split(separator: "\n").count == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("git update-index --no-split-index"), "\(run.stderr)")
+        #expect(try box.git("rev-parse", "HEAD").stdout == head)
+        continue
+      }
+      #expect(run.status == 0, "\(setup): \(run.stderr)")
+      let staged = try box.git("diff", "--cached", "--name-status").stdout
+      #expect(staged == "A\tnotes.txt\n", "\(setup): \(staged)")
+      let file = "annotations/ana/d1.jsonl"
+      let inIndex = try box.git("rev-parse", ":" + file).stdout
+      #expect(inIndex == (try box.git("rev-parse", "HEAD:" + file).stdout), "\(setup)")
+      #expect(try box.git("status", "--porcelain", "--untracked-files=no").stdout == "A  notes.txt\n", "\(setup)")
+      #expect(try box.git("fsck", "--strict").status == 0)
+    }
+  }
+
   /// strace is installed and may trace here (some containers forbid ptrace).
   static let canTrace =
     FileManager.default.isExecutableFile(atPath: "/usr/bin/strace")
