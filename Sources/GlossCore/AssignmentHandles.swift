@@ -12,47 +12,74 @@ public struct AssignmentHandles: Sendable {
 
   private let lengths: [String: Int]
 
-  /// Handles unique among `ids` (all assignment ids of a project at one revision):
-  /// sorting the reversed ids puts ids sharing a suffix next to each other, so each needs
-  /// comparing only with its two neighbours.
+  /// Handles unique among `ids` (all assignment ids of a project at one revision).
   public init<S: Sequence>(ids: S) where S.Element == String {
-    // The ids themselves, compared from their ends: no reversed copies, and the table is
-    // keyed by the strings already held (a million ids are a listing's whole memory).
-    let unique = Array(Set(ids))
-    // Sorted by their last 16 bytes first (packed into two integers, last byte highest),
-    // and by the whole reversed bytes only where those tie.
-    var order = unique.indices.map { (key: Self.suffixKey(unique[$0]), index: $0) }
-    order.sort { a, b in
-      if a.key != b.key { return a.key < b.key }
-      return unique[a.index].utf8.reversed().lexicographicallyPrecedes(unique[b.index].utf8.reversed())
+    let ids = Array(ids)
+    var arena: [UInt8] = []
+    var ends: [Int] = []
+    ends.reserveCapacity(ids.count)
+    for id in ids {
+      arena.append(contentsOf: id.utf8)
+      ends.append(arena.count)
     }
-    let sorted = order.map { unique[$0.index] }
     var lengths: [String: Int] = [:]
-    lengths.reserveCapacity(sorted.count)
-    func common(_ a: String, _ b: String) -> Int {
-      var count = 0
-      for (x, y) in zip(a.utf8.reversed(), b.utf8.reversed()) {
-        guard x == y else { break }
-        count += 1
-      }
-      return count
-    }
-    for (index, id) in sorted.enumerated() {
-      var shared = 0
-      if index > 0 { shared = common(id, sorted[index - 1]) }
-      if index + 1 < sorted.count { shared = max(shared, common(id, sorted[index + 1])) }
-      lengths[id] = min(id.utf8.count, max(Self.minimumLength, shared + 1))
-    }
+    lengths.reserveCapacity(ids.count)
+    for (id, length) in zip(ids, Self.lengths(arena: arena, ends: ends)) { lengths[id] = length }
     self.lengths = lengths
   }
 
-  /// The last 16 bytes of `id`, last first, zero-padded: ordered as the reversed bytes are,
+  /// The handle length of each id, for ids held end to end in one byte array (`ends[i]` is
+  /// where id i ends and id i+1 starts), as a listing of a million holds them. Sorting the
+  /// ids by their reversed bytes puts ids sharing a suffix next to each other, so each is
+  /// compared only with its neighbours (the same id listed twice counts once).
+  public static func lengths(arena: [UInt8], ends: [Int]) -> [Int] {
+    let count = ends.count
+    func start(_ id: Int) -> Int { id == 0 ? 0 : ends[id - 1] }
+    func common(_ a: Int, _ b: Int) -> Int {
+      var x = ends[a]
+      var y = ends[b]
+      let (low, other) = (start(a), start(b))
+      while x > low && y > other && arena[x - 1] == arena[y - 1] {
+        x -= 1
+        y -= 1
+      }
+      return ends[a] - x
+    }
+    // Sorted by their last 16 bytes first (packed into two integers, last byte highest),
+    // and by the whole reversed bytes only where those tie.
+    var order = (0..<count).map { (key: suffixKey(arena[start($0)..<ends[$0]]), id: $0) }
+    order.sort { a, b in
+      if a.key != b.key { return a.key < b.key }
+      return arena[start(a.id)..<ends[a.id]].reversed().lexicographicallyPrecedes(
+        arena[start(b.id)..<ends[b.id]].reversed())
+    }
+    var result = [Int](repeating: 0, count: count)
+    var run = 0
+    while run < count {
+      // A run of the same id.
+      let id = order[run].id
+      let length = ends[id] - start(id)
+      var next = run + 1
+      while next < count && ends[order[next].id] - start(order[next].id) == length && common(id, order[next].id) == length {
+        next += 1
+      }
+      var shared = 0
+      if run > 0 { shared = common(id, order[run - 1].id) }
+      if next < count { shared = max(shared, common(id, order[next].id)) }
+      let handle = min(length, max(minimumLength, shared + 1))
+      for position in run..<next { result[order[position].id] = handle }
+      run = next
+    }
+    return result
+  }
+
+  /// The last 16 bytes of an id, last first, zero-padded: ordered as the reversed bytes are,
   /// ties left to a full comparison.
-  private static func suffixKey(_ id: String) -> Key {
+  private static func suffixKey(_ id: ArraySlice<UInt8>) -> Key {
     var high: UInt64 = 0
     var low: UInt64 = 0
     var count = 0
-    for byte in id.utf8.reversed() {
+    for byte in id.reversed() {
       if count < 8 { high |= UInt64(byte) << (56 - 8 * count) } else { low |= UInt64(byte) << (56 - 8 * (count - 8)) }
       count += 1
       if count == 16 { break }

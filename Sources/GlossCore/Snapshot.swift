@@ -165,7 +165,31 @@ public final class Snapshot {
     docs: Set<String>? = nil, coders: Set<String>? = nil,
     _ body: (_ coder: String, _ doc: String, _ records: [Assignment]) throws -> Void
   ) throws {
-    try forEachAnnotationFile(docs: docs, coders: coders, decode: AnnotationFormat.decode, fromRecords: { $0 }, body)
+    try forEachAnnotationFile(
+      docs: docs, coders: coders, decode: { _, _, data throws(AnnotationFormat.Problem) in try AnnotationFormat.decode(data) },
+      fromRecords: { _, _, records in records }, body)
+  }
+
+  /// Every matching annotation file's records, in canonical order, turned into a value by
+  /// `transform` on every core, and handed to `body` in file order (doc, coder) on this
+  /// thread: a listing formats its rows where the files are decoded.
+  public func forEachAnnotationFile<T>(
+    docs: Set<String>? = nil, coders: Set<String>? = nil,
+    transform: @escaping @Sendable (_ coder: String, _ doc: String, _ records: [Assignment]) -> T,
+    _ body: (_ coder: String, _ doc: String, _ value: T) throws -> Void
+  ) throws {
+    let ordered: @Sendable (String, String, [Assignment]) -> T = { coder, doc, records in
+      var records = records
+      // A hand-edited file may be out of order; put it right for the listing.
+      if zip(records, records.dropFirst()).contains(where: { !Assignment.canonicalOrder($0, $1) }) {
+        records.sort(by: Assignment.canonicalOrder)
+      }
+      return transform(coder, doc, records)
+    }
+    try forEachAnnotationFile(
+      docs: docs, coders: coders,
+      decode: { coder, doc, data throws(AnnotationFormat.Problem) in ordered(coder, doc, try AnnotationFormat.decode(data)) },
+      fromRecords: ordered, body)
   }
 
   /// Calls `body` with the code of every record of every matching annotation file, files
@@ -175,7 +199,8 @@ public final class Snapshot {
     _ body: (_ coder: String, _ doc: String, _ codes: [String]) throws -> Void
   ) throws {
     try forEachAnnotationFile(
-      docs: docs, coders: coders, decode: AnnotationFormat.codes, fromRecords: { $0.map(\.code) }, body)
+      docs: docs, coders: coders, decode: { _, _, data throws(AnnotationFormat.Problem) in try AnnotationFormat.codes(data) },
+      fromRecords: { _, _, records in records.map(\.code) }, body)
   }
 
   /// Each matching file read and decoded with `decode` on every core, a chunk at a time,
@@ -185,8 +210,9 @@ public final class Snapshot {
   /// use this snapshot meanwhile). With `DecodedBlobs` on (a server), records come from
   /// and go to its cache.
   private func forEachAnnotationFile<T>(
-    docs: Set<String>?, coders: Set<String>?, decode: @escaping (Data) throws(AnnotationFormat.Problem) -> T,
-    fromRecords: @escaping ([Assignment]) -> T, _ body: (String, String, T) throws -> Void
+    docs: Set<String>?, coders: Set<String>?,
+    decode: @escaping (_ coder: String, _ doc: String, Data) throws(AnnotationFormat.Problem) -> T,
+    fromRecords: @escaping (_ coder: String, _ doc: String, [Assignment]) -> T, _ body: (String, String, T) throws -> Void
   ) throws {
     let files = try annotationBlobs(coders: coders).filter { docs?.contains($0.doc) ?? true }
     typealias Chunk = ArraySlice<(coder: String, doc: String, blob: Oid)>
@@ -197,12 +223,13 @@ public final class Snapshot {
         return Result {
           guard DecodedBlobs.annotations.isEnabled else {
             do {
-              return try decode(try handle.blob(file.blob))
+              return try decode(file.coder, file.doc, try handle.blob(file.blob))
             } catch let problem as AnnotationFormat.Problem {
               throw GlossError.malformed(file: path, line: problem.line, message: problem.message)
             }
           }
           return fromRecords(
+            file.coder, file.doc,
             try DecodedBlobs.annotations.value(for: file.blob) {
               try Self.decodeAnnotations(try handle.blob(file.blob), path: path)
             })

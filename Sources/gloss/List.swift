@@ -39,7 +39,8 @@ struct List: ProjectCommand {
     )
     .visible(to: try policy(in: project))
     let coders = filter.coders
-    let wanted = AssignmentQuery(reviewOnly: review, grep: grep).matches
+    let query = AssignmentQuery(reviewOnly: review, grep: grep)
+    let wanted: @Sendable (LocatedAssignment) -> Bool = { query.matches($0) }
     if !review && globals.format == .table {
       try printTable(snapshot, filter: filter, wanted: wanted)
       return
@@ -72,36 +73,72 @@ struct List: ProjectCommand {
 }
 
 extension List {
-  /// The table of every matching assignment: one read of the files, each row kept as the
-  /// bytes of the cells it shows (not the record), the columns sized as rows come, then
-  /// written a chunk at a time. Handles are unique among all the revision's ids, so a
-  /// filtered listing reads them in a pass of its own.
-  func printTable(_ snapshot: Snapshot, filter: AssignmentFilter, wanted: (LocatedAssignment) -> Bool) throws {
+  /// One annotation file's rows, formatted where the file was decoded: the ids end to end,
+  /// and each row's cells but the handle, each ended by a NUL (which `visible` never leaves).
+  private struct Rows: Sendable {
+    var ids: [UInt8] = []
+    var idEnds: [Int] = []
+    var cells: [UInt8] = []
+    var widths = [Int](repeating: 0, count: 5)
+  }
+
+  /// The table of every matching assignment: the files are read, decoded and formatted on
+  /// every core, the columns sized as rows come, then the rows written a chunk at a time.
+  /// Handles are unique among all the revision's ids, so a filtered listing reads them in
+  /// a pass of its own.
+  func printTable(
+    _ snapshot: Snapshot, filter: AssignmentFilter, wanted: @escaping @Sendable (LocatedAssignment) -> Bool
+  ) throws {
     let header = ["ID", "CODER", "DOC", "CODE", "SPAN", "TEXT"]
     var widths = header.map(\.count)
-    var ids: [String] = []
-    // Every row's cells but the handle, each ended by a NUL (which `visible` never leaves).
+    var ids: [UInt8] = []
+    var idEnds: [Int] = []
     var cells: [UInt8] = []
-    try snapshot.forEachAssignment(docs: filter.docs, coders: filter.coders, codes: filter.codes) { item in
-      guard wanted(item) else { return }
-      ids.append(item.assignment.id)
-      let row = [
-        Output.visible(item.coder), Output.visible(item.doc), Output.visible(item.assignment.code),
-        "\(item.assignment.start)-\(item.assignment.end)", Output.visible(Output.excerpt(item.assignment.exact)),
-      ]
-      for (column, cell) in row.enumerated() {
-        widths[column + 1] = max(widths[column + 1], cell.count)
-        cells.append(contentsOf: cell.utf8)
-        cells.append(0)
+    let codes = filter.codes
+    try snapshot.forEachAnnotationFile(
+      docs: filter.docs, coders: filter.coders,
+      transform: { coder, doc, records in
+        var rows = Rows()
+        let (coderCell, docCell) = (Output.visible(coder), Output.visible(doc))
+        for assignment in records where codes?.contains(assignment.code) ?? true {
+          guard wanted(LocatedAssignment(coder: coder, doc: doc, assignment: assignment)) else { continue }
+          rows.ids.append(contentsOf: assignment.id.utf8)
+          rows.idEnds.append(rows.ids.count)
+          let row = [
+            coderCell, docCell, Output.visible(assignment.code), "\(assignment.start)-\(assignment.end)",
+            Output.visible(Output.excerpt(assignment.exact)),
+          ]
+          for (column, cell) in row.enumerated() {
+            rows.widths[column] = max(rows.widths[column], cell.count)
+            rows.cells.append(contentsOf: cell.utf8)
+            rows.cells.append(0)
+          }
+        }
+        return rows
       }
+    ) { _, _, rows in
+      let base = ids.count
+      ids.append(contentsOf: rows.ids)
+      idEnds.append(contentsOf: rows.idEnds.lazy.map { $0 + base })
+      cells.append(contentsOf: rows.cells)
+      for column in 0..<5 { widths[column + 1] = max(widths[column + 1], rows.widths[column]) }
     }
     let everything = filter.docs == nil && filter.codes == nil && filter.coders == nil && grep == nil
-    let shown: [String]
-    do {
-      let handles = everything ? AssignmentHandles(ids: ids) : try snapshot.assignmentHandles()
-      shown = ids.map { Output.visible(handles.handle($0)) }
+    var shown: [String] = []
+    shown.reserveCapacity(idEnds.count)
+    if everything {
+      for (row, length) in AssignmentHandles.lengths(arena: ids, ends: idEnds).enumerated() {
+        shown.append(Output.visible(String(decoding: ids[idEnds[row] - length..<idEnds[row]], as: UTF8.self)))
+      }
+    } else {
+      let handles = try snapshot.assignmentHandles()
+      for (row, end) in idEnds.enumerated() {
+        let id = String(decoding: ids[(row == 0 ? 0 : idEnds[row - 1])..<end], as: UTF8.self)
+        shown.append(Output.visible(handles.handle(id)))
+      }
     }
     ids = []
+    idEnds = []
     for handle in shown { widths[0] = max(widths[0], handle.count) }
     var output = Output.BufferedOutput()
     output.line(Output.tableLine(header, widths: widths))

@@ -33,6 +33,32 @@ struct AssignmentHandlesTests {
     #expect(Set(ids.map { $0.prefix(8) }).count < 10)
   }
 
+  /// The neighbour-only computation equals comparing every id with every other, on ids
+  /// that share long suffixes, differ in length, and repeat (the same id twice counts once).
+  @Test func lengthsEqualComparingEveryPair() {
+    var generator = SplitMix64(seed: 11)
+    for _ in 0..<30 {
+      let tails = ["", "a1b2c3d4", "9a1b2c3d4", "zz"]
+      let ids = (0..<Int.random(in: 1...60, using: &generator)).map { _ in
+        String((0..<Int.random(in: 0...12, using: &generator)).map { _ in "abc9".randomElement(using: &generator)! })
+          + tails.randomElement(using: &generator)!
+      }.filter { !$0.isEmpty }
+      var arena: [UInt8] = []
+      var ends: [Int] = []
+      for id in ids {
+        arena.append(contentsOf: id.utf8)
+        ends.append(arena.count)
+      }
+      let lengths = AssignmentHandles.lengths(arena: arena, ends: ends)
+      for (index, id) in ids.enumerated() {
+        let shared = Set(ids).subtracting([id]).map { other in
+          zip(id.utf8.reversed(), other.utf8.reversed()).prefix { $0 == $1 }.count
+        }.max() ?? 0
+        #expect(lengths[index] == min(id.utf8.count, max(8, shared + 1)), "\(ids)")
+      }
+    }
+  }
+
   @Test func typedIdsMatchInFullByPrefixOrBySuffix() {
     let id = "01a208f5-7c24-7e79-a9b5-86e4c79bca21"
     #expect(AssignmentHandles.matches(id, id: id))
