@@ -1,5 +1,7 @@
-import GlossCore
+import Agreement
 import Testing
+
+@testable import GlossCore
 
 @Suite struct RevisionRangeTests {
   @Test func parsesGitsTwoDotForms() throws {
@@ -28,6 +30,21 @@ import Testing
     #expect("a\nb\r\nc".excerpt() == "a b c")
     #expect(String(repeating: "x", count: 61).excerpt() == String(repeating: "x", count: 59) + "…")
     #expect(String(repeating: "x", count: 60).excerpt().count == 60)
+  }
+
+  /// The byte-wise excerpt equals the one by characters, with line breaks, CRLF and
+  /// combining marks or emoji anywhere, near the cut included.
+  @Test func excerptsByBytesEqualExcerptsByCharacters() {
+    var generator = SplitMix64(seed: 5)
+    let pieces = ["a", "b", " ", "\n", "\r", "\r\n", "\u{301}", "é", "😀", "\u{2028}", "\t"]
+    for _ in 0..<3000 {
+      let text = (0..<Int.random(in: 0...90, using: &generator)).map { _ in
+        Int.random(in: 0..<4, using: &generator) == 0 ? pieces.randomElement(using: &generator)! : "x"
+      }.joined()
+      let limit = Int.random(in: 0...70, using: &generator)
+      let (fast, general) = (text.excerpt(limit: limit), text.characterExcerpt(limit: limit))
+      #expect(fast == general, "\(text.debugDescription) \(limit)")
+    }
   }
 
   @Test func removingACodeMovesItsChildren() {
