@@ -60,7 +60,9 @@ public struct AssignmentHandles: Sendable {
       let id = order[run].id
       let length = ends[id] - start(id)
       var next = run + 1
-      while next < count && ends[order[next].id] - start(order[next].id) == length && common(id, order[next].id) == length {
+      while next < count && ends[order[next].id] - start(order[next].id) == length
+        && common(id, order[next].id) == length
+      {
         next += 1
       }
       var shared = 0

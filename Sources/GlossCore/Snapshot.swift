@@ -166,7 +166,8 @@ public final class Snapshot {
     _ body: (_ coder: String, _ doc: String, _ records: [Assignment]) throws -> Void
   ) throws {
     try forEachAnnotationFile(
-      docs: docs, coders: coders, decode: { _, _, data throws(AnnotationFormat.Problem) in try AnnotationFormat.decode(data) },
+      docs: docs, coders: coders,
+      decode: { _, _, data throws(AnnotationFormat.Problem) in try AnnotationFormat.decode(data) },
       fromRecords: { _, _, records in records }, body)
   }
 
@@ -188,7 +189,9 @@ public final class Snapshot {
     }
     try forEachAnnotationFile(
       docs: docs, coders: coders,
-      decode: { coder, doc, data throws(AnnotationFormat.Problem) in ordered(coder, doc, try AnnotationFormat.decode(data)) },
+      decode: { coder, doc, data throws(AnnotationFormat.Problem) in
+        ordered(coder, doc, try AnnotationFormat.decode(data))
+      },
       fromRecords: ordered, body)
   }
 
@@ -199,7 +202,8 @@ public final class Snapshot {
     _ body: (_ coder: String, _ doc: String, _ codes: [String]) throws -> Void
   ) throws {
     try forEachAnnotationFile(
-      docs: docs, coders: coders, decode: { _, _, data throws(AnnotationFormat.Problem) in try AnnotationFormat.codes(data) },
+      docs: docs, coders: coders,
+      decode: { _, _, data throws(AnnotationFormat.Problem) in try AnnotationFormat.codes(data) },
       fromRecords: { _, _, records in records.map(\.code) }, body)
   }
 
@@ -212,7 +216,8 @@ public final class Snapshot {
   private func forEachAnnotationFile<T>(
     docs: Set<String>?, coders: Set<String>?,
     decode: @escaping (_ coder: String, _ doc: String, Data) throws(AnnotationFormat.Problem) -> T,
-    fromRecords: @escaping (_ coder: String, _ doc: String, [Assignment]) -> T, _ body: (String, String, T) throws -> Void
+    fromRecords: @escaping (_ coder: String, _ doc: String, [Assignment]) -> T,
+    _ body: (String, String, T) throws -> Void
   ) throws {
     let files = try annotationBlobs(coders: coders).filter { docs?.contains($0.doc) ?? true }
     typealias Chunk = ArraySlice<(coder: String, doc: String, blob: Oid)>

@@ -8,19 +8,19 @@ import Testing
 /// gloss's own index writer (`IndexFile`) against libgit2's and git's: byte for byte the file
 /// libgit2 writes for the same changes, read by git, and left to libgit2 whenever the index
 /// is of a kind it does not handle.
-@Suite struct IndexFileTests {
-  /// A reproducible generator (SplitMix64), so a failure names the seed that replays it.
-  struct Seeded: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
+/// A reproducible generator (SplitMix64), so a failure names the seed that replays it.
+struct Seeded: RandomNumberGenerator {
+  var state: UInt64
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
   }
+}
 
+@Suite struct IndexFileTests {
   @Test func sha1MatchesSha1sumAndThePortableVersion() throws {
     var random = Seeded(state: 7)
     for length in [0, 1, 55, 56, 63, 64, 65, 119, 120, 127, 128, 129, 1000, 65_536, 200_003] {

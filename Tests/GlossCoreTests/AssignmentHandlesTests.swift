@@ -51,9 +51,10 @@ struct AssignmentHandlesTests {
       }
       let lengths = AssignmentHandles.lengths(arena: arena, ends: ends)
       for (index, id) in ids.enumerated() {
-        let shared = Set(ids).subtracting([id]).map { other in
-          zip(id.utf8.reversed(), other.utf8.reversed()).prefix { $0 == $1 }.count
-        }.max() ?? 0
+        let shared =
+          Set(ids).subtracting([id]).map { other in
+            zip(id.utf8.reversed(), other.utf8.reversed()).prefix { $0 == $1 }.count
+          }.max() ?? 0
         #expect(lengths[index] == min(id.utf8.count, max(8, shared + 1)), "\(ids)")
       }
     }
