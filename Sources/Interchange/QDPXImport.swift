@@ -514,12 +514,16 @@ extension Session {
   static func coders(
     for users: [QDPXProject.User], map: [String: String], settings: Settings, source: String
   ) throws -> [String: String] {
-    let known = Set(settings.coders.keys).union(settings.leads).union([Identifier.consensus])
+    let known = knownCoders(settings)
     var result: [String: String] = [:]
     var missing: [String] = []
     for user in users {
       if let mapped = map[user.name] ?? user.id.flatMap({ map[$0] }) ?? map[user.guid] {
         try Identifier.requireCoder(mapped, kind: "--map coder")
+        guard known.contains(mapped) else {
+          throw GlossError.invalidArgument(
+            argument: "--map", message: "\(mapped) is not a coder of this project (gloss coder add \(mapped) first)")
+        }
         result[user.guid] = mapped
       } else if known.contains(user.coder) {
         result[user.guid] = user.coder
@@ -534,6 +538,13 @@ extension Session {
           + "project; name their coders with --map \"\(missing[0])=CODER\"")
     }
     return result
+  }
+}
+
+extension Session {
+  /// Whose folders an `--all` import may write: the project's coders and leads, and consensus.
+  static func knownCoders(_ settings: Settings) -> Set<String> {
+    Set(settings.coders.keys).union(settings.leads).union([Identifier.consensus])
   }
 }
 
