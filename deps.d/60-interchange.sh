@@ -12,6 +12,9 @@ venv_install() {
   python3 -m venv "$TOOLS/$name" &&
     "$TOOLS/$name/bin/python" -m pip install -q --disable-pip-version-check "$@"
 }
+# Debian's python3 makes no venv without python3-venv (ensurepip); a pyenv python has it.
+python3 -c "import ensurepip, venv" 2>/dev/null || apt_install "python3-venv (for the interchange tools)" python3-venv ||
+  echo "warning: python3 cannot make virtual environments (python3-venv)" >&2
 venv_install qc qc qualitative-coding ||
   echo "warning: qualitative-coding not installed; the qc interchange tests will fail" >&2
 venv_install taguette taguette taguette ||

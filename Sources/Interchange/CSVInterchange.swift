@@ -151,6 +151,8 @@ extension Session {
     let (commit, report) = try runImport(dryRun: dryRun) { stage in
       var report = CSVImportReport(rows: 0, added: 0, present: 0, skipped: 0, files: [])
       if all, !stage.isLead(coder) { throw GlossError.leadsOnly(action: .importAll, coder: coder) }
+      let known = Session.knownCoders(stage.settings)
+      var texts: [String: DocumentText] = [:]
       var touched: [String] = []
       for record in records.dropFirst() {
         func value(_ name: String) -> String {
@@ -167,8 +169,11 @@ extension Session {
         do {
           let cell = value("coder").trimmingCharacters(in: .whitespaces)
           let target = cell.isEmpty ? coder : map[cell] ?? cell
-          if all && !Identifier.isCoder(target) {
-            throw fail("coder \"\(cell)\" is not a coder id; name its coder with --map \"\(cell)=CODER\"")
+          // With --all a row may go to any coder of the project, and only to one: a name
+          // that is not one (a typo, someone never added) would start a coder of its own.
+          if all && !known.contains(target) {
+            throw fail(
+              "coder \"\(cell)\" is not a coder of this project; name its coder with --map \"\(cell)=CODER\"")
           }
           try Identifier.requireCoder(target)
           if target != coder && target != Identifier.consensus && skipOthers && !all {
@@ -177,8 +182,15 @@ extension Session {
           }
           if !all { try stage.checkWritable(target, importer: coder) }
           let doc = value("doc").trimmingCharacters(in: .whitespaces)
-          guard let string = try stage.documentText(doc) else { throw GlossError.unknownDocument(doc) }
-          let text = DocumentText(string)
+          // One DocumentText per document, not per row (a sheet of 40,000 rows on a long text).
+          let text: DocumentText
+          if let cached = texts[doc] {
+            text = cached
+          } else {
+            guard let string = try stage.documentText(doc) else { throw GlossError.unknownDocument(doc) }
+            text = DocumentText(string)
+            texts[doc] = text
+          }
           let codeName = value("code").trimmingCharacters(in: .whitespaces)
           guard let code = stage.codebook.lookup(codeName) else { throw GlossError.unknownCode(codeName) }
           let range: Range<Int>

@@ -28,6 +28,9 @@ public struct QDPXImportReport: Sendable {
   /// Codings whose selection covers no whole character of the stored text (inside a CRLF
   /// or a surrogate pair), not imported: `"source" start-end`.
   public var unreadable: [String] = []
+  /// Codings whose selection lies outside its text as counted (past its end, negative, or
+  /// ending before it starts), not imported: `"source" start-end (why)`.
+  public var outsideText: [String] = []
 
   /// Who runs the import of `other`'s codings: that coder, or a lead for consensus (which
   /// is not a coder).
@@ -87,6 +90,8 @@ struct QDPXProject {
   var annotations: [String] = []
   /// Codings whose selection is empty once mapped to the stored text.
   var unreadable: [String] = []
+  /// Codings whose selection lies outside the text (or is empty) as counted.
+  var outsideText: [String] = []
 
   /// Reads and checks everything: paths, sizes, XML, positions, code references.
   /// `positions` overrides the detected reading of selection positions.
@@ -327,12 +332,17 @@ struct QDPXProject {
         }
       }
       for selection in rawSelections {
+        // A selection no reading of the text can hold is named in the report, one line per
+        // coding, and the rest of the file comes in (DESIGN §8: nothing dropped in silence).
         guard 0 <= selection.start, selection.start < selection.end, selection.end <= length else {
-          throw fail(
-            selection.element.line,
-            "selection \(selection.start)-\(selection.end) in source \"\(label)\" is beyond its text "
-              + "(\(length) characters, counted as \(reading.rawValue))",
-            in: qdeName)
+          let why =
+            selection.start >= selection.end
+            ? "ends before it starts"
+            : "beyond the text's \(length) characters, counted as \(reading.rawValue)"
+          for _ in selection.element.all("Coding") {
+            outsideText.append("\"\(label)\" \(selection.start)-\(selection.end) (\(why))")
+          }
+          continue
         }
         try codings(
           of: selection.element, start: selection.start, end: selection.end, memo: selection.memo,
@@ -433,6 +443,7 @@ extension Session {
       report.positions = project.sources.compactMap(\.positions).map { ($0.source, $0.reading, $0.reason) }
       report.annotations = project.annotations
       report.unreadable = project.unreadable
+      report.outsideText = project.outsideText
       // Whose folder each User's codings go to.
       var userCoder = Dictionary(project.users.map { ($0.guid, $0.coder) }, uniquingKeysWith: { a, _ in a })
       if all {
@@ -503,12 +514,16 @@ extension Session {
   static func coders(
     for users: [QDPXProject.User], map: [String: String], settings: Settings, source: String
   ) throws -> [String: String] {
-    let known = Set(settings.coders.keys).union(settings.leads).union([Identifier.consensus])
+    let known = knownCoders(settings)
     var result: [String: String] = [:]
     var missing: [String] = []
     for user in users {
       if let mapped = map[user.name] ?? user.id.flatMap({ map[$0] }) ?? map[user.guid] {
         try Identifier.requireCoder(mapped, kind: "--map coder")
+        guard known.contains(mapped) else {
+          throw GlossError.invalidArgument(
+            argument: "--map", message: "\(mapped) is not a coder of this project (gloss coder add \(mapped) first)")
+        }
         result[user.guid] = mapped
       } else if known.contains(user.coder) {
         result[user.guid] = user.coder
@@ -523,6 +538,13 @@ extension Session {
           + "project; name their coders with --map \"\(missing[0])=CODER\"")
     }
     return result
+  }
+}
+
+extension Session {
+  /// Whose folders an `--all` import may write: the project's coders and leads, and consensus.
+  static func knownCoders(_ settings: Settings) -> Set<String> {
+    Set(settings.coders.keys).union(settings.leads).union([Identifier.consensus])
   }
 }
 

@@ -25,9 +25,7 @@ enum XMLTree {
   /// Parses `data`; errors carry the file name and the parser's line.
   static func parse(_ data: Data, file: String) throws -> XMLItem {
     try refuseUnsafe(data, file: file)
-    let parser = XMLParser(data: data)
-    parser.shouldProcessNamespaces = true
-    parser.shouldResolveExternalEntities = false
+    let parser = makeParser(data)
     let builder = Builder()
     parser.delegate = builder
     let ok = parser.parse()
@@ -40,6 +38,17 @@ enum XMLTree {
       throw GlossError.invalidInput(file: file, line: line, message: "is not well-formed XML (\(reason))")
     }
     return root
+  }
+
+  /// A namespace-aware parser of `data` that resolves no external entities. It reads `data`
+  /// as a stream: given the whole of it at once (`XMLParser(data:)`), libxml2 refuses any
+  /// part over 10 MB ("internal error"), such as the project.qde of a project with some
+  /// 30,000 codings or a long transcript's document.xml.
+  static func makeParser(_ data: Data) -> XMLParser {
+    let parser = XMLParser(stream: InputStream(data: data))
+    parser.shouldProcessNamespaces = true
+    parser.shouldResolveExternalEntities = false
+    return parser
   }
 
   /// Refuses what must never reach Foundation's XMLParser: bytes that are not UTF-8 (it traps

@@ -207,6 +207,11 @@ struct ImportQDPX: GlossCommand {
         "  not imported:  \(report.unreadable.count) codings whose selection covers no whole character: "
           + Output.visible(report.unreadable.joined(separator: ", ")))
     }
+    if !report.outsideText.isEmpty {
+      lines.append(
+        "  not imported:  \(report.outsideText.count) codings whose selection lies outside its text: "
+          + Output.visible(report.outsideText.joined(separator: ", ")))
+    }
     if !report.annotations.isEmpty {
       lines.append(
         "  not imported:  \(report.annotations.count) notes on selections without a code (annotations; "

@@ -75,6 +75,31 @@ import Testing
     }
   }
 
+  /// `--all` writes only folders of the project's coders: a CSV coder cell or a `--map`
+  /// naming someone else (a typo, a person never added) is refused, nothing written; before,
+  /// `zed` became a coder of its own, counted in the agreement figures.
+  @Test func importAllRefusesCodersTheProjectDoesNotHave() throws {
+    let folder = try TempFolder()
+    let project = try folder.project()
+    let url = try folder.zip("d.qdpx", [("project.qde", Self.twoUsers())])
+    _ = try project.session(as: "lead").importQDPX(url, source: "d.qdpx", user: "ben")
+    let tip = try head(project)
+    let csv = "coder,doc,code,quote\r\nben,d,C,again\r\nzed,d,C,Hello\r\n"
+    #expect {
+      _ = try project.session(as: "lead").importCSV(Data(csv.utf8), source: "all.csv", all: true)
+    } throws: { error in
+      (error as? GlossError)?.errorDescription
+        == "all.csv:3: coder \"zed\" is not a coder of this project; name its coder with --map \"zed=CODER\""
+    }
+    #expect {
+      _ = try project.session(as: "lead").importQDPX(url, source: "d.qdpx", all: true, map: ["Ana Lima": "zed"])
+    } throws: { error in
+      (error as? GlossError)?.errorDescription?.contains("zed is not a coder of this project") == true
+    }
+    #expect(try head(project) == tip)
+    #expect(try project.snapshot().annotationFiles(coders: nil).allSatisfy { $0.coder != "zed" })
+  }
+
   static let taguette = """
     <?xml version="1.0" encoding="utf-8"?>
     <CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="Taguette 1.5.2"><Codes>\

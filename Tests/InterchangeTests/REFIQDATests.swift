@@ -194,11 +194,27 @@ import Testing
     try rejects([("project.qde", Data("<Codebook/>".utf8))], "not a REFI-QDA <Project>")
     let laughs = "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">]><Project name=\"&lol;\"/>"
     try rejects([("project.qde", Data(laughs.utf8))], "DOCTYPE")
-    try rejects([("project.qde", project(start: "3", end: "500"))], "beyond its text (10 characters")
-    try rejects([("project.qde", project(start: "-1", end: "5"))], "beyond its text")
     try rejects([("project.qde", project(start: "x", end: "5"))], "integer startPosition")
     try rejects(
       [("project.qde", project(code: "99999999-9999-9999-9999-999999999999"))], "refers to an unknown code")
+  }
+
+  /// A selection past the end of its text, negative, or ending before it starts is a
+  /// report line naming the source, span and how the text was counted; the rest comes in.
+  @Test(arguments: [
+    ("3", "500", "beyond the text's 10 characters, counted as codepoints"), ("-1", "5", "beyond"),
+    ("5", "5", "ends before it starts"), ("7", "2", "ends before it starts"),
+  ])
+  func selectionsOutsideTheTextAreReported(start: String, end: String, why: String) throws {
+    let folder = try TempFolder()
+    let project = try folder.project()
+    let url = try folder.zip("out.qdpx", [("project.qde", self.project(start: start, end: end))])
+    let (report, commit) = try project.session(as: "lead").importQDPX(url, source: "out.qdpx")
+    #expect(report.documentsAdded == ["d"] && commit != nil)
+    #expect(report.assignmentsAdded == 0)
+    #expect(report.outsideText.count == 1)
+    #expect(report.outsideText.first?.hasPrefix("\"d\" \(start)-\(end) (") == true)
+    #expect(report.outsideText.first?.contains(why) == true, "\(report.outsideText)")
   }
 
   @Test func notAZipIsRefused() throws {

@@ -298,6 +298,17 @@ private func odt(_ folder: TempFolder, body: String) throws -> Data {
         == "sheet.odt: is application/vnd.oasis.opendocument.spreadsheet, not an OpenDocument text (.odt)")
   }
 
+  /// A long transcript's document.xml over 10 MB: Foundation's XMLParser, given the whole
+  /// part at once, failed with "NSXMLParserErrorDomain error 1" from libxml2's input limit.
+  @Test func documentPartsOver10MBAreRead() throws {
+    let folder = try TempFolder()
+    let paragraph = "<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>Ana: we talked about the weather and prices.</w:t></w:r></w:p>"
+    let count = 11_000_000 / paragraph.utf8.count
+    let data = try docx(folder, body: String(repeating: paragraph, count: count))
+    let text = try converted(data, "long.docx")
+    #expect(text.components(separatedBy: "\n\n").count == count)
+  }
+
   /// Relationship targets that climb out of the archive or point elsewhere are not followed;
   /// entry names are only looked up, never used as paths, so `../` entries are inert.
   @Test func pathTricksAreInert() throws {
@@ -466,6 +477,35 @@ private func odt(_ folder: TempFolder, body: String) throws -> Data {
       failure({ _ = try converted(Data("1\n00:00:01,000 --> 00:00:02,000\nHi\n".utf8), "srt.vtt") })
         == "srt.vtt:1: does not start with WEBVTT: not a WebVTT file")
     #expect(failure({ _ = try converted(Data("WEBVTT\n\nNOTE nothing\n".utf8), "e.vtt") }) == "e.vtt: has no cues")
+  }
+
+  /// A damaged timing in a later cue is named with its line; before, the cue (times and
+  /// all) joined the turn before it, and hex, `inf` or 99-minute times were taken as times.
+  @Test(arguments: [
+    ("00:00:05,000 -> 00:00:07,000", 6, "malformed cue timing \"00:00:05,000 -> 00:00:07,000\""),
+    ("00:00:05,000 00:00:07,000", 6, "malformed cue timing"),
+    ("00:00:05,000 --> 00:00:0x,000", 6, "malformed cue timing"),
+    ("00:00:05,000 --> inf", 6, "malformed cue timing"),
+    ("00:99:05,000 --> 00:99:07,000", 6, "malformed cue timing"),
+    ("00:00:05,000 --> 00:00:07,000,5", 6, "malformed cue timing"),
+    ("Ben: the timing line is gone", 6, "cue 2 has no timing line"),
+  ])
+  func brokenTimestampsInALaterCueAreNamed(timing: String, line: Int, message: String) throws {
+    let srt =
+      "1\n00:00:01,000 --> 00:00:02,000\nAna: Hello there\n\n2\n\(timing)\nBen: next\n\n"
+      + "3\n00:00:08,000 --> 00:00:09,000\nAna: bye\n"
+    let error = failure({ _ = try converted(Data(srt.utf8), "broken.srt") })
+    #expect(
+      error?.hasPrefix("broken.srt:\(line): ") == true && error?.contains(message) == true, "\(error ?? "no error")")
+  }
+
+  @Test func wellFormedTimesStillRead() {
+    #expect(Subtitles.seconds("01:02:03,500") == 3723.5 && Subtitles.seconds("02:03.25") == 123.25)
+    #expect(Subtitles.seconds("100:00:00.000") == 360_000 && Subtitles.seconds(" 00:00:01 ") == 1)
+    for bad in ["0x1:00", "1e3:00", "00:60", "00:00:-1", ":00", "00:00,5:00", "00::00", "1:2:3:4"] {
+      #expect(Subtitles.seconds(bad) == nil, "\(bad)")
+    }
+    #expect(!Subtitles.looksLikeTiming("Ana: 10:30 is fine") && !Subtitles.looksLikeTiming("10:30"))
   }
 }
 

@@ -180,4 +180,76 @@ import Testing
     let bad = try box.gloss("--as", "lead", "import", "qdpx", qdc, "--positions", "bytes")
     #expect(bad.status != 0 && bad.stderr.contains("--positions must be one of codepoints, utf16"))
   }
+
+  /// Gloss → QDPX with a selection past the end of its text: the CLI names it in a report
+  /// line and imports the rest (exit 0), never a crash or a silent drop.
+  @Test func selectionOutsideItsTextIsAReportLine() throws {
+    let box = try Sandbox()
+    let qde = """
+      <?xml version="1.0" encoding="UTF-8"?>
+      <Project xmlns="urn:QDA-XML:project:1.0" name="p" origin="NVivo 12.7">
+        <CodeBook><Codes><Code guid="22222222-2222-2222-2222-222222222222" name="C" isCodable="true"/></Codes></CodeBook>
+        <Sources><TextSource guid="44444444-4444-4444-4444-444444444444" name="d">
+          <PlainTextContent>short text</PlainTextContent>
+          <PlainTextSelection guid="55555555-5555-5555-5555-555555555555" startPosition="0" endPosition="5">
+            <Coding guid="66666666-6666-6666-6666-666666666666"><CodeRef targetGUID="22222222-2222-2222-2222-222222222222"/></Coding>
+          </PlainTextSelection>
+          <PlainTextSelection guid="55555555-5555-5555-5555-555555555556" startPosition="6" endPosition="4000">
+            <Coding guid="66666666-6666-6666-6666-666666666667"><CodeRef targetGUID="22222222-2222-2222-2222-222222222222"/></Coding>
+          </PlainTextSelection>
+        </TextSource></Sources>
+      </Project>
+      """
+    let file = try box.write("p.qde", qde)
+    let qdpx = box.root + "/p.qdpx"
+    #expect(try Shell.run("/usr/bin/env", ["python3", "-c", Self.zipScript, qdpx, file], in: box.root).status == 0)
+    let run = try box.gloss("--as", "lead", "import", "qdpx", qdpx)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(
+      run.stdout.contains(
+        "not imported:  1 codings whose selection lies outside its text: \"d\" 6-4000 (beyond the text's 10 "
+          + "characters, counted as codepoints)"), "\(run.stdout)")
+    #expect(run.stdout.contains("assignments:   1 added for lead"), "\(run.stdout)")
+    try box.expectHealthy()
+  }
+
+  static let zipScript = "import sys, zipfile; zipfile.ZipFile(sys.argv[1], 'w').write(sys.argv[2], 'project.qde')"
+
+  /// Gloss → Taguette: Taguette 1.5.2 reads codebooks only as CSV (`import_codebook`, a
+  /// `name` column and a `description`); `gloss code list --format csv` is such a file. Runs
+  /// Taguette's own reader from the venv deps.d/60-interchange.sh makes.
+  @Test(.enabled(if: ProcessInfo.processInfo.environment["GLOSS_SKIP_TOOL_TESTS"] == nil))
+  func codebookIntoTaguette() throws {
+    let tools = ProcessInfo.processInfo.environment["GLOSS_TOOLS"] ?? "/usr/local/lib/gloss-tools"
+    let python = tools + "/taguette/bin/python"
+    try #require(
+      FileManager.default.isExecutableFile(atPath: python),
+      "\(python) is missing: run make deps (deps.d/60-interchange.sh)")
+    let box = try Sandbox()
+    try box.gloss("--as", "lead", "code", "add", "Émotion", "--description", "joy, \"quoted\", and more")
+    try box.gloss("--as", "lead", "code", "add", "Joie", "--parent", "emotion", "--description", "=not a formula")
+    let csv = try box.gloss("code", "list", "--format", "csv")
+    #expect(csv.status == 0)
+    let script = """
+      import json, sys
+      from taguette.import_codebook import list_tags
+      print(json.dumps(list_tags(open(sys.argv[1], 'rb'))))
+      """
+    func taguetteReads(_ text: String) throws -> [String: String] {
+      let file = try box.write("codebook-\(UUID().uuidString).csv", text)
+      let run = try Shell.run(python, ["-c", script, file], in: box.root)
+      #expect(run.status == 0, "\(run.stderr)")
+      let tags = try JSONDecoder().decode([[String: String]].self, from: Data(run.stdout.utf8))
+      #expect(tags.count == 2, "\(tags)")
+      return Dictionary(tags.map { ($0["path"] ?? "", $0["description"] ?? "") }, uniquingKeysWith: { a, _ in a })
+    }
+    // Taguette guesses the encoding (chardet): a short UTF-8 file without a byte-order mark
+    // reads as Windows-1252, so an accented name comes in garbled ("Ã‰motion"); with the
+    // mark that Excel's "CSV UTF-8" also writes, every name arrives (docs/interchange.md).
+    let plain = try taguetteReads(csv.stdout)
+    #expect(plain["Joie"] == "'=not a formula", "\(plain)")  // the spreadsheet guard stays
+    let marked = try taguetteReads("\u{FEFF}" + csv.stdout)
+    #expect(marked["Émotion"] == "joy, \"quoted\", and more", "\(marked)")
+    #expect(marked["Joie"] == "'=not a formula", "\(marked)")
+  }
 }

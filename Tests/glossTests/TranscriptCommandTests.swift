@@ -102,7 +102,7 @@ import Testing
     let srt = try box.write("broken.srt", "1\n00:00:01,000 -> 00:00:02,000\nHi\n")
     #expect(
       try box.gloss("doc", "add", srt).stderr
-        == "error: \(srt):1: expected a cue timing (00:00:01,000 --> 00:00:04,000)\n")
+        == "error: \(srt):2: has a malformed cue timing \"00:00:01,000 -> 00:00:02,000\"\n")
     #expect(try box.commitCount() == before)
     #expect(!FileManager.default.fileExists(atPath: box.path + "/documents/good.txt"))
 

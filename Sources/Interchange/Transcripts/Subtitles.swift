@@ -53,6 +53,21 @@ struct Subtitles {
         continue
       }
       guard let timing = block.lines.firstIndex(where: { $0.contains("-->") }), timing <= 1 else {
+        // A cue whose timing line is damaged (`00:00:05,000 -> 00:00:07,000`, or an SRT
+        // number over text) would otherwise join the turn before it, times and all.
+        if let bad = block.lines.prefix(2).firstIndex(where: Self.looksLikeTiming) {
+          throw GlossError.invalidInput(
+            file: file, line: block.line + bad,
+            message: "has a malformed cue timing \"\(block.lines[bad].prefix(80))\"")
+        }
+        if !isVTT, block.lines.count > 1, let first = block.lines.first,
+          first.trimmingCharacters(in: .whitespaces).allSatisfy(Self.isDigit)
+        {
+          throw GlossError.invalidInput(
+            file: file, line: block.line + 1,
+            message: "cue \(first.trimmingCharacters(in: .whitespaces)) has no timing line "
+              + "(00:00:01,000 --> 00:00:04,000)")
+        }
         // Text after a blank line inside a cue (SubRip allows none, players show it anyway).
         guard !cues.isEmpty else {
           throw GlossError.invalidInput(
@@ -74,17 +89,35 @@ struct Subtitles {
     guard !cues.isEmpty else { throw GlossError.invalidInput(file: file, line: nil, message: "has no cues") }
   }
 
-  /// `hh:mm:ss.mmm`, `mm:ss.mmm` or SubRip's `hh:mm:ss,mmm`, in seconds.
+  /// `hh:mm:ss.mmm`, `mm:ss.mmm` or SubRip's `hh:mm:ss,mmm`, in seconds: digits only
+  /// (no `0x`, `inf` or exponents), minutes and seconds below 60, a fraction only at the end.
   static func seconds(_ text: String) -> Double? {
-    let parts = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")
-      .split(separator: ":")
+    let parts = text.trimmingCharacters(in: .whitespaces).split(separator: ":", omittingEmptySubsequences: false)
     guard (2...3).contains(parts.count) else { return nil }
     var total = 0.0
-    for part in parts {
-      guard let value = Double(part), value >= 0 else { return nil }
-      total = total * 60 + value
+    for (index, part) in parts.enumerated() {
+      let last = index == parts.count - 1
+      let pieces = last ? part.split(omittingEmptySubsequences: false) { $0 == "," || $0 == "." } : [part]
+      guard pieces.count <= 2,
+        pieces.allSatisfy({ !$0.isEmpty && $0.count <= 9 && $0.allSatisfy(isDigit) }),
+        let whole = Double(pieces[0])
+      else { return nil }
+      if index > 0, whole >= 60 { return nil }
+      let fraction = pieces.count == 2 ? Double("0." + pieces[1]) ?? 0 : 0
+      total = total * 60 + whole + fraction
     }
     return total
+  }
+
+  static func isDigit(_ character: Character) -> Bool { character.isASCII && character.isWholeNumber }
+
+  /// A line made only of times and arrow-like marks (`00:00:05,000 -> 00:00:07,000`): a
+  /// damaged cue timing rather than words someone said.
+  static func looksLikeTiming(_ line: String) -> Bool {
+    let trimmed = line.trimmingCharacters(in: .whitespaces)
+    guard trimmed.first.map(isDigit) == true, trimmed.contains(":") else { return false }
+    guard trimmed.allSatisfy({ isDigit($0) || ":,.->–— ".contains($0) }) else { return false }
+    return trimmed.contains(where: { "->–—".contains($0) }) || trimmed.split(separator: " ").count > 1
   }
 
   /// The transcript: one paragraph per speaker turn.

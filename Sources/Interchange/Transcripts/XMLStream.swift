@@ -24,9 +24,7 @@ class XMLStream: NSObject, XMLParserDelegate {
   func parse(_ data: Data, file: String, part: String) throws {
     let name = "\(file):\(part)"
     try XMLTree.refuseUnsafe(data, file: name)
-    let parser = XMLParser(data: data)
-    parser.shouldProcessNamespaces = true
-    parser.shouldResolveExternalEntities = false
+    let parser = XMLTree.makeParser(data)
     parser.delegate = self
     let ok = parser.parse()
     if let failure {
