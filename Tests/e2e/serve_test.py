@@ -319,13 +319,18 @@ def scenario(driver, url):
     assert (assignment["start"], assignment["end"]) == (document.index(phrase), document.index(phrase) + len(phrase))
     log = run("git", "log", "-1", "--format=%B")
     assert f"Gloss-Coder: {CODER}" in log and "adds noisy to interview" in log, log
-    mark = wait("the highlight", lambda: driver.find_elements(
-        By.CSS_SELECTOR, f'mark[data-assignment-id="{assignment["id"]}"]'))
-    assert "".join(m.get_attribute("textContent") for m in mark) == phrase
+    highlight = f'mark[data-assignment-id="{assignment["id"]}"]'
+
+    def marked_phrase():
+        marks = driver.find_elements(By.CSS_SELECTOR, highlight)
+        # The whole phrase, with the code's name (and the coder) on hover.
+        return marks and "".join(m.get_attribute("textContent") for m in marks) == phrase \
+            and f"Noisy ({CODER})" in marks[0].get_attribute("title")
+    wait("the highlight with its name on hover", marked_phrase)
     shot(driver, "03-highlight")
 
     # Click the highlight: its details; write a memo.
-    mark[0].click()
+    on_fresh(driver, highlight, lambda mark: mark.click())
     details = wait("the details", lambda: driver.find_element(By.CSS_SELECTOR, '[data-testid="details"]')
                    if driver.find_element(By.CSS_SELECTOR, '[data-testid="details"]').is_displayed() else None)
     memo = details.find_element(By.CSS_SELECTOR, 'textarea[data-testid="memo"]')
@@ -346,11 +351,10 @@ def scenario(driver, url):
     shot(driver, "05-overlap")
 
     # Remove the first assignment from its details, then undo.
-    mark = driver.find_element(By.CSS_SELECTOR, f'mark[data-assignment-id="{assignment["id"]}"]')
-    mark.click()
-    details = driver.find_element(By.CSS_SELECTOR, '[data-testid="details"]')
-    wait("the remove button", lambda: details.find_elements(
-        By.CSS_SELECTOR, f'[data-card="{assignment["id"]}"] button[data-testid="remove"]'))[0].click()
+    on_fresh(driver, highlight, lambda mark: mark.click())
+    remove = f'[data-testid="details"] [data-card="{assignment["id"]}"] button[data-testid="remove"]'
+    wait("the remove button", lambda: driver.find_elements(By.CSS_SELECTOR, remove))
+    on_fresh(driver, remove, lambda button: button.click())
     wait("the removal in gloss ls", lambda: not [a for a in listing() if a["id"] == assignment["id"]])
     wait("the highlight to go", lambda: not driver.find_elements(
         By.CSS_SELECTOR, f'mark.hl[data-ids~="{assignment["id"]}"]'))
@@ -371,6 +375,9 @@ def scenario(driver, url):
     drag_select(driver, para, text.index(phrase), text.index(phrase) + len(phrase) - 1)
     field = wait("the picker again", lambda: driver.find_element(By.CSS_SELECTOR, '[data-testid="code-picker"] input')
                  if driver.find_element(By.CSS_SELECTOR, '[data-testid="code-picker"]').is_displayed() else None)
+    # Recently used codes come first.
+    top_entry = driver.find_element(By.CSS_SELECTOR, "#picker-list li").text
+    assert top_entry.startswith("Noisy") and "recent" in top_entry, top_entry
     field.send_keys("Time pressure")
     wait("the new-code option", lambda: driver.find_elements(By.CSS_SELECTOR, '[data-testid="new-code"]'))
     field.send_keys(Keys.ENTER)
@@ -455,7 +462,7 @@ def scenario(driver, url):
     # Adjust a span's edges by re-selecting: click the highlight, select the new text, then
     # "Use selection"; the assignment keeps its id and takes the new text.
     bought = typed[0]["id"]
-    click(driver, driver.find_element(By.CSS_SELECTOR, f'mark[data-assignment-id="{bought}"]'))
+    on_fresh(driver, f'mark[data-assignment-id="{bought}"]', lambda mark: click(driver, mark))
     wait("its details", lambda: displayed(driver, f'[data-testid="details"] [data-card="{bought}"]'))
     para = driver.find_element(By.CSS_SELECTOR, '[data-testid="para"][data-para="4"]')
     text = para.get_attribute("textContent")
