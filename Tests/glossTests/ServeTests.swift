@@ -403,6 +403,29 @@ import Testing
     try box.expectHealthy()
   }
 
+  /// `make demo` (Examples/demo.sh) ends by printing the command that opens the demo project
+  /// in the browser; that command's project and coder, served, are the demo's.
+  @Test func theDemoEndsWithTheCommandThatOpensItInTheBrowser() throws {
+    let box = try Sandbox()
+    box.coder = nil  // as a person runs it: no GLOSS_CODER
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    let script = url.appendingPathComponent("Examples/demo.sh").path
+    let demo = try Shell.run(
+      "/bin/bash", [script, Shell.glossPath], in: box.root, env: box.env.merging(["TMPDIR": box.root]) { $1 })
+    #expect(demo.status == 0, "\(demo.stderr)")
+    let last = demo.stdout.split(separator: "\n").last.map(String.init) ?? ""
+    let pattern = /Code it in the browser: (\S+) -C (\S+) --as (\S+) serve --open/
+    let match = try #require(last.wholeMatch(of: pattern), "the demo's last line: \(last)")
+    #expect(String(match.1) == Shell.glossPath)
+    box.coder = String(match.3)
+    let server = try ServeProcess(box, folder: String(match.2))
+    let project = try server.request("GET", "/api/project").object
+    #expect(project["name"] as? String == "ML data-quality interviews" && project["coder"] as? String == "ana")
+    #expect(try server.request("GET", "/api/documents").text.contains("\"interview-34\""))
+    #expect(server.stop() == 0)
+  }
+
   /// Whether headless Chromium, its driver and Selenium are installed (`make deps` installs
   /// them); the end-to-end test says why it did not run otherwise.
   static let browser: (available: Bool, reason: String) = {
