@@ -348,6 +348,10 @@ def scenario(driver, url):
     assert driver.execute_script("return window.__sameLoad === true"), "the page reloaded"
     overlaps = driver.find_elements(By.CSS_SELECTOR, "mark.hl.overlap")
     assert overlaps, "the overlap is not shown"
+    # The margin names the codes starting in the paragraph; the speaker's name is a heading.
+    wait("the codes in the margin", lambda: [chip.text for chip in driver.find_elements(
+        By.CSS_SELECTOR, '.row:has([data-para="2"]) .margin .chip')] == ["Noisy", "Scarce"])
+    assert driver.find_element(By.CSS_SELECTOR, '[data-para="2"] .speaker').text == "Ana:"
     shot(driver, "05-overlap")
 
     # Remove the first assignment from its details, then undo.
@@ -474,6 +478,18 @@ def scenario(driver, url):
     assert not [a for a in listing() if a["exact"] == "bought more data" and a["id"] != bought], "a new span"
     wait("the wider highlight", lambda: "".join(m.get_attribute("textContent") for m in driver.find_elements(
         By.CSS_SELECTOR, f'mark[data-assignment-id="{bought}"]')) == "bought more data")
+
+    # Change the code from the details (typing an id in the picker), then undo it.
+    on_fresh(driver, f'[data-card="{bought}"] button[data-testid="change-code"]', lambda b: click(driver, b))
+    field = wait("the picker for the new code", lambda: displayed(driver, '[data-testid="code-picker"] input'))
+    field.send_keys("data-quality", Keys.ENTER)
+    wait("the new code in gloss ls", lambda: [a for a in listing() if a["id"] == bought
+                                              and a["code"] == "data-quality"])
+    assert "edits data-quality" in run("git", "log", "-1", "--format=%s")
+    ActionChains(driver).send_keys(Keys.ESCAPE).perform()
+    driver.execute_script("document.activeElement.blur()")
+    ActionChains(driver).send_keys("u").perform()
+    wait("the old code again", lambda: [a for a in listing() if a["id"] == bought and a["code"] == "scarce"])
 
     # The lead rewrites the text under one of the coder's spans: the open page shows the new
     # text, the span marked for review (in the list too); confirming it clears the mark.
