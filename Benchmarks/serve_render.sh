@@ -74,10 +74,27 @@ function check() {
 }
 requestAnimationFrame(check);
 """
+# Scrolling as a reader does: 40 px a frame for 300 frames from the top third; the time
+# between frames (a frame over 50 ms is a visible stutter).
+SCROLL = """
+const done = arguments[arguments.length - 1];
+const reader = document.querySelector('#reader');
+reader.scrollTop = (reader.scrollHeight - reader.clientHeight) / 3;
+const gaps = [];
+let last = null, frames = 0;
+function step(now) {
+  if (last !== null) gaps.push(now - last);
+  last = now;
+  if (frames++ === 300) return done(gaps);
+  reader.scrollTop += 40;
+  requestAnimationFrame(step);
+}
+requestAnimationFrame(step);
+"""
 try:
     url = server.stdout.readline().strip().split(" at ", 1)[1]
     driver.get(url)  # sets the cookie
-    first, middle, end = [], [], []
+    first, middle, end, gaps = [], [], [], []
     for _ in range(runs):
         driver.get(url.split("/?")[0] + "/?r=%d#doc=big" % time.time_ns())
         deadline = time.time() + 60
@@ -92,11 +109,16 @@ try:
         first.append(mark)
         middle.append(driver.execute_async_script(JUMP, 0.5))
         end.append(driver.execute_async_script(JUMP, 1.0))
+        gaps += driver.execute_async_script(SCROLL)
     spans = driver.execute_script("return document.querySelectorAll('[data-testid=para]').length")
     print(f"\nserve render: 100,000-character transcript, 10,000 spans, {spans} paragraphs ({runs} runs)")
     print(f"  first render          median {statistics.median(first):8.0f} ms")
     print(f"  jump to the middle    median {statistics.median(middle):8.0f} ms (highlights painted)")
     print(f"  jump to the end       median {statistics.median(end):8.0f} ms (highlights painted)")
+    gaps.sort()
+    slow = sum(1 for gap in gaps if gap > 50)
+    print(f"  scrolling 40 px/frame median frame {statistics.median(gaps):5.1f} ms, 95th percentile "
+          f"{gaps[int(len(gaps) * 0.95)]:5.1f} ms, {slow} of {len(gaps)} frames over 50 ms")
 finally:
     driver.quit()
     server.terminate()

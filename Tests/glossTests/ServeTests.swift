@@ -294,6 +294,32 @@ import Testing
       let overall = /<td class="num[^"]*" data-overall="true" data-figure="alpha" data-value="([^"]+)"/
       shown["(overall)"] = page.text.firstMatch(of: overall).map { String($0.1) }
       #expect(expected.count == 3 && shown == expected, "unit \(unit)")
+      // The heatmap (codes by coder pairs) holds the API's kappas; the history chart ends at
+      // the tip with its pooled alpha; the per-document table is there.
+      var kappas: [String: String] = [:]
+      for code in api["codes"] as? [[String: Any]] ?? [] {
+        for pair in code["pairs"] as? [[String: Any]] ?? [] {
+          kappas["\(code["code"] as? String ?? "") \(pair["a"] as? String ?? "") \(pair["b"] as? String ?? "")"] =
+            Self.figure(pair["cohen_kappa"])
+        }
+      }
+      let heatmap = Self.section("heatmap", of: page.text)
+      var cells: [String: String] = [:]
+      let cell = /data-code="([^"]+)" data-pair="([^"]+)" data-figure="cohen_kappa" data-value="([^"]+)"/
+      for match in heatmap.matches(of: cell) {
+        cells["\(match.1) \(match.2)"] = String(match.3)
+      }
+      #expect(heatmap.contains("<svg") && kappas.count == 2 && cells == kappas, "unit \(unit): \(cells) \(kappas)")
+      let tip = try box.git("rev-parse", "HEAD").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+      let history = Self.section("history", of: page.text)
+      #expect(history.contains("<svg") && history.contains("class=\"series\""), "unit \(unit): no history chart")
+      let last = "data-overall=\"true\" data-rev=\"\(tip)\" data-figure=\"alpha\""
+      #expect(
+        history.contains("\(last) data-value=\"\(expected["(overall)"] ?? "")\""),
+        "unit \(unit): the chart's last point is not the tip's alpha")
+      #expect(
+        Self.section("documents", of: page.text).contains(
+          "data-doc=\"interview\" data-overall=\"true\" data-figure=\"alpha\""))
     }
     #expect(try lead.request("GET", "/report.css").text.contains(".swatch"))
     #expect(try lead.request("GET", "/agreement?unit=words").status == 400)
@@ -305,6 +331,13 @@ import Testing
     let refused = try ana.request("GET", "/agreement")
     #expect(refused.status == 403 && refused.text.contains("blind coding is on"), "\(refused.text)")
     #expect(!refused.text.contains("data-figure"))
+  }
+
+  /// The report's `<section id="ID">` in `page`, up to its end ("" when absent).
+  static func section(_ id: String, of page: String) -> Substring {
+    guard let start = page.firstRange(of: "<section id=\"\(id)\">") else { return "" }
+    let rest = page[start.lowerBound...]
+    return rest.firstRange(of: "</section>").map { rest[..<$0.upperBound] } ?? rest
   }
 
   /// A figure as the report prints it: three decimals, `n/a` when undefined.
@@ -368,6 +401,29 @@ import Testing
     let trailers = try box.git("log", "--format=%(trailers:key=Gloss-Coder,valueonly)", "-\(total)").stdout
     #expect(trailers.split(separator: "\n").filter { $0 == "ana" }.count == total)
     try box.expectHealthy()
+  }
+
+  /// `make demo` (Examples/demo.sh) ends by printing the command that opens the demo project
+  /// in the browser; that command's project and coder, served, are the demo's.
+  @Test func theDemoEndsWithTheCommandThatOpensItInTheBrowser() throws {
+    let box = try Sandbox()
+    box.coder = nil  // as a person runs it: no GLOSS_CODER
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    let script = url.appendingPathComponent("Examples/demo.sh").path
+    let demo = try Shell.run(
+      "/bin/bash", [script, Shell.glossPath], in: box.root, env: box.env.merging(["TMPDIR": box.root]) { $1 })
+    #expect(demo.status == 0, "\(demo.stderr)")
+    let last = demo.stdout.split(separator: "\n").last.map(String.init) ?? ""
+    let pattern = /Code it in the browser: (\S+) -C (\S+) --as (\S+) serve --open/
+    let match = try #require(last.wholeMatch(of: pattern), "the demo's last line: \(last)")
+    #expect(String(match.1) == Shell.glossPath)
+    box.coder = String(match.3)
+    let server = try ServeProcess(box, folder: String(match.2))
+    let project = try server.request("GET", "/api/project").object
+    #expect(project["name"] as? String == "ML data-quality interviews" && project["coder"] as? String == "ana")
+    #expect(try server.request("GET", "/api/documents").text.contains("\"interview-34\""))
+    #expect(server.stop() == 0)
   }
 
   /// Whether headless Chromium, its driver and Selenium are installed (`make deps` installs

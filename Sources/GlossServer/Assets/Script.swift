@@ -261,18 +261,39 @@ extension Assets {
         const item = document.createElement('li');
         item.style.setProperty('--c', colorOf(code.id));
         item.style.paddingLeft = `${6 + depthOf(code) * 14}px`;
-        item.title = code.description || code.id;
+        item.title = `${code.id}: show only this code (again: all)`;
         item.dataset.code = code.id;
+        item.dataset.testid = 'code-filter';
+        // A button for the keyboard too: Tab reaches it, Enter or Space filters.
+        item.tabIndex = 0;
+        item.setAttribute('role', 'button');
+        item.setAttribute('aria-pressed', String(S.filterCode === code.id));
         if (S.filterCode === code.id) item.classList.add('active');
         const swatch = document.createElement('span');
         swatch.className = 'swatch';
         const name = document.createElement('span');
+        name.className = 'name';
         name.textContent = code.name;
+        if (code.description) {
+          const description = document.createElement('span');
+          description.className = 'description';
+          description.dataset.testid = 'code-description';
+          description.textContent = code.description;
+          name.append(description);
+        }
         const uses = document.createElement('span');
         uses.className = 'uses';
         uses.textContent = code.uses;
         item.append(swatch, name, uses);
-        item.addEventListener('click', () => setFilter(S.filterCode === code.id ? null : code.id));
+        const toggle = () => setFilter(S.filterCode === code.id ? null : code.id);
+        item.addEventListener('click', toggle);
+        item.addEventListener('keydown', (event) => {
+          if (event.key !== 'Enter' && event.key !== ' ') return;
+          event.preventDefault();
+          event.stopPropagation();
+          toggle();
+          $(`#code-list li[data-code="${CSS.escape(code.id)}"]`)?.focus();
+        });
         return item;
       }));
       const note = $('#filter-note');
@@ -699,9 +720,15 @@ extension Assets {
       });
     }
 
-    let refreshing = null;
-    async function refresh() {
-      if (refreshing) return refreshing;
+    /// Reloads everything shown. A reload already running may have read before the caller's
+    /// change (or the branch move an event reports): the caller then gets one more, shared by
+    /// everyone who asks meanwhile, so no change is left unseen.
+    let refreshing = null, queued = null;
+    function refresh() {
+      if (refreshing) {
+        queued ??= refreshing.catch(() => {}).then(() => { queued = null; return refresh(); });
+        return queued;
+      }
       refreshing = (async () => {
         try {
           await loadProject();

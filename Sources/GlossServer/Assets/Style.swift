@@ -106,6 +106,9 @@ extension Assets {
     }
     .code-list li:hover { background: var(--wash); }
     .code-list li.active { background: #e8eefb; }
+    .code-list li:focus-visible { outline: 2px solid var(--accent); }
+    .code-list .name { min-width: 0; }
+    .code-list .description { display: block; color: var(--muted); font-size: 12px; line-height: 1.3; }
     .code-list .uses { margin-left: auto; color: var(--muted); font-size: 12px; }
     .swatch { width: 12px; height: 12px; border-radius: 3px; background: var(--c); flex: none; }
 
