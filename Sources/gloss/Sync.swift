@@ -29,7 +29,7 @@ struct Clone: PlainCommand {
     let (_, path) = try TransferLine.showing {
       try Project.clone(from: url, to: target ?? base + "/" + Project.cloneFolder(for: url), progress: $0)
     }
-    Output.print("cloned \(url) into \(path)")
+    Output.print("cloned \(Project.displayURL(url)) into \(path)")
   }
 }
 
@@ -50,7 +50,7 @@ struct Fetch: ProjectCommand {
   func run(_ project: Project) throws {
     let name = try remote ?? project.defaultRemote(for: project.currentBranchName())
     try TransferLine.showing { try project.fetch(remote: name, progress: $0) }
-    Output.print("fetched \(name)")
+    Output.print("fetched \(Project.displayURL(name))")
   }
 }
 
