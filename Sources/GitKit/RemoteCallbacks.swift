@@ -76,6 +76,12 @@ final class RemoteCallbacks {
   private var attempts = 0
   private var sshKeysLeft: [SSHKey]?
   private var sshTried: [SSHKey] = []
+  /// Keys skipped because they need a passphrase and nobody can type it.
+  private var sshLocked: [SSHKey] = []
+  /// The key whose passphrase was just typed (a key libssh2 cannot read ends the session at
+  /// once), and every key offered with a typed passphrase.
+  private var sshTyped: SSHKey?
+  private var sshTypedKeys: [SSHKey] = []
   private var sshUser: String?
   private var httpSources: [() -> Credential?]?
   /// The last credential given to libgit2 (to store after success, or erase when refused).
@@ -133,6 +139,13 @@ final class RemoteCallbacks {
       if let offered, error.code == .auth || failure?.kind == .credentialRefused {
         helpers?.reject(offered)
         if failure == nil { refused(offered) }
+      }
+      if failure == nil, let key = sshTyped {
+        // libssh2 could not open the key with what was typed; libgit2 gives up at once.
+        failure = RemoteAccessError(
+          kind: .sshKeyRefused, url: display,
+          message: "the passphrase for \(key.label) was not accepted (\(error.message)); check it, or load the key "
+            + "into ssh-agent with 'ssh-add \(key.label)'")
       }
       if let failure { throw failure }
       throw error
@@ -198,24 +211,47 @@ final class RemoteCallbacks {
 
   private func sshKey(_ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>, user: String) -> Int32 {
     if sshKeysLeft == nil { sshKeysLeft = ssh.keys }
-    guard let key = sshKeysLeft?.first else {
-      let tried = sshTried.isEmpty ? "no key found" : "tried " + sshTried.map(\.label).joined(separator: ", ")
-      failure = RemoteAccessError(
-        kind: .sshKeyRefused, url: display,
-        message:
-          "the server accepted no ssh key for user '\(user)' (\(tried)); add your public key (~/.ssh/id_ed25519.pub) "
-          + "to the account on the server, or load the key into ssh-agent with 'ssh-add'")
-      return GIT_EAUTH.rawValue
-    }
-    sshKeysLeft?.removeFirst()
-    sshTried.append(key)
-    switch key {
-    case .agent:
-      return git_credential_ssh_key_from_agent(out, user)
-    case .file(let path):
+    sshTyped = nil
+    while let key = sshKeysLeft?.first {
+      sshKeysLeft?.removeFirst()
+      guard case .file(let path) = key else {
+        sshTried.append(key)
+        return git_credential_ssh_key_from_agent(out, user)
+      }
       let publicKey = FileManager.default.fileExists(atPath: path + ".pub") ? path + ".pub" : nil
-      return git_credential_ssh_key_new(out, user, publicKey, path, nil)
+      var passphrase: String?
+      if SSHSettings.needsPassphrase(path) {
+        // On a terminal ask once, as ssh does; elsewhere the agent is the way.
+        guard options.mayPrompt,
+          let typed = TerminalPrompt.ask("Enter passphrase for key '\(key.label)': ", secret: true)
+        else {
+          sshLocked.append(key)
+          continue
+        }
+        passphrase = typed
+        sshTyped = key
+        sshTypedKeys.append(key)
+      }
+      sshTried.append(key)
+      return git_credential_ssh_key_new(out, user, publicKey, path, passphrase)
     }
+    // libssh2 reports a wrong passphrase as a refused key: both are said.
+    let labels = sshTried.map {
+      sshTypedKeys.contains($0)
+        ? "\($0.label) with the passphrase you typed: a wrong one, or a key the server does not know" : $0.label
+    }
+    var tried = labels.isEmpty ? "no key found" : "tried " + labels.joined(separator: ", ")
+    if !sshLocked.isEmpty {
+      tried += "; " + sshLocked.map(\.label).joined(separator: ", ") + " needs its passphrase and there is no terminal"
+    }
+    let locked = sshLocked.first.map { "load \($0.label) into ssh-agent with 'ssh-add \($0.label)'" }
+    failure = RemoteAccessError(
+      kind: .sshKeyRefused, url: display,
+      message: "the server accepted no ssh key for user '\(user)' (\(tried)); "
+        + (locked.map { $0 + " (gloss asks for passphrases only on a terminal), or " } ?? "")
+        + "add your public key (~/.ssh/id_ed25519.pub) to the account on the server, or load the key into "
+        + "ssh-agent with 'ssh-add'")
+    return GIT_EAUTH.rawValue
   }
 
   private func userPassword(

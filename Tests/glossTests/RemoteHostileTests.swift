@@ -129,6 +129,40 @@ struct RemoteHostileTests {
   }
 }
 
+extension RemoteHostileTests {
+  /// An ssh key with a passphrase and no agent: without a terminal it is skipped with advice to
+  /// ssh-add it; on a terminal the passphrase is asked once (never echoed), and a wrong one
+  /// fails saying so instead of asking again.
+  @Test func aKeyWithAPassphrase() throws {
+    let servers = try RemoteServers.servers()
+    let box = try Sandbox()
+    _ = try RemoteTransportTests().published(box, .ssh, servers)
+    let key = box.root + "/home/.ssh/id_ed25519"
+    let locked = try Shell.run(
+      "/usr/bin/ssh-keygen", ["-q", "-p", "-P", "", "-N", "open sesame", "-f", key], in: box.root)
+    #expect(locked.status == 0, "\(locked.stderr)")
+    let fetch = try servers.gloss(box, ["fetch"])
+    #expect(fetch.run.status == 1 && fetch.seconds < 10, "\(fetch.run.stderr)")
+    #expect(
+      fetch.run.stderr.contains("~/.ssh/id_ed25519 needs its passphrase and there is no terminal"),
+      "\(fetch.run.stderr)")
+    #expect(fetch.run.stderr.contains("'ssh-add ~/.ssh/id_ed25519'"), "\(fetch.run.stderr)")
+
+    let prompt = "Enter passphrase for key '~/.ssh/id_ed25519': "
+    let typed = try servers.onTerminal(
+      box, ["-C", box.path, "fetch"], answers: [[prompt, "open sesame\n"]], env: [:])
+    #expect(typed.status == 0, "\(typed.stdout)")
+    #expect(typed.stdout.components(separatedBy: prompt).count == 2, "asked more than once: \(typed.stdout)")
+    #expect(!typed.stdout.contains("sesame"), "the passphrase was echoed: \(typed.stdout)")
+    let wrong = try servers.onTerminal(
+      box, ["-C", box.path, "fetch"], answers: [[prompt, "open barley\n"]], env: [:])
+    #expect(wrong.status == 1, "\(wrong.stdout)")
+    #expect(wrong.stdout.components(separatedBy: prompt).count == 2, "asked more than once: \(wrong.stdout)")
+    #expect(
+      wrong.stdout.contains("tried ~/.ssh/id_ed25519 with the passphrase you typed: a wrong one"), "\(wrong.stdout)")
+  }
+}
+
 extension String {
   fileprivate var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
 }

@@ -271,6 +271,23 @@ final class RemoteServers: @unchecked Sendable {
     return env.merging(extra) { $1 }
   }
 
+  /// Runs gloss as a client in `box.root` on a pseudo-terminal driven by Tests/e2e/terminal.py,
+  /// which types each answer only once its prompt shows; what the terminal showed is stdout.
+  func onTerminal(_ box: Sandbox, _ arguments: [String], answers: [[String]] = [], env: [String: String]) throws
+    -> Run
+  {
+    var driver = URL(fileURLWithPath: #filePath)
+    for _ in 0..<2 { driver.deleteLastPathComponent() }
+    driver.appendPathComponent("e2e/terminal.py")
+    var environment = clientEnvironment(box, env)
+    environment["GIT_TERMINAL_PROMPT"] = nil
+    let spec: [String: Any] = [
+      "argv": [Shell.glossPath] + arguments, "env": environment, "cwd": box.root, "answers": answers, "timeout": 20,
+    ]
+    let json = String(decoding: try JSONSerialization.data(withJSONObject: spec), as: UTF8.self)
+    return try Shell.run("/usr/bin/env", ["python3", "-B", driver.path], in: box.root, stdin: json)
+  }
+
   /// Runs gloss as a client, bounded to `seconds` (exit 124 when it hangs), and its duration.
   func gloss(
     _ box: Sandbox, _ arguments: [String], in folder: String? = nil, env extra: [String: String] = [:],

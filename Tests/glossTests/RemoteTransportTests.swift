@@ -283,18 +283,8 @@ struct RemoteTransportTests {
     let servers = try RemoteServers.servers()
     let box = try Sandbox.twoCoders()
     let (_, url) = try published(box, .https, servers)
-    var driver = URL(fileURLWithPath: #filePath)
-    for _ in 0..<2 { driver.deleteLastPathComponent() }
-    driver.appendPathComponent("e2e/terminal.py")
     func onTerminal(_ arguments: [String], answers: [[String]] = [], _ env: [String: String]) throws -> Run {
-      var environment = servers.clientEnvironment(box, env)
-      environment["GIT_TERMINAL_PROMPT"] = nil
-      let spec: [String: Any] = [
-        "argv": [Shell.glossPath] + arguments, "env": environment, "cwd": box.root, "answers": answers,
-        "timeout": 20,
-      ]
-      let json = String(decoding: try JSONSerialization.data(withJSONObject: spec), as: UTF8.self)
-      return try Shell.run("/usr/bin/env", ["python3", "-B", driver.path], in: box.root, stdin: json)
+      try servers.onTerminal(box, arguments, answers: answers, env: env)
     }
     let given = [
       "SSL_CERT_FILE": servers.caFile, "GLOSS_GIT_USERNAME": "ana", "GLOSS_GIT_PASSWORD": RemoteServers.httpPassword,
