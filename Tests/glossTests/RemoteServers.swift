@@ -280,7 +280,7 @@ final class RemoteServers: @unchecked Sendable {
     for _ in 0..<2 { driver.deleteLastPathComponent() }
     driver.appendPathComponent("e2e/terminal.py")
     var environment = clientEnvironment(box, env)
-    environment["GIT_TERMINAL_PROMPT"] = nil
+    if env["GIT_TERMINAL_PROMPT"] == nil { environment["GIT_TERMINAL_PROMPT"] = nil }
     let spec: [String: Any] = [
       "argv": [Shell.glossPath] + arguments, "env": environment, "cwd": box.root, "answers": answers, "timeout": 20,
     ]

@@ -312,5 +312,10 @@ struct RemoteTransportTests {
     #expect(asked.stdout.components(separatedBy: "Password for 'https://ana@127.0.0.1").count == 2, "\(asked.stdout)")
     #expect(asked.stdout.contains("refused the password for 'ana' from what you typed"), "\(asked.stdout)")
     #expect(!asked.stdout.contains("wrong"), "the password was echoed: \(asked.stdout)")
+    // GIT_TERMINAL_PROMPT=0 forbids asking, as in git, even on a terminal.
+    let forbidden = try onTerminal(
+      ["clone", url, "three"], ["SSL_CERT_FILE": servers.caFile, "GIT_TERMINAL_PROMPT": "0"])
+    #expect(forbidden.status == 1 && !forbidden.stdout.contains("Username for"), "\(forbidden.stdout)")
+    #expect(forbidden.stdout.contains("needs a user name and password and none is configured"), "\(forbidden.stdout)")
   }
 }
