@@ -96,12 +96,13 @@ final class StallWatchdog: @unchecked Sendable {
     guard quiet else { return }
     for socket in Self.sockets(port: port)
     where !existing.contains(socket.inode) && socket.established && Double(socket.idleMilliseconds) >= limit * 1000 {
-      // libgit2 or mbedTLS may still write to the cut connection: an error, not a SIGPIPE death.
-      signal(SIGPIPE, SIG_IGN)
-      shutdown(socket.fd, Int32(SHUT_RDWR))
+      // Said before cutting: the operation's thread fails the moment the connection goes.
       lock.lock()
       cut = true
       lock.unlock()
+      // libgit2 or mbedTLS may still write to the cut connection: an error, not a SIGPIPE death.
+      signal(SIGPIPE, SIG_IGN)
+      shutdown(socket.fd, Int32(SHUT_RDWR))
     }
   }
 
