@@ -132,6 +132,29 @@ struct CredentialsTests {
     #expect(StallWatchdog.limit(environment: ["GLOSS_REMOTE_TIMEOUT": "soon"]) == 60)
   }
 
+  /// Which key files need a passphrase (asked on a terminal, skipped in CI): OpenSSH and PEM
+  /// formats, with and without one, as ssh-keygen writes them.
+  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh-keygen")))
+  func keysThatNeedAPassphrase() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gloss-keys-\(UUID())").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    for (name, options) in [
+      ("open", ["-t", "ed25519", "-N", ""]), ("locked", ["-t", "ed25519", "-N", "secret"]),
+      ("pem-open", ["-t", "ecdsa", "-m", "PEM", "-N", ""]),
+      ("pem-locked", ["-t", "ecdsa", "-m", "PEM", "-N", "secret"]),
+    ] {
+      let keygen = Process()
+      keygen.executableURL = URL(fileURLWithPath: "/usr/bin/ssh-keygen")
+      keygen.arguments = ["-q", "-f", folder + "/" + name] + options
+      try keygen.run()
+      keygen.waitUntilExit()
+      #expect(keygen.terminationStatus == 0)
+      #expect(SSHSettings.needsPassphrase(folder + "/" + name) == name.hasSuffix("locked"), "\(name)")
+    }
+    #expect(!SSHSettings.needsPassphrase(folder + "/missing"))
+  }
+
   @Test func libgit2HasTheTransports() {
     #expect(Repository.transports.https && Repository.transports.ssh)
   }
