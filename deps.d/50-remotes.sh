@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The remote tests (Tests/glossTests/RemoteServerTests.swift) run real servers on 127.0.0.1:
+# The remote tests (Tests/glossTests/RemoteServers.swift, RemoteTransportTests, RemoteHostileTests) run real servers on 127.0.0.1:
 # sshd (openssh-server, with ssh-keygen/ssh-keyscan from openssh-client), nginx serving
 # git-http-backend through fcgiwrap over TLS, and openssl for the test CA and the htpasswd.
 . "$(dirname "$0")/lib.sh"

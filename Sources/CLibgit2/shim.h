@@ -71,4 +71,37 @@ static inline int gloss_git_verify_object_hashes(int enabled) {
 static inline int gloss_git_set_cache_object_limit(git_object_t type, size_t size) {
   return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, type, size);
 }
+
+#ifdef __linux__
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+/// For the network watchdog (libgit2 1.5 has no timeouts): when `fd` is a TCP socket connected
+/// to port `port`, returns 1 with its inode, whether it is established, and the milliseconds
+/// since data last went either way on it; otherwise 0.
+static inline int gloss_tcp_socket_idle(int fd, int port, unsigned long long *inode, int *established,
+                                        unsigned int *idle_ms) {
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) return 0;
+  struct sockaddr_storage peer;
+  socklen_t length = sizeof peer;
+  if (getpeername(fd, (struct sockaddr *)&peer, &length) != 0) return 0;
+  int peer_port = peer.ss_family == AF_INET    ? ntohs(((struct sockaddr_in *)&peer)->sin_port)
+                  : peer.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&peer)->sin6_port)
+                                               : -1;
+  if (peer_port != port) return 0;
+  struct tcp_info info;
+  socklen_t info_length = sizeof info;
+  if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &info_length) != 0) return 0;
+  *inode = (unsigned long long)st.st_ino;
+  *established = info.tcpi_state == TCP_ESTABLISHED;
+  *idle_ms = info.tcpi_last_data_recv < info.tcpi_last_data_sent ? info.tcpi_last_data_recv
+                                                                  : info.tcpi_last_data_sent;
+  return 1;
+}
+#endif
+
 #endif

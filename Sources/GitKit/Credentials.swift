@@ -34,6 +34,8 @@ struct RemoteURL: Equatable {
   var port: Int?
   var path: String
   var user: String?
+  /// Whether the URL carries a password (`https://ana:secret@host/...`); it is never shown.
+  var hasPassword = false
 
   /// `https://host:port/path`, `ssh://user@host/path`, or the scp form `user@host:path`.
   init?(_ url: String) {
@@ -45,6 +47,7 @@ struct RemoteURL: Equatable {
       port = components.port
       path = components.path
       user = components.user?.removingPercentEncoding
+      hasPassword = components.password != nil
       return
     }
     // scp-like ssh: [user@]host:path (no "://", a colon before any slash).
@@ -69,6 +72,13 @@ struct RemoteURL: Equatable {
   /// `host` or `host:port`, as git's credential protocol sends it.
   var hostAndPort: String { port.map { "\(host):\($0)" } ?? host }
 
+  /// `url` as it may be shown: without a password it carries (kept as given otherwise).
+  static func redacted(_ url: String) -> String {
+    guard var components = URLComponents(string: url), components.password != nil else { return url }
+    components.password = nil
+    return components.string ?? url
+  }
+
   /// The URL without user or password, for messages.
   var display: String {
     isSSH && !scheme.contains("+") && port == nil && !path.hasPrefix("/")
@@ -91,11 +101,12 @@ struct RemoteURL: Equatable {
     return prefix.isEmpty || path == prefix || path.hasPrefix(prefix + "/")
   }
 
-  private var defaultPort: Int? {
+  var defaultPort: Int? {
     switch scheme {
     case "https": return 443
     case "http": return 80
-    case "ssh": return 22
+    case "ssh", "ssh+git", "git+ssh": return 22
+    case "git": return 9418
     default: return nil
     }
   }
@@ -169,28 +180,59 @@ struct ConfigEntries {
 /// `get` asks them in order for a user name and password, `store` tells them all one that
 /// worked, `erase` one the server refused. A helper is `git-credential-NAME` from git's
 /// exec-path or PATH, an absolute path, or a shell command after `!`; `git` itself is never
-/// run. Helpers get a bounded time, and `GIT_TERMINAL_PROMPT=0` when gloss may not prompt.
+/// run. A helper's time and output are bounded. Without a terminal it runs in a process group of
+/// its own (so one that hangs is stopped with everything it started), with
+/// `GIT_TERMINAL_PROMPT=0` and no stderr; on a terminal it stays in gloss's group, where it may
+/// ask on the terminal itself.
 struct CredentialHelpers {
   let helpers: [String]
   let url: RemoteURL
   let useHTTPPath: Bool
   let interactive: Bool
-  /// Seconds a helper may take before it is stopped (a helper that prompts without a terminal
-  /// would otherwise hang the command).
-  var timeout: TimeInterval = 30
+  /// Seconds a helper may take before it is stopped: 300 on a terminal (a helper may wait for
+  /// the user in its own dialog or browser), 10 without one (CI must fail in seconds);
+  /// `GLOSS_TEST_HELPER_TIMEOUT` for tests.
+  var timeout: TimeInterval
+
+  /// The most a helper may print; more is garbage, and the helper is stopped.
+  static let outputLimit = 64 * 1024
+
+  init(helpers: [String], url: RemoteURL, useHTTPPath: Bool, interactive: Bool) {
+    self.helpers = helpers
+    self.url = url
+    self.useHTTPPath = useHTTPPath
+    self.interactive = interactive
+    let test = ProcessInfo.processInfo.environment["GLOSS_TEST_HELPER_TIMEOUT"].flatMap(TimeInterval.init)
+    timeout = test ?? (interactive ? 300 : 10)
+  }
+
+  /// What one run of a helper came to.
+  enum Outcome: Equatable {
+    case answer([String: String])
+    /// Why it gave no answer, said for a person (`did not answer within 10 s and was stopped`).
+    case failed(String)
+  }
 
   /// Asks each helper in turn; the first that gives both a user name and a password wins.
-  func get(username: String?) -> Credential? {
+  /// Also says why helpers gave nothing (stopped, failed, not installed).
+  func get(username: String?) -> (Credential?, problems: [String]) {
     var known = ["username": username].compactMapValues { $0 }
+    var problems: [String] = []
     for helper in helpers {
-      guard let answer = run(helper, action: "get", fields: known) else { continue }
+      let answer: [String: String]
+      switch run(helper, action: "get", fields: known) {
+      case .failed(let why):
+        problems.append("credential helper '\(Self.name(of: helper))' \(why)")
+        continue
+      case .answer(let fields): answer = fields
+      }
       if let user = answer["username"] { known["username"] = user }
       if let user = known["username"], let password = answer["password"] {
-        return Credential(username: user, password: password, source: .helper(Self.name(of: helper)))
+        return (Credential(username: user, password: password, source: .helper(Self.name(of: helper))), problems)
       }
       if answer["quit"] == "1" || answer["quit"] == "true" { break }
     }
-    return nil
+    return (nil, problems)
   }
 
   /// `store` to every helper: the credential worked.
@@ -237,59 +279,160 @@ struct CredentialHelpers {
     return folders.map { $0 + "/" + program }.first { FileManager.default.isExecutableFile(atPath: $0) }
   }
 
-  /// Runs one helper action; its answer as key=value fields, nil when it could not run,
-  /// failed, or took too long.
-  func run(_ helper: String, action: String, fields: [String: String]) -> [String: String]? {
-    var environment = ProcessInfo.processInfo.environment
-    if !interactive { environment["GIT_TERMINAL_PROMPT"] = "0" }
-    guard let command = Self.commandLine(for: helper, environment: environment) else { return nil }
+  /// The request git sends a helper: protocol, host, path when asked for, known fields.
+  func request(_ fields: [String: String]) -> String {
     var input = "protocol=\(url.scheme)\nhost=\(url.hostAndPort)\n"
     if useHTTPPath, !url.path.isEmpty { input += "path=\(url.path.drop(while: { $0 == "/" }))\n" }
     for key in ["username", "password"] {
       if let value = fields[key], !value.contains("\n"), !value.contains("\0") { input += "\(key)=\(value)\n" }
     }
-    input += "\n"
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", "\(command) \"$@\"", command, action]
-    process.environment = environment
-    let stdin = Pipe()
-    let stdout = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    if !interactive { process.standardError = FileHandle.nullDevice }
-    let finished = DispatchSemaphore(value: 0)
-    process.terminationHandler = { _ in finished.signal() }
-    do { try process.run() } catch { return nil }
-    // Write from another thread: a helper that does not read must not block gloss.
-    let writer = stdin.fileHandleForWriting
-    let data = Data(input.utf8)
-    // A helper that exits without reading must not kill gloss with SIGPIPE.
-    signal(SIGPIPE, SIG_IGN)
-    DispatchQueue.global().async {
-      try? writer.write(contentsOf: data)
-      try? writer.close()
-    }
-    nonisolated(unsafe) var output = Data()
-    let reader = DispatchSemaphore(value: 0)
-    let handle = stdout.fileHandleForReading
-    DispatchQueue.global().async {
-      output = handle.readDataToEndOfFile()
-      reader.signal()
-    }
-    if finished.wait(timeout: .now() + timeout) == .timedOut {
-      kill(process.processIdentifier, SIGKILL)
-      finished.wait()
-      return nil
-    }
-    _ = reader.wait(timeout: .now() + 2)
-    guard process.terminationStatus == 0 else { return nil }
+    return input + "\n"
+  }
+
+  /// A helper's answer as git reads it: `key=value` lines (a CR before the newline dropped, the
+  /// last value of a key wins); lines without `=` are ignored.
+  static func parse(_ output: Data) -> [String: String] {
     var answer: [String: String] = [:]
-    for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
-      guard let equals = line.firstIndex(of: "=") else { continue }
-      answer[String(line[..<equals])] = String(line[line.index(after: equals)...])
+    // Split as bytes: a Swift String holds "\r\n" as one character, which "\n" does not match.
+    for var bytes in output.split(separator: UInt8(ascii: "\n")) {
+      if bytes.last == UInt8(ascii: "\r") { bytes = bytes.dropLast() }
+      guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")), equals != bytes.startIndex, !bytes.contains(0)
+      else { continue }
+      answer[String(decoding: bytes[..<equals], as: UTF8.self)] = String(
+        decoding: bytes[bytes.index(after: equals)...], as: UTF8.self)
     }
     return answer
+  }
+
+  /// Runs one helper action.
+  func run(_ helper: String, action: String, fields: [String: String]) -> Outcome {
+    var environment = ProcessInfo.processInfo.environment
+    if !interactive { environment["GIT_TERMINAL_PROMPT"] = "0" }
+    guard let command = Self.commandLine(for: helper, environment: environment) else {
+      return .failed("is not installed (no git-credential-\(Self.name(of: helper)) in git's exec-path or PATH)")
+    }
+    let result = BoundedProcess.run(
+      "/bin/sh", ["-c", "\(command) \"$@\"", command, action], environment: environment,
+      input: Data(request(fields).utf8), interactive: interactive, timeout: timeout, outputLimit: Self.outputLimit)
+    switch result {
+    case .couldNotStart(let reason): return .failed("could not run: \(reason)")
+    case .timedOut: return .failed("did not answer within \(RemoteCallbacks.seconds(timeout)) and was stopped")
+    case .tooMuchOutput: return .failed("printed more than \(Self.outputLimit / 1024) KiB and was stopped")
+    case .exited(let status, let output):
+      guard status == 0 else { return .failed("failed (exit status \(status))") }
+      return .answer(Self.parse(output))
+    }
+  }
+}
+
+/// A child process with a bounded time and output. Not `interactive`: in a process group of its
+/// own, so that stopping it stops what it started (a shell helper's `sleep`), stderr to
+/// /dev/null; `interactive`: gloss's group and stderr, so it can use the terminal. Input is
+/// written without blocking (a child that never reads cannot hold gloss); SIGPIPE is ignored
+/// in gloss and restored in the child.
+enum BoundedProcess {
+  enum Result: Equatable {
+    case exited(status: Int32, output: Data)
+    case timedOut
+    case tooMuchOutput
+    case couldNotStart(String)
+  }
+
+  static func run(
+    _ program: String, _ arguments: [String], environment: [String: String], input: Data, interactive: Bool,
+    timeout: TimeInterval, outputLimit: Int
+  ) -> Result {
+    signal(SIGPIPE, SIG_IGN)
+    var toChild: [Int32] = [-1, -1]
+    var fromChild: [Int32] = [-1, -1]
+    guard pipe(&toChild) == 0 else { return .couldNotStart(String(cString: strerror(errno))) }
+    guard pipe(&fromChild) == 0 else {
+      toChild.forEach { close($0) }
+      return .couldNotStart(String(cString: strerror(errno)))
+    }
+    for fd in toChild + fromChild { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
+    posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
+    if !interactive { posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0) }
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    sigaddset(&defaults, SIGPIPE)
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    // No signal blocked in the child, whatever the calling thread (a Dispatch worker) blocks.
+    var unblocked = sigset_t()
+    sigemptyset(&unblocked)
+    posix_spawnattr_setsigmask(&attributes, &unblocked)
+    posix_spawnattr_setpgroup(&attributes, 0)
+    let flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | (interactive ? 0 : POSIX_SPAWN_SETPGROUP)
+    posix_spawnattr_setflags(&attributes, Int16(flags))
+    let argv = ([program] + arguments).map { strdup($0) } + [nil]
+    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { (argv + envp).forEach { free($0) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, program, &actions, &attributes, argv, envp)
+    close(toChild[0])
+    close(fromChild[1])
+    guard spawned == 0 else {
+      close(toChild[1])
+      close(fromChild[0])
+      return .couldNotStart(String(cString: strerror(spawned)))
+    }
+    // The request is small: written at once without blocking, whatever the child does.
+    _ = fcntl(toChild[1], F_SETFL, fcntl(toChild[1], F_GETFL) | O_NONBLOCK)
+    _ = input.withUnsafeBytes { write(toChild[1], $0.baseAddress, $0.count) }
+    close(toChild[1])
+
+    let deadline = Date().addingTimeInterval(timeout)
+    var output = Data()
+    var outcome: Result?
+    var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+    reading: while true {
+      let left = deadline.timeIntervalSinceNow
+      guard left > 0 else {
+        outcome = .timedOut
+        break
+      }
+      var poller = pollfd(fd: fromChild[0], events: Int16(POLLIN), revents: 0)
+      let ready = poll(&poller, 1, Int32(min(left, 1) * 1000) + 1)
+      if ready < 0 && errno != EINTR { break }
+      guard ready > 0 else { continue }
+      let count = read(fromChild[0], &buffer, buffer.count)
+      switch count {
+      case ..<0 where errno == EINTR || errno == EAGAIN: continue
+      case ...0: break reading
+      default:
+        output.append(contentsOf: buffer[0..<count])
+        if output.count > outputLimit {
+          outcome = .tooMuchOutput
+          break reading
+        }
+      }
+    }
+    close(fromChild[0])
+    // Output ended: the child has a little time left to exit.
+    var status: Int32 = 0
+    while outcome == nil {
+      let waited = waitpid(pid, &status, WNOHANG)
+      if waited == pid || (waited < 0 && errno != EINTR) { break }
+      if Date() >= deadline {
+        outcome = .timedOut
+        break
+      }
+      usleep(5_000)
+    }
+    if let outcome {
+      kill(interactive ? pid : -pid, SIGKILL)
+      while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+      return outcome
+    }
+    let exited = (status & 0x7f) == 0
+    return .exited(status: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), output: output)
   }
 }
 

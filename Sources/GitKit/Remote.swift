@@ -21,6 +21,10 @@ extension Repository {
     return try Repository.open(at: path)
   }
 
+  /// `url` as gloss shows it: without a password written in it (`https://ana:secret@host/x` →
+  /// `https://ana@host/x`).
+  public static func displayURL(_ url: String) -> String { RemoteURL.redacted(url) }
+
   /// Which transports this libgit2 was built with (`git_libgit2_features`).
   public static var transports: (https: Bool, ssh: Bool) {
     LibGit2.initialize()

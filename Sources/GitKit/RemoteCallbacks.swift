@@ -47,6 +47,8 @@ public struct RemoteOptions: Sendable {
 public struct RemoteAccessError: Error, Sendable, Equatable {
   public enum Kind: Sendable, Equatable {
     case noCredential, credentialRefused, sshKeyRefused, unknownHostKey, changedHostKey, untrustedCertificate
+    /// The server accepted the connection, then sent nothing for `GLOSS_REMOTE_TIMEOUT` seconds.
+    case stalled
   }
   public let kind: Kind
   /// The URL without secrets.
@@ -74,11 +76,21 @@ final class RemoteCallbacks {
   private var attempts = 0
   private var sshKeysLeft: [SSHKey]?
   private var sshTried: [SSHKey] = []
+  /// Keys skipped because they need a passphrase and nobody can type it.
+  private var sshLocked: [SSHKey] = []
+  /// The key whose passphrase was just typed (a key libssh2 cannot read ends the session at
+  /// once), and every key offered with a typed passphrase.
+  private var sshTyped: SSHKey?
+  private var sshTypedKeys: [SSHKey] = []
   private var sshUser: String?
   private var httpSources: [() -> Credential?]?
   /// The last credential given to libgit2 (to store after success, or erase when refused).
   private var offered: Credential?
   private var lastProgress = Date.distantPast
+  /// Why credential helpers gave nothing (stopped, failed, not installed), for the error.
+  private var helperProblems: [String] = []
+  /// Cuts a connection on which the server stopped answering (libgit2 1.5 has no timeouts).
+  private(set) var watchdog: StallWatchdog?
 
   init(url: String, repository: OpaquePointer?, options: RemoteOptions) {
     rawURL = url
@@ -110,12 +122,30 @@ final class RemoteCallbacks {
   @discardableResult
   func perform<T>(_ body: () throws -> T) throws -> T {
     let result: T
+    let watchdog = stallWatchdog()
+    watchdog?.start()
+    self.watchdog = watchdog
+    defer { watchdog?.stop() }
     do {
       result = try withExtendedLifetime(self) { try body() }
     } catch let error as GitError {
+      if let watchdog, watchdog.fired {
+        throw RemoteAccessError(
+          kind: .stalled, url: display,
+          message:
+            "the server stopped answering (nothing came for \(Self.seconds(watchdog.limit))), so gloss gave up; "
+            + "check the address and that the server is up, or set GLOSS_REMOTE_TIMEOUT=SECONDS to wait longer")
+      }
       if let offered, error.code == .auth || failure?.kind == .credentialRefused {
         helpers?.reject(offered)
         if failure == nil { refused(offered) }
+      }
+      if failure == nil, let key = sshTyped {
+        // libssh2 could not open the key with what was typed; libgit2 gives up at once.
+        failure = RemoteAccessError(
+          kind: .sshKeyRefused, url: display,
+          message: "the passphrase for \(key.label) was not accepted (\(error.message)); check it, or load the key "
+            + "into ssh-agent with 'ssh-add \(key.label)'")
       }
       if let failure { throw failure }
       throw error
@@ -123,6 +153,25 @@ final class RemoteCallbacks {
     if let offered, case .terminal = offered.source { helpers?.approve(offered) }
     if let offered, case .helper = offered.source { helpers?.approve(offered) }
     return result
+  }
+
+  /// A watchdog for the connection to the remote's port, unless GLOSS_REMOTE_TIMEOUT=0 or
+  /// the remote is on this machine's disk.
+  private func stallWatchdog() -> StallWatchdog? {
+    guard let url, let port = url.port ?? url.defaultPort,
+      let limit = StallWatchdog.limit(environment: ProcessInfo.processInfo.environment)
+    else { return nil }
+    return StallWatchdog(port: port, limit: limit)
+  }
+
+  static func seconds(_ value: TimeInterval) -> String {
+    value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
+  }
+
+  /// Runs a credential source without its time (a prompt, a helper) counting as a stall.
+  func unclocked<T>(_ body: () -> T) -> T {
+    if let watchdog { return watchdog.pausing(body) }
+    return body()
   }
 
   private var helpers: CredentialHelpers? {
@@ -162,24 +211,47 @@ final class RemoteCallbacks {
 
   private func sshKey(_ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>, user: String) -> Int32 {
     if sshKeysLeft == nil { sshKeysLeft = ssh.keys }
-    guard let key = sshKeysLeft?.first else {
-      let tried = sshTried.isEmpty ? "no key found" : "tried " + sshTried.map(\.label).joined(separator: ", ")
-      failure = RemoteAccessError(
-        kind: .sshKeyRefused, url: display,
-        message:
-          "the server accepted no ssh key for user '\(user)' (\(tried)); add your public key (~/.ssh/id_ed25519.pub) "
-          + "to the account on the server, or load the key into ssh-agent with 'ssh-add'")
-      return GIT_EAUTH.rawValue
-    }
-    sshKeysLeft?.removeFirst()
-    sshTried.append(key)
-    switch key {
-    case .agent:
-      return git_credential_ssh_key_from_agent(out, user)
-    case .file(let path):
+    sshTyped = nil
+    while let key = sshKeysLeft?.first {
+      sshKeysLeft?.removeFirst()
+      guard case .file(let path) = key else {
+        sshTried.append(key)
+        return git_credential_ssh_key_from_agent(out, user)
+      }
       let publicKey = FileManager.default.fileExists(atPath: path + ".pub") ? path + ".pub" : nil
-      return git_credential_ssh_key_new(out, user, publicKey, path, nil)
+      var passphrase: String?
+      if SSHSettings.needsPassphrase(path) {
+        // On a terminal ask once, as ssh does; elsewhere the agent is the way.
+        guard options.mayPrompt,
+          let typed = TerminalPrompt.ask("Enter passphrase for key '\(key.label)': ", secret: true)
+        else {
+          sshLocked.append(key)
+          continue
+        }
+        passphrase = typed
+        sshTyped = key
+        sshTypedKeys.append(key)
+      }
+      sshTried.append(key)
+      return git_credential_ssh_key_new(out, user, publicKey, path, passphrase)
     }
+    // libssh2 reports a wrong passphrase as a refused key: both are said.
+    let labels = sshTried.map {
+      sshTypedKeys.contains($0)
+        ? "\($0.label) with the passphrase you typed: a wrong one, or a key the server does not know" : $0.label
+    }
+    var tried = labels.isEmpty ? "no key found" : "tried " + labels.joined(separator: ", ")
+    if !sshLocked.isEmpty {
+      tried += "; " + sshLocked.map(\.label).joined(separator: ", ") + " needs its passphrase and there is no terminal"
+    }
+    let locked = sshLocked.first.map { "load \($0.label) into ssh-agent with 'ssh-add \($0.label)'" }
+    failure = RemoteAccessError(
+      kind: .sshKeyRefused, url: display,
+      message: "the server accepted no ssh key for user '\(user)' (\(tried)); "
+        + (locked.map { $0 + " (gloss asks for passphrases only on a terminal), or " } ?? "")
+        + "add your public key (~/.ssh/id_ed25519.pub) to the account on the server, or load the key into "
+        + "ssh-agent with 'ssh-add'")
+    return GIT_EAUTH.rawValue
   }
 
   private func userPassword(
@@ -191,7 +263,17 @@ final class RemoteCallbacks {
       refused(previous)
       offered = nil
     }
-    if httpSources == nil { httpSources = sources(urlUser: urlUser) }
+    if httpSources == nil {
+      httpSources = sources(urlUser: urlUser)
+      // libgit2 offers a password written in the URL itself before asking: it was refused.
+      if let url, url.hasPassword {
+        failure = RemoteAccessError(
+          kind: .credentialRefused, url: display,
+          message:
+            "refused the password in the URL for '\(urlUser ?? url.user ?? "?")'; check it, or remove it from the URL "
+            + "(git remote set-url) and " + Self.howToConfigure(host: url.host, prompt: options.mayPrompt))
+      }
+    }
     while let next = httpSources?.first {
       httpSources?.removeFirst()
       guard let credential = next() else { continue }
@@ -200,9 +282,10 @@ final class RemoteCallbacks {
       return git_credential_userpass_plaintext_new(out, credential.username, credential.password)
     }
     if failure == nil {
+      let why = helperProblems.isEmpty ? "none is configured" : "none came (\(helperProblems.joined(separator: "; ")))"
       failure = RemoteAccessError(
         kind: .noCredential, url: display,
-        message: "needs a user name and password and none is configured: "
+        message: "needs a user name and password and \(why): "
           + Self.howToConfigure(host: url?.host, prompt: options.mayPrompt))
     }
     return GIT_EAUTH.rawValue
@@ -226,7 +309,11 @@ final class RemoteCallbacks {
       list.append { Self.environmentCredential(host: url.host, user: urlUser, environment: environment) }
     }
     if let helpers {
-      list.append { helpers.get(username: urlUser ?? configUser) }
+      list.append { [unowned self] in
+        let (credential, problems) = helpers.get(username: urlUser ?? configUser)
+        helperProblems += problems
+        return credential
+      }
     }
     if options.mayPrompt, let url {
       list.append {
@@ -332,6 +419,7 @@ final class RemoteCallbacks {
   // MARK: progress
 
   func report(_ progress: TransferProgress) {
+    watchdog?.touch()
     guard let handler = options.progress else { return }
     let now = Date()
     // At most ten updates a second, but always the last one of a phase.
@@ -349,7 +437,9 @@ extension RemoteCallbacks {
 
 private let acquireCredentials: git_credential_acquire_cb = { out, _, usernameFromURL, allowed, payload in
   guard let out, let state = RemoteCallbacks.from(payload) else { return GIT_PASSTHROUGH.rawValue }
-  return state.credential(out, usernameFromURL: usernameFromURL.map { String(cString: $0) }, allowed: allowed)
+  return state.unclocked {
+    state.credential(out, usernameFromURL: usernameFromURL.map { String(cString: $0) }, allowed: allowed)
+  }
 }
 
 private let checkCertificate: git_transport_certificate_check_cb = { certificate, valid, host, payload in
@@ -389,6 +479,7 @@ private let pushUpdate: git_push_update_reference_cb = { refname, status, payloa
 /// Collects the server's messages (`remote:` lines in git), which libgit2 hands over in pieces.
 private let sidebandText: git_transport_message_cb = { text, length, payload in
   guard let text, let state = RemoteCallbacks.from(payload), length > 0 else { return 0 }
+  state.watchdog?.touch()
   text.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
     state.remoteText.append($0, count: Int(length))
   }

@@ -124,6 +124,26 @@ enum SSHKey: Equatable {
   }
 }
 
+extension SSHSettings {
+  /// Whether the private key file is encrypted: a PEM key with `ENCRYPTED`, or an OpenSSH
+  /// key (`openssh-key-v1`) whose cipher is not `none`.
+  static func needsPassphrase(_ path: String) -> Bool {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return false }
+    if text.contains("ENCRYPTED") { return true }
+    guard text.contains("BEGIN OPENSSH PRIVATE KEY") else { return false }
+    let body = text.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+    guard let data = Data(base64Encoded: body) else { return false }
+    let magic = Array("openssh-key-v1\0".utf8)
+    let bytes = [UInt8](data)
+    guard bytes.count > magic.count + 4, Array(bytes[0..<magic.count]) == magic else { return false }
+    let lengthBytes = bytes[magic.count..<magic.count + 4]
+    let length = lengthBytes.reduce(0) { $0 << 8 | Int($1) }
+    let start = magic.count + 4
+    guard start + length <= bytes.count else { return false }
+    return String(decoding: bytes[start..<start + length], as: UTF8.self) != "none"
+  }
+}
+
 /// A host key compared with the known_hosts files.
 enum HostKeyCheck: Equatable {
   case known

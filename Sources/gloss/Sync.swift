@@ -11,8 +11,9 @@ struct Clone: PlainCommand {
       ssh uses keys from ssh-agent and ~/.ssh/id_* and checks the host key against \
       ~/.ssh/known_hosts; https takes credentials from GLOSS_TOKEN (or GITHUB_TOKEN, \
       GITLAB_TOKEN), GLOSS_GIT_USERNAME and GLOSS_GIT_PASSWORD, git's credential helpers \
-      (credential.helper), or asks once on a terminal. Progress shows on a terminal. See \
-      docs/team.md.
+      (credential.helper), or asks once on a terminal (also for an ssh key's passphrase). \
+      Progress shows on a terminal. A server that sends nothing for 60 s is given up on \
+      (GLOSS_REMOTE_TIMEOUT=SECONDS, 0 never). See docs/team.md.
 
       Examples:
         gloss clone /srv/git/study.git
@@ -29,7 +30,7 @@ struct Clone: PlainCommand {
     let (_, path) = try TransferLine.showing {
       try Project.clone(from: url, to: target ?? base + "/" + Project.cloneFolder(for: url), progress: $0)
     }
-    Output.print("cloned \(url) into \(path)")
+    Output.print("cloned \(Project.displayURL(url)) into \(path)")
   }
 }
 
@@ -50,7 +51,7 @@ struct Fetch: ProjectCommand {
   func run(_ project: Project) throws {
     let name = try remote ?? project.defaultRemote(for: project.currentBranchName())
     try TransferLine.showing { try project.fetch(remote: name, progress: $0) }
-    Output.print("fetched \(name)")
+    Output.print("fetched \(Project.displayURL(name))")
   }
 }
 

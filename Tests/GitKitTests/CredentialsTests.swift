@@ -3,6 +3,10 @@ import Testing
 
 @testable import GitKit
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The pure parts of remote access: URLs as git's credential protocol sees them,
 /// `credential.helper` lists, ssh command options, tokens from the environment, CA locations.
 struct CredentialsTests {
@@ -74,6 +78,81 @@ struct CredentialsTests {
     #expect(
       TLSTrust.locations(config: ConfigEntries(entries: []), url: url, environment: ["SSL_CERT_FILE": "/env.pem"]).0
         == "/env.pem")
+  }
+
+  /// git's reading of a helper's answer: CRLF lines, junk without `=`, binary bytes, the last
+  /// value of a key wins, `=` inside a value kept.
+  @Test func helperAnswersAreReadAsGitReadsThem() {
+    let output = Data([0xFF, 0xFE] + Array("junk\r\n=nokey\r\nusername=a\r\npassword=p=q\npassword=x=y\r\n".utf8))
+    #expect(CredentialHelpers.parse(output) == ["username": "a", "password": "x=y"])
+    #expect(CredentialHelpers.parse(Data()) == [:])
+  }
+
+  /// A helper that hangs is stopped with the children it started, one that floods is cut at
+  /// 64 KiB, one that never reads its input cannot block, and exit statuses come through.
+  @Test func helperProcessesAreBounded() throws {
+    func run(_ script: String, timeout: TimeInterval = 5, input: Data = Data()) -> BoundedProcess.Result {
+      BoundedProcess.run(
+        "/bin/sh", ["-c", script], environment: ["PATH": "/usr/bin:/bin"], input: input, interactive: false,
+        timeout: timeout, outputLimit: 64 * 1024)
+    }
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gloss-bounded-\(UUID())").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let start = Date()
+    #expect(run("sleep 30 & echo $! > \(folder)/pid; wait", timeout: 0.5) == .timedOut)
+    #expect(Date().timeIntervalSince(start) < 3)
+    let child = try #require(Int32(try String(contentsOfFile: folder + "/pid", encoding: .utf8).filter(\.isNumber)))
+    var alive = true
+    for _ in 0..<50 where alive {
+      let stat = (try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8)) ?? ""
+      alive = kill(child, 0) == 0 && !stat.contains(") Z ")
+      if alive { usleep(20_000) }
+    }
+    #expect(!alive, "the child of a stopped helper still runs")
+    #expect(run("exec yes flood") == .tooMuchOutput)
+    #expect(run("exit 3", input: Data(count: 1 << 20)) == .exited(status: 3, output: Data()))
+    #expect(run("cat", input: Data("a=b\n".utf8)) == .exited(status: 0, output: Data("a=b\n".utf8)))
+    #expect(run("kill -TERM $$") == .exited(status: 128 + 15, output: Data()))
+  }
+
+  @Test func passwordsInURLsAreNeverShown() throws {
+    #expect(Repository.displayURL("https://ana:se%40cret@h.org:8443/x.git") == "https://ana@h.org:8443/x.git")
+    #expect(Repository.displayURL("https://ana@h.org/x.git") == "https://ana@h.org/x.git")
+    #expect(Repository.displayURL("git@github.com:team/x.git") == "git@github.com:team/x.git")
+    #expect(Repository.displayURL("/srv/git/x.git") == "/srv/git/x.git")
+    #expect(try #require(RemoteURL("https://ana:p@h.org/x")).hasPassword)
+    #expect(try #require(RemoteURL("https://ana@h.org/x")).hasPassword == false)
+  }
+
+  @Test func theStallLimitComesFromTheEnvironment() {
+    #expect(StallWatchdog.limit(environment: [:]) == 60)
+    #expect(StallWatchdog.limit(environment: ["GLOSS_REMOTE_TIMEOUT": "2.5"]) == 2.5)
+    #expect(StallWatchdog.limit(environment: ["GLOSS_REMOTE_TIMEOUT": "0"]) == nil)
+    #expect(StallWatchdog.limit(environment: ["GLOSS_REMOTE_TIMEOUT": "soon"]) == 60)
+  }
+
+  /// Which key files need a passphrase (asked on a terminal, skipped in CI): OpenSSH and PEM
+  /// formats, with and without one, as ssh-keygen writes them.
+  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh-keygen")))
+  func keysThatNeedAPassphrase() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gloss-keys-\(UUID())").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    for (name, options) in [
+      ("open", ["-t", "ed25519", "-N", ""]), ("locked", ["-t", "ed25519", "-N", "secret"]),
+      ("pem-open", ["-t", "ecdsa", "-m", "PEM", "-N", ""]),
+      ("pem-locked", ["-t", "ecdsa", "-m", "PEM", "-N", "secret"]),
+    ] {
+      let keygen = Process()
+      keygen.executableURL = URL(fileURLWithPath: "/usr/bin/ssh-keygen")
+      keygen.arguments = ["-q", "-f", folder + "/" + name] + options
+      try keygen.run()
+      keygen.waitUntilExit()
+      #expect(keygen.terminationStatus == 0)
+      #expect(SSHSettings.needsPassphrase(folder + "/" + name) == name.hasSuffix("locked"), "\(name)")
+    }
+    #expect(!SSHSettings.needsPassphrase(folder + "/missing"))
   }
 
   @Test func libgit2HasTheTransports() {

@@ -24,6 +24,10 @@ final class RemoteServers: @unchecked Sendable {
   let caFile: String
   static let httpUser = "ana"
   static let httpPassword = "s3cret pass"
+  /// A second account whose password has every character that URLs, shells, git's credential
+  /// store and basic auth treat specially.
+  static let nastyUser = "cy"
+  static let nastyPassword = #"p@ss:w/rd %41 "q" 'x' \ $HOME ü#?&=+"#
   private var processes: [Process] = []
 
   static let sshd = "/usr/sbin/sshd"
@@ -128,7 +132,10 @@ final class RemoteServers: @unchecked Sendable {
       ])
     let hash = try Self.tool("/usr/bin/openssl", ["passwd", "-apr1", Self.httpPassword])
       .trimmingCharacters(in: .whitespacesAndNewlines)
-    try "\(Self.httpUser):\(hash)\n".write(toFile: root + "/htpasswd", atomically: true, encoding: .utf8)
+    let nastyHash = try Self.tool("/usr/bin/openssl", ["passwd", "-apr1", Self.nastyPassword])
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    try "\(Self.httpUser):\(hash)\n\(Self.nastyUser):\(nastyHash)\n"
+      .write(toFile: root + "/htpasswd", atomically: true, encoding: .utf8)
 
     let socket = root + "/fcgi.sock"
     try launch([Self.fcgiwrap, "-c", "4", "-s", "unix:" + socket], log: "fcgiwrap.log")
@@ -214,6 +221,11 @@ final class RemoteServers: @unchecked Sendable {
     return run.stdout
   }
 
+  /// Whether a client ran `git` (the tripwire's log), with what it was asked.
+  static func gitRan(in box: Sandbox) -> String? {
+    try? String(contentsOfFile: box.root + "/git-ran", encoding: .utf8)
+  }
+
   func sshURL(_ path: String) -> String { "ssh://\(user)@127.0.0.1:\(sshPort)\(path)" }
   func httpsURL(_ path: String) -> String { "https://127.0.0.1:\(httpsPort)\(path)" }
 
@@ -230,8 +242,20 @@ final class RemoteServers: @unchecked Sendable {
     try (trusted ? hostKeyLine : "").write(toFile: folder + "/known_hosts", atomically: true, encoding: .utf8)
   }
 
+  /// A folder with a `git` that only records that it ran: first on the clients' PATH, so a
+  /// test can witness that gloss never runs git (helpers are run directly).
+  static let tripwire: String = {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gloss-tripwire-\(getpid())").path
+    try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let script = "#!/bin/sh\necho \"$@\" >> \"${GLOSS_TRIPWIRE_LOG:-/dev/null}\"\nexit 1\n"
+    try? script.write(toFile: folder + "/git", atomically: true, encoding: .utf8)
+    try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder + "/git")
+    return folder
+  }()
+
   /// The environment of a client in `box`: its home, no agent, no machine-wide CA settings
-  /// (each test says what to trust), never a prompt.
+  /// (each test says what to trust), never a prompt, and `git` on PATH a tripwire that logs
+  /// to `box.root/git-ran`.
   func clientEnvironment(_ box: Sandbox, _ extra: [String: String] = [:]) -> [String: String] {
     var env = box.env
     for key in [
@@ -242,8 +266,26 @@ final class RemoteServers: @unchecked Sendable {
       env[key] = ""
     }
     env["GIT_TERMINAL_PROMPT"] = "0"
-    env["PATH"] = PushHookTests.pathWithGloss
+    env["PATH"] = Self.tripwire + ":" + PushHookTests.pathWithGloss
+    env["GLOSS_TRIPWIRE_LOG"] = box.root + "/git-ran"
     return env.merging(extra) { $1 }
+  }
+
+  /// Runs gloss as a client in `box.root` on a pseudo-terminal driven by Tests/e2e/terminal.py,
+  /// which types each answer only once its prompt shows; what the terminal showed is stdout.
+  func onTerminal(_ box: Sandbox, _ arguments: [String], answers: [[String]] = [], env: [String: String]) throws
+    -> Run
+  {
+    var driver = URL(fileURLWithPath: #filePath)
+    for _ in 0..<2 { driver.deleteLastPathComponent() }
+    driver.appendPathComponent("e2e/terminal.py")
+    var environment = clientEnvironment(box, env)
+    if env["GIT_TERMINAL_PROMPT"] == nil { environment["GIT_TERMINAL_PROMPT"] = nil }
+    let spec: [String: Any] = [
+      "argv": [Shell.glossPath] + arguments, "env": environment, "cwd": box.root, "answers": answers, "timeout": 20,
+    ]
+    let json = String(decoding: try JSONSerialization.data(withJSONObject: spec), as: UTF8.self)
+    return try Shell.run("/usr/bin/env", ["python3", "-B", driver.path], in: box.root, stdin: json)
   }
 
   /// Runs gloss as a client, bounded to `seconds` (exit 124 when it hangs), and its duration.
@@ -257,4 +299,34 @@ final class RemoteServers: @unchecked Sendable {
       env: clientEnvironment(box, extra))
     return (run, Date().timeIntervalSince(start))
   }
+}
+
+/// A TCP server on 127.0.0.1 that accepts connections (the kernel completes them) and never
+/// answers: what a wedged server or a firewall that drops data looks like to a client.
+final class SilentServer {
+  let port: Int
+  private let fd: Int32
+
+  init() throws {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw GlossTestError("socket failed") }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+        bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+      }
+    }
+    guard bound, listen(fd, 16) == 0 else {
+      close(fd)
+      throw GlossTestError("cannot listen")
+    }
+    self.fd = fd
+    port = Int(UInt16(bigEndian: address.sin_port))
+  }
+
+  deinit { close(fd) }
 }

@@ -68,6 +68,11 @@ struct RemoteTransportTests {
     #expect(pull.run.status == 0 && pull.run.stdout.contains("fast-forward"), "\(pull.run.stdout) \(pull.run.stderr)")
     #expect(try box.listing().joined().contains("ana"), "ana's assignment did not arrive")
     for step in [clone, push, pull] { #expect(step.seconds < 15) }
+    // In pipes no progress, no carriage returns; and git itself never ran.
+    for step in [clone, push, pull] {
+      #expect(!step.run.stderr.contains("objects") && !step.run.stderr.contains("\r"), "\(step.run.stderr)")
+    }
+    #expect(RemoteServers.gitRan(in: box) == nil, "gloss ran git: \(RemoteServers.gitRan(in: box) ?? "")")
   }
 
   @Test(arguments: Transport.allCases) func aForgedPushIsRefusedWithTheServersLines(_ transport: Transport) throws {
@@ -268,6 +273,7 @@ struct RemoteTransportTests {
     let given = try servers.gloss(box, ["clone", url, "three"], in: box.root, env: env)
     #expect(given.run.status == 0, "\(given.run.stderr)")
     #expect(try String(contentsOfFile: store, encoding: .utf8).contains("ana:s3cret%20pass@127.0.0.1"))
+    #expect(RemoteServers.gitRan(in: box) == nil, "gloss ran git: \(RemoteServers.gitRan(in: box) ?? "")")
   }
 
   /// On a terminal (a pseudo-terminal driven by Tests/e2e/terminal.py, which types each answer
@@ -277,18 +283,8 @@ struct RemoteTransportTests {
     let servers = try RemoteServers.servers()
     let box = try Sandbox.twoCoders()
     let (_, url) = try published(box, .https, servers)
-    var driver = URL(fileURLWithPath: #filePath)
-    for _ in 0..<2 { driver.deleteLastPathComponent() }
-    driver.appendPathComponent("e2e/terminal.py")
     func onTerminal(_ arguments: [String], answers: [[String]] = [], _ env: [String: String]) throws -> Run {
-      var environment = servers.clientEnvironment(box, env)
-      environment["GIT_TERMINAL_PROMPT"] = nil
-      let spec: [String: Any] = [
-        "argv": [Shell.glossPath] + arguments, "env": environment, "cwd": box.root, "answers": answers,
-        "timeout": 20,
-      ]
-      let json = String(decoding: try JSONSerialization.data(withJSONObject: spec), as: UTF8.self)
-      return try Shell.run("/usr/bin/env", ["python3", "-B", driver.path], in: box.root, stdin: json)
+      try servers.onTerminal(box, arguments, answers: answers, env: env)
     }
     let given = [
       "SSL_CERT_FILE": servers.caFile, "GLOSS_GIT_USERNAME": "ana", "GLOSS_GIT_PASSWORD": RemoteServers.httpPassword,
@@ -298,6 +294,17 @@ struct RemoteTransportTests {
     #expect(try box.gloss("--as", "ana", "add", "d1", "low", "--para", "1", in: box.root + "/one").status == 0)
     let push = try onTerminal(["-C", "one", "push"], given)
     #expect(push.status == 0 && push.stdout.contains("Writing objects: 100%"), "\(push.stdout)")
+    // The lead's project has not seen ana's commit yet: fetch receives it, with progress.
+    let fetch = try onTerminal(["-C", box.path, "fetch"], given)
+    #expect(fetch.status == 0 && fetch.stdout.contains("Receiving objects: 100%"), "\(fetch.stdout)")
+    // A password with every special character, typed.
+    let typed = try onTerminal(
+      ["clone", url, "nasty"],
+      answers: [
+        ["Username for", "\(RemoteServers.nastyUser)\n"], ["Password for", RemoteServers.nastyPassword + "\n"],
+      ],
+      ["SSL_CERT_FILE": servers.caFile])
+    #expect(typed.status == 0, "\(typed.stdout)")
     let asked = try onTerminal(
       ["clone", url, "two"], answers: [["Username for", "ana\n"], ["Password for", "wrong\n"]],
       ["SSL_CERT_FILE": servers.caFile])
@@ -305,5 +312,10 @@ struct RemoteTransportTests {
     #expect(asked.stdout.components(separatedBy: "Password for 'https://ana@127.0.0.1").count == 2, "\(asked.stdout)")
     #expect(asked.stdout.contains("refused the password for 'ana' from what you typed"), "\(asked.stdout)")
     #expect(!asked.stdout.contains("wrong"), "the password was echoed: \(asked.stdout)")
+    // GIT_TERMINAL_PROMPT=0 forbids asking, as in git, even on a terminal.
+    let forbidden = try onTerminal(
+      ["clone", url, "three"], ["SSL_CERT_FILE": servers.caFile, "GIT_TERMINAL_PROMPT": "0"])
+    #expect(forbidden.status == 1 && !forbidden.stdout.contains("Username for"), "\(forbidden.stdout)")
+    #expect(forbidden.stdout.contains("needs a user name and password and none is configured"), "\(forbidden.stdout)")
   }
 }

@@ -39,13 +39,16 @@ extension Project {
         from: url, to: target, options: RemoteOptions(progress: progress, mayPrompt: interactive ? nil : false))
     } catch let error as RemoteAccessError {
       try? FileManager.default.removeItem(atPath: target)
-      throw GlossError.remoteAccess(remote: url, url: error.url, problem: error.message)
+      throw GlossError.remoteAccess(remote: displayURL(url), url: error.url, problem: error.message)
     } catch let error as GitError {
-      throw GlossError.git(operation: "cannot clone \(url)", message: error.message)
+      throw GlossError.git(operation: "cannot clone \(displayURL(url))", message: error.message)
     }
     for (key, value) in mergeDriverConfig { try repository.setConfig(key, value) }
     return (Project(repository: repository), target)
   }
+
+  /// A remote URL as gloss shows it: without a password written in it.
+  public static func displayURL(_ url: String) -> String { Repository.displayURL(url) }
 
   /// `host:/srv/study.git` → `study`, as git names the folder.
   public static func cloneFolder(for url: String) -> String {
@@ -92,9 +95,9 @@ extension Project {
     do {
       return try body()
     } catch let error as RemoteAccessError {
-      throw GlossError.remoteAccess(remote: remote, url: error.url, problem: error.message)
+      throw GlossError.remoteAccess(remote: Self.displayURL(remote), url: error.url, problem: error.message)
     } catch let error as GitError {
-      throw GlossError.git(operation: "fetch from \(remote)", message: error.message)
+      throw GlossError.git(operation: "fetch from \(Self.displayURL(remote))", message: error.message)
     }
   }
 
@@ -122,22 +125,23 @@ extension Project {
     let target = try remote ?? defaultRemote(for: name)
     let remoteBranch = upstream.flatMap { $0.remote == target ? $0.branch : nil } ?? name
     let report: PushReport
+    let shown = Self.displayURL(target)
     do {
       report = try repository.push(
         remote: target, refspec: "refs/heads/\(name):refs/heads/\(remoteBranch)",
         options: RemoteOptions(progress: progress, mayPrompt: interactive ? nil : false))
     } catch let refused as PushRefused {
       throw GlossError.pushRefused(
-        remote: target, reference: refused.reference, reason: refused.reason, serverLines: refused.remoteLines)
+        remote: shown, reference: refused.reference, reason: refused.reason, serverLines: refused.remoteLines)
     } catch let error as RemoteAccessError {
-      throw GlossError.remoteAccess(remote: target, url: error.url, problem: error.message)
+      throw GlossError.remoteAccess(remote: shown, url: error.url, problem: error.message)
     } catch let error as GitError {
       if error.code == .nonFastForward || error.message.contains("not present locally")
         || error.message.contains("fast-forward")
       {
-        throw GlossError.pushNotFastForward(remote: target, branch: remoteBranch)
+        throw GlossError.pushNotFastForward(remote: shown, branch: remoteBranch)
       }
-      throw GlossError.git(operation: "push to \(target)", message: error.message)
+      throw GlossError.git(operation: "push to \(shown)", message: error.message)
     }
     var upstreamSet: Upstream?
     if upstream == nil, repository.hasRemote(target) {
@@ -146,7 +150,7 @@ extension Project {
       upstreamSet = new
     }
     return PushOutcome(
-      branch: name, remote: target, remoteBranch: remoteBranch, serverLines: report.remoteLines,
+      branch: name, remote: shown, remoteBranch: remoteBranch, serverLines: report.remoteLines,
       upstreamSet: upstreamSet)
   }
 }
