@@ -180,34 +180,50 @@ enum Output {
     }
   }
 
-  /// Writes a listing as it is produced (JSON array or CSV), so a million assignments
-  /// never sit in memory at once. Returns false for the table, which needs every row to
-  /// size its columns.
+  /// `ls --format json|csv` written as it is read: each annotation file's rows are formatted
+  /// on the core that decoded it (`rows` gives the ones to list), and written here in file
+  /// order, 64 KB at a time.
   static func streamAssignments(
-    format: OutputFormat, _ produce: ((LocatedAssignment) throws -> Void) throws -> Void
-  ) throws -> Bool {
-    guard format != .table else { return false }
+    format: OutputFormat, snapshot: Snapshot, docs: Set<String>?, coders: Set<String>?,
+    rows: @escaping @Sendable (_ coder: String, _ doc: String, _ records: [Assignment]) -> [LocatedAssignment]
+  ) throws {
     var buffer: [UInt8] = []
     buffer.reserveCapacity(1 << 17)
     func flush() {
       FileHandle.standardOutput.write(Data(buffer))
       buffer.removeAll(keepingCapacity: true)
     }
-    var count = 0
+    // Each JSON row comes after ",\n  "; the first one's separator is the array's opening.
+    let separator = Array(",\n  ".utf8)
+    var empty = true
     if format == .csv { buffer.append(contentsOf: CSV.row(LocatedAssignment.csvHeader).utf8) }
-    try produce { item in
-      if format == .json {
-        buffer.append(contentsOf: (count == 0 ? "[\n  " : ",\n  ").utf8)
-        item.appendJSON(to: &buffer)
-      } else {
-        buffer.append(contentsOf: visible(CSV.row(item.csvRow)).utf8)
+    try snapshot.forEachAnnotationFile(
+      docs: docs, coders: coders,
+      transform: { coder, doc, records in
+        var bytes: [UInt8] = []
+        for item in rows(coder, doc, records) {
+          if format == .json {
+            bytes.append(contentsOf: separator)
+            item.appendJSON(to: &bytes)
+          } else {
+            bytes.append(contentsOf: visible(CSV.row(item.csvRow)).utf8)
+          }
+        }
+        return bytes
       }
-      count += 1
+    ) { _, _, bytes in
+      guard !bytes.isEmpty else { return }
+      if format == .json && empty {
+        buffer.append(contentsOf: "[\n  ".utf8)
+        buffer.append(contentsOf: bytes[separator.count...])
+      } else {
+        buffer.append(contentsOf: bytes)
+      }
+      empty = false
       if buffer.count >= 1 << 16 { flush() }
     }
-    if format == .json { buffer.append(contentsOf: (count == 0 ? "[]\n" : "\n]\n").utf8) }
+    if format == .json { buffer.append(contentsOf: (empty ? "[]\n" : "\n]\n").utf8) }
     flush()
-    return true
   }
 
   /// Reads a file named on the command line, or standard input for `-`.

@@ -46,12 +46,13 @@ struct List: ProjectCommand {
       return
     }
     if !review {
-      let streamed = try Output.streamAssignments(format: globals.format) { emit in
-        try snapshot.forEachAssignment(docs: filter.docs, coders: coders, codes: filter.codes) {
-          if wanted($0) { try emit($0) }
-        }
+      let codes = filter.codes
+      try Output.streamAssignments(format: globals.format, snapshot: snapshot, docs: filter.docs, coders: coders) {
+        coder, doc, records in
+        records.lazy.filter { codes?.contains($0.code) ?? true }
+          .map { LocatedAssignment(coder: coder, doc: doc, assignment: $0) }.filter(wanted)
       }
-      if streamed { return }
+      return
     }
     let items = try snapshot.assignments(docs: filter.docs, coders: coders, codes: filter.codes).filter(wanted)
     if review {
