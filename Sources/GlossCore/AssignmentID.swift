@@ -37,6 +37,18 @@ public enum AssignmentID {
     return String(decoding: text, as: UTF8.self)
   }
 
+  /// When a v7 id was made: its first 48 bits are Unix milliseconds. Nil for any other id
+  /// (imports use v5 ids, whose bits are a hash and say nothing about time).
+  public static func creationDate(_ id: String) -> Date? {
+    guard isValid(id) else { return nil }
+    let bytes = Array(id.utf8)
+    guard bytes[14] == UInt8(ascii: "7"), "89ab".utf8.contains(bytes[19]) else { return nil }
+    guard let milliseconds = UInt64(String(id.prefix(8)) + id.dropFirst(9).prefix(4), radix: 16) else {
+      return nil
+    }
+    return Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+  }
+
   /// Whether `value` looks like a UUID in the canonical lowercase form.
   public static func isValid(_ value: String) -> Bool {
     guard value.utf8.count == 36 else { return false }

@@ -333,6 +333,13 @@ def scenario(driver, url):
     on_fresh(driver, highlight, lambda mark: mark.click())
     details = wait("the details", lambda: driver.find_element(By.CSS_SELECTOR, '[data-testid="details"]')
                    if driver.find_element(By.CSS_SELECTOR, '[data-testid="details"]').is_displayed() else None)
+    # Who and when: the time the id (a UUID v7) was made, in the browser's time zone (ours).
+    made = int(assignment["id"][:8] + assignment["id"][9:13], 16) / 1000
+    assert abs(time.time() - made) < 600, assignment["id"]
+    when = wait("the time in the details", lambda: (box := displayed(
+        driver, f'[data-card="{assignment["id"]}"] [data-testid="when"]')) and box.text)
+    assert when == "added " + time.strftime("%Y-%m-%d %H:%M", time.localtime(made)), when
+    assert details.find_element(By.CSS_SELECTOR, f'[data-card="{assignment["id"]}"] .by').text == "you"
     memo = details.find_element(By.CSS_SELECTOR, 'textarea[data-testid="memo"]')
     memo.send_keys("Coder doubts the labelling process.")
     details.find_element(By.CSS_SELECTOR, 'button[data-testid="save-memo"]').click()

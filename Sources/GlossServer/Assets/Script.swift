@@ -813,6 +813,15 @@ extension Assets {
       where.className = 'where';
       where.textContent = `¶${S.doc.paragraphAt(item.start).n} · characters ${item.start}–${item.end} · ${item.id.slice(0, 8)}`;
       box.append(title, quote, where);
+      const made = createdAt(item.id);
+      if (made) {
+        const when = document.createElement('div');
+        when.className = 'when';
+        when.dataset.testid = 'when';
+        when.textContent = `added ${localMinute(made)}`;
+        when.title = made.toISOString();
+        box.append(when);
+      }
       if (item.review) {
         const reason = document.createElement('div');
         reason.className = 'reason';
@@ -854,6 +863,18 @@ extension Assets {
       actions.children[2].title = 'Select new text first: the highlight takes its edges';
       box.append(actions);
       return box;
+    }
+
+    /// When a v7 id was made (its first 48 bits are Unix milliseconds), as
+    /// `AssignmentID.creationDate` reads it; null for other ids (imports use v5).
+    function createdAt(id) {
+      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id)) return null;
+      return new Date(parseInt(id.slice(0, 8) + id.slice(9, 13), 16));
+    }
+    function localMinute(date) {
+      const two = (n) => String(n).padStart(2, '0');
+      return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} `
+        + `${two(date.getHours())}:${two(date.getMinutes())}`;
     }
 
     function remove(item) {

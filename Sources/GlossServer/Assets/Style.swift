@@ -37,7 +37,10 @@ extension Assets {
     .documents, .side { overflow: auto; background: var(--paper); }
     .documents { border-right: 1px solid var(--line); }
     .side { border-left: 1px solid var(--line); }
-    .reader { overflow: auto; outline: none; }
+    /* A scrollbar that is always there and a pane the rest of the page does not depend on: rows
+       painting their highlights as they scroll in change the pane's height, which must not lay
+       out the whole page again (Benchmarks/serve_render.sh). */
+    .reader { overflow-y: scroll; scrollbar-gutter: stable; contain: strict; outline: none; }
 
     .doc-list { list-style: none; margin: 0; padding: 0 8px 12px; }
     .doc-list a {
@@ -120,6 +123,8 @@ extension Assets {
       font-family: Georgia, serif; font-size: 14px; color: #333; margin: 6px 0; max-height: 7.5em; overflow: auto;
     }
     .card .where { color: var(--muted); font-size: 12px; margin-bottom: 8px; }
+    .card .where:has(+ .when) { margin-bottom: 2px; }
+    .card .when { color: var(--muted); font-size: 12px; margin-bottom: 8px; }
     .card .reason { color: #9a5b00; font-size: 13px; margin: 6px 0; }
     .card textarea {
       width: 100%; min-height: 54px; font: inherit; font-size: 14px; border: 1px solid var(--line); border-radius: 6px;
