@@ -124,8 +124,11 @@ struct IndexFile {
 
     let oldCount = offsets.count - 1
     var newCount = oldCount
-    var entries: [UInt8] = []
-    entries.reserveCapacity(bytes.count + 128 * sorted.count)
+    // The new file, written once: the header (its count set at the end), the entries with
+    // the changes spliced in, the cache tree, the checksum.
+    var file: [UInt8] = []
+    file.reserveCapacity(bytes.count + 128 * sorted.count)
+    file.append(contentsOf: bytes[0..<Self.headerSize])
     var copied = 0  // entries copied so far
     var firstChange = Int.max
     var changed: [[UInt8]] = []
@@ -138,22 +141,21 @@ struct IndexFile {
       if !exists && entry != nil && collides(name) { return nil }
       // Removing what is not there changes nothing (libgit2 reports it and goes on).
       guard exists || entry != nil else { continue }
-      entries.append(contentsOf: bytes[offsets[copied]..<offsets[position]])
+      file.append(contentsOf: bytes[offsets[copied]..<offsets[position]])
       firstChange = min(firstChange, offsets[position])
       copied = exists ? position + 1 : position
-      if let entry { Self.append(entry, name: name, to: &entries) }
+      if let entry { Self.append(entry, name: name, to: &file) }
       if exists && entry == nil { newCount -= 1 }
       if !exists && entry != nil { newCount += 1 }
       changed.append(name)
     }
-    entries.append(contentsOf: bytes[offsets[copied]..<offsets[oldCount]])
-    if newCount != oldCount { firstChange = 8 }
-
-    var file: [UInt8] = []
-    file.reserveCapacity(Self.headerSize + entries.count + (tree?.count ?? 0) + 64)
-    file.append(contentsOf: bytes[0..<8])
-    Self.appendWord(UInt32(newCount), to: &file)
-    file.append(contentsOf: entries)
+    file.append(contentsOf: bytes[offsets[copied]..<offsets[oldCount]])
+    if newCount != oldCount {
+      firstChange = 8
+      var count: [UInt8] = []
+      Self.appendWord(UInt32(newCount), to: &count)
+      file.replaceSubrange(8..<Self.headerSize, with: count)
+    }
     if let tree {
       let payload = changed.isEmpty ? Array(bytes[tree]) : CacheTree.invalidating(changed, in: bytes[tree])
       guard let payload else { return nil }
@@ -288,17 +290,20 @@ struct IndexFile {
     var info = stat()
     guard fstat(fd, &info) == 0, info.st_size > 0 else { return nil }
     let size = Int(info.st_size)
-    var bytes = [UInt8](repeating: 0, count: size)
-    var done = 0
-    let ok = bytes.withUnsafeMutableBytes { buffer -> Bool in
-      guard let base = buffer.baseAddress else { return false }
-      while done < size {
+    var ok = true
+    // Not zeroed first: every byte is read into.
+    let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+      var done = 0
+      while done < size, let base = buffer.baseAddress {
         let count = read(fd, base + done, size - done)
         if count < 0 && errno == EINTR { continue }
-        guard count > 0 else { return false }
+        guard count > 0 else { break }
         done += count
       }
-      return true
+      ok = done == size
+      // Bytes not read are zeroed, so the array holds nothing undefined either way.
+      if done < size { buffer.baseAddress.map { memset($0 + done, 0, size - done) } }
+      initialized = size
     }
     return ok ? (bytes, info.st_mode & 0o7777) : nil
   }
