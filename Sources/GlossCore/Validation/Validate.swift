@@ -47,10 +47,18 @@ extension Project {
       // With no trusted base, the root the tip's first parents lead to defines the rules,
       // and any other root in the range is judged by them.
       let anchor = rules == nil ? try firstParentRoot(of: tip) : nil
-      var history = HistoryCheck(repository: repository, validator: validator, authority: rules, anchor: anchor)
       let tree = try repository.commit(tip).tree
-      return try history.check(commits, tips: [tip])
-        + validator.validate(try .tree(tree, in: repository, label: parts.tip))
+      // The history is walked on a repository handle of its own while the tip's whole tree
+      // is checked here: both are mostly reading blobs, and the tree check alone does not
+      // keep two cores busy. Findings come in the same order as one after the other.
+      let walker = try repository.reopened()
+      let history = Pending { () -> [Result<[Finding], Error>] in
+        var check = HistoryCheck(repository: walker, validator: validator, authority: rules, anchor: anchor)
+        return [Result { try check.check(commits, tips: [tip]) }]
+      }
+      let whole = Result { validator.validate(try .tree(tree, in: repository, label: parts.tip)) }
+      let walked = try history.wait().first?.get() ?? []
+      return try walked + whole.get()
     }
   }
 
