@@ -104,24 +104,22 @@ extension Repository {
       return
     }
     guard prefixes.isEmpty || prefixes.contains(where: { path == $0 || path.hasPrefix($0 + "/") }) else { return }
-    func kind(_ mode: UInt32) -> TreeEntry.Kind {
-      switch mode & 0o170000 {
-      case 0o120000: return .symlink
-      case 0o160000: return .gitlink
-      default: return .blob
-      }
-    }
     switch (oldMode, newMode) {
     case (let before?, let after?) where before & 0o170000 == after & 0o170000:
-      changes.append(FileChange(path: path, status: .modified, oldBlob: oldID, newBlob: newID, kind: kind(after)))
+      changes.append(
+        FileChange(path: path, status: .modified, oldBlob: oldID, newBlob: newID, kind: TreeEntry.Kind(fileMode: after))
+      )
     default:
       // A file that became a link (or the reverse) is a deletion and an addition, as
       // libgit2 reports it without type changes.
       if let before = oldMode {
-        changes.append(FileChange(path: path, status: .deleted, oldBlob: oldID, newBlob: nil, kind: kind(before)))
+        changes.append(
+          FileChange(path: path, status: .deleted, oldBlob: oldID, newBlob: nil, kind: TreeEntry.Kind(fileMode: before))
+        )
       }
       if let after = newMode {
-        changes.append(FileChange(path: path, status: .added, oldBlob: nil, newBlob: newID, kind: kind(after)))
+        changes.append(
+          FileChange(path: path, status: .added, oldBlob: nil, newBlob: newID, kind: TreeEntry.Kind(fileMode: after)))
       }
     }
   }

@@ -171,27 +171,32 @@ struct IndexFile {
 
   // MARK: Entries
 
-  /// Where the entry at `offset` ends (names are NUL-padded to a multiple of eight).
-  private static func entryEnd(_ bytes: [UInt8], at offset: Int, limit: Int) -> Int? {
+  /// Where the name of the entry at `offset` lies: its length is in the entry's flags, or
+  /// found by its NUL when it is 4,095 bytes or more. Nil when it runs past `limit`.
+  private static func nameRange(_ bytes: [UInt8], at offset: Int, limit: Int) -> Range<Int>? {
     let flags = half(bytes, offset + 60)
-    let nameStart = offset + fixedEntrySize + (flags & extendedFlag != 0 ? 2 : 0)
-    var nameLength = Int(flags & nameMask)
-    if nameLength == Int(nameMask) {
-      guard let nul = bytes[nameStart..<limit].firstIndex(of: 0) else { return nil }
-      nameLength = nul - nameStart
+    let start = offset + fixedEntrySize + (flags & extendedFlag != 0 ? 2 : 0)
+    guard start < limit else { return nil }
+    var length = Int(flags & nameMask)
+    if length == Int(nameMask) {
+      guard let nul = bytes[start..<limit].firstIndex(of: 0) else { return nil }
+      length = nul - start
     }
-    let end = offset + (nameStart - offset + nameLength + 8) & ~7
-    guard end <= limit, nameStart + nameLength < limit, bytes[nameStart + nameLength] == 0 else { return nil }
-    return end
+    guard start + length < limit, bytes[start + length] == 0 else { return nil }
+    return start..<start + length
   }
 
+  /// Where the entry at `offset` ends (names are NUL-padded to a multiple of eight).
+  private static func entryEnd(_ bytes: [UInt8], at offset: Int, limit: Int) -> Int? {
+    guard let name = nameRange(bytes, at: offset, limit: limit) else { return nil }
+    let end = offset + (name.upperBound - offset + 8) & ~7
+    return end <= limit ? end : nil
+  }
+
+  /// The name of entry `position` (every entry's name was checked when the file was read).
   private func nameRange(_ position: Int) -> Range<Int> {
     let offset = offsets[position]
-    let flags = Self.half(bytes, offset + 60)
-    let start = offset + Self.fixedEntrySize + (flags & Self.extendedFlag != 0 ? 2 : 0)
-    var length = Int(flags & Self.nameMask)
-    if length == Int(Self.nameMask) { length = bytes[start...].firstIndex(of: 0).map { $0 - start } ?? 0 }
-    return start..<start + length
+    return Self.nameRange(bytes, at: offset, limit: offsets[offsets.count - 1]) ?? offset..<offset
   }
 
   private func stage(_ position: Int) -> UInt16 { (Self.half(bytes, offsets[position] + 60) >> 12) & 3 }

@@ -61,13 +61,8 @@ extension Repository {
       guard let entry = git_index_get_byindex(index, position)?.pointee, let path = entry.path else {
         continue
       }
-      let kind: TreeEntry.Kind
-      switch entry.mode & 0o170000 {
-      case 0o120000: kind = .symlink
-      case 0o160000: kind = .gitlink
-      default: kind = .blob
-      }
-      result.append(LeafEntry(path: String(cString: path), id: Oid(entry.id), kind: kind))
+      result.append(
+        LeafEntry(path: String(cString: path), id: Oid(entry.id), kind: TreeEntry.Kind(fileMode: entry.mode)))
     }
     return result
   }

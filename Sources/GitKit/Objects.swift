@@ -61,6 +61,17 @@ public struct TreeEntry: Sendable, Equatable {
   public let kind: Kind
 }
 
+extension TreeEntry.Kind {
+  /// What a file's git mode says it is: a symbolic link, a gitlink or a plain blob.
+  init(fileMode mode: UInt32) {
+    switch mode & 0o170000 {
+    case 0o120000: self = .symlink
+    case 0o160000: self = .gitlink
+    default: self = .blob
+    }
+  }
+}
+
 /// A change to apply to a tree: write a file's bytes, or remove it.
 public enum TreeUpdate: Sendable, Equatable {
   case write(path: String, contents: Data)

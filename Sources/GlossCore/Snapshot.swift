@@ -147,12 +147,8 @@ public final class Snapshot {
     docs: Set<String>? = nil, coders: Set<String>? = nil, codes: Set<String>? = nil,
     _ body: (LocatedAssignment) throws -> Void
   ) throws {
-    try forEachAnnotationFile(docs: docs, coders: coders) { coder, doc, records in
-      var records = records
-      // A hand-edited file may be out of order; put it right for the listing.
-      if zip(records, records.dropFirst()).contains(where: { !Assignment.canonicalOrder($0, $1) }) {
-        records.sort(by: Assignment.canonicalOrder)
-      }
+    try forEachAnnotationFile(docs: docs, coders: coders, transform: { _, _, records in records }) {
+      coder, doc, records in
       for assignment in records where codes?.contains(assignment.code) ?? true {
         try body(LocatedAssignment(coder: coder, doc: doc, assignment: assignment))
       }

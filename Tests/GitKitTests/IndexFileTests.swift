@@ -111,6 +111,13 @@ struct Seeded: RandomNumberGenerator {
     #expect(IndexFile(path: copy) == nil)
     #expect(IndexFile(path: path + "/.git/missing-index") == nil)
 
+    // An entry cut short whose flags claim a long name past the extended flags: left to
+    // libgit2, not read past the end.
+    var truncated: [UInt8] = Array("DIRC".utf8) + [0, 0, 0, 3, 0, 0, 0, 1] + [UInt8](repeating: 0, count: 60)
+    truncated += [0x4F, 0xFF] + [UInt8](repeating: 0, count: 20)
+    try Data(truncated).write(to: URL(fileURLWithPath: copy))
+    #expect(IndexFile(path: copy) == nil)
+
     _ = try shell("/usr/bin/git", ["-C", path, "update-index", "--index-version", "4"])
     #expect(IndexFile(path: repo.indexPath) == nil)
     _ = try shell("/usr/bin/git", ["-C", path, "update-index", "--index-version", "2"])
