@@ -72,6 +72,13 @@ static inline int gloss_git_set_cache_object_limit(git_object_t type, size_t siz
   return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, type, size);
 }
 
+/// Packs are mapped `window` bytes at a time, at most `limit` bytes in all: reading a whole
+/// large pack keeps only its recent windows resident instead of all of it.
+static inline void gloss_git_set_pack_windows(size_t window, size_t limit) {
+  git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, window);
+  git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, limit);
+}
+
 #ifdef __linux__
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -12,6 +12,9 @@ enum LibGit2 {
     gloss_git_enable_fsync(1)
     // Folders of thousands of files (annotations/<coder>/ in a large study) stay cached.
     gloss_git_set_cache_object_limit(GIT_OBJECT_TREE, 4 << 20)
+    // A whole-project read of a large study's pack (150 MB for a million assignments) keeps
+    // its last 64 MB mapped, not all of it (libgit2 maps 1 GB windows up to 8 GB by default).
+    gloss_git_set_pack_windows(16 << 20, 64 << 20)
     return true
   }()
 }
