@@ -51,22 +51,9 @@ enum Output {
   /// ends (CSV) stay. Every text and table output goes through here; JSON is escaped by its
   /// encoder instead.
   static func visible(_ text: String) -> String {
-    // Fast path without allocating, in the string's own buffer: only bytes below 0x20, DEL
-    // and the UTF-8 lead byte of C1 controls (0xC2) can need escaping; a CR before an LF
-    // (CSV's line end) does not.
+    // Fast path without allocating, in the string's own buffer.
     var buffer = text
-    let needsEscape = buffer.withUTF8 { bytes in
-      var previousCR = false
-      for byte in bytes {
-        if previousCR && byte != 0x0a { return true }
-        previousCR = byte == 0x0d
-        if (byte < 0x20 && byte != 0x0a && byte != 0x09 && byte != 0x0d) || byte == 0x7f || byte == 0xc2 {
-          return true
-        }
-      }
-      return previousCR
-    }
-    guard needsEscape else { return text }
+    guard buffer.withUTF8(needsEscape) else { return text }
     var out = String.UnicodeScalarView()
     var scalars = text.unicodeScalars.makeIterator()
     var next = scalars.next()
@@ -86,6 +73,21 @@ enum Output {
       }
     }
     return String(out)
+  }
+
+  /// Whether `visible` would change these UTF-8 bytes: only bytes below 0x20, DEL and the
+  /// UTF-8 lead byte of C1 controls (0xC2) can need escaping; a CR before an LF (CSV's line
+  /// end) does not.
+  static func needsEscape(_ bytes: some Sequence<UInt8>) -> Bool {
+    var previousCR = false
+    for byte in bytes {
+      if previousCR && byte != 0x0a { return true }
+      previousCR = byte == 0x0d
+      if (byte < 0x20 && byte != 0x0a && byte != 0x09 && byte != 0x0d) || byte == 0x7f || byte == 0xc2 {
+        return true
+      }
+    }
+    return previousCR
   }
 
   /// A progress line on a terminal's stderr (`label n/total`), redrawn in place; silent
@@ -133,6 +135,43 @@ enum Output {
       }
     }
     return fit(line, terminalWidth)
+  }
+
+  /// How many characters a table cell shows: its bytes for ASCII without CR (nearly every
+  /// cell), counted as Characters otherwise, as `tableLine` counts them.
+  static func characterCount(_ bytes: some Collection<UInt8>) -> Int {
+    if !bytes.contains(where: { $0 >= 0x80 || $0 == 0x0d }) { return bytes.count }
+    return String(decoding: bytes, as: UTF8.self).count
+  }
+
+  static func characterCount(_ text: String) -> Int { characterCount(text.utf8) }
+
+  /// Appends `visible` of UTF-8 bytes (the bytes themselves when nothing needs escaping).
+  static func appendVisible(_ bytes: some Collection<UInt8>, to out: inout [UInt8]) {
+    if needsEscape(bytes) {
+      out.append(contentsOf: visible(String(decoding: bytes, as: UTF8.self)).utf8)
+    } else {
+      out.append(contentsOf: bytes)
+    }
+  }
+
+  /// A table cell that is not the line's last: the cell, padded to `width` characters (it
+  /// shows `count`), and the two spaces between columns.
+  static func appendCell(_ cell: some Collection<UInt8>, width: Int, count: Int, to line: inout [UInt8]) {
+    line.append(contentsOf: cell)
+    line.append(contentsOf: repeatElement(UInt8(ascii: " "), count: max(0, width - count) + 2))
+  }
+
+  /// `String(value)`'s bytes, without making the string.
+  static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+    guard value > 0 else { return bytes.append(contentsOf: String(value).utf8) }
+    var remaining = value
+    let start = bytes.count
+    while remaining > 0 {
+      bytes.append(UInt8(ascii: "0") + UInt8(remaining % 10))
+      remaining /= 10
+    }
+    bytes[start...].reverse()
   }
 
   /// The terminal's width when standard output is one (COLUMNS, else TIOCGWINSZ); nil when
@@ -201,12 +240,13 @@ enum Output {
       docs: docs, coders: coders,
       transform: { coder, doc, records in
         var bytes: [UInt8] = []
+        var row: [UInt8] = []
         for item in rows(coder, doc, records) {
           if format == .json {
             bytes.append(contentsOf: separator)
             item.appendJSON(to: &bytes)
           } else {
-            bytes.append(contentsOf: visible(CSV.row(item.csvRow)).utf8)
+            appendCSVRow(item, to: &bytes, scratch: &row)
           }
         }
         return bytes
@@ -224,6 +264,55 @@ enum Output {
     }
     if format == .json { buffer.append(contentsOf: (empty ? "[]\n" : "\n]\n").utf8) }
     flush()
+  }
+
+  /// `visible(CSV.row(item.csvRow))`'s bytes, written field by field into `scratch` (the
+  /// listing's rows, a million of them, make no strings).
+  static func appendCSVRow(_ item: LocatedAssignment, to out: inout [UInt8], scratch row: inout [UInt8]) {
+    row.removeAll(keepingCapacity: true)
+    let assignment = item.assignment
+    appendCSVField(assignment.id, to: &row)
+    appendCSVField(item.coder, to: &row)
+    appendCSVField(item.doc, to: &row)
+    appendCSVField(assignment.code, to: &row)
+    appendDecimal(assignment.start, to: &row)
+    row.append(UInt8(ascii: ","))
+    appendDecimal(assignment.end, to: &row)
+    row.append(UInt8(ascii: ","))
+    appendCSVField(assignment.exact, to: &row)
+    appendCSVField(assignment.memo ?? "", to: &row, last: true)
+    row.append(contentsOf: [0x0d, 0x0a])
+    appendVisible(row, to: &out)
+  }
+
+  /// `CSV.field(text)` and the comma after it (unless `last`).
+  private static func appendCSVField(_ text: String, to row: inout [UInt8], last: Bool = false) {
+    defer { if !last { row.append(UInt8(ascii: ",")) } }
+    var text = text
+    text.withUTF8 { bytes in
+      // A cell a spreadsheet could run (or one starting with the guard's apostrophe) takes
+      // CSV.field's own way.
+      if let first = bytes.first, "'=+-@\t\r".utf8.contains(first) {
+        return row.append(contentsOf: CSV.field(String(decoding: bytes, as: UTF8.self)).utf8)
+      }
+      var quotes = false
+      var needsQuotes = false
+      for byte in bytes where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0a || byte == 0x0d {
+        needsQuotes = true
+        if byte == UInt8(ascii: "\"") { quotes = true }
+      }
+      guard needsQuotes else { return row.append(contentsOf: bytes) }
+      row.append(UInt8(ascii: "\""))
+      if quotes {
+        for byte in bytes {
+          row.append(byte)
+          if byte == UInt8(ascii: "\"") { row.append(byte) }
+        }
+      } else {
+        row.append(contentsOf: bytes)
+      }
+      row.append(UInt8(ascii: "\""))
+    }
   }
 
   /// Reads a file named on the command line, or standard input for `-`.

@@ -74,13 +74,30 @@ struct List: ProjectCommand {
 }
 
 extension List {
-  /// One annotation file's rows, formatted where the file was decoded: the ids end to end,
-  /// and each row's cells but the handle, each ended by a NUL (which `visible` never leaves).
+  /// One annotation file's rows, formatted where the file was decoded, as bytes: the ids end
+  /// to end, and per row its code, span and text cells (ended at `cellEnds`). The coder and
+  /// document cells are the file's.
   private struct Rows: Sendable {
+    var coder: [UInt8] = []
+    var doc: [UInt8] = []
     var ids: [UInt8] = []
     var idEnds: [Int] = []
     var cells: [UInt8] = []
-    var widths = [Int](repeating: 0, count: 5)
+    var cellEnds: [Int32] = []
+
+    var count: Int { cellEnds.count / 3 }
+
+    /// The cells of row `row`: code, span, text, in `cells`' bytes.
+    func cells(_ row: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (
+      code: UnsafeBufferPointer<UInt8>, span: UnsafeBufferPointer<UInt8>, text: UnsafeBufferPointer<UInt8>
+    ) {
+      let start = row == 0 ? 0 : Int(cellEnds[3 * row - 1])
+      let (code, span, text) = (Int(cellEnds[3 * row]), Int(cellEnds[3 * row + 1]), Int(cellEnds[3 * row + 2]))
+      return (
+        UnsafeBufferPointer(rebasing: bytes[start..<code]), UnsafeBufferPointer(rebasing: bytes[code..<span]),
+        UnsafeBufferPointer(rebasing: bytes[span..<text])
+      )
+    }
   }
 
   /// The table of every matching assignment: the files are read, decoded and formatted on
@@ -92,67 +109,93 @@ extension List {
   ) throws {
     let header = ["ID", "CODER", "DOC", "CODE", "SPAN", "TEXT"]
     var widths = header.map(\.count)
+    // Each file's rows as they came (their ids moved to one array for the handles).
+    var files: [Rows] = []
     var ids: [UInt8] = []
     var idEnds: [Int] = []
-    var cells: [UInt8] = []
     let codes = filter.codes
     try snapshot.forEachAnnotationFile(
       docs: filter.docs, coders: filter.coders,
       transform: { coder, doc, records in
         var rows = Rows()
-        let (coderCell, docCell) = (Output.visible(coder), Output.visible(doc))
+        rows.coder = Array(Output.visible(coder).utf8)
+        rows.doc = Array(Output.visible(doc).utf8)
         for assignment in records where codes?.contains(assignment.code) ?? true {
           guard wanted(LocatedAssignment(coder: coder, doc: doc, assignment: assignment)) else { continue }
           rows.ids.append(contentsOf: assignment.id.utf8)
           rows.idEnds.append(rows.ids.count)
-          let row = [
-            coderCell, docCell, Output.visible(assignment.code), "\(assignment.start)-\(assignment.end)",
-            Output.visible(Output.excerpt(assignment.exact)),
-          ]
-          for (column, cell) in row.enumerated() {
-            rows.widths[column] = max(rows.widths[column], cell.count)
-            rows.cells.append(contentsOf: cell.utf8)
-            rows.cells.append(0)
-          }
+          rows.cells.append(contentsOf: Output.visible(assignment.code).utf8)
+          rows.cellEnds.append(Int32(rows.cells.count))
+          Output.appendDecimal(assignment.start, to: &rows.cells)
+          rows.cells.append(UInt8(ascii: "-"))
+          Output.appendDecimal(assignment.end, to: &rows.cells)
+          rows.cellEnds.append(Int32(rows.cells.count))
+          rows.cells.append(contentsOf: Output.visible(Output.excerpt(assignment.exact)).utf8)
+          rows.cellEnds.append(Int32(rows.cells.count))
         }
         return rows
       }
     ) { _, _, rows in
+      guard !rows.idEnds.isEmpty else { return }
+      var rows = rows
       let base = ids.count
       ids.append(contentsOf: rows.ids)
       idEnds.append(contentsOf: rows.idEnds.lazy.map { $0 + base })
-      cells.append(contentsOf: rows.cells)
-      for column in 0..<5 { widths[column + 1] = max(widths[column + 1], rows.widths[column]) }
+      (rows.ids, rows.idEnds) = ([], [])
+      // Kept to the end: at their size, not at the capacity they grew to.
+      (rows.cells, rows.cellEnds) = (Array(rows.cells[...]), Array(rows.cellEnds[...]))
+      widths[1] = max(widths[1], Output.characterCount(rows.coder))
+      widths[2] = max(widths[2], Output.characterCount(rows.doc))
+      rows.cells.withUnsafeBufferPointer { bytes in
+        for row in 0..<rows.count {
+          let cells = rows.cells(row, in: bytes)
+          widths[3] = max(widths[3], Output.characterCount(cells.code))
+          widths[4] = max(widths[4], cells.span.count)
+        }
+      }
+      files.append(rows)
+    }
+    // Each row's handle is a suffix of its id: its length.
+    func handle(_ row: Int, to line: inout [UInt8]) {
+      Output.appendVisible(ids[(row == 0 ? 0 : idEnds[row - 1])..<idEnds[row]].suffix(handleLengths[row]), to: &line)
     }
     let everything = filter.docs == nil && filter.codes == nil && filter.coders == nil && grep == nil
-    var shown: [String] = []
-    shown.reserveCapacity(idEnds.count)
+    let handleLengths: [Int]
     if everything {
-      for (row, length) in AssignmentHandles.lengths(arena: ids, ends: idEnds).enumerated() {
-        shown.append(Output.visible(String(decoding: ids[idEnds[row] - length..<idEnds[row]], as: UTF8.self)))
-      }
+      handleLengths = AssignmentHandles.lengths(arena: ids, ends: idEnds)
     } else {
-      let handles = try snapshot.assignmentHandles()
-      for (row, end) in idEnds.enumerated() {
-        let id = String(decoding: ids[(row == 0 ? 0 : idEnds[row - 1])..<end], as: UTF8.self)
-        shown.append(Output.visible(handles.handle(id)))
+      let projectHandles = try snapshot.assignmentHandles()
+      handleLengths = idEnds.indices.map { row in
+        let id = String(decoding: ids[(row == 0 ? 0 : idEnds[row - 1])..<idEnds[row]], as: UTF8.self)
+        return projectHandles.handle(id).utf8.count
       }
     }
-    ids = []
-    idEnds = []
-    for handle in shown { widths[0] = max(widths[0], handle.count) }
+    var line: [UInt8] = []
+    for row in handleLengths.indices {
+      line.removeAll(keepingCapacity: true)
+      handle(row, to: &line)
+      widths[0] = max(widths[0], Output.characterCount(line))
+    }
     var output = Output.BufferedOutput()
     output.line(Output.tableLine(header, widths: widths))
-    var cursor = 0
-    for handle in shown {
-      var row = [handle]
-      for _ in 1..<header.count {
-        var end = cursor
-        while end < cells.count, cells[end] != 0 { end += 1 }
-        row.append(String(decoding: cells[cursor..<end], as: UTF8.self))
-        cursor = end + 1
+    var row = 0
+    for file in files {
+      let (coderCount, docCount) = (Output.characterCount(file.coder), Output.characterCount(file.doc))
+      for fileRow in 0..<file.count {
+        line.removeAll(keepingCapacity: true)
+        handle(row, to: &line)
+        line.append(contentsOf: repeatElement(UInt8(ascii: " "), count: widths[0] - Output.characterCount(line) + 2))
+        Output.appendCell(file.coder, width: widths[1], count: coderCount, to: &line)
+        Output.appendCell(file.doc, width: widths[2], count: docCount, to: &line)
+        file.cells.withUnsafeBufferPointer { bytes in
+          let cells = file.cells(fileRow, in: bytes)
+          Output.appendCell(cells.code, width: widths[3], count: Output.characterCount(cells.code), to: &line)
+          Output.appendCell(cells.span, width: widths[4], count: cells.span.count, to: &line)
+          line.append(contentsOf: cells.text)
+        }
+        output.line(line)
+        row += 1
       }
-      output.line(Output.tableLine(row, widths: widths))
     }
     output.flush()
   }
@@ -165,6 +208,17 @@ extension Output {
 
     mutating func line(_ text: String) {
       buffer.append(contentsOf: text.utf8)
+      buffer.append(0x0a)
+      if buffer.count >= 1 << 16 { flush() }
+    }
+
+    /// A table line made of bytes (already `visible`), cut to the terminal's width as
+    /// `tableLine` cuts.
+    mutating func line(_ bytes: [UInt8]) {
+      guard Output.terminalWidth == nil else {
+        return line(Output.fit(String(decoding: bytes, as: UTF8.self), terminalWidth))
+      }
+      buffer.append(contentsOf: bytes)
       buffer.append(0x0a)
       if buffer.count >= 1 << 16 { flush() }
     }

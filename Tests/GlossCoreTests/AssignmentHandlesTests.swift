@@ -60,6 +60,32 @@ struct AssignmentHandlesTests {
     }
   }
 
+  /// The hashed path (only ids sharing their last 8 bytes are sorted) gives what sorting
+  /// every id gives, on a listing's worth of real ids with planted clashes, repeats and
+  /// short ids.
+  @Test func hashedLengthsEqualSortingEveryId() {
+    var generator = SplitMix64(seed: 23)
+    var ids = (0..<20_000).map {
+      AssignmentID.make(milliseconds: 1_780_000_000_000 + UInt64($0 / 50), using: &generator)
+    }
+    for index in stride(from: 0, to: 2_000, by: 7) {
+      let donor = ids[Int.random(in: 0..<ids.count, using: &generator)]
+      let keep = Int.random(in: 8...14, using: &generator)
+      ids[index] = String(ids[index].dropLast(keep) + donor.suffix(keep))
+    }
+    ids += ids.prefix(300) + ["abc", "ab", "9bca21"]
+    ids.shuffle(using: &generator)
+    var arena: [UInt8] = []
+    var ends: [Int] = []
+    for id in ids {
+      arena.append(contentsOf: id.utf8)
+      ends.append(arena.count)
+    }
+    let lengths = AssignmentHandles.lengths(arena: arena, ends: ends)
+    #expect(lengths == AssignmentHandles.sortedLengths(arena: arena, ends: ends))
+    #expect(lengths.contains { $0 > 8 })
+  }
+
   @Test func typedIdsMatchInFullByPrefixOrBySuffix() {
     let id = "01a208f5-7c24-7e79-a9b5-86e4c79bca21"
     #expect(AssignmentHandles.matches(id, id: id))

@@ -63,6 +63,39 @@ import Testing
     #expect(lines[1].hasSuffix("…") && lines[1].hasPrefix(String(piped[1].prefix(59))))
   }
 
+  /// `gloss ls` writes its table as bytes: every column still starts at the same character
+  /// of every line, with emoji, combining accents, escaped controls and CRLF in the cells,
+  /// and each row starts with its id's handle.
+  @Test func listingTableColumnsLineUpByCharacters() throws {
+    let box = try Sandbox()
+    let transcript = try box.write("t.txt", "Café \u{1B}[1mbold\r\nline two.\n\nSecond 😀 para here.\n")
+    #expect(try box.gloss("doc", "add", transcript, "--id", "t").status == 0)
+    for code in ["Joy 😀😀", "e\u{301}te", "x"] { #expect(try box.gloss("code", "add", code).status == 0) }
+    try box.gloss("doc", "assign", "t", "--to", "ana,ben")
+    #expect(try box.gloss("--as", "ana", "add", "t", "Joy 😀😀", "--para", "1").status == 0)
+    #expect(try box.gloss("--as", "ben", "add", "t", "x", "--para", "2").status == 0)
+    #expect(try box.gloss("--as", "ana", "add", "t", "e\u{301}te", "--chars", "0-4").status == 0)
+    let ids = try box.gloss("ls", "--format", "json").stdout.components(separatedBy: "\"id\":\"").dropFirst()
+      .map { String($0.prefix { $0 != "\"" }) }
+    for arguments in [["ls"], ["ls", "--coder", "ana"]] {
+      let lines = try box.gloss(args: arguments).lines.map(Array.init)
+      let starts = ["CODER", "DOC", "CODE", "SPAN", "TEXT"].map { name in
+        String(lines[0]).range(of: name).map { String(lines[0])[..<$0.lowerBound].count } ?? -1
+      }
+      #expect(lines.count == (arguments.count == 1 ? 4 : 3), "\(lines)")
+      for line in lines.dropFirst() {
+        for start in starts {
+          #expect(
+            line.count > start && Array(line[(start - 2)..<start]) == [" ", " "] && line[start] != " ",
+            "\(String(line))")
+        }
+        let handle = String(line.prefix { $0 != " " })
+        #expect(handle.count >= 8 && ids.contains { $0.hasSuffix(handle) }, "\(String(line))")
+      }
+      #expect(lines.contains { String($0).contains("Café \\u{1B}[1mbold line two.") })
+    }
+  }
+
   /// Every table pads by characters, as its widths are counted: a name of emoji (two UTF-16
   /// units each) is shown whole, not cut to its width in UTF-16 units.
   @Test func tablesPadByCharactersNotUTF16Units() throws {
