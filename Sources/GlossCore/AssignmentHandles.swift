@@ -29,44 +29,58 @@ public struct AssignmentHandles: Sendable {
   }
 
   /// The handle length of each id, for ids held end to end in one byte array (`ends[i]` is
-  /// where id i ends and id i+1 starts), as a listing of a million holds them. An id no other
-  /// id shares its last 8 bytes with has a handle of 8, and an id shorter than 8 is its own
-  /// handle: one hash of the last 8 bytes settles nearly every id, and only the ids that
-  /// share them (and so could need more) are sorted.
+  /// where id i ends and id i+1 starts), as a listing of a million holds them.
   public static func lengths(arena: [UInt8], ends: [Int]) -> [Int] {
-    var result = [Int](repeating: minimumLength, count: ends.count)
-    var firstWithTail: [UInt64: Int] = [:]
-    firstWithTail.reserveCapacity(ends.count)
-    var clashingTails: Set<UInt64> = []
-    var clashing: [Int] = []
+    var lengths = Lengths()
     arena.withUnsafeBufferPointer { bytes in
       for id in ends.indices {
-        let end = ends[id]
-        let length = end - (id == 0 ? 0 : ends[id - 1])
-        guard length >= minimumLength else {
-          result[id] = length
-          continue
-        }
-        var tail: UInt64 = 0
-        for offset in (end - minimumLength)..<end { tail = tail << 8 | UInt64(bytes[offset]) }
-        if let first = firstWithTail.updateValue(id, forKey: tail) {
-          // The group's first member joins when the group is found; later ones one by one.
-          if clashingTails.insert(tail).inserted { clashing.append(first) }
-          clashing.append(id)
-        }
+        lengths.add(UnsafeBufferPointer(rebasing: bytes[(id == 0 ? 0 : ends[id - 1])..<ends[id]]))
       }
     }
-    guard !clashing.isEmpty else { return result }
-    var groupArena: [UInt8] = []
-    var groupEnds: [Int] = []
-    for id in clashing {
-      groupArena.append(contentsOf: arena[(id == 0 ? 0 : ends[id - 1])..<ends[id]])
-      groupEnds.append(groupArena.count)
+    return lengths.resolved(arena: arena, ends: ends)
+  }
+
+  /// Handle lengths worked out as a listing's ids come, in order. An id no other id shares
+  /// its last 8 bytes with has a handle of 8, and an id shorter than 8 is its own handle:
+  /// one hash of the last 8 bytes settles nearly every id, and only the ids that share
+  /// them (and so could need more) are sorted, by `resolved`.
+  public struct Lengths: Sendable {
+    private var lengths: [Int] = []
+    private var firstWithTail: [UInt64: Int] = [:]
+    private var clashingTails: Set<UInt64> = []
+    private var clashing: [Int] = []
+
+    public init() {}
+
+    /// The next id's bytes.
+    public mutating func add(_ id: UnsafeBufferPointer<UInt8>) {
+      let index = lengths.count
+      guard id.count >= minimumLength else { return lengths.append(id.count) }
+      lengths.append(minimumLength)
+      var tail: UInt64 = 0
+      for byte in id.suffix(minimumLength) { tail = tail << 8 | UInt64(byte) }
+      if let first = firstWithTail.updateValue(index, forKey: tail) {
+        // The group's first member joins when the group is found; later ones one by one.
+        if clashingTails.insert(tail).inserted { clashing.append(first) }
+        clashing.append(index)
+      }
     }
-    for (member, length) in zip(clashing, sortedLengths(arena: groupArena, ends: groupEnds)) {
-      result[member] = length
+
+    /// Every id's handle length; `arena` and `ends` hold the ids added, in order.
+    public func resolved(arena: [UInt8], ends: [Int]) -> [Int] {
+      guard !clashing.isEmpty else { return lengths }
+      var result = lengths
+      var groupArena: [UInt8] = []
+      var groupEnds: [Int] = []
+      for id in clashing {
+        groupArena.append(contentsOf: arena[(id == 0 ? 0 : ends[id - 1])..<ends[id]])
+        groupEnds.append(groupArena.count)
+      }
+      for (member, length) in zip(clashing, sortedLengths(arena: groupArena, ends: groupEnds)) {
+        result[member] = length
+      }
+      return result
     }
-    return result
   }
 
   /// `lengths` by sorting every id: sorting the ids by their reversed bytes puts ids sharing

@@ -84,6 +84,8 @@ extension List {
     var idEnds: [Int] = []
     var cells: [UInt8] = []
     var cellEnds: [Int32] = []
+    /// The listing's number of the file's first row.
+    var firstRow = 0
 
     var count: Int { cellEnds.count / 3 }
 
@@ -113,6 +115,7 @@ extension List {
     var files: [Rows] = []
     var ids: [UInt8] = []
     var idEnds: [Int] = []
+    var handles = AssignmentHandles.Lengths()
     let codes = filter.codes
     try snapshot.forEachAnnotationFile(
       docs: filter.docs, coders: filter.coders,
@@ -139,8 +142,14 @@ extension List {
       guard !rows.idEnds.isEmpty else { return }
       var rows = rows
       let base = ids.count
+      rows.firstRow = idEnds.count
       ids.append(contentsOf: rows.ids)
       idEnds.append(contentsOf: rows.idEnds.lazy.map { $0 + base })
+      rows.ids.withUnsafeBufferPointer { bytes in
+        for (row, end) in rows.idEnds.enumerated() {
+          handles.add(UnsafeBufferPointer(rebasing: bytes[(row == 0 ? 0 : rows.idEnds[row - 1])..<end]))
+        }
+      }
       (rows.ids, rows.idEnds) = ([], [])
       // Kept to the end: at their size, not at the capacity they grew to.
       (rows.cells, rows.cellEnds) = (Array(rows.cells[...]), Array(rows.cellEnds[...]))
@@ -155,14 +164,10 @@ extension List {
       }
       files.append(rows)
     }
-    // Each row's handle is a suffix of its id: its length.
-    func handle(_ row: Int, to line: inout [UInt8]) {
-      Output.appendVisible(ids[(row == 0 ? 0 : idEnds[row - 1])..<idEnds[row]].suffix(handleLengths[row]), to: &line)
-    }
     let everything = filter.docs == nil && filter.codes == nil && filter.coders == nil && grep == nil
     let handleLengths: [Int]
     if everything {
-      handleLengths = AssignmentHandles.lengths(arena: ids, ends: idEnds)
+      handleLengths = handles.resolved(arena: ids, ends: idEnds)
     } else {
       let projectHandles = try snapshot.assignmentHandles()
       handleLengths = idEnds.indices.map { row in
@@ -170,32 +175,49 @@ extension List {
         return projectHandles.handle(id).utf8.count
       }
     }
+    // Each row's handle is a suffix of its id.
+    let handle: @Sendable (Int, inout [UInt8]) -> Void = { [ids, idEnds] row, line in
+      Output.appendVisible(ids[(row == 0 ? 0 : idEnds[row - 1])..<idEnds[row]].suffix(handleLengths[row]), to: &line)
+    }
     var line: [UInt8] = []
     for row in handleLengths.indices {
       line.removeAll(keepingCapacity: true)
-      handle(row, to: &line)
+      handle(row, &line)
       widths[0] = max(widths[0], Output.characterCount(line))
     }
+    // The lines of `files[range]`, end to end.
+    let lines: @Sendable (Range<Int>) -> [UInt8] = { [files, widths] range in
+      var out: [UInt8] = []
+      var line: [UInt8] = []
+      for file in files[range] {
+        let (coderCount, docCount) = (Output.characterCount(file.coder), Output.characterCount(file.doc))
+        file.cells.withUnsafeBufferPointer { bytes in
+          for fileRow in 0..<file.count {
+            line.removeAll(keepingCapacity: true)
+            handle(file.firstRow + fileRow, &line)
+            line.append(
+              contentsOf: repeatElement(UInt8(ascii: " "), count: widths[0] - Output.characterCount(line) + 2))
+            Output.appendCell(file.coder, width: widths[1], count: coderCount, to: &line)
+            Output.appendCell(file.doc, width: widths[2], count: docCount, to: &line)
+            let cells = file.cells(fileRow, in: bytes)
+            Output.appendCell(cells.code, width: widths[3], count: Output.characterCount(cells.code), to: &line)
+            Output.appendCell(cells.span, width: widths[4], count: cells.span.count, to: &line)
+            line.append(contentsOf: cells.text)
+            Output.appendLine(line, to: &out)
+          }
+        }
+      }
+      return out
+    }
+    // Written a batch of files at a time, each batch's two halves formatted side by side.
     var output = Output.BufferedOutput()
     output.line(Output.tableLine(header, widths: widths))
-    var row = 0
-    for file in files {
-      let (coderCount, docCount) = (Output.characterCount(file.coder), Output.characterCount(file.doc))
-      for fileRow in 0..<file.count {
-        line.removeAll(keepingCapacity: true)
-        handle(row, to: &line)
-        line.append(contentsOf: repeatElement(UInt8(ascii: " "), count: widths[0] - Output.characterCount(line) + 2))
-        Output.appendCell(file.coder, width: widths[1], count: coderCount, to: &line)
-        Output.appendCell(file.doc, width: widths[2], count: docCount, to: &line)
-        file.cells.withUnsafeBufferPointer { bytes in
-          let cells = file.cells(fileRow, in: bytes)
-          Output.appendCell(cells.code, width: widths[3], count: Output.characterCount(cells.code), to: &line)
-          Output.appendCell(cells.span, width: widths[4], count: cells.span.count, to: &line)
-          line.append(contentsOf: cells.text)
-        }
-        output.line(line)
-        row += 1
-      }
+    for start in stride(from: 0, to: files.count, by: 2_048) {
+      let end = min(start + 2_048, files.count)
+      let middle = (start + end) / 2
+      let (first, second) = Output.inParallel({ lines(start..<middle) }, { lines(middle..<end) })
+      output.write(first)
+      output.write(second)
     }
     output.flush()
   }
@@ -212,21 +234,45 @@ extension Output {
       if buffer.count >= 1 << 16 { flush() }
     }
 
-    /// A table line made of bytes (already `visible`), cut to the terminal's width as
-    /// `tableLine` cuts.
-    mutating func line(_ bytes: [UInt8]) {
-      guard Output.terminalWidth == nil else {
-        return line(Output.fit(String(decoding: bytes, as: UTF8.self), terminalWidth))
-      }
+    /// Bytes already laid out as lines.
+    mutating func write(_ bytes: [UInt8]) {
       buffer.append(contentsOf: bytes)
-      buffer.append(0x0a)
       if buffer.count >= 1 << 16 { flush() }
     }
 
     mutating func flush() {
-      FileHandle.standardOutput.write(Data(buffer))
+      Output.write(buffer)
       buffer.removeAll(keepingCapacity: true)
     }
+  }
+
+  /// A table line made of bytes (already `visible`) and its line feed, cut to the
+  /// terminal's width as `tableLine` cuts.
+  static func appendLine(_ line: [UInt8], to out: inout [UInt8]) {
+    if terminalWidth == nil {
+      out.append(contentsOf: line)
+    } else {
+      out.append(contentsOf: fit(String(decoding: line, as: UTF8.self), terminalWidth).utf8)
+    }
+    out.append(0x0a)
+  }
+
+  /// `first()` and `second()` side by side, on two threads.
+  static func inParallel(
+    _ first: @Sendable () -> [UInt8], _ second: @Sendable () -> [UInt8]
+  ) -> ([UInt8], [UInt8]) {
+    let results = Halves()
+    DispatchQueue.concurrentPerform(iterations: 2) { index in
+      let value = index == 0 ? first() : second()
+      results.lock.withLock { results.values[index] = value }
+    }
+    return results.lock.withLock { (results.values[0], results.values[1]) }
+  }
+
+  /// Two results written from two threads.
+  private final class Halves: @unchecked Sendable {
+    let lock = NSLock()
+    var values: [[UInt8]] = [[], []]
   }
 
   /// `gloss ls --review` as a table: the reason replaces the text column's excerpt.
