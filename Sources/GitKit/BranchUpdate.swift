@@ -154,8 +154,16 @@ extension Repository {
 
   /// Removes the temporaries of `writeThroughTemporary` whose process is gone.
   func removeOrphanedTemporaryFiles() {
-    guard let names = try? FileManager.default.contentsOfDirectory(atPath: gitDirectory) else { return }
-    for name in names where name.hasPrefix("gloss-tmp-") {
+    // readdir, not FileManager: this runs at every commit, and FileManager's listing costs
+    // a commit more than the rest of this check.
+    guard let folder = opendir(gitDirectory) else { return }
+    var names: [String] = []
+    while let entry = readdir(folder) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+      if name.hasPrefix("gloss-tmp-") { names.append(name) }
+    }
+    closedir(folder)
+    for name in names {
       guard let pid = Int32(name.dropFirst(10)), kill(pid, 0) != 0, errno == ESRCH else { continue }
       let record = gitDirectory + name
       if let path = try? String(contentsOfFile: record, encoding: .utf8), path.hasSuffix(".gloss-tmp") {
@@ -337,8 +345,7 @@ extension Repository {
   }
 
   private func writeJournal(_ journal: SyncJournal) throws {
-    let data = try JSONEncoder().encode(journal)
-    try Self.writeFile(journalPath, data)
+    try Self.writeFile(journalPath, journal.json)
   }
 
   /// Writes each entry's new content (or removes the file), then installs an index with
@@ -600,6 +607,50 @@ struct SyncJournal: Codable {
   var branch: String
   var commit: String
   var entries: [Entry]
+
+  /// The journal as `JSONEncoder` writes it (read back with `JSONDecoder`), written by hand:
+  /// it is written at every commit, and JSONEncoder's generic machinery costs more than the
+  /// rest of writing it.
+  var json: Data {
+    var out: [UInt8] = Array(#"{"branch":"#.utf8)
+    Self.appendString(branch, to: &out)
+    out.append(contentsOf: #","commit":"#.utf8)
+    Self.appendString(commit, to: &out)
+    out.append(contentsOf: #","entries":["#.utf8)
+    for (index, entry) in entries.enumerated() {
+      out.append(contentsOf: (index == 0 ? #"{"path":"# : #",{"path":"#).utf8)
+      Self.appendString(entry.path, to: &out)
+      if let old = entry.old {
+        out.append(contentsOf: #","old":"#.utf8)
+        Self.appendString(old, to: &out)
+      }
+      if let new = entry.new {
+        out.append(contentsOf: #","new":"#.utf8)
+        Self.appendString(new, to: &out)
+      }
+      out.append(UInt8(ascii: "}"))
+    }
+    out.append(contentsOf: "]}".utf8)
+    return Data(out)
+  }
+
+  /// A JSON string: quotes, backslashes and control characters escaped.
+  private static func appendString(_ text: String, to out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\""))
+    for byte in text.utf8 {
+      switch byte {
+      case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+        out.append(UInt8(ascii: "\\"))
+        out.append(byte)
+      case 0..<0x20:
+        let hex = Array("0123456789abcdef".utf8)
+        out.append(contentsOf: Array(#"\u00"#.utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xf)]])
+      default:
+        out.append(byte)
+      }
+    }
+    out.append(UInt8(ascii: "\""))
+  }
 }
 
 /// Named points where a test can hold a command (`GLOSS_TEST_PAUSE_AT=<step>` sleeps there

@@ -23,10 +23,11 @@ public final class Project {
   /// Opens the repository containing `path` even when it holds no project yet (an empty
   /// shared repository awaiting its first push), for hooks and their installation.
   public static func openRepository(at path: String?) throws -> Project {
-    let location = path ?? FileManager.default.currentDirectoryPath
-    var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: location, isDirectory: &isFolder), isFolder.boolValue
-    else {
+    // getcwd and stat, not FileManager: every command starts here, and FileManager's path
+    // handling cost more than opening the repository.
+    let location = path ?? currentDirectory()
+    var info = stat()
+    guard stat(location, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
       throw GlossError.invalidArgument(argument: "-C \(location)", message: "no such folder")
     }
     let repository: Repository
@@ -40,6 +41,13 @@ public final class Project {
     // Finish what a killed gloss left half done before reading anything.
     repository.recoverIfNeeded()
     return Project(repository: repository)
+  }
+
+  /// The process's working folder ("." when it cannot be named, as when it was removed).
+  private static func currentDirectory() -> String {
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    guard getcwd(&buffer, buffer.count) != nil else { return "." }
+    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 
   /// The project as of `revision` (HEAD when nil).

@@ -47,12 +47,31 @@ import Testing
     let new = try repo.entry(at: "a/x.txt", inTree: try repo.commit(c2).tree)?.id.hex
     let journal = SyncJournal(
       branch: "refs/heads/main", commit: c2.hex, entries: [.init(path: "a/x.txt", old: old, new: new)])
-    try JSONEncoder().encode(journal).write(to: URL(fileURLWithPath: repo.gitDirectory + "gloss-sync"))
+    try journal.json.write(to: URL(fileURLWithPath: repo.gitDirectory + "gloss-sync"))
     try repo.compareAndSwap(reference: "refs/heads/main", expected: c1, new: c2, logMessage: "2")
     #expect(try git("status", "--porcelain", in: path) == "M  a/x.txt\n")
     repo.recoverIfNeeded()
     #expect(try git("status", "--porcelain", in: path).isEmpty)
     #expect(try String(contentsOfFile: path + "/a/x.txt", encoding: .utf8) == "two\n")
     #expect(!FileManager.default.fileExists(atPath: repo.gitDirectory + "gloss-sync"))
+  }
+
+  /// The journal written by hand reads back through JSONDecoder as it was, whatever the
+  /// paths hold (quotes, backslashes, control characters, non-ASCII), as JSONEncoder's did.
+  @Test func journalJSONReadsBackAsWritten() throws {
+    let paths = ["a/x.txt", "q\"uote\\back/slash", "tab\tnew\nline\u{1}\u{1F}", "ü/😀 space", ""]
+    let journal = SyncJournal(
+      branch: "refs/heads/naïve", commit: String(repeating: "ab", count: 20),
+      entries: paths.enumerated().map { index, path in
+        .init(path: path, old: index % 2 == 0 ? "0a" : nil, new: index % 3 == 0 ? nil : "1b")
+      })
+    let read = try JSONDecoder().decode(SyncJournal.self, from: journal.json)
+    #expect(read.branch == journal.branch && read.commit == journal.commit)
+    #expect(read.entries.map(\.path) == paths)
+    #expect(read.entries.map(\.old) == journal.entries.map(\.old))
+    #expect(read.entries.map(\.new) == journal.entries.map(\.new))
+    #expect(
+      try JSONDecoder().decode(SyncJournal.self, from: SyncJournal(branch: "b", commit: "c", entries: []).json).entries
+        .isEmpty)
   }
 }
