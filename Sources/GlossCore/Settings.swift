@@ -32,6 +32,11 @@ public struct Settings: Sendable, Equatable {
   }
 
   public static func decode(_ data: Data, file: String = path) throws -> Settings {
+    try canonical(data) ?? parsed(data, file: file)
+  }
+
+  /// The settings as the YAML parser reads them, with its messages.
+  static func parsed(_ data: Data, file: String) throws -> Settings {
     guard let root = try YAMLSupport.parse(data, file: file),
       case .mapping(let mapping) = root
     else {
@@ -87,6 +92,105 @@ public struct Settings: Sendable, Equatable {
     }
     if let node = mapping["gate"] { settings.gate = try AgreementGate.decode(node, file: file) }
     return settings
+  }
+
+  /// gloss.yaml exactly as `encode` writes it, read without the YAML parser (every commit
+  /// reads the settings; parsing them with Yams was a tenth of a `gloss add`): the lines
+  /// are read as `encode` writes them and accepted only if the settings read encode to the
+  /// very same bytes, so what is accepted reads as the YAML parser reads it. Anything else
+  /// (comments, other spacing, a gate, values that need checking) is nil: `decode` parses it.
+  static func canonical(_ data: Data) -> Settings? {
+    var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+    guard lines.last == "" else { return nil }
+    lines.removeLast()
+    var next = 0
+    func value(_ key: String) -> Substring? {
+      guard next < lines.count, lines[next].hasPrefix(key + ": ") else { return nil }
+      next += 1
+      return lines[next - 1].dropFirst(key.utf8.count + 2)
+    }
+    guard let version = value("gloss").flatMap({ Int($0) }), version >= 1, version <= currentVersion,
+      let name = value("name").flatMap(canonicalScalar), let leadList = value("leads"),
+      let leads = canonicalList(leadList), leads.allSatisfy(Identifier.isCoder)
+    else { return nil }
+    var settings = Settings(name: name, leads: leads)
+    settings.version = version
+    if value("blind") == "true" { settings.blind = true }
+    if value("codebook") == "locked" { settings.codebook = .locked }
+    if next < lines.count && lines[next] == "coders:" {
+      next += 1
+      while next < lines.count && lines[next].hasPrefix("  ") {
+        let line = lines[next].dropFirst(2)
+        guard let colon = line.firstIndex(of: ":"), let emails = canonicalList(line[colon...].dropFirst(2)) else {
+          return nil
+        }
+        let coder = String(line[..<colon])
+        guard Identifier.isCoder(coder), settings.coders.updateValue(emails, forKey: coder) == nil else { return nil }
+        next += 1
+      }
+    }
+    guard next == lines.count, settings.encode() == data else { return nil }
+    return settings
+  }
+
+  /// `[a, "b"]` as `encode` writes a list: nil for anything else.
+  private static func canonicalList(_ text: Substring) -> [String]? {
+    guard text.first == "[", text.last == "]" else { return nil }
+    var rest = text.dropFirst().dropLast()
+    var items: [String] = []
+    while !rest.isEmpty {
+      if !items.isEmpty {
+        guard rest.hasPrefix(", ") else { return nil }
+        rest = rest.dropFirst(2)
+      }
+      let end: Substring.Index
+      if rest.first == "\"" {
+        // The closing quote: the first one not escaped.
+        var index = rest.index(after: rest.startIndex)
+        while index < rest.endIndex && rest[index] != "\"" {
+          index = rest.index(index, offsetBy: rest[index] == "\\" ? 2 : 1, limitedBy: rest.endIndex) ?? rest.endIndex
+        }
+        guard index < rest.endIndex else { return nil }
+        end = rest.index(after: index)
+      } else {
+        end = rest.firstIndex(of: ",") ?? rest.endIndex
+      }
+      guard let item = canonicalScalar(rest[..<end]) else { return nil }
+      items.append(item)
+      rest = rest[end...]
+    }
+    return items
+  }
+
+  /// A scalar as `YAMLSupport.scalar` writes it: plain, or quoted with the escapes of
+  /// `AnnotationFormat.appendString`. (Whether it was written so is checked by the caller,
+  /// by encoding again.)
+  private static func canonicalScalar(_ text: Substring) -> String? {
+    guard text.first == "\"" else { return text.isEmpty ? nil : String(text) }
+    guard text.count >= 2, text.last == "\"" else { return nil }
+    var out: [UInt8] = []
+    var bytes = Array(text.utf8.dropFirst().dropLast())[...]
+    while let byte = bytes.popFirst() {
+      guard byte == UInt8(ascii: "\\") else {
+        out.append(byte)
+        continue
+      }
+      switch bytes.popFirst() {
+      case UInt8(ascii: "n"): out.append(0x0a)
+      case UInt8(ascii: "t"): out.append(0x09)
+      case UInt8(ascii: "r"): out.append(0x0d)
+      case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
+      case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
+      case UInt8(ascii: "u"):
+        guard bytes.count >= 4, let value = UInt8(String(decoding: bytes.prefix(4), as: UTF8.self), radix: 16) else {
+          return nil
+        }
+        out.append(value)
+        bytes = bytes.dropFirst(4)
+      default: return nil
+      }
+    }
+    return String(decoding: out, as: UTF8.self)
   }
 
   public func encode() -> Data {
