@@ -42,7 +42,6 @@ struct Add: GlossCommand {
   }
 
   func run(_ session: Session) throws {
-    Session.readObjectsForOneCommit()
     let requests: [AssignmentRequest]
     if let batch {
       let data = try Output.readInput(batch, argument: "--batch")
@@ -52,10 +51,16 @@ struct Add: GlossCommand {
     } else {
       throw ValidationError("give DOC and CODE (or --batch FILE)")
     }
+    try Self.add(requests, session: session, format: globals.format)
+  }
+
+  /// Adds `requests` in one commit and prints the new ids (or assignments) and the commit.
+  static func add(_ requests: [AssignmentRequest], session: Session, format: OutputFormat) throws {
+    Session.readObjectsForOneCommit()
     let (result, added) = try session.addAssignments(requests)
-    switch globals.format {
+    switch format {
     case .table: added.forEach { Output.print($0.assignment.id) }
-    case .json, .csv: Output.print(Output.assignments(added, format: globals.format))
+    case .json, .csv: Output.print(Output.assignments(added, format: format))
     }
     Output.note("committed \(result.commit.short)")
   }
@@ -64,15 +69,36 @@ struct Add: GlossCommand {
 extension Add {
   /// A `gloss add DOC CODE` command line of the everyday shape (global options, DOC, CODE,
   /// one span selector, --memo; each option and its value as two words), read without
-  /// swift-argument-parser: its reflection over every option was a third of an add's own
-  /// work (docs/scale.md). Anything else (help, `--batch`, `--opt=value`, a value starting
-  /// with "-", an option given twice, an option of `add` before `add`, a failing check)
-  /// returns nil, and the parser reads the line as always, errors included.
-  static func quickParse(_ arguments: [String]) -> Add? {
-    let globalNames: Set = ["-C", "--as", "--format"]
-    let addNames: Set = ["--para", "--lines", "--chars", "--quote", "--memo"]
-    var values: [String: String] = [:]
+  /// swift-argument-parser: its reflection over every option, and even making an `Add`
+  /// with its property wrappers, was a third of an add's own work (docs/scale.md).
+  /// Anything else (help, `--batch`, `--opt=value`, a value starting with "-", an option
+  /// given twice, an option of `add` before `add`, a failing check) returns nil, and the
+  /// parser reads the line as always, errors included.
+  struct Quick {
+    var directory: String?
+    var coder: String?
+    var format = OutputFormat.table
+    var doc = ""
+    var code = ""
+    var para: String?
+    var lines: String?
+    var chars: String?
+    var quote: String?
+    var memo: String?
+
+    /// What `GlossCommand.run` does for `Add`, without the parser's values.
+    func run() throws {
+      let project = try Project.open(at: directory)
+      let session = try project.session(knownAs: try project.coder(explicit: coder))
+      let span = try SelectorOptions.selector(para: para, lines: lines, chars: chars, quote: quote)
+      try Add.add([AssignmentRequest(doc: doc, code: code, span: span, memo: memo)], session: session, format: format)
+    }
+  }
+
+  static func quickParse(_ arguments: [String]) -> Quick? {
+    var quick = Quick()
     var positionals: [String] = []
+    var given: [String] = []
     var index = 0
     while index < arguments.count {
       let word = arguments[index]
@@ -82,31 +108,31 @@ extension Add {
         index += 1
         continue
       }
-      guard globalNames.contains(word) || (addNames.contains(word) && !positionals.isEmpty),
-        index + 1 < arguments.count
-      else { return nil }
+      guard index + 1 < arguments.count, !given.contains(word) else { return nil }
       let value = arguments[index + 1]
-      guard !value.isEmpty, !value.hasPrefix("-"), values.updateValue(value, forKey: word) == nil else { return nil }
+      guard !value.isEmpty, !value.hasPrefix("-") else { return nil }
+      given.append(word)
+      // Options of `add` only after `add`.
+      let afterAdd = !positionals.isEmpty
+      switch word {
+      case "-C": quick.directory = value
+      case "--as": quick.coder = value
+      case "--format":
+        guard let format = OutputFormat(argument: value) else { return nil }
+        quick.format = format
+      case "--para" where afterAdd: quick.para = value
+      case "--lines" where afterAdd: quick.lines = value
+      case "--chars" where afterAdd: quick.chars = value
+      case "--quote" where afterAdd: quick.quote = value
+      case "--memo" where afterAdd: quick.memo = value
+      default: return nil
+      }
       index += 2
     }
     guard positionals.count == 3, positionals[0] == "add" else { return nil }
-    var add = Add()
-    add.globals = GlobalOptions()
-    add.globals.directory = values["-C"]
-    add.globals.coder = values["--as"]
-    guard let format = OutputFormat(argument: values["--format"] ?? "table") else { return nil }
-    add.globals.format = format
-    add.doc = positionals[1]
-    add.code = positionals[2]
-    add.span = SelectorOptions()
-    add.span.para = values["--para"]
-    add.span.lines = values["--lines"]
-    add.span.chars = values["--chars"]
-    add.span.quote = values["--quote"]
-    add.memo = values["--memo"]
-    add.batch = nil
-    // The checks the parser runs on a parsed command.
-    guard (try? add.validate()) != nil else { return nil }
-    return add
+    (quick.doc, quick.code) = (positionals[1], positionals[2])
+    // The checks the parser runs on a parsed command: exactly one span selector.
+    guard [quick.para, quick.lines, quick.chars, quick.quote].count(where: { $0 != nil }) == 1 else { return nil }
+    return quick
   }
 }

@@ -81,7 +81,7 @@ struct ExportCSV: ProjectCommand {
 /// or to standard output for `-`; `argument` names the option in errors.
 func writeOutput(_ data: Data, to path: String, in project: Project, argument: String = "OUT") throws {
   if path == "-" {
-    FileHandle.standardOutput.write(data)
+    Output.write(Array(data))
     return
   }
   do {

@@ -36,13 +36,33 @@ enum Output {
   static func print(_ text: String) {
     // Compare bytes: a CSV's final "\r\n" is one Character, which hasSuffix("\n") misses.
     let shown = visible(text)
-    FileHandle.standardOutput.write(Data((shown.utf8.last == 0x0a ? shown : shown + "\n").utf8))
+    write(shown.utf8.last == 0x0a ? shown : shown + "\n")
   }
+
+  /// Writes to standard output, all of it (write(2): FileHandle traps when a write fails).
+  /// A failed write (a full disk, a closed pipe) ends the command with an error.
+  static func write(_ bytes: [UInt8]) {
+    bytes.withUnsafeBufferPointer { buffer in
+      var done = 0
+      while done < buffer.count, let base = buffer.baseAddress {
+        let count = Glibc.write(STDOUT_FILENO, base + done, buffer.count - done)
+        if count < 0 && errno == EINTR { continue }
+        guard count > 0 else {
+          FileHandle.standardError.write(
+            Data("error: cannot write the output: \(String(cString: strerror(errno)))\n".utf8))
+          exit(1)
+        }
+        done += count
+      }
+    }
+  }
+
+  static func write(_ text: String) { write(Array(text.utf8)) }
 
   /// Prints text whose user parts already went through `visible`, keeping the caller's own
   /// escapes (highlights).
   static func printStyled(_ text: String) {
-    FileHandle.standardOutput.write(Data((text.utf8.last == 0x0a ? text : text + "\n").utf8))
+    write(text.utf8.last == 0x0a ? text : text + "\n")
   }
 
   /// Text as it may reach a terminal: every control character a code name, memo or
@@ -229,7 +249,7 @@ enum Output {
     var buffer: [UInt8] = []
     buffer.reserveCapacity(1 << 17)
     func flush() {
-      FileHandle.standardOutput.write(Data(buffer))
+      write(buffer)
       buffer.removeAll(keepingCapacity: true)
     }
     // Each JSON row comes after ",\n  "; the first one's separator is the array's opening.

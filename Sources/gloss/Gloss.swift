@@ -62,8 +62,9 @@ enum Main {
   static func main() {
     do {
       let arguments = Report.arguments(Array(CommandLine.arguments.dropFirst()))
+      if let add = Add.quickParse(arguments) { return try GlossError.translatingGitErrors { try add.run() } }
       var command: any ParsableCommand =
-        try Add.quickParse(arguments) ?? GlossWithoutCompletions.command(arguments) ?? Gloss.parseAsRoot(arguments)
+        try GlossWithoutCompletions.command(arguments) ?? Gloss.parseAsRoot(arguments)
       try GlossError.translatingGitErrors { try command.run() }
     } catch let error as GlossError {
       fail(error.localizedDescription)

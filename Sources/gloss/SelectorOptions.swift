@@ -15,6 +15,11 @@ struct SelectorOptions: ParsableArguments {
   var given: Int { [para, lines, chars, quote].compactMap { $0 }.count }
 
   func selector() throws -> SpanSelector {
+    try Self.selector(para: para, lines: lines, chars: chars, quote: quote)
+  }
+
+  /// The span the one selector given names.
+  static func selector(para: String?, lines: String?, chars: String?, quote: String?) throws -> SpanSelector {
     if let para {
       let (first, last) = try SpanSelector.parseRange(para, option: "--para")
       return .paragraphs(first, last)
