@@ -96,6 +96,19 @@ import Testing
     }
   }
 
+  /// Output that cannot be written (a full disk) is one error line and a failure, not a trap
+  /// or a silent success.
+  @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/full")))
+  func unwritableOutputIsOneErrorLine() throws {
+    let box = try codedSandbox()
+    for arguments in ["ls", "code list", "ls --format csv"] {
+      let run = try Shell.run(
+        "/bin/sh", ["-c", "'\(Shell.glossPath)' \(arguments) > /dev/full"], in: box.path, env: box.env)
+      #expect(run.status == 1, "\(arguments): \(run.stderr)")
+      #expect(run.stderr == "error: cannot write the output: No space left on device\n", "\(arguments)")
+    }
+  }
+
   /// Every table pads by characters, as its widths are counted: a name of emoji (two UTF-16
   /// units each) is shown whole, not cut to its width in UTF-16 units.
   @Test func tablesPadByCharactersNotUTF16Units() throws {
