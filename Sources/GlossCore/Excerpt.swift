@@ -22,6 +22,34 @@ extension String {
     return String(decoding: flat, as: UTF8.self)
   }
 
+  /// `excerpt(limit:)` appended to `out` as bytes, for text that is ASCII up to the cut and
+  /// holds no control character but tab and line breaks there (what a terminal may show
+  /// as it stands); false, with `out` as it was, for any other text.
+  public func appendPlainExcerpt(limit: Int = 60, to out: inout [UInt8]) -> Bool {
+    let start = out.count
+    var shown = 0
+    var previousCR = false
+    for byte in utf8 {
+      guard byte < 0x80, byte >= 0x20 || (0x09...0x0d).contains(byte), byte != 0x7f else {
+        out.removeSubrange(start...)
+        return false
+      }
+      if byte == 0x0a && previousCR {
+        previousCR = false
+        continue
+      }
+      previousCR = byte == 0x0d
+      out.append((0x0a...0x0d).contains(byte) ? 0x20 : byte)
+      shown += 1
+      if shown > limit {
+        out.removeSubrange((start + Swift.max(0, limit - 1))...)
+        out.append(contentsOf: "…".utf8)
+        return true
+      }
+    }
+    return true
+  }
+
   /// The excerpt by characters (any text); `excerpt` gives the same for ASCII faster.
   func characterExcerpt(limit: Int) -> String {
     let flat = String(map { $0.isNewline ? " " : $0 })

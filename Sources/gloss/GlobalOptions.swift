@@ -218,7 +218,10 @@ enum Output {
   }
 
   /// A one-line excerpt for tables.
-  static func excerpt(_ text: String, limit: Int = 48) -> String { text.excerpt(limit: limit) }
+  static func excerpt(_ text: String, limit: Int = excerptLimit) -> String { text.excerpt(limit: limit) }
+
+  /// How many characters of a span's text a table shows.
+  static let excerptLimit = 48
 
   /// Assignments as a listing; tables show each id's short handle (DESIGN §3) when given.
   static func assignments(

@@ -42,7 +42,7 @@ struct List: ProjectCommand {
     let query = AssignmentQuery(reviewOnly: review, grep: grep)
     let wanted: @Sendable (LocatedAssignment) -> Bool = { query.matches($0) }
     if !review && globals.format == .table {
-      try printTable(snapshot, filter: filter, wanted: wanted)
+      try printTable(snapshot, filter: filter, wanted: grep == nil ? nil : wanted)
       return
     }
     if !review {
@@ -107,7 +107,7 @@ extension List {
   /// Handles are unique among all the revision's ids, so a filtered listing reads them in
   /// a pass of its own.
   func printTable(
-    _ snapshot: Snapshot, filter: AssignmentFilter, wanted: @escaping @Sendable (LocatedAssignment) -> Bool
+    _ snapshot: Snapshot, filter: AssignmentFilter, wanted: (@Sendable (LocatedAssignment) -> Bool)?
   ) throws {
     let header = ["ID", "CODER", "DOC", "CODE", "SPAN", "TEXT"]
     var widths = header.map(\.count)
@@ -124,7 +124,7 @@ extension List {
         rows.coder = Array(Output.visible(coder).utf8)
         rows.doc = Array(Output.visible(doc).utf8)
         for assignment in records where codes?.contains(assignment.code) ?? true {
-          guard wanted(LocatedAssignment(coder: coder, doc: doc, assignment: assignment)) else { continue }
+          if let wanted, !wanted(LocatedAssignment(coder: coder, doc: doc, assignment: assignment)) { continue }
           rows.ids.append(contentsOf: assignment.id.utf8)
           rows.idEnds.append(rows.ids.count)
           rows.cells.append(contentsOf: Output.visible(assignment.code).utf8)
@@ -133,7 +133,9 @@ extension List {
           rows.cells.append(UInt8(ascii: "-"))
           Output.appendDecimal(assignment.end, to: &rows.cells)
           rows.cellEnds.append(Int32(rows.cells.count))
-          rows.cells.append(contentsOf: Output.visible(Output.excerpt(assignment.exact)).utf8)
+          if !assignment.exact.appendPlainExcerpt(limit: Output.excerptLimit, to: &rows.cells) {
+            rows.cells.append(contentsOf: Output.visible(Output.excerpt(assignment.exact)).utf8)
+          }
           rows.cellEnds.append(Int32(rows.cells.count))
         }
         return rows

@@ -47,6 +47,28 @@ import Testing
     }
   }
 
+  /// The plain excerpt's bytes are the excerpt's whenever it takes the text, and it leaves
+  /// the output as it was when it does not; it takes most ASCII text.
+  @Test func plainExcerptBytesAreTheExcerpt() {
+    var generator = SplitMix64(seed: 9)
+    let pieces = ["a", " ", "\n", "\r", "\r\n", "\t", "\u{1B}", "\u{7F}", "\u{B}", "é", "😀", "\u{85}"]
+    var taken = 0
+    for _ in 0..<3000 {
+      let text = (0..<Int.random(in: 0...90, using: &generator)).map { _ in
+        Int.random(in: 0..<6, using: &generator) == 0 ? pieces.randomElement(using: &generator)! : "x"
+      }.joined()
+      let limit = Int.random(in: 1...70, using: &generator)
+      var out: [UInt8] = [7, 7]
+      if text.appendPlainExcerpt(limit: limit, to: &out) {
+        taken += 1
+        #expect(out == [7, 7] + Array(text.excerpt(limit: limit).utf8), "\(text.debugDescription) \(limit)")
+      } else {
+        #expect(out == [7, 7])
+      }
+    }
+    #expect(taken > 600)
+  }
+
   @Test func removingACodeMovesItsChildren() {
     var book = Codebook(codes: [
       Code(id: "top", name: "Top"), Code(id: "mid", name: "Mid", parent: "top"),
