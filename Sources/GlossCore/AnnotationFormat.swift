@@ -27,9 +27,9 @@ public enum AnnotationFormat {
     out.append(contentsOf: #","code":"#.utf8)
     appendString(a.code, to: &out)
     out.append(contentsOf: #","start":"#.utf8)
-    out.append(contentsOf: String(a.start).utf8)
+    appendInteger(a.start, to: &out)
     out.append(contentsOf: #","end":"#.utf8)
-    out.append(contentsOf: String(a.end).utf8)
+    appendInteger(a.end, to: &out)
     out.append(contentsOf: #","exact":"#.utf8)
     appendString(a.exact, to: &out)
     if let memo = a.memo, !memo.isEmpty {
@@ -78,6 +78,18 @@ public enum AnnotationFormat {
       out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<bytes.count]))
     }
     out.append(UInt8(ascii: "\""))
+  }
+
+  /// `String(value)`'s bytes, without making the string (a listing writes millions).
+  public static func appendInteger(_ value: Int, to out: inout [UInt8]) {
+    guard value > 0 else { return out.append(contentsOf: String(value).utf8) }
+    var remaining = value
+    let start = out.count
+    while remaining > 0 {
+      out.append(UInt8(ascii: "0") + UInt8(remaining % 10))
+      remaining /= 10
+    }
+    out[start...].reverse()
   }
 
   private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)

@@ -83,11 +83,17 @@ extension LocatedAssignment {
   public func appendJSON(to out: inout [UInt8]) {
     out.append(contentsOf: #"{"id":"#.utf8)
     AnnotationFormat.appendString(assignment.id, to: &out)
-    for (key, value) in [("coder", coder), ("doc", doc), ("code", assignment.code)] {
-      out.append(contentsOf: ",\"\(key)\":".utf8)
-      AnnotationFormat.appendString(value, to: &out)
-    }
-    out.append(contentsOf: ",\"start\":\(assignment.start),\"end\":\(assignment.end),\"exact\":".utf8)
+    out.append(contentsOf: #","coder":"#.utf8)
+    AnnotationFormat.appendString(coder, to: &out)
+    out.append(contentsOf: #","doc":"#.utf8)
+    AnnotationFormat.appendString(doc, to: &out)
+    out.append(contentsOf: #","code":"#.utf8)
+    AnnotationFormat.appendString(assignment.code, to: &out)
+    out.append(contentsOf: #","start":"#.utf8)
+    AnnotationFormat.appendInteger(assignment.start, to: &out)
+    out.append(contentsOf: #","end":"#.utf8)
+    AnnotationFormat.appendInteger(assignment.end, to: &out)
+    out.append(contentsOf: #","exact":"#.utf8)
     AnnotationFormat.appendString(assignment.exact, to: &out)
     out.append(contentsOf: #","memo":"#.utf8)
     AnnotationFormat.appendString(assignment.memo ?? "", to: &out)

@@ -182,18 +182,6 @@ enum Output {
     line.append(contentsOf: repeatElement(UInt8(ascii: " "), count: max(0, width - count) + 2))
   }
 
-  /// `String(value)`'s bytes, without making the string.
-  static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
-    guard value > 0 else { return bytes.append(contentsOf: String(value).utf8) }
-    var remaining = value
-    let start = bytes.count
-    while remaining > 0 {
-      bytes.append(UInt8(ascii: "0") + UInt8(remaining % 10))
-      remaining /= 10
-    }
-    bytes[start...].reverse()
-  }
-
   /// The terminal's width when standard output is one (COLUMNS, else TIOCGWINSZ); nil when
   /// output goes to a file or a pipe, which get every table in full.
   static let terminalWidth: Int? = {
@@ -298,9 +286,9 @@ enum Output {
     appendCSVField(item.coder, to: &row)
     appendCSVField(item.doc, to: &row)
     appendCSVField(assignment.code, to: &row)
-    appendDecimal(assignment.start, to: &row)
+    AnnotationFormat.appendInteger(assignment.start, to: &row)
     row.append(UInt8(ascii: ","))
-    appendDecimal(assignment.end, to: &row)
+    AnnotationFormat.appendInteger(assignment.end, to: &row)
     row.append(UInt8(ascii: ","))
     appendCSVField(assignment.exact, to: &row)
     appendCSVField(assignment.memo ?? "", to: &row, last: true)

@@ -129,9 +129,9 @@ extension List {
           rows.idEnds.append(rows.ids.count)
           rows.cells.append(contentsOf: Output.visible(assignment.code).utf8)
           rows.cellEnds.append(Int32(rows.cells.count))
-          Output.appendDecimal(assignment.start, to: &rows.cells)
+          AnnotationFormat.appendInteger(assignment.start, to: &rows.cells)
           rows.cells.append(UInt8(ascii: "-"))
-          Output.appendDecimal(assignment.end, to: &rows.cells)
+          AnnotationFormat.appendInteger(assignment.end, to: &rows.cells)
           rows.cellEnds.append(Int32(rows.cells.count))
           if !assignment.exact.appendPlainExcerpt(limit: Output.excerptLimit, to: &rows.cells) {
             rows.cells.append(contentsOf: Output.visible(Output.excerpt(assignment.exact)).utf8)
