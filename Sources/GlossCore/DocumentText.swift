@@ -24,6 +24,24 @@ public struct DocumentText: Sendable {
 
   public var length: Int { scalars.count }
 
+  /// Whether `text` is exactly the document's `[start, end)` (in range). An ASCII document's
+  /// offsets are its bytes': compared as bytes, which `validate` does for every assignment.
+  public func holds(_ text: String, from start: Int, to end: Int) -> Bool {
+    guard start >= 0, start <= end, end <= scalars.count else { return false }
+    var document = string
+    if document.utf8.count == scalars.count {
+      var text = text
+      return text.withUTF8 { wanted in
+        document.withUTF8 { bytes in
+          guard wanted.count == end - start else { return false }
+          guard let base = bytes.baseAddress, let other = wanted.baseAddress else { return wanted.isEmpty }
+          return memcmp(base + start, other, wanted.count) == 0
+        }
+      }
+    }
+    return text.unicodeScalars.elementsEqual(scalars[start..<end])
+  }
+
   /// The text of `[start, end)`; callers check the range first.
   public func slice(_ start: Int, _ end: Int) -> String {
     let lower = max(0, min(start, scalars.count))

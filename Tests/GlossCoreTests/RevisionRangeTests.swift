@@ -69,6 +69,29 @@ import Testing
     #expect(taken > 600)
   }
 
+  /// `holds` (bytes for an ASCII document) says what comparing code points says, in and
+  /// out of range, for ASCII and non-ASCII documents and texts.
+  @Test func documentHoldsTextAsCodePointsSay() {
+    var generator = SplitMix64(seed: 13)
+    let pieces = ["a", "b", " ", "\n", "é", "😀", "e\u{301}"]
+    for _ in 0..<2000 {
+      func text(_ count: Int) -> String {
+        (0..<count).map { _ in
+          Int.random(in: 0..<5, using: &generator) == 0 ? pieces.randomElement(using: &generator)! : "a"
+        }.joined()
+      }
+      let ascii = Bool.random(using: &generator)
+      let document = DocumentText(ascii ? String(repeating: "ab", count: 20) : text(30))
+      let start = Int.random(in: -2...document.length + 2, using: &generator)
+      let end = Int.random(in: start...start + 8, using: &generator)
+      let inRange = start >= 0 && end <= document.length
+      let wanted = Bool.random(using: &generator) && inRange ? document.slice(start, end) : text(end - start)
+      let expected = inRange && wanted.unicodeScalars.elementsEqual(document.scalars[start..<end])
+      #expect(
+        document.holds(wanted, from: start, to: end) == expected, "\(document.string.debugDescription) \(start)-\(end)")
+    }
+  }
+
   @Test func removingACodeMovesItsChildren() {
     var book = Codebook(codes: [
       Code(id: "top", name: "Top"), Code(id: "mid", name: "Mid", parent: "top"),

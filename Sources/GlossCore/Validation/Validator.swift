@@ -355,7 +355,7 @@ public struct Validator {
       if let text {
         if record.end > text.length {
           add(.error, "end \(record.end) is past the end of the document (\(text.length) characters)")
-        } else if !record.exact.unicodeScalars.elementsEqual(text.scalars[record.start..<record.end]) {
+        } else if !text.holds(record.exact, from: record.start, to: record.end) {
           let found = text.slice(record.start, record.end)
           let shown = found.count > 40 ? String(found.prefix(39)) + "…" : found
           add(.error, "exact text does not match the document at \(record.start)-\(record.end) (found \"\(shown)\")")
@@ -411,21 +411,26 @@ struct IDSet {
     var high: UInt64 = 0
     var low: UInt64 = 0
     var digits = 0
-    for (index, byte) in id.utf8.enumerated() {
-      if index == 8 || index == 13 || index == 18 || index == 23 {
-        guard byte == UInt8(ascii: "-") else { return .other(id) }
-        continue
+    var bytes = id
+    let valid = bytes.withUTF8 { bytes in
+      for index in 0..<36 {
+        let byte = bytes[index]
+        if index == 8 || index == 13 || index == 18 || index == 23 {
+          guard byte == UInt8(ascii: "-") else { return false }
+          continue
+        }
+        let digit: UInt64
+        switch byte {
+        case 0x30...0x39: digit = UInt64(byte - 0x30)
+        case 0x61...0x66: digit = UInt64(byte - 0x61 + 10)
+        default: return false
+        }
+        if digits < 16 { high = high << 4 | digit } else { low = low << 4 | digit }
+        digits += 1
       }
-      let digit: UInt64
-      switch byte {
-      case 0x30...0x39: digit = UInt64(byte - 0x30)
-      case 0x61...0x66: digit = UInt64(byte - 0x61 + 10)
-      default: return .other(id)
-      }
-      if digits < 16 { high = high << 4 | digit } else { low = low << 4 | digit }
-      digits += 1
+      return true
     }
-    return .uuid(UUIDKey(high: high, low: low))
+    return valid ? .uuid(UUIDKey(high: high, low: low)) : .other(id)
   }
 
   /// Inserts `id`; false when it was already there.
