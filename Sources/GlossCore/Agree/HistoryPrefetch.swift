@@ -24,6 +24,8 @@ final class HistoryPrefetch: @unchecked Sendable {
   private let repository: Repository
   private let commits: [Oid]
   private let window = 128
+  /// Commits whose changed files are read together, newest first (at most `window`).
+  private let batchSize = 16
 
   /// nil when there is nothing to read, no second core or no second handle. With one commit
   /// the two threads share its files (one report of a large project reads them all).
@@ -55,6 +57,11 @@ final class HistoryPrefetch: @unchecked Sendable {
     var annotations: Oid?
     var folders: [String: Oid] = [:]
     var listings: [String: [String: Oid]] = [:]
+    // The files changed by the commits since the last batch was read: each batch is read
+    // newest first. git packs the newer version of a file whole and the older ones as
+    // deltas against it, and libgit2 keeps the bases it resolved, so newest first resolves
+    // each delta chain about once (oldest first resolved it again for nearly every file).
+    var batch: [(blob: Oid, index: Int)] = []
     for index in 0..<commits.count {
       condition.lock()
       while !stopped && index > current + window { condition.wait() }
@@ -76,7 +83,7 @@ final class HistoryPrefetch: @unchecked Sendable {
           var listing: [String: Oid] = [:]
           for file in files where file.kind == .blob && file.name.hasSuffix(".jsonl") {
             listing[file.name] = file.id
-            if index > 0, before[file.name] != file.id { read(file.id, at: index) }
+            if index > 0, before[file.name] != file.id { batch.append((file.id, index)) }
           }
           listings[coder.name] = listing
         }
@@ -92,6 +99,9 @@ final class HistoryPrefetch: @unchecked Sendable {
         listings = [:]
       }
       annotations = now
+      if index > 0 && index % batchSize != 0 && index < commits.count - 1 { continue }
+      for (blob, commit) in batch.reversed() { read(blob, at: commit) }
+      batch = []
       condition.lock()
       done = index + 1
       condition.broadcast()
