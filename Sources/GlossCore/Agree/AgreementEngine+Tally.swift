@@ -58,6 +58,12 @@ extension AgreementEngine {
 
   func documentInfo(_ blob: Oid) throws -> DocumentInfo {
     if let cached = texts[blob] { return cached }
+    // Without paragraphs, the length is all that is needed: the reader may have it.
+    if options.unit != .para, let length = prefetch?.takeLength(blob) {
+      let info = DocumentInfo(length: length, paragraphs: nil)
+      texts[blob] = info
+      return info
+    }
     let data = try repository.blob(blob)
     blobsRead += 1
     let info: DocumentInfo

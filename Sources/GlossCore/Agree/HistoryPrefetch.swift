@@ -13,6 +13,8 @@ final class HistoryPrefetch: @unchecked Sendable {
   private let condition = NSCondition()
   /// Guarded by `condition`.
   private var ready: [Oid: (commit: Int, spans: [String: [Range<Int>]])] = [:]
+  /// Code points of the document texts read at the first commit (`documentLengths`).
+  private var lengths: [Oid: Int] = [:]
   /// The commit the walk measures; the reader has read the commits before `done`.
   private var current = 0
   private var done = 1
@@ -23,18 +25,22 @@ final class HistoryPrefetch: @unchecked Sendable {
   private let finished = DispatchSemaphore(value: 0)
   private let repository: Repository
   private let commits: [Oid]
+  /// Whether the first commit's document texts are read too (their lengths are all the
+  /// character and document units need of them).
+  private let documentLengths: Bool
   private let window = 128
   /// Commits whose changed files are read together, newest first (at most `window`).
   private let batchSize = 16
 
   /// nil when there is nothing to read, no second core or no second handle. With one commit
   /// the two threads share its files (one report of a large project reads them all).
-  init?(repository: Repository, commits: [Oid]) {
+  init?(repository: Repository, commits: [Oid], documentLengths: Bool) {
     guard !commits.isEmpty, ProcessInfo.processInfo.activeProcessorCount > 1,
       let second = try? repository.reopened()
     else { return nil }
     self.repository = second
     self.commits = commits
+    self.documentLengths = documentLengths
     let thread = Thread { [self] in
       self.run()
       self.finished.signal()
@@ -87,10 +93,7 @@ final class HistoryPrefetch: @unchecked Sendable {
           }
           listings[coder.name] = listing
         }
-        if index == 0 {
-          let first = listings.values.flatMap { $0 }.sorted { $0.key > $1.key }
-          for (_, blob) in first { read(blob, at: 0) }
-        }
+        if index == 0 { readFirst(root: root, listings: listings) }
         folders = seen
         listings = listings.filter { seen[$0.key] != nil }
       }
@@ -109,13 +112,46 @@ final class HistoryPrefetch: @unchecked Sendable {
     }
   }
 
+  /// The first commit's files, document by document from the last one back (the walk goes
+  /// from the first one on): the text's length when asked for, then the annotation files.
+  private func readFirst(root: [TreeEntry], listings: [String: [String: Oid]]) {
+    var files: [String: [Oid]] = [:]
+    for listing in listings.values {
+      for (name, blob) in listing { files[String(name.dropLast(6)), default: []].append(blob) }
+    }
+    var texts: [String: Oid] = [:]
+    if documentLengths, let folder = root.first(where: { $0.name == "documents" && $0.kind == .tree }),
+      let entries = try? repository.entries(inFolder: "", ofTree: folder.id)
+    {
+      for entry in entries where entry.kind == .blob && entry.name.hasSuffix(".txt") {
+        texts[String(entry.name.dropLast(4))] = entry.id
+      }
+    }
+    for document in Set(files.keys).union(texts.keys).sorted(by: >) {
+      if let text = texts[document], claim(text),
+        let length = try? repository.blob(text).withUnsafeBytes(AgreementEngine.codePoints)
+      {
+        condition.lock()
+        lengths[text] = length
+        condition.unlock()
+      }
+      for blob in files[document] ?? [] { read(blob, at: 0) }
+    }
+  }
+
+  /// Claims a blob of the first commit for the reader; false when the walk claimed it.
+  private func claim(_ blob: Oid) -> Bool {
+    condition.lock()
+    defer { condition.unlock() }
+    return claimed.insert(blob).inserted
+  }
+
   /// Reads and scans one file for commit `index`, unless the walk claimed it (first commit
   /// only). Files the scanner refuses are left to the walk's validating parser.
   private func read(_ blob: Oid, at index: Int) {
-    condition.lock()
-    let claimed = index == 0 && !self.claimed.insert(blob).inserted
-    condition.unlock()
-    guard !claimed, let data = try? repository.blob(blob), let spans = SpanScanner.scan(data) else { return }
+    guard index > 0 || claim(blob), let data = try? repository.blob(blob), let spans = SpanScanner.scan(data) else {
+      return
+    }
     condition.lock()
     ready[blob] = (index, spans)
     condition.unlock()
@@ -142,11 +178,21 @@ final class HistoryPrefetch: @unchecked Sendable {
     return nil
   }
 
+  /// The code points of a document text of the first commit, when the reader read it.
+  func takeLength(_ blob: Oid) -> Int? {
+    condition.lock()
+    defer { condition.unlock() }
+    if let length = lengths.removeValue(forKey: blob) { return length }
+    if current == 0 { claimed.insert(blob) }
+    return nil
+  }
+
   /// Ends the reader and waits for it (it finishes the commit it is on).
   func stop() {
     condition.lock()
     stopped = true
     ready = [:]
+    lengths = [:]
     condition.broadcast()
     condition.unlock()
     finished.wait()
