@@ -60,6 +60,7 @@ struct GlossWithoutCompletions: ParsableCommand {
 @main
 enum Main {
   static func main() {
+    Project.prepareInBackground()
     do {
       let arguments = Report.arguments(Array(CommandLine.arguments.dropFirst()))
       var command: any ParsableCommand =

@@ -116,8 +116,7 @@ extension AgreementEngine {
     used.folders.insert(folder)
     if let cached = folders[folder] { return cached }
     var listing: [String: Oid] = [:]
-    for entry in try repository.entries(inFolder: "", ofTree: folder)
-    where entry.kind == .blob {
+    for entry in try entries(folder) where entry.kind == .blob {
       if entry.name.hasSuffix(".jsonl") {
         listing[String(entry.name.dropLast(6))] = entry.id
       } else if entry.name.hasSuffix(Layout.doneMarkSuffix) {
@@ -126,6 +125,12 @@ extension AgreementEngine {
     }
     folders[folder] = listing
     return listing
+  }
+
+  /// A tree's entries, from the reader when it listed them.
+  func entries(_ tree: Oid) throws -> [TreeEntry] {
+    if let listed = prefetch?.takeEntries(tree) { return listed }
+    return try repository.entries(inFolder: "", ofTree: tree)
   }
 
   func loadCodebook(_ blob: Oid?) throws -> Codebook {

@@ -100,7 +100,7 @@ public final class AgreementEngine {
 
   private func outcome(at commit: Oid) throws -> Outcome {
     let info = try repository.commit(commit)
-    let layout = try TreeLayout(repository: repository, tree: info.tree)
+    let layout = TreeLayout(entries: try entries(info.tree))
     let key = CommitKey(
       documents: layout.documentsTree, annotations: layout.annotationsTree,
       codebook: layout.codebookBlob)

@@ -15,6 +15,9 @@ final class HistoryPrefetch: @unchecked Sendable {
   private var ready: [Oid: (commit: Int, spans: [String: [Range<Int>]])] = [:]
   /// Code points of the document texts read at the first commit (`documentLengths`).
   private var lengths: [Oid: Int] = [:]
+  /// The trees listed after the first commit (root, annotations, changed coder folders),
+  /// by id: the walk needs the same listings.
+  private var trees: [Oid: (commit: Int, entries: [TreeEntry])] = [:]
   /// The commit the walk measures; the reader has read the commits before `done`.
   private var current = 0
   private var done = 1
@@ -74,17 +77,16 @@ final class HistoryPrefetch: @unchecked Sendable {
       let stop = stopped
       condition.unlock()
       if stop { return }
-      guard let tree = try? repository.commit(commits[index]).tree,
-        let root = try? repository.entries(inFolder: "", ofTree: tree)
+      guard let tree = try? repository.commit(commits[index]).tree, let root = list(tree, at: index)
       else { return }
       let now = root.first { $0.name == "annotations" && $0.kind == .tree }?.id
       if now != annotations, let now {
-        guard let coders = try? repository.entries(inFolder: "", ofTree: now) else { return }
+        guard let coders = list(now, at: index) else { return }
         var seen: [String: Oid] = [:]
         for coder in coders where coder.kind == .tree {
           seen[coder.name] = coder.id
           if folders[coder.name] == coder.id { continue }
-          guard let files = try? repository.entries(inFolder: "", ofTree: coder.id) else { return }
+          guard let files = list(coder.id, at: index) else { return }
           let before = listings[coder.name] ?? [:]
           var listing: [String: Oid] = [:]
           for file in files where file.kind == .blob && file.name.hasSuffix(".jsonl") {
@@ -110,6 +112,18 @@ final class HistoryPrefetch: @unchecked Sendable {
       condition.broadcast()
       condition.unlock()
     }
+  }
+
+  /// A tree's entries, kept for the walk after the first commit (where the walk lists its
+  /// trees while the reader reads files).
+  private func list(_ tree: Oid, at index: Int) -> [TreeEntry]? {
+    guard let entries = try? repository.entries(inFolder: "", ofTree: tree) else { return nil }
+    if index > 0 {
+      condition.lock()
+      trees[tree] = (index, entries)
+      condition.unlock()
+    }
+    return entries
   }
 
   /// The first commit's files, document by document from the last one back (the walk goes
@@ -161,7 +175,10 @@ final class HistoryPrefetch: @unchecked Sendable {
   func advance(to index: Int) {
     condition.lock()
     current = index
-    if index % window == 0 { ready = ready.filter { $0.value.commit >= index } }
+    if index % window == 0 {
+      ready = ready.filter { $0.value.commit >= index }
+      trees = trees.filter { $0.value.commit >= index }
+    }
     condition.broadcast()
     condition.unlock()
   }
@@ -176,6 +193,15 @@ final class HistoryPrefetch: @unchecked Sendable {
     // Claimed for the walk: the reader need not read it (at the first commit).
     if current == 0 { claimed.insert(blob) }
     return nil
+  }
+
+  /// The entries of a tree of the commit being measured, once the reader is past it; nil
+  /// when the reader did not list it.
+  func takeEntries(_ tree: Oid) -> [TreeEntry]? {
+    condition.lock()
+    defer { condition.unlock() }
+    while !ended && done <= current { condition.wait() }
+    return trees.removeValue(forKey: tree)?.entries
   }
 
   /// The code points of a document text of the first commit, when the reader read it.
@@ -193,6 +219,7 @@ final class HistoryPrefetch: @unchecked Sendable {
     stopped = true
     ready = [:]
     lengths = [:]
+    trees = [:]
     condition.broadcast()
     condition.unlock()
     finished.wait()
