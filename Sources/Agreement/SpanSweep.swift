@@ -23,14 +23,15 @@ public enum SpanSweep {
     -> BinaryTally
   {
     let coders = Array(coders.prefix(64))
-    let spans = coders.map { list in list.map { clipped($0, length: length) } }
     var coded: UInt64 = 0
     for (index, list) in coders.enumerated() where list != nil {
       coded |= 1 << UInt64(index)
     }
+    var spans: [[Range<Int>]?] { coders.map { list in list.map { clipped($0, length: length) } } }
     switch unit {
     case .char:
-      return characters(length: length, coded: coded, spans: spans)
+      // The sweep clips as it goes.
+      return characters(length: length, coded: coded, spans: coders)
     case .para(let paragraphs):
       return SpanSweep.paragraphs(paragraphs, coded: coded, spans: spans)
     case .doc:
@@ -85,27 +86,34 @@ public enum SpanSweep {
     length: Int, spans: [[Range<Int>]?], _ body: (Range<Int>, UInt64) -> Void
   ) {
     guard length > 0 else { return }
-    // (position, coder, +1 at a start / −1 at an end)
-    var events: [(position: Int, coder: Int, change: Int)] = []
+    // One word per span end: position, then coder, then 1 at a start / 0 at an end, so a
+    // plain sort of integers orders them by position (the order of the events at one
+    // position does not matter: all are applied before the next run).
+    var events: [UInt64] = []
+    events.reserveCapacity(2 * spans.reduce(0) { $0 + ($1?.count ?? 0) })
     for (coder, list) in spans.enumerated() where coder < 64 {
-      for span in clipped(list ?? [], length: length) {
-        events.append((span.lowerBound, coder, 1))
-        events.append((span.upperBound, coder, -1))
+      for span in list ?? [] {
+        let lower = max(span.lowerBound, 0)
+        let upper = min(span.upperBound, length)
+        guard lower < upper else { continue }
+        events.append(UInt64(lower) << 7 | UInt64(coder) << 1 | 1)
+        events.append(UInt64(upper) << 7 | UInt64(coder) << 1)
       }
     }
-    events.sort { $0.position < $1.position }
+    events.sort()
     var depth = [Int](repeating: 0, count: spans.count)  // open spans per coder
     var ones: UInt64 = 0
     var previous = 0
     var index = 0
     while index < events.count {
-      let position = events[index].position
+      let position = Int(events[index] >> 7)
       if position > previous { body(previous..<position, ones) }
-      while index < events.count && events[index].position == position {
+      while index < events.count && Int(events[index] >> 7) == position {
         let event = events[index]
-        depth[event.coder] += event.change
-        let bit: UInt64 = 1 << UInt64(event.coder)
-        ones = depth[event.coder] > 0 ? ones | bit : ones & ~bit
+        let coder = Int(event >> 1 & 63)
+        depth[coder] += event & 1 == 1 ? 1 : -1
+        let bit: UInt64 = 1 << UInt64(coder)
+        ones = depth[coder] > 0 ? ones | bit : ones & ~bit
         index += 1
       }
       previous = position

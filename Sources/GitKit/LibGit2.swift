@@ -1,4 +1,5 @@
 import CLibgit2
+import Foundation
 
 /// The one place libgit2 is initialised. Every entry point into GitKit (opening, creating or
 /// cloning a repository, configuration outside one, text merges, parsing ids) calls
@@ -20,6 +21,13 @@ enum LibGit2 {
 }
 
 extension Repository {
+  /// Starts libgit2's one-time set-up on another thread, to overlap the caller's own
+  /// start-up: Debian's libgit2 parses the whole CA bundle there (several milliseconds).
+  /// Whatever needs libgit2 first waits for it to finish.
+  public static func prepareInBackground() {
+    Thread.detachNewThread { LibGit2.initialize() }
+  }
+
   /// Whether objects read from now on, by any repository in this process, are re-hashed
   /// and checked against their ids (libgit2's default: on). Turning it off suits a process
   /// that only reads many objects and exits (`gloss agree`): git itself does not re-hash

@@ -72,3 +72,57 @@ private final class ParallelWork<W, T>: @unchecked Sendable {
     slots.deallocate()
   }
 }
+
+/// Items handed, in order, to a thread of their own: the caller goes on with the next one
+/// while that thread handles the last ones (`gloss agree --history` formats and writes each
+/// commit's line there while the walk measures the next commits). At most `limit` items
+/// wait, so memory stays bounded; `finish()` waits until every item sent was handled.
+public final class Pipeline<Item>: @unchecked Sendable {
+  private let condition = NSCondition()
+  /// Guarded by `condition`.
+  private var waiting: [Item] = []
+  private var closed = false
+  private let limit: Int
+  private let body: (Item) -> Void
+  private let finished = DispatchSemaphore(value: 0)
+
+  public init(limit: Int = 64, _ body: @escaping (Item) -> Void) {
+    self.limit = max(1, limit)
+    self.body = body
+    Thread { [self] in
+      self.run()
+      self.finished.signal()
+    }.start()
+  }
+
+  public func send(_ item: Item) {
+    condition.lock()
+    while waiting.count >= limit { condition.wait() }
+    waiting.append(item)
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// Waits until every item sent was handled; send nothing after.
+  public func finish() {
+    condition.lock()
+    let first = !closed
+    closed = true
+    condition.broadcast()
+    condition.unlock()
+    if first { finished.wait() }
+  }
+
+  private func run() {
+    while true {
+      condition.lock()
+      while waiting.isEmpty && !closed { condition.wait() }
+      let items = waiting
+      waiting = []
+      condition.broadcast()
+      condition.unlock()
+      if items.isEmpty { return }
+      for item in items { body(item) }
+    }
+  }
+}

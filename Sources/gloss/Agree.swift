@@ -147,19 +147,29 @@ struct Agree: ProjectCommand {
       }
       defer { flush() }
       if format == .csv { buffer.append(contentsOf: Output.visible(CSV.row(AgreementReport.csvHeader)).utf8) }
-      try project.agreementHistory(history, options: options) { report in
-        switch format {
-        case .json:
+      // JSON and CSV lines are formatted and written on a thread of their own while the
+      // walk measures the next commits (a tenth to a fifth of the work of a long history).
+      let withInterval = bootstrap != nil
+      let lines = Pipeline<AgreementReport> { report in
+        if format == .json {
           buffer.append(
-            contentsOf: report.historyLine(withInterval: bootstrap != nil, cache: cache, escape: Output.visible).utf8)
+            contentsOf: report.historyLine(withInterval: withInterval, cache: cache, escape: Output.visible).utf8)
           buffer.append(0x0a)
-        case .csv: buffer.append(contentsOf: Output.visible(report.csvRows.map(CSV.row).joined()).utf8)
-        case .table:
-          reports.append(report)
-          Output.progress("measuring commits:", reports.count)
+        } else {
+          buffer.append(contentsOf: Output.visible(report.csvRows.map(CSV.row).joined()).utf8)
         }
         if buffer.count >= 1 << 16 { flush() }
       }
+      defer { lines.finish() }  // before the flush above: lines of commits measured are written
+      try project.agreementHistory(history, options: options) { report in
+        if format == .table {
+          reports.append(report)
+          Output.progress("measuring commits:", reports.count)
+        } else {
+          lines.send(report)
+        }
+      }
+      lines.finish()
       flush()
       Output.progressDone()
       if format == .table { Output.print(Self.historyTable(reports)) }

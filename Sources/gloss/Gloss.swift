@@ -60,6 +60,7 @@ struct GlossWithoutCompletions: ParsableCommand {
 @main
 enum Main {
   static func main() {
+    Project.prepareInBackground()
     do {
       let arguments = Report.arguments(Array(CommandLine.arguments.dropFirst()))
       if let add = Add.quickParse(arguments) { return try GlossError.translatingGitErrors { try add.run() } }

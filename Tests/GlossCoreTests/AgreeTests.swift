@@ -712,4 +712,60 @@ private struct Lcg {
     #expect(SpanScanner.scan(Data(#"{"code":"a","id":"x","start":1,"end":2,"exact":"q"}"#.utf8 + [0x0a])) == nil)
     #expect(SpanScanner.scan(Data(#"{"id":"x","code":"a","start":1,"end":2,"exact":"q"}"#.utf8)) == nil)
   }
+
+  /// Property: the word-at-a-time count of code points equals Swift's count of unicode
+  /// scalars for any valid UTF-8 text, at every length and alignment.
+  @Test func codePointsCountEightBytesAtATime() async {
+    await propertyCheck(count: 200, input: Gen.uint64(in: 0...UInt64.max)) { seed in
+      var random = Lcg(state: seed)
+      let pieces = ["a", "é", "日", "😀", "\n", "ß", "\u{10FFFF}", "\u{80}"]
+      let text = (0..<random.next(40)).map { _ in pieces[random.next(pieces.count)] }.joined()
+      let bytes = [UInt8](text.utf8)
+      let skip = min(random.next(3), bytes.count)  // an unaligned start, cutting a sequence
+      let count = bytes.withUnsafeBytes { AgreementEngine.codePoints(UnsafeRawBufferPointer(rebasing: $0[skip...])) }
+      let expected = bytes[skip...].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+      #expect(count == expected, "seed \(seed)")
+      if skip == 0 { #expect(count == text.unicodeScalars.count, "seed \(seed)") }
+    }
+  }
+
+  /// Property: texts dense in quotes, backslashes and line breaks (escaped in the file) scan
+  /// to the spans written, in file order, canonically equal code names together; a raw line feed put inside a quoted text makes the scanner refuse
+  /// the file (the validating parser rejects it). The seed of a failing case is reported.
+  @Test func spanScannerSkipsEscapesExactly() async {
+    await propertyCheck(count: 200, input: Gen.uint64(in: 0...UInt64.max)) { seed in
+      var random = Lcg(state: seed)
+      let pieces = ["\"", "\\", "\n", "\\\"", "a", "é", "日", " ", "\t", "\u{1}", "{\"id\":\""]
+      func text() -> String { (0..<random.next(12)).map { _ in pieces[random.next(pieces.count)] }.joined() }
+      // Codes spelled alike in bytes or only canonically ("é" composed and decomposed),
+      // and sometimes more codes than the scanner compares byte by byte.
+      let many = random.next(4) == 0
+      let records = (0..<(1 + random.next(many ? 80 : 6))).map { number in
+        let start = random.next(50)
+        let end = start + random.next(5)
+        let code = many ? "c\(random.next(50))" : ["a", "b", "\u{E9}", "e\u{301}"][random.next(4)]
+        return Assignment(
+          id: "0193a1c2-7e4f-7cc2-9a55-3f1e2d4c5b\(10 + number)", code: code, start: start, end: end,
+          exact: text(), memo: random.next(2) == 0 ? nil : text())
+      }
+      let file = AnnotationFormat.encode(records)
+      // What a dictionary filled line by line in file order holds.
+      var expected: [String: [Range<Int>]] = [:]
+      for line in file.split(separator: 0x0a) {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+          let code = object["code"] as? String, let start = object["start"] as? Int, let end = object["end"] as? Int
+        else { continue }
+        if start < end { expected[code, default: []].append(start..<end) }
+      }
+      #expect(SpanScanner.scan(file) == expected, "seed \(seed)")
+      // A raw line feed inside the first record's quoted text.
+      let bytes = [UInt8](file)
+      guard let exact = bytes.indices.first(where: { bytes[$0...].starts(with: Array(#""exact":""#.utf8)) })
+      else { return }
+      let textStart = exact + 9
+      var broken = bytes
+      broken.insert(0x0a, at: textStart + random.next(2))
+      #expect(SpanScanner.scan(Data(broken)) == nil, "seed \(seed)")
+    }
+  }
 }

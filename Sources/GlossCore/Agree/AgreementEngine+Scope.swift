@@ -31,7 +31,7 @@ extension AgreementEngine {
 
   /// Resolves the names given in the options against one tree.
   func names(_ layout: TreeLayout) throws -> Names {
-    let folders = try layout.coderFolders(repository)
+    let folders = try layout.coderFolders(entries)
     let selected: [String]
     if let requested = options.coders {
       for coder in requested where folders[coder] == nil {
@@ -201,7 +201,11 @@ struct TreeLayout {
   var codebookBlob: Oid?
 
   init(repository: Repository, tree: Oid) throws {
-    for entry in try repository.entries(inFolder: "", ofTree: tree) {
+    self.init(entries: try repository.entries(inFolder: "", ofTree: tree))
+  }
+
+  init(entries: [TreeEntry]) {
+    for entry in entries {
       switch (entry.name, entry.kind) {
       case ("documents", .tree): documentsTree = entry.id
       case ("annotations", .tree): annotationsTree = entry.id
@@ -212,10 +216,10 @@ struct TreeLayout {
   }
 
   /// Coder → annotation folder.
-  func coderFolders(_ repository: Repository) throws -> [String: Oid] {
+  func coderFolders(_ entries: (Oid) throws -> [TreeEntry]) throws -> [String: Oid] {
     guard let annotationsTree else { return [:] }
     var result: [String: Oid] = [:]
-    for entry in try repository.entries(inFolder: "", ofTree: annotationsTree) where entry.kind == .tree {
+    for entry in try entries(annotationsTree) where entry.kind == .tree {
       result[entry.name] = entry.id
     }
     return result

@@ -58,6 +58,12 @@ extension AgreementEngine {
 
   func documentInfo(_ blob: Oid) throws -> DocumentInfo {
     if let cached = texts[blob] { return cached }
+    // Without paragraphs, the length is all that is needed: the reader may have it.
+    if options.unit != .para, let length = prefetch?.takeLength(blob) {
+      let info = DocumentInfo(length: length, paragraphs: nil)
+      texts[blob] = info
+      return info
+    }
     let data = try repository.blob(blob)
     blobsRead += 1
     let info: DocumentInfo
@@ -65,14 +71,24 @@ extension AgreementEngine {
       let text = DocumentText(String(decoding: data, as: UTF8.self))
       info = DocumentInfo(length: text.length, paragraphs: text.paragraphs)
     } else {
-      // Code points are the UTF-8 bytes that do not continue a sequence.
-      let length = data.withUnsafeBytes { bytes in
-        bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
-      }
-      info = DocumentInfo(length: length, paragraphs: nil)
+      info = DocumentInfo(length: data.withUnsafeBytes(Self.codePoints), paragraphs: nil)
     }
     texts[blob] = info
     return info
+  }
+
+  /// The code points of UTF-8 text: the bytes that do not continue a sequence (10xxxxxx),
+  /// counted eight at a time.
+  static func codePoints(_ bytes: UnsafeRawBufferPointer) -> Int {
+    let words = bytes.count / 8
+    var continuing = 0
+    for word in 0..<words {
+      let value = bytes.loadUnaligned(fromByteOffset: word * 8, as: UInt64.self)
+      // Bit 7 set and bit 6 clear, in every byte.
+      continuing += (value & ~(value << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
+    }
+    for index in (words * 8)..<bytes.count where bytes[index] & 0xC0 == 0x80 { continuing += 1 }
+    return bytes.count - continuing
   }
 
   func parsedAnnotations(_ blob: Oid, path: String) throws -> [String: [Range<Int>]] {
@@ -100,8 +116,7 @@ extension AgreementEngine {
     used.folders.insert(folder)
     if let cached = folders[folder] { return cached }
     var listing: [String: Oid] = [:]
-    for entry in try repository.entries(inFolder: "", ofTree: folder)
-    where entry.kind == .blob {
+    for entry in try entries(folder) where entry.kind == .blob {
       if entry.name.hasSuffix(".jsonl") {
         listing[String(entry.name.dropLast(6))] = entry.id
       } else if entry.name.hasSuffix(Layout.doneMarkSuffix) {
@@ -110,6 +125,12 @@ extension AgreementEngine {
     }
     folders[folder] = listing
     return listing
+  }
+
+  /// A tree's entries, from the reader when it listed them.
+  func entries(_ tree: Oid) throws -> [TreeEntry] {
+    if let listed = prefetch?.takeEntries(tree) { return listed }
+    return try repository.entries(inFolder: "", ofTree: tree)
   }
 
   func loadCodebook(_ blob: Oid?) throws -> Codebook {

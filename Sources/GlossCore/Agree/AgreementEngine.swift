@@ -44,7 +44,8 @@ public final class AgreementEngine {
   /// The figures at `commit`; throws for unknown coders, codes or documents and when fewer
   /// than two coders have data.
   func report(at commit: Oid) throws -> AgreementReport {
-    prefetch = HistoryPrefetch(repository: repository, commits: [commit])
+    prefetch = HistoryPrefetch(
+      repository: repository, commits: [commit], documentLengths: options.unit != .para)
     defer {
       prefetch?.stop()
       prefetch = nil
@@ -67,7 +68,8 @@ public final class AgreementEngine {
   @discardableResult
   func history(_ commits: [Oid], each: (AgreementReport) throws -> Void) throws -> Int {
     var produced = 0
-    prefetch = HistoryPrefetch(repository: repository, commits: commits)
+    prefetch = HistoryPrefetch(
+      repository: repository, commits: commits, documentLengths: options.unit != .para)
     defer {
       prefetch?.stop()
       prefetch = nil
@@ -98,7 +100,7 @@ public final class AgreementEngine {
 
   private func outcome(at commit: Oid) throws -> Outcome {
     let info = try repository.commit(commit)
-    let layout = try TreeLayout(repository: repository, tree: info.tree)
+    let layout = TreeLayout(entries: try entries(info.tree))
     let key = CommitKey(
       documents: layout.documentsTree, annotations: layout.annotationsTree,
       codebook: layout.codebookBlob)

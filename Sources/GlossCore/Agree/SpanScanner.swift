@@ -23,22 +23,36 @@ enum SpanScanner {
         // A local position (not the captured one) keeps this loop, most of the scan, in registers.
         var position = index
         defer { index = position }
-        // Most strings hold no escape: jump to the closing quote when no backslash or line
-        // feed comes before it (what the byte loop below would find, found faster).
-        if position < count, let base = bytes.baseAddress,
-          let quote = memchr(base + position, Int32(UInt8(ascii: "\"")), count - position)
-        {
-          let length = base.distance(to: quote.assumingMemoryBound(to: UInt8.self)) - position
-          if memchr(base + position, Int32(UInt8(ascii: "\\")), length) == nil,
-            memchr(base + position, 0x0a, length) == nil
-          {
-            position += length + 1
-            return true
+        // Jump from quote to quote with memchr (what the byte loop below would find, found
+        // faster): a quote with no backslash before it ends the string; after a backslash
+        // the escaped character is skipped and the search goes on (quoted texts hold line
+        // breaks, escaped).
+        if let base = bytes.baseAddress {
+          var quote = -1  // the first quote at or after `position`, once found
+          while position < count {
+            if quote < position {
+              guard let found = memchr(base + position, Int32(UInt8(ascii: "\"")), count - position)
+              else { break }
+              quote = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            }
+            let backslash = memchr(base + position, Int32(UInt8(ascii: "\\")), quote - position)
+              .map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
+            let end = backslash ?? quote
+            if memchr(base + position, 0x0a, end - position) != nil { return false }
+            guard let backslash else {
+              position = quote + 1
+              return true
+            }
+            // A raw line feed is refused also where it is escaped.
+            if backslash + 1 < count, base[backslash + 1] == 0x0a { return false }
+            position = backslash + 2
           }
         }
         while position < count {
           switch bytes[position] {
-          case UInt8(ascii: "\\"): position += 2
+          case UInt8(ascii: "\\"):
+            if position + 1 < count, bytes[position + 1] == 0x0a { return false }
+            position += 2
           case UInt8(ascii: "\""):
             position += 1
             return true

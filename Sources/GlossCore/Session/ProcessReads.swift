@@ -1,6 +1,12 @@
 import GitKit
 
 extension Project {
+  /// For a command-line process, first thing: git's one-time set-up overlaps parsing the
+  /// arguments.
+  public static func prepareInBackground() {
+    Repository.prepareInBackground()
+  }
+
   /// For a process that reads and exits (`gloss agree`, `ls`, `validate`, the counts):
   /// objects are read without libgit2 re-hashing each one (git does not re-hash what it
   /// reads, and zlib still checks what it inflates), a quarter of the time of reading every
