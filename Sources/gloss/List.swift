@@ -115,6 +115,8 @@ extension List {
     var files: [Rows] = []
     var ids: [UInt8] = []
     var idEnds: [Int] = []
+    // Handles unique among the rows listed, when they are all the revision's.
+    let everything = filter.docs == nil && filter.codes == nil && filter.coders == nil && grep == nil
     var handles = AssignmentHandles.Lengths()
     let codes = filter.codes
     try snapshot.forEachAnnotationFile(
@@ -147,9 +149,11 @@ extension List {
       rows.firstRow = idEnds.count
       ids.append(contentsOf: rows.ids)
       idEnds.append(contentsOf: rows.idEnds.lazy.map { $0 + base })
-      rows.ids.withUnsafeBufferPointer { bytes in
-        for (row, end) in rows.idEnds.enumerated() {
-          handles.add(UnsafeBufferPointer(rebasing: bytes[(row == 0 ? 0 : rows.idEnds[row - 1])..<end]))
+      if everything {
+        rows.ids.withUnsafeBufferPointer { bytes in
+          for (row, end) in rows.idEnds.enumerated() {
+            handles.add(UnsafeBufferPointer(rebasing: bytes[(row == 0 ? 0 : rows.idEnds[row - 1])..<end]))
+          }
         }
       }
       (rows.ids, rows.idEnds) = ([], [])
@@ -166,7 +170,6 @@ extension List {
       }
       files.append(rows)
     }
-    let everything = filter.docs == nil && filter.codes == nil && filter.coders == nil && grep == nil
     let handleLengths: [Int]
     if everything {
       handleLengths = handles.resolved(arena: ids, ends: idEnds)
