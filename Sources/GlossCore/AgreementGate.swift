@@ -68,7 +68,7 @@ public struct AgreementGate: Sendable, Equatable {
     var text = "gate:\n"
     if let minimum { text += "  min: \(JSON.double(minimum).compact)\n" }
     if let unit { text += "  unit: \(unit.rawValue)\n" }
-    if let codes { text += "  codes: [\(codes.map(YAMLSupport.scalar).joined(separator: ", "))]\n" }
+    if let codes { text += "  codes: [\(codes.map(YAMLSupport.flowScalar).joined(separator: ", "))]\n" }
     return text
   }
 }

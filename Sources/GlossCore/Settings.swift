@@ -162,7 +162,7 @@ public struct Settings: Sendable, Equatable {
     return items
   }
 
-  /// A scalar as `YAMLSupport.scalar` writes it: plain, or quoted with the escapes of
+  /// A scalar as `YAMLSupport.scalar` (or `flowScalar`) writes it: plain, or quoted with the escapes of
   /// `AnnotationFormat.appendString`. (Whether it was written so is checked by the caller,
   /// by encoding again.)
   private static func canonicalScalar(_ text: Substring) -> String? {
@@ -196,14 +196,14 @@ public struct Settings: Sendable, Equatable {
   public func encode() -> Data {
     var text = "gloss: \(version)\n"
     text += "name: \(YAMLSupport.scalar(name))\n"
-    text += "leads: [\(leads.map(YAMLSupport.scalar).joined(separator: ", "))]\n"
+    text += "leads: [\(leads.map(YAMLSupport.flowScalar).joined(separator: ", "))]\n"
     if blind { text += "blind: true\n" }
     if codebook != .open { text += "codebook: \(codebook.rawValue)\n" }
     if let gate { text += gate.yaml }
     if !coders.isEmpty {
       text += "coders:\n"
       for coder in coders.keys.sorted() {
-        let emails = (coders[coder] ?? []).map(YAMLSupport.scalar).joined(separator: ", ")
+        let emails = (coders[coder] ?? []).map(YAMLSupport.flowScalar).joined(separator: ", ")
         text += "  \(coder): [\(emails)]\n"
       }
     }

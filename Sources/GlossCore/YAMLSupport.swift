@@ -74,7 +74,16 @@ enum YAMLSupport {
 
   /// A scalar written plain when YAML would read it back unchanged, double-quoted otherwise.
   static func scalar(_ value: String) -> String {
-    if isPlainSafe(value) { return value }
+    isPlainSafe(value) ? value : quoted(value)
+  }
+
+  /// A scalar inside a flow list (`[a, b]`), where a comma ends a plain scalar: quoted
+  /// when it holds one, so "x, y" stays one item.
+  static func flowScalar(_ value: String) -> String {
+    value.utf8.contains(UInt8(ascii: ",")) ? quoted(value) : scalar(value)
+  }
+
+  private static func quoted(_ value: String) -> String {
     var out: [UInt8] = []
     AnnotationFormat.appendString(value, to: &out)
     return String(decoding: out, as: UTF8.self)

@@ -34,8 +34,10 @@ struct SettingsCanonicalTests {
         accepted += 1
         #expect(fast == parsed, "\(String(decoding: data, as: UTF8.self))")
       }
-      // A round trip the YAML parser keeps is one the fast path takes too.
-      if parsed == settings { #expect(Settings.canonical(data) == settings) }
+      // Every settings value survives the round trip (a comma in a list item included), and
+      // the fast path takes it.
+      #expect(parsed == settings, "\(String(decoding: data, as: UTF8.self))")
+      #expect(Settings.canonical(data) == settings)
     }
     #expect(accepted > 200)
   }
@@ -56,5 +58,15 @@ struct SettingsCanonicalTests {
     }
     #expect(try Settings.decode(Data("gloss: 1\nname: s\nleads: [ana,ben]\n".utf8)).leads == ["ana", "ben"])
     #expect(throws: GlossError.self) { try Settings.decode(Data("gloss: 1\nname: s\nleads: [Bad Lead]\n".utf8)) }
+  }
+
+  /// A comma in a list item (a gate's code name, an e-mail) keeps the item whole: flow lists
+  /// quote it, where a plain scalar would have been read as two items.
+  @Test func commasInListItemsRoundTrip() throws {
+    var settings = Settings(name: "Study, 2026", leads: ["ana"], coders: ["ben": ["Ben, B <b@x.org>", "b2@x.org"]])
+    settings.gate = AgreementGate(minimum: 0.8, codes: ["Trust, low", "risk"])
+    let data = settings.encode()
+    #expect(try Settings.parsed(data, file: Settings.path) == settings, "\(String(decoding: data, as: UTF8.self))")
+    #expect(try Settings.decode(data) == settings)
   }
 }
