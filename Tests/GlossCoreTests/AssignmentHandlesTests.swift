@@ -43,12 +43,7 @@ struct AssignmentHandlesTests {
         String((0..<Int.random(in: 0...12, using: &generator)).map { _ in "abc9".randomElement(using: &generator)! })
           + tails.randomElement(using: &generator)!
       }.filter { !$0.isEmpty }
-      var arena: [UInt8] = []
-      var ends: [Int] = []
-      for id in ids {
-        arena.append(contentsOf: id.utf8)
-        ends.append(arena.count)
-      }
+      let (arena, ends) = Self.endToEnd(ids)
       let lengths = AssignmentHandles.lengths(arena: arena, ends: ends)
       for (index, id) in ids.enumerated() {
         let shared =
@@ -75,15 +70,21 @@ struct AssignmentHandlesTests {
     }
     ids += ids.prefix(300) + ["abc", "ab", "9bca21"]
     ids.shuffle(using: &generator)
+    let (arena, ends) = Self.endToEnd(ids)
+    let lengths = AssignmentHandles.lengths(arena: arena, ends: ends)
+    #expect(lengths == AssignmentHandles.sortedLengths(arena: arena, ends: ends))
+    #expect(lengths.contains { $0 > 8 })
+  }
+
+  /// Ids held end to end, as a listing holds them.
+  static func endToEnd(_ ids: [String]) -> (arena: [UInt8], ends: [Int]) {
     var arena: [UInt8] = []
     var ends: [Int] = []
     for id in ids {
       arena.append(contentsOf: id.utf8)
       ends.append(arena.count)
     }
-    let lengths = AssignmentHandles.lengths(arena: arena, ends: ends)
-    #expect(lengths == AssignmentHandles.sortedLengths(arena: arena, ends: ends))
-    #expect(lengths.contains { $0 > 8 })
+    return (arena, ends)
   }
 
   @Test func typedIdsMatchInFullByPrefixOrBySuffix() {
