@@ -140,25 +140,18 @@ struct Agree: ProjectCommand {
       let cache = HistoryJSONCache()
       // Lines go out in 64 KiB writes, not one write per commit; what was measured is
       // written also when a later commit fails.
-      var buffer: [UInt8] = []
-      func flush() {
-        if !buffer.isEmpty { FileHandle.standardOutput.write(Data(buffer)) }
-        buffer.removeAll(keepingCapacity: true)
-      }
-      defer { flush() }
-      if format == .csv { buffer.append(contentsOf: Output.visible(CSV.row(AgreementReport.csvHeader)).utf8) }
+      var output = Output.BufferedOutput()
+      defer { output.flush() }
+      if format == .csv { output.write(Output.visible(CSV.row(AgreementReport.csvHeader)).utf8) }
       // JSON and CSV lines are formatted and written on a thread of their own while the
       // walk measures the next commits (a tenth to a fifth of the work of a long history).
       let withInterval = bootstrap != nil
       let lines = Pipeline<AgreementReport> { report in
         if format == .json {
-          buffer.append(
-            contentsOf: report.historyLine(withInterval: withInterval, cache: cache, escape: Output.visible).utf8)
-          buffer.append(0x0a)
+          output.line(report.historyLine(withInterval: withInterval, cache: cache, escape: Output.visible))
         } else {
-          buffer.append(contentsOf: Output.visible(report.csvRows.map(CSV.row).joined()).utf8)
+          output.write(Output.visible(report.csvRows.map(CSV.row).joined()).utf8)
         }
-        if buffer.count >= 1 << 16 { flush() }
       }
       defer { lines.finish() }  // before the flush above: lines of commits measured are written
       try project.agreementHistory(history, options: options) { report in
@@ -170,7 +163,7 @@ struct Agree: ProjectCommand {
         }
       }
       lines.finish()
-      flush()
+      output.flush()
       Output.progressDone()
       if format == .table { Output.print(Self.historyTable(reports)) }
       return
@@ -201,9 +194,7 @@ struct Agree: ProjectCommand {
 
   /// Writes text as is: CSV rows already end in CRLF, which `Output.print` would not see
   /// as a line end (Swift treats CRLF as one character).
-  static func write(_ text: String) {
-    FileHandle.standardOutput.write(Data(Output.visible(text).utf8))
-  }
+  static func write(_ text: String) { Output.write(Output.visible(text)) }
 
   /// `--gate`: the threshold, unit and codes of gloss.yaml's `gate:` at the revision, each
   /// overridden by its option. No threshold, or nothing to measure yet (no document with two

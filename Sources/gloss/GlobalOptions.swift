@@ -59,6 +59,28 @@ enum Output {
 
   static func write(_ text: String) { write(Array(text.utf8)) }
 
+  /// Lines for standard output, written 64 KB at a time.
+  struct BufferedOutput {
+    private var buffer: [UInt8] = []
+
+    mutating func line(_ text: String) {
+      buffer.append(contentsOf: text.utf8)
+      buffer.append(0x0a)
+      if buffer.count >= 1 << 16 { flush() }
+    }
+
+    /// Bytes already laid out as lines.
+    mutating func write(_ bytes: some Sequence<UInt8>) {
+      buffer.append(contentsOf: bytes)
+      if buffer.count >= 1 << 16 { flush() }
+    }
+
+    mutating func flush() {
+      Output.write(buffer)
+      buffer.removeAll(keepingCapacity: true)
+    }
+  }
+
   /// Prints text whose user parts already went through `visible`, keeping the caller's own
   /// escapes (highlights).
   static func printStyled(_ text: String) {
@@ -164,8 +186,6 @@ enum Output {
     return String(decoding: bytes, as: UTF8.self).count
   }
 
-  static func characterCount(_ text: String) -> Int { characterCount(text.utf8) }
-
   /// Appends `visible` of UTF-8 bytes (the bytes themselves when nothing needs escaping).
   static func appendVisible(_ bytes: some Collection<UInt8>, to out: inout [UInt8]) {
     if needsEscape(bytes) {
@@ -237,16 +257,11 @@ enum Output {
     format: OutputFormat, snapshot: Snapshot, docs: Set<String>?, coders: Set<String>?,
     rows: @escaping @Sendable (_ coder: String, _ doc: String, _ records: [Assignment]) -> [LocatedAssignment]
   ) throws {
-    var buffer: [UInt8] = []
-    buffer.reserveCapacity(1 << 17)
-    func flush() {
-      write(buffer)
-      buffer.removeAll(keepingCapacity: true)
-    }
+    var output = BufferedOutput()
     // Each JSON row comes after ",\n  "; the first one's separator is the array's opening.
     let separator = Array(",\n  ".utf8)
     var empty = true
-    if format == .csv { buffer.append(contentsOf: CSV.row(LocatedAssignment.csvHeader).utf8) }
+    if format == .csv { output.write(CSV.row(LocatedAssignment.csvHeader).utf8) }
     try snapshot.forEachAnnotationFile(
       docs: docs, coders: coders,
       transform: { coder, doc, records in
@@ -265,16 +280,15 @@ enum Output {
     ) { _, _, bytes in
       guard !bytes.isEmpty else { return }
       if format == .json && empty {
-        buffer.append(contentsOf: "[\n  ".utf8)
-        buffer.append(contentsOf: bytes[separator.count...])
+        output.write("[\n  ".utf8)
+        output.write(bytes[separator.count...])
       } else {
-        buffer.append(contentsOf: bytes)
+        output.write(bytes)
       }
       empty = false
-      if buffer.count >= 1 << 16 { flush() }
     }
-    if format == .json { buffer.append(contentsOf: (empty ? "[]\n" : "\n]\n").utf8) }
-    flush()
+    if format == .json { output.write((empty ? "[]\n" : "\n]\n").utf8) }
+    output.flush()
   }
 
   /// `visible(CSV.row(item.csvRow))`'s bytes, written field by field into `scratch` (the

@@ -229,28 +229,6 @@ extension List {
 }
 
 extension Output {
-  /// Lines for standard output, written 64 KB at a time.
-  struct BufferedOutput {
-    private var buffer: [UInt8] = []
-
-    mutating func line(_ text: String) {
-      buffer.append(contentsOf: text.utf8)
-      buffer.append(0x0a)
-      if buffer.count >= 1 << 16 { flush() }
-    }
-
-    /// Bytes already laid out as lines.
-    mutating func write(_ bytes: [UInt8]) {
-      buffer.append(contentsOf: bytes)
-      if buffer.count >= 1 << 16 { flush() }
-    }
-
-    mutating func flush() {
-      Output.write(buffer)
-      buffer.removeAll(keepingCapacity: true)
-    }
-  }
-
   /// A table line made of bytes (already `visible`) and its line feed, cut to the
   /// terminal's width as `tableLine` cuts.
   static func appendLine(_ line: [UInt8], to out: inout [UInt8]) {

@@ -1,3 +1,4 @@
+import Agreement
 import Foundation
 import Testing
 
@@ -123,7 +124,7 @@ import Testing
   /// A seeded random loop: a mutating command killed after 0–50 ms, then the checks.
   @Test func randomKillsLeaveAConsistentProject() throws {
     let seed = UInt64(ProcessInfo.processInfo.environment["GLOSS_KILL_SEED"] ?? "") ?? 20_261_201
-    var random = SplitMix(seed: seed)
+    var random = SplitMix64(seed: seed)
     let box = try Sandbox.twoCoders()
     let texts = [
       "First paragraph about data.\n\nSecond paragraph on outliers.\n\nThird one, missing values.\n",
@@ -236,18 +237,5 @@ import Testing
     #expect(run.stderr.split(separator: "\n").count == 1)
     #expect(run.stderr.contains(".git/index.lock exists"), "\(run.stderr)")
     #expect(run.stderr.contains("remove"))
-  }
-}
-
-/// A small seeded generator, so a failing run can be replayed (GLOSS_KILL_SEED).
-struct SplitMix {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

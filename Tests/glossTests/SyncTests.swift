@@ -44,9 +44,15 @@ final class GitDaemon {
   func url(_ repository: String) -> String { "git://127.0.0.1:\(port)/\(repository)" }
 
   static func freePort() throws -> Int {
+    let (fd, port) = try boundSocket()
+    close(fd)
+    return port
+  }
+
+  /// A TCP socket bound to a free port on 127.0.0.1, and that port; the caller closes it.
+  static func boundSocket() throws -> (fd: Int32, port: Int) {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw GlossTestError("socket failed") }
-    defer { close(fd) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -57,8 +63,11 @@ final class GitDaemon {
         bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
       }
     }
-    guard bound else { throw GlossTestError("bind failed") }
-    return Int(UInt16(bigEndian: address.sin_port))
+    guard bound else {
+      close(fd)
+      throw GlossTestError("bind failed")
+    }
+    return (fd, Int(UInt16(bigEndian: address.sin_port)))
   }
 
   static func canConnect(_ port: Int) -> Bool {
