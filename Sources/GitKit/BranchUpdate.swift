@@ -24,6 +24,8 @@ extension Repository {
   var indexPath: String { gitDirectory + "index" }
   public var indexLockPath: String { gitDirectory + "index.lock" }
   var scratchIndexPath: String { gitDirectory + "gloss-index.tmp" }
+  /// The hash checkpoints of the index gloss last wrote (`IndexSums`).
+  var indexSumsPath: String { gitDirectory + "gloss-index-sums" }
   private var privateIndexLockPath: String { gitDirectory + "gloss-index.lock" }
 
   /// Runs `body` holding an exclusive advisory lock on `<gitdir>/gloss.lock`, so gloss
@@ -106,7 +108,9 @@ extension Repository {
       }
     }
     record([])
-    for scratch in [scratchIndexPath, scratchIndexPath + ".lock", privateIndexLockPath, journalPath + ".tmp"] {
+    for scratch in [
+      scratchIndexPath, scratchIndexPath + ".lock", privateIndexLockPath, journalPath + ".tmp", indexSumsPath + ".tmp",
+    ] {
       if files.fileExists(atPath: scratch) { try? files.removeItem(atPath: scratch) }
     }
     guard let data = files.contents(atPath: journalPath) else { return }
@@ -209,7 +213,7 @@ extension Repository {
     /// The index as bytes, when `IndexFile` can handle it.
     func indexFile(of repository: Repository) -> IndexFile? {
       if !fileRead {
-        file = IndexFile(path: repository.indexPath)
+        file = IndexFile(path: repository.indexPath, sums: repository.indexSumsPath)
         fileRead = true
       }
       return file
@@ -419,10 +423,11 @@ extension Repository {
   /// index.lock itself, so the index is opened through a scratch hard link to it (a copy
   /// where links fail) and written there as a new file, which replaces the index.
   private func installIndex(_ changes: [(path: String, entry: git_index_entry?)], lock: IndexLock) throws {
-    if let file = lock.indexFile(of: self), let bytes = file.updated(changes) {
+    var sums: IndexFile.Checksum?
+    if let file = lock.indexFile(of: self), let update = file.update(changes) {
       // As libgit2 writes an index: the whole file, flushed before it replaces the old one.
       unlink(scratchIndexPath)
-      try Self.writeFile(scratchIndexPath, bytes, mode: file.mode, sync: Durability.fsyncsEachWrite)
+      sums = try file.write(update, to: scratchIndexPath, sync: Durability.fsyncsEachWrite)
     } else {
       let index = try lock.openIndex(of: self)
       for (path, entry) in changes {
@@ -446,6 +451,9 @@ extension Repository {
     }
     lock.release()
     record([])
+    if let sums {
+      IndexSums.write(indexSumsPath, sums)
+    }
   }
 
   /// An index entry for a file just written, with its stat data, so `git status` trusts it.

@@ -28,9 +28,39 @@ struct IndexFile {
   /// A stage-0 entry to write at `path`, or nil to remove the path.
   typealias Change = (path: String, entry: git_index_entry?)
 
-  private let bytes: [UInt8]
+  /// A new index, as pieces of the old one and new bytes, so it is written from the mapped
+  /// file without being assembled in memory first.
+  struct Update {
+    enum Piece {
+      case old(Range<Int>)
+      case new([UInt8])
+
+      var count: Int {
+        switch self {
+        case .old(let range): range.count
+        case .new(let bytes): bytes.count
+        }
+      }
+    }
+    var pieces: [Piece]
+    /// The old file's checkpoints up to its first change, where the new file's hash resumes.
+    fileprivate var resume: [csha1_context]
+    /// The new file's size, less its checksum.
+    var size: Int { pieces.reduce(0) { $0 + $1.count } }
+  }
+
+  /// A new file's checksum, with its hash checkpoints for `IndexSums`.
+  struct Checksum {
+    var digest: [UInt8]
+    var checkpoints: [csha1_context]
+    /// The size of the file it ends.
+    var size: Int
+  }
+
+  private let mapping: Mapping
+  private var bytes: UnsafeRawBufferPointer { mapping.bytes }
   /// The file's permissions, kept when it is rewritten.
-  let mode: mode_t
+  var mode: mode_t { mapping.mode }
   /// Where each entry starts, then where the entries end.
   private let offsets: [Int]
   private let version: UInt32
@@ -39,7 +69,9 @@ struct IndexFile {
   /// The hash state at every `checkpointStride` bytes, so the new file's checksum is
   /// worked out only from near its first change.
   private let checkpoints: [csha1_context]
-  private static let checkpointStride = 1 << 16
+  /// Whether the checkpoints came from `IndexSums` rather than from hashing the file.
+  let checkedBySums: Bool
+  static let checkpointStride = 1 << 16
 
   private static let headerSize = 12
   private static let checksumSize = 20
@@ -48,13 +80,14 @@ struct IndexFile {
   private static let extendedFlag: UInt16 = 0x4000
 
   /// Reads and checks the index at `path`; nil when it is missing, damaged or of a kind
-  /// left to libgit2.
-  init?(path: String) {
-    guard let (bytes, mode) = Self.readFile(path), bytes.count >= Self.headerSize + Self.checksumSize else {
+  /// left to libgit2. The check (the file's SHA-1) is skipped when `sums` holds the
+  /// checkpoints of a file with this one's checksum: gloss wrote them with the file.
+  init?(path: String, sums: String? = nil) {
+    guard let mapping = Mapping(path: path), mapping.bytes.count >= Self.headerSize + Self.checksumSize else {
       return nil
     }
-    self.bytes = bytes
-    self.mode = mode
+    self.mapping = mapping
+    let bytes = mapping.bytes
     guard Self.word(bytes, 0) == 0x4449_5243 else { return nil }  // "DIRC"
     version = Self.word(bytes, 4)
     guard version == 2 || version == 3 else { return nil }
@@ -81,20 +114,17 @@ struct IndexFile {
       offset += 8 + size
     }
     self.tree = tree
-    var context = csha1_context()
-    csha1_init(&context)
-    var checkpoints = [context]
-    var hashed = 0
-    bytes.withUnsafeBytes { buffer in
-      guard let base = buffer.baseAddress else { return }
-      while hashed + Self.checkpointStride <= end {
-        csha1_blocks(&context, base + hashed, Self.checkpointStride / 64)
-        hashed += Self.checkpointStride
-        checkpoints.append(context)
-      }
+    let trailer = Array(bytes[end...])
+    if let sums, let known = IndexSums.read(sums, size: bytes.count, checksum: trailer) {
+      checkpoints = known
+      checkedBySums = true
+    } else {
+      var hash = StreamHash(stride: Self.checkpointStride)
+      hash.feed(UnsafeRawBufferPointer(rebasing: bytes[..<end]))
+      guard hash.digest() == trailer else { return nil }
+      checkpoints = hash.checkpoints
+      checkedBySums = false
     }
-    self.checkpoints = checkpoints
-    guard Self.digest(bytes, from: context, range: hashed..<end) == Array(bytes[end...]) else { return nil }
   }
 
   /// The stage-0 entry at `path`.
@@ -113,6 +143,11 @@ struct IndexFile {
   /// The index file with `changes` made, as libgit2's `git_index_add`/`git_index_remove`
   /// and `git_index_write` would write it; nil when libgit2 must do it.
   func updated(_ changes: [Change]) -> [UInt8]? {
+    update(changes).map(contents)
+  }
+
+  /// `updated(_:)` as pieces, with the new file's checksum and checkpoints.
+  func update(_ changes: [Change]) -> Update? {
     var sorted: [(name: [UInt8], entry: git_index_entry?)] = []
     for change in changes {
       let name = Array(change.path.utf8)
@@ -124,11 +159,9 @@ struct IndexFile {
 
     let oldCount = offsets.count - 1
     var newCount = oldCount
-    // The new file, written once: the header (its count set at the end), the entries with
-    // the changes spliced in, the cache tree, the checksum.
-    var file: [UInt8] = []
-    file.reserveCapacity(bytes.count + 128 * sorted.count)
-    file.append(contentsOf: bytes[0..<Self.headerSize])
+    // The header (its count set at the end), the entries with the changes spliced in, the
+    // cache tree; then the checksum.
+    var pieces: [Update.Piece] = [.old(0..<Self.headerSize)]
     var copied = 0  // entries copied so far
     var firstChange = Int.max
     var changed: [[UInt8]] = []
@@ -141,39 +174,110 @@ struct IndexFile {
       if !exists && entry != nil && collides(name) { return nil }
       // Removing what is not there changes nothing (libgit2 reports it and goes on).
       guard exists || entry != nil else { continue }
-      file.append(contentsOf: bytes[offsets[copied]..<offsets[position]])
+      pieces.append(.old(offsets[copied]..<offsets[position]))
       firstChange = min(firstChange, offsets[position])
       copied = exists ? position + 1 : position
-      if let entry { Self.append(entry, name: name, to: &file) }
+      if let entry { pieces.append(.new(Self.encoded(entry, name: name))) }
       if exists && entry == nil { newCount -= 1 }
       if !exists && entry != nil { newCount += 1 }
       changed.append(name)
     }
-    file.append(contentsOf: bytes[offsets[copied]..<offsets[oldCount]])
+    pieces.append(.old(offsets[copied]..<offsets[oldCount]))
     if newCount != oldCount {
       firstChange = 8
-      var count: [UInt8] = []
-      Self.appendWord(UInt32(newCount), to: &count)
-      file.replaceSubrange(8..<Self.headerSize, with: count)
+      var header = Array(bytes[0..<8])
+      Self.appendWord(UInt32(newCount), to: &header)
+      pieces[0] = .new(header)
     }
     if let tree {
-      let payload = changed.isEmpty ? Array(bytes[tree]) : CacheTree.invalidating(changed, in: bytes[tree])
-      guard let payload else { return nil }
-      file.append(contentsOf: [0x54, 0x52, 0x45, 0x45])  // "TREE"
-      Self.appendWord(UInt32(payload.count), to: &file)
-      file.append(contentsOf: payload)
+      if changed.isEmpty {
+        pieces.append(.old(tree.lowerBound - 8..<tree.upperBound))
+      } else {
+        guard let payload = CacheTree.invalidating(changed, in: ArraySlice(bytes[tree])) else { return nil }
+        var extensionBytes: [UInt8] = [0x54, 0x52, 0x45, 0x45]  // "TREE"
+        Self.appendWord(UInt32(payload.count), to: &extensionBytes)
+        pieces.append(.new(extensionBytes + payload))
+      }
     }
-    let checkpoint = min(min(firstChange, file.count) / Self.checkpointStride, checkpoints.count - 1)
-    let start = checkpoint * Self.checkpointStride
-    file.append(contentsOf: Self.digest(file, from: checkpoints[checkpoint], range: start..<file.count))
-    return file
+    pieces.removeAll { if case .old(let range) = $0 { range.isEmpty } else { false } }
+
+    // Everything before the first change is the old file's, and so are its checkpoints.
+    var update = Update(pieces: pieces, resume: [])
+    let checkpoint = min(min(firstChange, update.size) / Self.checkpointStride, checkpoints.count - 1)
+    update.resume = Array(checkpoints[...checkpoint])
+    return update
+  }
+
+  /// The checksum of the file `update` describes, hashed from its first change.
+  func checksum(of update: Update) -> Checksum {
+    var hash = StreamHash(stride: Self.checkpointStride, resuming: update.resume)
+    var offset = 0
+    for piece in update.pieces {
+      let count = piece.count
+      defer { offset += count }
+      let skip = max(0, hash.position - offset)
+      guard skip < count else { continue }
+      withBytes(of: piece) { hash.feed(UnsafeRawBufferPointer(rebasing: $0[skip...])) }
+    }
+    let digest = hash.digest()
+    return Checksum(digest: digest, checkpoints: hash.checkpoints, size: offset + digest.count)
+  }
+
+  /// The bytes of the file `update` describes.
+  func contents(of update: Update) -> [UInt8] {
+    var file: [UInt8] = []
+    for piece in update.pieces { withBytes(of: piece) { file.append(contentsOf: $0) } }
+    return file + checksum(of: update).digest
+  }
+
+  /// Writes the file `update` describes to `path` as a new file, flushed to disk when
+  /// `sync`, and returns its checksum, hashed on a second thread meanwhile; a failed write
+  /// removes the file.
+  func write(_ update: Update, to path: String, sync: Bool) throws -> Checksum {
+    let hashing = Pending { self.checksum(of: update) }
+    let fd = Glibc.open(path, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, mode)
+    var failure: Int32 = fd >= 0 ? 0 : errno
+    for piece in update.pieces where failure == 0 {
+      withBytes(of: piece) { failure = Self.writeAll(fd, $0) }
+    }
+    let checksum = hashing.wait()
+    if failure == 0 { checksum.digest.withUnsafeBytes { failure = Self.writeAll(fd, $0) } }
+    if failure == 0 && sync && fsync(fd) != 0 { failure = errno }
+    if fd >= 0 && close(fd) != 0 && failure == 0 { failure = errno }
+    guard failure == 0 else {
+      if fd >= 0 { unlink(path) }
+      throw GitError(code: .other(-1), message: String(cString: strerror(failure)), operation: "write \(path)")
+    }
+    _ = chmod(path, mode)
+    return checksum
+  }
+
+  private func withBytes(of piece: Update.Piece, _ body: (UnsafeRawBufferPointer) -> Void) {
+    switch piece {
+    case .old(let range): body(UnsafeRawBufferPointer(rebasing: bytes[range]))
+    case .new(let new): new.withUnsafeBytes(body)
+    }
+  }
+
+  /// Writes all of `buffer`; the errno of a failed write, or 0.
+  private static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Int32 {
+    var offset = 0
+    while offset < buffer.count {
+      let written = Glibc.write(fd, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+      if written < 0 {
+        if errno == EINTR { continue }
+        return errno
+      }
+      offset += written
+    }
+    return 0
   }
 
   // MARK: Entries
 
   /// Where the name of the entry at `offset` lies: its length is in the entry's flags, or
   /// found by its NUL when it is 4,095 bytes or more. Nil when it runs past `limit`.
-  private static func nameRange(_ bytes: [UInt8], at offset: Int, limit: Int) -> Range<Int>? {
+  private static func nameRange(_ bytes: UnsafeRawBufferPointer, at offset: Int, limit: Int) -> Range<Int>? {
     let flags = half(bytes, offset + 60)
     let start = offset + fixedEntrySize + (flags & extendedFlag != 0 ? 2 : 0)
     guard start < limit else { return nil }
@@ -187,7 +291,7 @@ struct IndexFile {
   }
 
   /// Where the entry at `offset` ends (names are NUL-padded to a multiple of eight).
-  private static func entryEnd(_ bytes: [UInt8], at offset: Int, limit: Int) -> Int? {
+  private static func entryEnd(_ bytes: UnsafeRawBufferPointer, at offset: Int, limit: Int) -> Int? {
     guard let name = nameRange(bytes, at: offset, limit: limit) else { return nil }
     let end = offset + (name.upperBound - offset + 8) & ~7
     return end <= limit ? end : nil
@@ -229,7 +333,7 @@ struct IndexFile {
   private func collides(_ name: [UInt8]) -> Bool {
     let folder = name + [UInt8(ascii: "/")]
     let below = lowerBound(folder)
-    if below < offsets.count - 1 && Array(bytes[nameRange(below)]).starts(with: folder) { return true }
+    if below < offsets.count - 1 && bytes[nameRange(below)].starts(with: folder) { return true }
     for (index, byte) in name.enumerated() where byte == UInt8(ascii: "/") {
       let folder = Array(name[..<index])
       let at = lowerBound(folder)
@@ -240,15 +344,13 @@ struct IndexFile {
 
   private func oid(at offset: Int) -> Oid {
     var raw = git_oid()
-    withUnsafeMutableBytes(of: &raw.id) { target in
-      bytes.withUnsafeBytes { target.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<offset + 20])) }
-    }
+    withUnsafeMutableBytes(of: &raw.id) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + 20])) }
     return Oid(raw)
   }
 
   /// An entry as libgit2 writes one added with `git_index_add`: stage 0, no extended flags.
-  private static func append(_ entry: git_index_entry, name: [UInt8], to out: inout [UInt8]) {
-    let start = out.count
+  private static func encoded(_ entry: git_index_entry, name: [UInt8]) -> [UInt8] {
+    var out: [UInt8] = []
     for word in [
       UInt32(bitPattern: entry.ctime.seconds), entry.ctime.nanoseconds, UInt32(bitPattern: entry.mtime.seconds),
       entry.mtime.nanoseconds, entry.dev, entry.ino, entry.mode, entry.uid, entry.gid, entry.file_size,
@@ -261,56 +363,176 @@ struct IndexFile {
     out.append(UInt8(flags & 0xFF))
     out.append(contentsOf: name)
     let length = (fixedEntrySize + name.count + 8) & ~7
-    out.append(contentsOf: repeatElement(0, count: start + length - out.count))
+    out.append(contentsOf: repeatElement(0, count: length - out.count))
+    return out
   }
 
   // MARK: Bytes
 
-  private static func word(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
+  fileprivate static func word(_ bytes: UnsafeRawBufferPointer, _ offset: Int) -> UInt32 {
     UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8
       | UInt32(bytes[offset + 3])
   }
 
-  private static func half(_ bytes: [UInt8], _ offset: Int) -> UInt16 {
+  private static func half(_ bytes: UnsafeRawBufferPointer, _ offset: Int) -> UInt16 {
     UInt16(bytes[offset]) << 8 | UInt16(bytes[offset + 1])
   }
 
-  private static func appendWord(_ word: UInt32, to out: inout [UInt8]) {
+  fileprivate static func appendWord(_ word: UInt32, to out: inout [UInt8]) {
     out.append(contentsOf: [UInt8(word >> 24), UInt8(word >> 16 & 0xFF), UInt8(word >> 8 & 0xFF), UInt8(word & 0xFF)])
   }
+}
 
-  private static func digest(_ bytes: [UInt8], from context: csha1_context, range: Range<Int>) -> [UInt8] {
-    var context = context
-    var digest = [UInt8](repeating: 0, count: 20)
-    bytes.withUnsafeBytes { buffer in
-      csha1_final(&context, buffer.baseAddress.map { $0 + range.lowerBound }, range.count, &digest)
-    }
-    return digest
-  }
+/// A file mapped read-only, as git maps its index: its bytes are not copied, and pages
+/// nobody reads are not read. Like git, this relies on writers replacing the file (a lock
+/// file renamed over it) rather than truncating it in place.
+private final class Mapping {
+  let bytes: UnsafeRawBufferPointer
+  let mode: mode_t
 
-  private static func readFile(_ path: String) -> ([UInt8], mode_t)? {
+  init?(path: String) {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
     var info = stat()
-    guard fstat(fd, &info) == 0, info.st_size > 0 else { return nil }
+    guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0 else { return nil }
     let size = Int(info.st_size)
-    var ok = true
-    // Not zeroed first: every byte is read into.
-    let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-      var done = 0
-      while done < size, let base = buffer.baseAddress {
-        let count = read(fd, base + done, size - done)
-        if count < 0 && errno == EINTR { continue }
-        guard count > 0 else { break }
-        done += count
+    guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else { return nil }
+    bytes = UnsafeRawBufferPointer(start: address, count: size)
+    mode = info.st_mode & 0o7777
+  }
+
+  deinit {
+    munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
+  }
+}
+
+/// SHA-1 over bytes fed piece by piece, keeping its state at every `stride` bytes (a
+/// multiple of 64).
+struct StreamHash {
+  private(set) var checkpoints: [csha1_context]
+  /// How many bytes have been hashed, counting those waiting for a whole block.
+  var position: Int { Int(context.length) + pending.count }
+  private var context: csha1_context
+  private var pending: [UInt8] = []
+  private let stride: Int
+
+  /// A hash from the start, or resuming at the last of `checkpoints` (the states after 0,
+  /// `stride`, 2 `stride`... bytes).
+  init(stride: Int, resuming checkpoints: [csha1_context] = []) {
+    self.stride = stride
+    var start = csha1_context()
+    csha1_init(&start)
+    self.checkpoints = checkpoints.isEmpty ? [start] : checkpoints
+    context = self.checkpoints[self.checkpoints.count - 1]
+    pending.reserveCapacity(64)
+  }
+
+  mutating func feed(_ data: UnsafeRawBufferPointer) {
+    guard var at = data.baseAddress else { return }
+    var left = data.count
+    while left > 0 {
+      if !pending.isEmpty || left < 64 {
+        let take = min(64 - pending.count, left)
+        pending.append(contentsOf: UnsafeRawBufferPointer(start: at, count: take))
+        at += take
+        left -= take
+        if pending.count == 64 {
+          pending.withUnsafeBytes { csha1_blocks(&context, $0.baseAddress, 1) }
+          pending.removeAll(keepingCapacity: true)
+          noteCheckpoint()
+        }
+        continue
       }
-      ok = done == size
-      // Bytes not read are zeroed, so the array holds nothing undefined either way.
-      if done < size { buffer.baseAddress.map { memset($0 + done, 0, size - done) } }
-      initialized = size
+      // Whole blocks, up to the next checkpoint.
+      let toCheckpoint = stride - Int(context.length) % stride
+      let blocks = min(left, toCheckpoint) / 64
+      csha1_blocks(&context, at, blocks)
+      at += blocks * 64
+      left -= blocks * 64
+      noteCheckpoint()
     }
-    return ok ? (bytes, info.st_mode & 0o7777) : nil
+  }
+
+  func digest() -> [UInt8] {
+    var digest = [UInt8](repeating: 0, count: 20)
+    var context = context
+    pending.withUnsafeBytes { csha1_final(&context, $0.baseAddress, $0.count, &digest) }
+    return digest
+  }
+
+  private mutating func noteCheckpoint() {
+    if context.length > 0 && Int(context.length) % stride == 0 && Int(context.length) / stride == checkpoints.count {
+      checkpoints.append(context)
+    }
+  }
+}
+
+/// `.git/gloss-index-sums`: the hash checkpoints of the index gloss last wrote, under that
+/// index's checksum. The next commit finds the index it wrote (same checksum, so the same
+/// bytes, from any honest writer) and need not hash all of it again to check it, as git
+/// itself does not with `index.skipHash`. Any other file, or a damaged one, is ignored.
+enum IndexSums {
+  private static let magic = Array("GLOSSUM1".utf8)
+  private static let contextSize = 28
+
+  static func read(_ path: String, size: Int, checksum: [UInt8]) -> [csha1_context]? {
+    guard let mapping = Mapping(path: path) else { return nil }
+    let bytes = mapping.bytes
+    let count = (size - 20) / IndexFile.checkpointStride + 1
+    let body = magic.count + 8 + 20 + 8 + count * contextSize
+    guard bytes.count == body + 20, Array(bytes[..<magic.count]) == magic else { return nil }
+    var digest = [UInt8](repeating: 0, count: 20)
+    csha1(bytes.baseAddress, body, &digest)
+    guard Array(bytes[body...]) == digest, number(bytes, magic.count, 8) == UInt64(size),
+      Array(bytes[magic.count + 8..<magic.count + 28]) == checksum,
+      number(bytes, magic.count + 28, 4) == UInt64(IndexFile.checkpointStride),
+      number(bytes, magic.count + 32, 4) == UInt64(count)
+    else { return nil }
+    var checkpoints: [csha1_context] = []
+    checkpoints.reserveCapacity(count)
+    for index in 0..<count {
+      let at = magic.count + 36 + index * contextSize
+      var context = csha1_context()
+      context.state = (
+        UInt32(number(bytes, at, 4)), UInt32(number(bytes, at + 4, 4)), UInt32(number(bytes, at + 8, 4)),
+        UInt32(number(bytes, at + 12, 4)), UInt32(number(bytes, at + 16, 4))
+      )
+      context.length = number(bytes, at + 20, 8)
+      guard context.length == UInt64(index * IndexFile.checkpointStride) else { return nil }
+      checkpoints.append(context)
+    }
+    return checkpoints
+  }
+
+  /// Writes the sums of an index with `checksum`, through a temporary file renamed into
+  /// place. Not flushed: a file lost or cut short is ignored, and the index is hashed.
+  static func write(_ path: String, _ checksum: IndexFile.Checksum) {
+    var out = magic
+    append(UInt64(checksum.size), 8, to: &out)
+    out += checksum.digest
+    append(UInt64(IndexFile.checkpointStride), 4, to: &out)
+    append(UInt64(checksum.checkpoints.count), 4, to: &out)
+    for context in checksum.checkpoints {
+      withUnsafeBytes(of: context.state) { state in
+        for word in state.bindMemory(to: UInt32.self) { append(UInt64(word), 4, to: &out) }
+      }
+      append(context.length, 8, to: &out)
+    }
+    var digest = [UInt8](repeating: 0, count: 20)
+    csha1(out, out.count, &digest)
+    out += digest
+    let temporary = path + ".tmp"
+    guard (try? Repository.writeFile(temporary, out)) != nil else { return }
+    if rename(temporary, path) != 0 { unlink(temporary) }
+  }
+
+  private static func number(_ bytes: UnsafeRawBufferPointer, _ at: Int, _ width: Int) -> UInt64 {
+    (0..<width).reduce(0) { $0 | UInt64(bytes[at + $1]) << (8 * $1) }
+  }
+
+  private static func append(_ value: UInt64, _ width: Int, to out: inout [UInt8]) {
+    for shift in 0..<width { out.append(UInt8(truncatingIfNeeded: value >> (8 * shift))) }
   }
 }
 

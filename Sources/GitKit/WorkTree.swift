@@ -20,7 +20,7 @@ extension Repository {
     guard workdir != nil, !paths.isEmpty else { return [] }
     // The index file as it is now (one read; the repository's cached index would be read
     // on opening and again to refresh it).
-    if let file = IndexFile(path: indexPath) {
+    if let file = IndexFile(path: indexPath, sums: indexSumsPath) {
       return try pathsWithLocalChanges(paths, headTree: headTree, staged: file.entry)
     }
     let index = try Self.openIndex(at: indexPath)

@@ -24,31 +24,6 @@ enum Parallel {
   }
 }
 
-/// Work started on another thread at once and waited for once: the next chunk of files is
-/// read while the caller takes the last one.
-final class Pending<T>: @unchecked Sendable {
-  private let group = DispatchGroup()
-  private let work: () -> [T]
-  private var value: [T] = []
-
-  init(_ work: @escaping () -> [T]) {
-    self.work = work
-    group.enter()
-    DispatchQueue.global().async { self.run() }
-  }
-
-  private func run() {
-    value = work()
-    group.leave()
-  }
-
-  /// The result, once the work is done.
-  func wait() -> [T] {
-    group.wait()
-    return value
-  }
-}
-
 /// What `Parallel.map`'s threads share: each writes only its own result slots and uses
 /// only its own worker context.
 private final class ParallelWork<W, T>: @unchecked Sendable {

@@ -252,7 +252,7 @@ public final class Snapshot {
     }
     let size = 128 * workers.count
     let chunks = stride(from: 0, to: files.count, by: size).map { files[$0..<min(files.count, $0 + size)] }
-    var next: Pending<Result<T, Error>>? = chunks.first.map { first in Pending { decoded(first, workers) } }
+    var next: Pending<[Result<T, Error>]>? = chunks.first.map { first in Pending { decoded(first, workers) } }
     // No worker is left reading once this returns or throws.
     defer { _ = next?.wait() }
     for (index, chunk) in chunks.enumerated() {

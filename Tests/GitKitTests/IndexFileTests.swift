@@ -48,6 +48,7 @@ struct Seeded: RandomNumberGenerator {
     defer { try? FileManager.default.removeItem(atPath: path) }
     let ours = path + "/.git/ours-index"
     let theirs = path + "/.git/theirs-index"
+    let sums = path + "/.git/ours-sums"
     try FileManager.default.copyItem(atPath: repo.indexPath, toPath: ours)
     try FileManager.default.copyItem(atPath: repo.indexPath, toPath: theirs)
     var known = try listedPaths(path)
@@ -71,9 +72,17 @@ struct Seeded: RandomNumberGenerator {
           changes.append(("annotations/absent\(round).jsonl", nil))
         }
       }
-      let file = try #require(IndexFile(path: ours), "seed \(seed) round \(round)")
-      let written = try #require(file.updated(changes), "seed \(seed) round \(round)")
-      try Data(written).write(to: URL(fileURLWithPath: ours))
+      // From the second round on, the file is checked by the sums the round before wrote,
+      // so a wrong checkpoint there shows as a checksum unlike libgit2's.
+      let file = try #require(IndexFile(path: ours, sums: sums), "seed \(seed) round \(round)")
+      #expect(file.checkedBySums == (round > 0), "seed \(seed) round \(round)")
+      let update = try #require(file.update(changes), "seed \(seed) round \(round)")
+      let written = file.contents(of: update)
+      let checksum = file.checksum(of: update)
+      // Replaced, not written over: `file` maps the old one, as the engine's does.
+      try Data(written).write(to: URL(fileURLWithPath: ours), options: .atomic)
+      IndexSums.write(sums, checksum)
+      #expect(checksum.size == written.count && update.size + 20 == written.count)
       try libgit2Update(theirs, changes)
       let expected = try [UInt8](Data(contentsOf: URL(fileURLWithPath: theirs)))
       let same = written == expected
@@ -140,6 +149,64 @@ struct Seeded: RandomNumberGenerator {
     let conflicted = try #require(IndexFile(path: repo.indexPath))
     #expect(conflicted.updated(change) == nil)
     #expect(conflicted.entry("annotations/ana/d1.jsonl") == nil)
+  }
+
+  /// Sums that do not belong to the index, or are damaged, are ignored: the file is hashed
+  /// and checked as if there were none.
+  @Test func ignoresSumsOfAnotherIndexOrDamagedOnes() throws {
+    var random = Seeded(state: 5)
+    let (repo, path) = try populatedRepository(&random, perFolder: 400...600)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let sums = path + "/.git/gloss-index-sums"
+    let file = try #require(IndexFile(path: repo.indexPath))
+    let update = try #require(file.update([("annotations/ana/d1.jsonl", randomEntry(&random))]))
+    IndexSums.write(sums, file.checksum(of: update))
+    try Data(file.contents(of: update)).write(to: URL(fileURLWithPath: repo.indexPath), options: .atomic)
+    #expect(try #require(IndexFile(path: repo.indexPath, sums: sums)).checkedBySums)
+    let good = try Data(contentsOf: URL(fileURLWithPath: sums))
+    for position in [0, 9, 20, 40, 60, good.count / 2, good.count - 1] {
+      var damaged = good
+      damaged[position] ^= 0x10
+      try damaged.write(to: URL(fileURLWithPath: sums))
+      #expect(try #require(IndexFile(path: repo.indexPath, sums: sums)).checkedBySums == false, "byte \(position)")
+    }
+    try good.prefix(good.count - 1).write(to: URL(fileURLWithPath: sums))
+    #expect(try #require(IndexFile(path: repo.indexPath, sums: sums)).checkedBySums == false)
+    // git rewrites the index: the sums no longer match its checksum.
+    try good.write(to: URL(fileURLWithPath: sums))
+    _ = try shell("/usr/bin/git", ["-C", path, "update-index", "--force-remove", "annotations/ana/d2.jsonl"])
+    let rewritten = try #require(IndexFile(path: repo.indexPath, sums: sums))
+    #expect(rewritten.checkedBySums == false)
+    #expect(rewritten.entry("annotations/ana/d2.jsonl") == nil)
+    // A damaged index is refused even beside sums that were right for it before.
+    IndexSums.write(sums, rewritten.checksum(of: try #require(rewritten.update([]))))
+    #expect(try #require(IndexFile(path: repo.indexPath, sums: sums)).checkedBySums)
+    var index = try [UInt8](Data(contentsOf: URL(fileURLWithPath: repo.indexPath)))
+    index[index.count - 1] ^= 1
+    try Data(index).write(to: URL(fileURLWithPath: repo.indexPath))
+    #expect(IndexFile(path: repo.indexPath, sums: sums) == nil)
+  }
+
+  /// The streamed hash equals a one-shot hash however the bytes are cut, and keeps the
+  /// state at every stride.
+  @Test func streamHashMatchesOneShotHashes() {
+    var random = Seeded(state: 9)
+    for _ in 0..<40 {
+      let length = Int.random(in: 0...300_000, using: &random)
+      let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }
+      var hash = StreamHash(stride: 1 << 12)
+      var at = 0
+      while at < length {
+        let piece = min(length - at, [1, 63, 64, 65, 4095, 4096, 10_000].randomElement(using: &random)!)
+        bytes.withUnsafeBytes { hash.feed(UnsafeRawBufferPointer(rebasing: $0[at..<at + piece])) }
+        at += piece
+      }
+      var expected = [UInt8](repeating: 0, count: 20)
+      csha1_portable(bytes, bytes.count, &expected)
+      #expect(hash.digest() == expected, "length \(length)")
+      #expect(hash.checkpoints.count == length / (1 << 12) + 1)
+      #expect(hash.checkpoints.enumerated().allSatisfy { Int($1.length) == $0 << 12 })
+    }
   }
 
   // MARK: Support
