@@ -344,7 +344,9 @@ struct IndexFile {
 
   private func oid(at offset: Int) -> Oid {
     var raw = git_oid()
-    withUnsafeMutableBytes(of: &raw.id) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + 20])) }
+    withUnsafeMutableBytes(of: &raw.id) {
+      $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + 20]))
+    }
     return Oid(raw)
   }
 
