@@ -110,6 +110,7 @@ extension Repository {
     record([])
     for scratch in [
       scratchIndexPath, scratchIndexPath + ".lock", privateIndexLockPath, journalPath + ".tmp", indexSumsPath + ".tmp",
+      sharedIndexTemporaryPath,
     ] {
       if files.fileExists(atPath: scratch) { try? files.removeItem(atPath: scratch) }
     }
@@ -202,7 +203,12 @@ extension Repository {
       if let index { return index }
       let scratch = repository.scratchIndexPath
       unlink(scratch)
-      if FileManager.default.fileExists(atPath: repository.indexPath), link(repository.indexPath, scratch) != 0 {
+      if let file = indexFile(of: repository), file.link != nil, let flat = file.flattened() {
+        // libgit2 cannot read a split index: it gets the index joined, and writes it so.
+        try Repository.writeFile(scratch, flat.bytes, mode: file.mode)
+      } else if FileManager.default.fileExists(atPath: repository.indexPath),
+        link(repository.indexPath, scratch) != 0
+      {
         try FileManager.default.copyItem(atPath: repository.indexPath, toPath: scratch)
       }
       self.scratch = scratch
@@ -408,6 +414,9 @@ extension Repository {
 
   /// The blob each path has in the index now (nil: no entry).
   private func currentIndexEntries(_ paths: [String]) throws -> [String: String?] {
+    if let file = IndexFile(path: indexPath, sums: indexSumsPath) {
+      return Dictionary(paths.map { ($0, file.entry($0).map(\.id.hex)) }, uniquingKeysWith: { first, _ in first })
+    }
     let index = try Self.openIndex(at: indexPath)
     defer { git_index_free(index) }
     var result: [String: String?] = [:]
@@ -424,11 +433,12 @@ extension Repository {
   /// where links fail) and written there as a new file, which replaces the index.
   private func installIndex(_ changes: [(path: String, entry: git_index_entry?)], lock: IndexLock) throws {
     var sums: IndexFile.Checksum?
-    if let file = lock.indexFile(of: self), let update = file.update(changes) {
-      // As libgit2 writes an index: the whole file, flushed before it replaces the old one.
-      unlink(scratchIndexPath)
-      sums = try file.write(update, to: scratchIndexPath, sync: Durability.fsyncsEachWrite)
-    } else {
+    var written = false
+    if let file = lock.indexFile(of: self), case .written(let checksum) = try writeScratchIndex(file, changes) {
+      sums = checksum
+      written = true
+    }
+    if !written {
       let index = try lock.openIndex(of: self)
       for (path, entry) in changes {
         if var entry {

@@ -1,5 +1,6 @@
 import CLibgit2
 import CSHA1
+import Foundation
 
 #if canImport(Glibc)
   import Glibc
@@ -42,9 +43,13 @@ struct IndexFile {
         }
       }
     }
-    var pieces: [Piece]
+    /// The header and the entries.
+    var entries: [Piece]
+    /// The extensions (the cache tree), after the entries.
+    var extensions: [Piece] = []
     /// The old file's checkpoints up to its first change, where the new file's hash resumes.
-    fileprivate var resume: [csha1_context]
+    var resume: [csha1_context] = []
+    var pieces: [Piece] { entries + extensions }
     /// The new file's size, less its checksum.
     var size: Int { pieces.reduce(0) { $0 + $1.count } }
   }
@@ -58,34 +63,60 @@ struct IndexFile {
   }
 
   private let mapping: Mapping
-  private var bytes: UnsafeRawBufferPointer { mapping.bytes }
+  var bytes: UnsafeRawBufferPointer { mapping.bytes }
   /// The file's permissions, kept when it is rewritten.
   var mode: mode_t { mapping.mode }
   /// Where each entry starts, then where the entries end.
-  private let offsets: [Int]
-  private let version: UInt32
+  let offsets: [Int]
+  let version: UInt32
   /// The cache tree extension's payload, if there is one.
-  private let tree: Range<Int>?
+  let tree: Range<Int>?
   /// The hash state at every `checkpointStride` bytes, so the new file's checksum is
   /// worked out only from near its first change.
   private let checkpoints: [csha1_context]
   /// Whether the checkpoints came from `IndexSums` rather than from hashing the file.
   let checkedBySums: Bool
+  /// Set when this file is a split index's own part (`SplitIndex.swift`).
+  let link: Link?
+  /// Where the entries sorted by name start: after those that replace shared entries.
+  var firstSorted: Int { link?.replaced.count ?? 0 }
   static let checkpointStride = 1 << 16
 
   private static let headerSize = 12
   private static let checksumSize = 20
-  private static let fixedEntrySize = 62
-  private static let nameMask: UInt16 = 0x0FFF
-  private static let extendedFlag: UInt16 = 0x4000
+  static let fixedEntrySize = 62
+  static let nameMask: UInt16 = 0x0FFF
+  static let extendedFlag: UInt16 = 0x4000
+
+  var entryCount: Int { offsets.count - 1 }
+  /// Where the entries end.
+  var entriesEnd: Int { offsets[offsets.count - 1] }
+  /// The file's checksum, its last 20 bytes.
+  var trailer: [UInt8] { Array(bytes[(bytes.count - Self.checksumSize)...]) }
+  /// Entry `position`'s bytes.
+  func entryRange(_ position: Int) -> Range<Int> { offsets[position]..<offsets[position + 1] }
+
+  /// An index file's header.
+  static func header(version: UInt32, count: Int) -> [UInt8] {
+    var out: [UInt8] = Array("DIRC".utf8)
+    appendWord(version, to: &out)
+    appendWord(UInt32(count), to: &out)
+    return out
+  }
 
   /// Reads and checks the index at `path`; nil when it is missing, damaged or of a kind
   /// left to libgit2. The check (the file's SHA-1) is skipped when `sums` holds the
-  /// checkpoints of a file with this one's checksum: gloss wrote them with the file.
+  /// checkpoints of a file with this one's checksum: gloss wrote them with the file. A split
+  /// index is read with the shared index it names, from the same folder.
   init?(path: String, sums: String? = nil) {
-    guard let mapping = Mapping(path: path), mapping.bytes.count >= Self.headerSize + Self.checksumSize else {
-      return nil
-    }
+    guard let mapping = Mapping(path: path) else { return nil }
+    self.init(mapping, sums: sums, folder: (path as NSString).deletingLastPathComponent)
+  }
+
+  /// `init(path:sums:)` on bytes already mapped or in memory; a split index only with the
+  /// `folder` of its shared index.
+  init?(_ mapping: Mapping, sums: String?, folder: String?) {
+    guard mapping.bytes.count >= Self.headerSize + Self.checksumSize else { return nil }
     self.mapping = mapping
     let bytes = mapping.bytes
     guard Self.word(bytes, 0) == 0x4449_5243 else { return nil }  // "DIRC"
@@ -105,12 +136,18 @@ struct IndexFile {
     offsets.append(offset)
     self.offsets = offsets
     var tree: Range<Int>?
+    var linked: Range<Int>?
     while offset < end {
       guard offset + 8 <= end else { return nil }
       let signature = Self.word(bytes, offset)
       let size = Int(Self.word(bytes, offset + 4))
-      guard signature == 0x5452_4545, tree == nil, size <= end - offset - 8 else { return nil }  // "TREE"
-      tree = offset + 8..<offset + 8 + size
+      guard size <= end - offset - 8 else { return nil }
+      let payload = offset + 8..<offset + 8 + size
+      switch signature {
+      case 0x5452_4545 where tree == nil: tree = payload  // "TREE"
+      case 0x6C69_6E6B where linked == nil && folder != nil: linked = payload  // "link"
+      default: return nil
+      }
       offset += 8 + size
     }
     self.tree = tree
@@ -125,15 +162,27 @@ struct IndexFile {
       checkpoints = hash.checkpoints
       checkedBySums = false
     }
+    guard let linked, let folder else {
+      link = nil
+      return
+    }
+    guard let link = Link(bytes[linked], folder: folder, sums: sums) else { return nil }
+    self.link = link
+    guard link.fits(self) else { return nil }
   }
 
   /// The stage-0 entry at `path`.
   func entry(_ path: String) -> Entry? {
     let name = Array(path.utf8)
     let position = lowerBound(name)
-    guard position < offsets.count - 1, compare(entryAt: position, with: name) == 0, stage(position) == 0 else {
-      return nil
-    }
+    let found = position < offsets.count - 1 && compare(entryAt: position, with: name) == 0
+    if !found, let link { return link.entry(name, in: self) }
+    guard found, stage(position) == 0 else { return nil }
+    return entry(at: position)
+  }
+
+  /// What the dirty check reads from entry `position`.
+  func entry(at position: Int) -> Entry {
     let start = offsets[position]
     return Entry(
       id: oid(at: start + 40), fileSize: Self.word(bytes, start + 36), mtimeSeconds: Self.word(bytes, start + 8),
@@ -146,22 +195,18 @@ struct IndexFile {
     update(changes).map(contents)
   }
 
-  /// `updated(_:)` as pieces, with the new file's checksum and checkpoints.
+  /// `updated(_:)` as pieces. A split index's own part is updated only where the changes
+  /// replace or remove entries of its shared index (nil otherwise: see `resplit`).
   func update(_ changes: [Change]) -> Update? {
-    var sorted: [(name: [UInt8], entry: git_index_entry?)] = []
-    for change in changes {
-      let name = Array(change.path.utf8)
-      guard name.count < Int(Self.nameMask), !name.isEmpty, !name.contains(0) else { return nil }
-      sorted.removeAll { $0.name == name }
-      sorted.append((name, change.entry))
-    }
-    sorted.sort { $0.name.lexicographicallyPrecedes($1.name) }
+    if let link { return link.update(changes, in: self, maxPercentChange: 20) }
+    guard let sorted = Self.sortedChanges(changes) else { return nil }
 
     let oldCount = offsets.count - 1
     var newCount = oldCount
     // The header (its count set at the end), the entries with the changes spliced in, the
     // cache tree; then the checksum.
     var pieces: [Update.Piece] = [.old(0..<Self.headerSize)]
+    var extensions: [Update.Piece] = []
     var copied = 0  // entries copied so far
     var firstChange = Int.max
     var changed: [[UInt8]] = []
@@ -190,22 +235,41 @@ struct IndexFile {
       pieces[0] = .new(header)
     }
     if let tree {
-      if changed.isEmpty {
-        pieces.append(.old(tree.lowerBound - 8..<tree.upperBound))
-      } else {
-        guard let payload = CacheTree.invalidating(changed, in: ArraySlice(bytes[tree])) else { return nil }
-        var extensionBytes: [UInt8] = [0x54, 0x52, 0x45, 0x45]  // "TREE"
-        Self.appendWord(UInt32(payload.count), to: &extensionBytes)
-        pieces.append(.new(extensionBytes + payload))
-      }
+      guard let piece = treeExtension(invalidating: changed) else { return nil }
+      extensions.append(piece)
     }
     pieces.removeAll { if case .old(let range) = $0 { range.isEmpty } else { false } }
 
     // Everything before the first change is the old file's, and so are its checkpoints.
-    var update = Update(pieces: pieces, resume: [])
+    var update = Update(entries: pieces, extensions: extensions)
     let checkpoint = min(min(firstChange, update.size) / Self.checkpointStride, checkpoints.count - 1)
     update.resume = Array(checkpoints[...checkpoint])
     return update
+  }
+
+  /// The changes by name as bytes, the last for each name, sorted; nil for a name the
+  /// index cannot hold.
+  static func sortedChanges(_ changes: [Change]) -> [(name: [UInt8], entry: git_index_entry?)]? {
+    var sorted: [(name: [UInt8], entry: git_index_entry?)] = []
+    for change in changes {
+      let name = Array(change.path.utf8)
+      guard name.count < Int(nameMask), !name.isEmpty, !name.contains(0) else { return nil }
+      sorted.removeAll { $0.name == name }
+      sorted.append((name, change.entry))
+    }
+    sorted.sort { $0.name.lexicographicallyPrecedes($1.name) }
+    return sorted
+  }
+
+  /// The cache tree extension, if there is one, with the folders along `changed`
+  /// invalidated; nil when it does not parse.
+  func treeExtension(invalidating changed: [[UInt8]]) -> Update.Piece? {
+    guard let tree else { return .new([]) }
+    if changed.isEmpty { return .old(tree.lowerBound - 8..<tree.upperBound) }
+    guard let payload = CacheTree.invalidating(changed, in: ArraySlice(bytes[tree])) else { return nil }
+    var extensionBytes: [UInt8] = [0x54, 0x52, 0x45, 0x45]  // "TREE"
+    Self.appendWord(UInt32(payload.count), to: &extensionBytes)
+    return .new(extensionBytes + payload)
   }
 
   /// The checksum of the file `update` describes, hashed from its first change.
@@ -252,7 +316,7 @@ struct IndexFile {
     return checksum
   }
 
-  private func withBytes(of piece: Update.Piece, _ body: (UnsafeRawBufferPointer) -> Void) {
+  func withBytes(of piece: Update.Piece, _ body: (UnsafeRawBufferPointer) -> Void) {
     switch piece {
     case .old(let range): body(UnsafeRawBufferPointer(rebasing: bytes[range]))
     case .new(let new): new.withUnsafeBytes(body)
@@ -298,15 +362,15 @@ struct IndexFile {
   }
 
   /// The name of entry `position` (every entry's name was checked when the file was read).
-  private func nameRange(_ position: Int) -> Range<Int> {
+  func nameRange(_ position: Int) -> Range<Int> {
     let offset = offsets[position]
     return Self.nameRange(bytes, at: offset, limit: offsets[offsets.count - 1]) ?? offset..<offset
   }
 
-  private func stage(_ position: Int) -> UInt16 { (Self.half(bytes, offsets[position] + 60) >> 12) & 3 }
+  func stage(_ position: Int) -> UInt16 { (Self.half(bytes, offsets[position] + 60) >> 12) & 3 }
 
   /// The entry's name against `name`, bytewise as git sorts them.
-  private func compare(entryAt position: Int, with name: [UInt8]) -> Int {
+  func compare(entryAt position: Int, with name: [UInt8]) -> Int {
     let range = nameRange(position)
     var at = range.lowerBound
     for byte in name {
@@ -318,8 +382,8 @@ struct IndexFile {
   }
 
   /// The first entry whose name is not below `name`.
-  private func lowerBound(_ name: [UInt8]) -> Int {
-    var low = 0
+  func lowerBound(_ name: [UInt8]) -> Int {
+    var low = firstSorted
     var high = offsets.count - 1
     while low < high {
       let middle = (low + high) / 2
@@ -342,7 +406,7 @@ struct IndexFile {
     return false
   }
 
-  private func oid(at offset: Int) -> Oid {
+  func oid(at offset: Int) -> Oid {
     var raw = git_oid()
     withUnsafeMutableBytes(of: &raw.id) {
       $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + 20]))
@@ -351,7 +415,7 @@ struct IndexFile {
   }
 
   /// An entry as libgit2 writes one added with `git_index_add`: stage 0, no extended flags.
-  private static func encoded(_ entry: git_index_entry, name: [UInt8]) -> [UInt8] {
+  static func encoded(_ entry: git_index_entry, name: [UInt8]) -> [UInt8] {
     var out: [UInt8] = []
     for word in [
       UInt32(bitPattern: entry.ctime.seconds), entry.ctime.nanoseconds, UInt32(bitPattern: entry.mtime.seconds),
@@ -371,16 +435,16 @@ struct IndexFile {
 
   // MARK: Bytes
 
-  fileprivate static func word(_ bytes: UnsafeRawBufferPointer, _ offset: Int) -> UInt32 {
+  static func word(_ bytes: UnsafeRawBufferPointer, _ offset: Int) -> UInt32 {
     UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8
       | UInt32(bytes[offset + 3])
   }
 
-  private static func half(_ bytes: UnsafeRawBufferPointer, _ offset: Int) -> UInt16 {
+  static func half(_ bytes: UnsafeRawBufferPointer, _ offset: Int) -> UInt16 {
     UInt16(bytes[offset]) << 8 | UInt16(bytes[offset + 1])
   }
 
-  fileprivate static func appendWord(_ word: UInt32, to out: inout [UInt8]) {
+  static func appendWord(_ word: UInt32, to out: inout [UInt8]) {
     out.append(contentsOf: [UInt8(word >> 24), UInt8(word >> 16 & 0xFF), UInt8(word >> 8 & 0xFF), UInt8(word & 0xFF)])
   }
 }
@@ -388,9 +452,19 @@ struct IndexFile {
 /// A file mapped read-only, as git maps its index: its bytes are not copied, and pages
 /// nobody reads are not read. Like git, this relies on writers replacing the file (a lock
 /// file renamed over it) rather than truncating it in place.
-private final class Mapping {
+final class Mapping {
   let bytes: UnsafeRawBufferPointer
   let mode: mode_t
+  private let mapped: Bool
+
+  /// Bytes in memory, as if mapped.
+  init(_ contents: [UInt8], mode: mode_t) {
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(contents.count, 1), alignment: 8)
+    contents.withUnsafeBytes { buffer.copyMemory(from: $0) }
+    bytes = UnsafeRawBufferPointer(rebasing: buffer[..<contents.count])
+    self.mode = mode
+    mapped = false
+  }
 
   init?(path: String) {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -402,10 +476,15 @@ private final class Mapping {
     guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else { return nil }
     bytes = UnsafeRawBufferPointer(start: address, count: size)
     mode = info.st_mode & 0o7777
+    mapped = true
   }
 
   deinit {
-    munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
+    if mapped {
+      munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
+    } else {
+      UnsafeMutableRawPointer(mutating: bytes.baseAddress)?.deallocate()
+    }
   }
 }
 

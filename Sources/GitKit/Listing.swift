@@ -46,10 +46,17 @@ extension Repository {
   /// Every entry of the index with what it is, from its file mode.
   public func indexEntries() throws -> [LeafEntry] {
     var index: OpaquePointer?
+    var path = indexPath
     if let file = ProcessInfo.processInfo.environment["GIT_INDEX_FILE"], !file.isEmpty {
       // git resolves a relative GIT_INDEX_FILE against the current folder (hooks run at the
       // top of the work tree).
-      let path = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
+      path = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
+    }
+    // gloss's own reader first: libgit2 cannot read a split index.
+    if let entries = IndexFile(path: path)?.allEntries() {
+      return entries.map { LeafEntry(path: $0.path, id: $0.id, kind: TreeEntry.Kind(fileMode: $0.mode)) }
+    }
+    if path != indexPath {
       try check(git_index_open(&index, path), "open index \(path)")
     } else {
       try check(git_repository_index(&index, pointer), "open index")

@@ -53,6 +53,19 @@ extension Repository {
     options.flags =
       GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
       | GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX.rawValue
+    // libgit2 cannot read a split index: it is given the index joined, and does not reread it.
+    var joined: OpaquePointer?
+    if let file = IndexFile(path: indexPath, sums: indexSumsPath), file.link != nil {
+      joined = try file.libgit2Index()
+      try check(git_repository_set_index(pointer, joined), "status")
+      options.flags |= GIT_STATUS_OPT_NO_REFRESH.rawValue
+    }
+    defer {
+      if joined != nil {
+        git_repository_set_index(pointer, nil)
+        git_index_free(joined)
+      }
+    }
     var strings: [UnsafeMutablePointer<CChar>?] = paths.map { strdup($0) }
     defer { strings.forEach { free($0) } }
     var list: OpaquePointer?

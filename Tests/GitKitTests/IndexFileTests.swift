@@ -101,8 +101,8 @@ struct Seeded: RandomNumberGenerator {
     #expect(try shell("/usr/bin/git", ["-C", path, "write-tree", "--missing-ok"]).count == 41)
   }
 
-  /// What libgit2 must handle: a damaged checksum, index version 4, a split index, an
-  /// untracked cache, a conflict at the changed path, a file where a folder is.
+  /// What libgit2 must handle: a damaged checksum, index version 4, a split index without
+  /// its shared index, an untracked cache, a conflict at the changed path, a file where a folder is.
   @Test func leavesOtherIndexesToLibgit2() throws {
     var random = Seeded(state: 11)
     let (repo, path) = try populatedRepository(&random)
@@ -131,8 +131,14 @@ struct Seeded: RandomNumberGenerator {
     #expect(IndexFile(path: repo.indexPath) == nil)
     _ = try shell("/usr/bin/git", ["-C", path, "update-index", "--index-version", "2"])
     #expect(IndexFile(path: repo.indexPath) != nil)
+    // A split index is read (`SplitIndexTests`), but not without its shared index.
     _ = try shell("/usr/bin/git", ["-C", path, "update-index", "--split-index"])
+    let shared = try #require(IndexFile(path: repo.indexPath)?.link?.sharedID).map { String(format: "%02x", $0) }
+    try FileManager.default.moveItem(
+      atPath: path + "/.git/sharedindex." + shared.joined(), toPath: path + "/.git/shared-elsewhere")
     #expect(IndexFile(path: repo.indexPath) == nil)
+    try FileManager.default.moveItem(
+      atPath: path + "/.git/shared-elsewhere", toPath: path + "/.git/sharedindex." + shared.joined())
     _ = try shell("/usr/bin/git", ["-C", path, "update-index", "--no-split-index"])
     _ = try shell("/usr/bin/git", ["-C", path, "-c", "core.untrackedCache=true", "status"])
     _ = try shell("/usr/bin/git", ["-C", path, "update-index", "--untracked-cache"])
@@ -212,7 +218,7 @@ struct Seeded: RandomNumberGenerator {
   // MARK: Support
 
   /// A repository git committed, with folders whose names sort around "/" ("ben-2", "x.y").
-  private func populatedRepository(_ random: inout Seeded, perFolder: ClosedRange<Int> = 3...12) throws -> (
+  func populatedRepository(_ random: inout Seeded, perFolder: ClosedRange<Int> = 3...12) throws -> (
     Repository, String
   ) {
     let (repo, path) = try temporaryRepository()
@@ -229,11 +235,11 @@ struct Seeded: RandomNumberGenerator {
     return (repo, path)
   }
 
-  private func listedPaths(_ path: String) throws -> Set<String> {
+  func listedPaths(_ path: String) throws -> Set<String> {
     Set(try shell("/usr/bin/git", ["-C", path, "ls-files"]).split(separator: "\n").map(String.init))
   }
 
-  private func randomEntry(_ random: inout Seeded) -> git_index_entry {
+  func randomEntry(_ random: inout Seeded) -> git_index_entry {
     var entry = git_index_entry()
     entry.ctime = git_index_time(seconds: Int32.random(in: 0...Int32.max, using: &random), nanoseconds: 5)
     entry.mtime = git_index_time(
@@ -252,7 +258,7 @@ struct Seeded: RandomNumberGenerator {
   }
 
   /// The same changes through libgit2, as the engine made them before `IndexFile`.
-  private func libgit2Update(_ file: String, _ changes: [IndexFile.Change]) throws {
+  func libgit2Update(_ file: String, _ changes: [IndexFile.Change]) throws {
     var index: OpaquePointer?
     try check(git_index_open(&index, file), "open")
     defer { git_index_free(index) }
@@ -270,7 +276,7 @@ struct Seeded: RandomNumberGenerator {
   }
 
   @discardableResult
-  private func shell(_ tool: String, _ arguments: [String], input: String? = nil) throws -> String {
+  func shell(_ tool: String, _ arguments: [String], input: String? = nil) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: tool)
     process.arguments = arguments

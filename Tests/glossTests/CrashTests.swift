@@ -63,7 +63,7 @@ import Testing
 
   /// Lock and temporary files anywhere under `root` (the project, its .git, export folders).
   static func leftovers(in root: String) -> [String] {
-    let patterns = [".gloss-tmp", ".dat.nosync", ".lock", "gloss-sync", "gloss-index.tmp"]
+    let patterns = [".gloss-tmp", ".dat.nosync", ".lock", "gloss-sync", "gloss-index.tmp", "gloss-sharedindex.tmp"]
     var found: [String] = []
     let enumerator = FileManager.default.enumerator(atPath: root)
     while let item = enumerator?.nextObject() as? String {
@@ -121,11 +121,33 @@ import Testing
     }
   }
 
-  /// A seeded random loop: a mutating command killed after 0–50 ms, then the checks.
-  @Test func randomKillsLeaveAConsistentProject() throws {
+  /// An add killed at each step in a project whose index is split (`core.splitIndex`), where
+  /// gloss writes only the split part, or a new shared index when it splits anew.
+  @Test(arguments: [false, true])
+  func killedAtEachStepWithASplitIndex(splitsAnew: Bool) throws {
+    for step in Self.steps {
+      let box = try Sandbox.twoCoders()
+      try box.git("config", "core.splitIndex", "true")
+      if !splitsAnew { try box.git("update-index", "--split-index") }
+      try box.add("ana", "d1", "missing", "--para", "3")
+      // 0: every write makes a new shared index; 100: every write only the split part.
+      try box.git("config", "splitIndex.maxPercentChange", splitsAnew ? "0" : "100")
+      let old = try head(box)
+      kill9(try start(box, ["--as", "ana", "add", "d1", "low", "--para", "2"], pauseAt: step))
+      try expectRecovered(box, from: old, context: "add killed at \(step) (split index)")
+      #expect(try box.gloss("--as", "ben", "add", "d1", "missing", "--chars", "1-4").status == 0)
+      try box.expectHealthy()
+    }
+  }
+
+  /// A seeded random loop: a mutating command killed after 0–50 ms, then the checks; once
+  /// with git's usual index, once with a split one.
+  @Test(arguments: [false, true])
+  func randomKillsLeaveAConsistentProject(splitIndex: Bool) throws {
     let seed = UInt64(ProcessInfo.processInfo.environment["GLOSS_KILL_SEED"] ?? "") ?? 20_261_201
     var random = SplitMix64(seed: seed)
     let box = try Sandbox.twoCoders()
+    if splitIndex { try box.git("config", "core.splitIndex", "true") }
     let texts = [
       "First paragraph about data.\n\nSecond paragraph on outliers.\n\nThird one, missing values.\n",
       "Intro.\n\nFirst paragraph about data.\n\nSecond paragraph on outliers.\n\nThird one, missing values.\n",
