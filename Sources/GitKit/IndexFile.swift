@@ -60,6 +60,8 @@ struct IndexFile {
     var checkpoints: [csha1_context]
     /// The size of the file it ends.
     var size: Int
+    /// Where the file's entries start, then where they end, when known.
+    var offsets: [Int]? = nil
   }
 
   private let mapping: Mapping
@@ -76,6 +78,9 @@ struct IndexFile {
   private let checkpoints: [csha1_context]
   /// Whether the checkpoints came from `IndexSums` rather than from hashing the file.
   let checkedBySums: Bool
+  /// Whether the entries' offsets came from `IndexSums` too (a shared index is not read
+  /// entry by entry at every commit).
+  let offsetsFromSums: Bool
   /// Set when this file is a split index's own part (`SplitIndex.swift`).
   let link: Link?
   /// Where the entries sorted by name start: after those that replace shared entries.
@@ -89,6 +94,22 @@ struct IndexFile {
   static let extendedFlag: UInt16 = 0x4000
 
   var entryCount: Int { offsets.count - 1 }
+
+  /// What `IndexSums` keeps of this file, offsets included.
+  var sums: Checksum {
+    Checksum(digest: trailer, checkpoints: checkpoints, size: bytes.count, offsets: offsets)
+  }
+
+  /// Whether offsets from `IndexSums` can be the entries of a file: one per entry and the
+  /// end, rising by at least an entry's size, within the file. Each name is still checked
+  /// against its entry's bounds when it is read.
+  private static func plausible(_ offsets: [Int], count: Int, end: Int) -> Bool {
+    guard offsets.count == count + 1, offsets.first == headerSize, let last = offsets.last, last <= end else {
+      return false
+    }
+    for position in 0..<count where offsets[position + 1] - offsets[position] < fixedEntrySize + 2 { return false }
+    return true
+  }
   /// Where the entries end.
   var entriesEnd: Int { offsets[offsets.count - 1] }
   /// The file's checksum, its last 20 bytes.
@@ -124,17 +145,26 @@ struct IndexFile {
     guard version == 2 || version == 3 else { return nil }
     let count = Int(Self.word(bytes, 8))
     let end = bytes.count - Self.checksumSize
-    var offsets: [Int] = []
-    offsets.reserveCapacity(count + 1)
-    var offset = Self.headerSize
-    for _ in 0..<count {
-      guard offset + Self.fixedEntrySize <= end else { return nil }
+    let trailer = Array(bytes[end...])
+    let known = sums.flatMap { IndexSums.read($0, size: bytes.count, checksum: trailer) }
+    if let offsets = known?.offsets, Self.plausible(offsets, count: count, end: end) {
+      self.offsets = offsets
+      offsetsFromSums = true
+    } else {
+      var offsets: [Int] = []
+      offsets.reserveCapacity(count + 1)
+      var offset = Self.headerSize
+      for _ in 0..<count {
+        guard offset + Self.fixedEntrySize <= end else { return nil }
+        offsets.append(offset)
+        guard let next = Self.entryEnd(bytes, at: offset, limit: end) else { return nil }
+        offset = next
+      }
       offsets.append(offset)
-      guard let next = Self.entryEnd(bytes, at: offset, limit: end) else { return nil }
-      offset = next
+      self.offsets = offsets
+      offsetsFromSums = false
     }
-    offsets.append(offset)
-    self.offsets = offsets
+    var offset = offsets[offsets.count - 1]
     var tree: Range<Int>?
     var linked: Range<Int>?
     while offset < end {
@@ -151,9 +181,8 @@ struct IndexFile {
       offset += 8 + size
     }
     self.tree = tree
-    let trailer = Array(bytes[end...])
-    if let sums, let known = IndexSums.read(sums, size: bytes.count, checksum: trailer) {
-      checkpoints = known
+    if let known {
+      checkpoints = known.checkpoints
       checkedBySums = true
     } else {
       var hash = StreamHash(stride: Self.checkpointStride)
@@ -549,20 +578,30 @@ struct StreamHash {
   }
 }
 
-/// `.git/gloss-index-sums`: the hash checkpoints of the index gloss last wrote, under that
-/// index's checksum. The next commit finds the index it wrote (same checksum, so the same
+/// `.git/gloss-index-sums`: the hash checkpoints of the index gloss last wrote (or of the
+/// shared index of a split one, with where its entries are), under that file's checksum. The next commit finds the index it wrote (same checksum, so the same
 /// bytes, from any honest writer) and need not hash all of it again to check it, as git
 /// itself does not with `index.skipHash`. Any other file, or a damaged one, is ignored.
 enum IndexSums {
-  private static let magic = Array("GLOSSUM1".utf8)
+  private static let magic = Array("GLOSSUM2".utf8)
   private static let contextSize = 28
 
-  static func read(_ path: String, size: Int, checksum: [UInt8]) -> [csha1_context]? {
+  /// What the sums hold of an index: its checkpoints, and where its entries are (for a
+  /// shared index, which does not change).
+  struct Known {
+    var checkpoints: [csha1_context]
+    var offsets: [Int]?
+  }
+
+  static func read(_ path: String, size: Int, checksum: [UInt8]) -> Known? {
     guard let mapping = Mapping(path: path) else { return nil }
     let bytes = mapping.bytes
     let count = (size - 20) / IndexFile.checkpointStride + 1
-    let body = magic.count + 8 + 20 + 8 + count * contextSize
-    guard bytes.count == body + 20, Array(bytes[..<magic.count]) == magic else { return nil }
+    let offsetsAt = magic.count + 36 + count * contextSize
+    guard bytes.count >= offsetsAt + 4 + 20, Array(bytes[..<magic.count]) == magic else { return nil }
+    let offsetCount = Int(number(bytes, offsetsAt, 4))
+    let body = offsetsAt + 4 + offsetCount * 4
+    guard bytes.count == body + 20 else { return nil }
     var digest = [UInt8](repeating: 0, count: 20)
     csha1(bytes.baseAddress, body, &digest)
     guard Array(bytes[body...]) == digest, number(bytes, magic.count, 8) == UInt64(size),
@@ -583,7 +622,10 @@ enum IndexSums {
       guard context.length == UInt64(index * IndexFile.checkpointStride) else { return nil }
       checkpoints.append(context)
     }
-    return checkpoints
+    let offsets = (0..<offsetCount).map {
+      Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offsetsAt + 4 + $0 * 4, as: UInt32.self)))
+    }
+    return Known(checkpoints: checkpoints, offsets: offsetCount > 0 ? offsets : nil)
   }
 
   /// Writes the sums of an index with `checksum`, through a temporary file renamed into
@@ -600,6 +642,10 @@ enum IndexSums {
       }
       append(context.length, 8, to: &out)
     }
+    let offsets = checksum.offsets ?? []
+    append(UInt64(offsets.count), 4, to: &out)
+    out.reserveCapacity(out.count + offsets.count * 4 + 20)
+    for offset in offsets { append(UInt64(offset), 4, to: &out) }
     var digest = [UInt8](repeating: 0, count: 20)
     csha1(out, out.count, &digest)
     out += digest

@@ -395,7 +395,7 @@ extension Repository {
       _ = try file.write(update, to: scratchIndexPath, sync: sync)
       // As git does, so that git does not expire a shared index still in use.
       utime(gitDirectory + "sharedindex." + Link.hex(link.sharedID), nil)
-      return .written(nil)
+      return .written(link.shared.offsetsFromSums ? nil : link.shared.sums)
     }
     guard let flat = file.flattened(), let update = flat.update(changes) else { return .notHandled }
     guard split else { return .written(try flat.write(update, to: scratchIndexPath, sync: sync)) }

@@ -59,6 +59,7 @@ extension IndexFileTests {
     try FileManager.default.copyItem(atPath: repo.indexPath, toPath: theirs)
     var known = try listedPaths(path)
     var small = 0
+    var offsetsKnown = 0
     for round in 0..<60 {
       var changes: [IndexFile.Change] = []
       for _ in 0..<Int.random(in: 1...3, using: &random) {
@@ -91,11 +92,14 @@ extension IndexFileTests {
       if listed != expected { return }
       let reread = try #require(IndexFile(path: repo.indexPath, sums: repo.indexSumsPath))
       let link = try #require(reread.link, "seed \(seed) round \(round)")
+      if link.shared.offsetsFromSums { offsetsKnown += 1 }
       if try fileSize(repo.indexPath) * 4 < fileSize(path + "/.git/sharedindex." + Link.hex(link.sharedID)) {
         small += 1
       }
     }
     #expect(small >= 40, "seed \(seed): \(small) of 60 writes kept to the split part")
+    // The shared index is read entry by entry once, then its offsets come from the sums.
+    #expect(offsetsKnown >= 30, "seed \(seed): \(offsetsKnown) of 60 reads took the offsets from the sums")
     #expect(try shell("/usr/bin/git", ["-C", path, "write-tree", "--missing-ok"]).count == 41)
     // git changes what gloss wrote, and gloss reads it back.
     try shell("/usr/bin/git", ["-C", path, "rm", "-q", "--cached", "x"])
