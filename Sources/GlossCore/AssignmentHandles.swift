@@ -46,7 +46,7 @@ public struct AssignmentHandles: Sendable {
   /// them (and so could need more) are sorted, by `resolved`.
   public struct Lengths: Sendable {
     private var lengths: [Int] = []
-    private var firstWithTail: [UInt64: Int] = [:]
+    private var firstWithTail = TailTable()
     private var clashingTails: Set<UInt64> = []
     private var clashing: [Int] = []
 
@@ -59,7 +59,7 @@ public struct AssignmentHandles: Sendable {
       lengths.append(minimumLength)
       var tail: UInt64 = 0
       for byte in id.suffix(minimumLength) { tail = tail << 8 | UInt64(byte) }
-      if let first = firstWithTail.updateValue(index, forKey: tail) {
+      if let first = firstWithTail.update(tail, with: index) {
         // The group's first member joins when the group is found; later ones one by one.
         if clashingTails.insert(tail).inserted { clashing.append(first) }
         clashing.append(index)
@@ -80,6 +80,51 @@ public struct AssignmentHandles: Sendable {
         result[member] = length
       }
       return result
+    }
+  }
+
+  /// The last id seen with each tail (an id's last 8 bytes): open addressing over two flat
+  /// arrays, because a million `Dictionary` updates were a tenth of `ls`'s table.
+  struct TailTable: Sendable {
+    private var keys: [UInt64] = []
+    /// The id's index plus one; 0 for an empty slot.
+    private var values: [Int32] = []
+    private var count = 0
+
+    /// Stores `index` under `tail`; the index it replaces, if any.
+    mutating func update(_ tail: UInt64, with index: Int) -> Int? {
+      if (count + 1) * 2 > keys.count { grow() }
+      let mask = keys.count - 1
+      var slot = Self.slot(tail, mask: mask)
+      while values[slot] != 0 {
+        if keys[slot] == tail {
+          defer { values[slot] = Int32(truncatingIfNeeded: index + 1) }
+          return Int(values[slot]) - 1
+        }
+        slot = (slot + 1) & mask
+      }
+      keys[slot] = tail
+      values[slot] = Int32(truncatingIfNeeded: index + 1)
+      count += 1
+      return nil
+    }
+
+    private static func slot(_ tail: UInt64, mask: Int) -> Int {
+      Int(truncatingIfNeeded: (tail &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+    }
+
+    private mutating func grow() {
+      let (oldKeys, oldValues) = (keys, values)
+      let capacity = max(1024, keys.count * 2)
+      keys = [UInt64](repeating: 0, count: capacity)
+      values = [Int32](repeating: 0, count: capacity)
+      let mask = capacity - 1
+      for (key, value) in zip(oldKeys, oldValues) where value != 0 {
+        var slot = Self.slot(key, mask: mask)
+        while values[slot] != 0 { slot = (slot + 1) & mask }
+        keys[slot] = key
+        values[slot] = value
+      }
     }
   }
 

@@ -180,18 +180,26 @@ extension List {
         return projectHandles.handle(id).utf8.count
       }
     }
+    // Ids of printable ASCII (as gloss makes them) show as they are: a handle is as wide as
+    // it is long.
+    let plainIDs = ids.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
     // Each row's handle is a suffix of its id.
     let handle: @Sendable (Int, inout [UInt8]) -> Void = { [ids, idEnds] row, line in
-      Output.appendVisible(ids[(row == 0 ? 0 : idEnds[row - 1])..<idEnds[row]].suffix(handleLengths[row]), to: &line)
+      let shown = ids[(row == 0 ? 0 : idEnds[row - 1])..<idEnds[row]].suffix(handleLengths[row])
+      if plainIDs { line.append(contentsOf: shown) } else { Output.appendVisible(shown, to: &line) }
     }
-    var line: [UInt8] = []
-    for row in handleLengths.indices {
-      line.removeAll(keepingCapacity: true)
-      handle(row, &line)
-      widths[0] = max(widths[0], Output.characterCount(line))
+    if plainIDs {
+      widths[0] = max(widths[0], handleLengths.max() ?? 0)
+    } else {
+      var line: [UInt8] = []
+      for row in handleLengths.indices {
+        line.removeAll(keepingCapacity: true)
+        handle(row, &line)
+        widths[0] = max(widths[0], Output.characterCount(line))
+      }
     }
     // The lines of `files[range]`, end to end.
-    let lines: @Sendable (Range<Int>) -> [UInt8] = { [files, widths] range in
+    let lines: @Sendable (Range<Int>) -> [UInt8] = { [files, widths, plainIDs] range in
       var out: [UInt8] = []
       var line: [UInt8] = []
       for file in files[range] {
@@ -200,8 +208,8 @@ extension List {
           for fileRow in 0..<file.count {
             line.removeAll(keepingCapacity: true)
             handle(file.firstRow + fileRow, &line)
-            line.append(
-              contentsOf: repeatElement(UInt8(ascii: " "), count: widths[0] - Output.characterCount(line) + 2))
+            let shown = plainIDs ? line.count : Output.characterCount(line)
+            line.append(contentsOf: repeatElement(UInt8(ascii: " "), count: widths[0] - shown + 2))
             Output.appendCell(file.coder, width: widths[1], count: coderCount, to: &line)
             Output.appendCell(file.doc, width: widths[2], count: docCount, to: &line)
             let cells = file.cells(fileRow, in: bytes)
