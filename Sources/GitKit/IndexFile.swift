@@ -601,14 +601,15 @@ enum IndexSums {
     guard bytes.count >= offsetsAt + 4 + 20, Array(bytes[..<magic.count]) == magic else { return nil }
     let offsetCount = Int(number(bytes, offsetsAt, 4))
     let body = offsetsAt + 4 + offsetCount * 4
-    guard bytes.count == body + 20 else { return nil }
-    var digest = [UInt8](repeating: 0, count: 20)
-    csha1(bytes.baseAddress, body, &digest)
-    guard Array(bytes[body...]) == digest, number(bytes, magic.count, 8) == UInt64(size),
+    // The fields that tell whose sums these are first, then the sums' own checksum.
+    guard bytes.count == body + 20, number(bytes, magic.count, 8) == UInt64(size),
       Array(bytes[magic.count + 8..<magic.count + 28]) == checksum,
       number(bytes, magic.count + 28, 4) == UInt64(IndexFile.checkpointStride),
       number(bytes, magic.count + 32, 4) == UInt64(count)
     else { return nil }
+    var digest = [UInt8](repeating: 0, count: 20)
+    csha1(bytes.baseAddress, body, &digest)
+    guard Array(bytes[body...]) == digest else { return nil }
     var checkpoints: [csha1_context] = []
     checkpoints.reserveCapacity(count)
     for index in 0..<count {

@@ -63,7 +63,10 @@ struct Status: ProjectCommand {
     }
     for item in status.work where !item.done.isEmpty || !item.unfinished.isEmpty {
       let total = item.done.count + item.unfinished.count
-      let left = item.unfinished.isEmpty ? "" : " (not done: \(item.unfinished.joined(separator: ", ")))"
+      // A thousand documents would make a line of each coder's names: the first few, and how many more.
+      let shown = item.unfinished.prefix(5).joined(separator: ", ")
+      let more = item.unfinished.count > 5 ? " and \(item.unfinished.count - 5) more" : ""
+      let left = item.unfinished.isEmpty ? "" : " (not done: \(shown)\(more))"
       lines.append("\(item.coder): \(item.done.count) of \(total) document(s) done\(left)")
     }
     if status.reviewPending > 0 {

@@ -85,6 +85,22 @@ private func exists(_ box: Sandbox, _ relative: String) -> Bool {
     #expect(try box.gloss("validate").status == 0)
   }
 
+  /// In a large study the line names a coder's first five unfinished documents and counts
+  /// the rest; the JSON lists them all.
+  @Test func statusNamesAFewUnfinishedDocumentsAndCountsTheRest() throws {
+    let box = try assigned("ben")
+    for number in 1...6 {
+      let file = try box.write("doc\(number).txt", "Text of document \(number).\n")
+      #expect(try box.gloss("doc", "add", file).status == 0)
+      #expect(try box.gloss("doc", "assign", "doc\(number)", "--to", "ben").status == 0)
+    }
+    let table = try box.gloss("status").stdout
+    #expect(
+      table.contains("ben: 0 of 7 document(s) done (not done: doc1, doc2, doc3, doc4, doc5 and 2 more)"), "\(table)")
+    let work = (json(try box.gloss("status", "--format", "json").stdout) as? [String: Any])?["work"] as? [[String: Any]]
+    #expect((work?.last?["unfinished"] as? [String])?.count == 7)
+  }
+
   @Test func statusListsEachCodersFinishedAndUnfinishedDocumentsAsTheViewerMaySee() throws {
     let box = try assigned("ana", "ben")
     #expect(try box.gloss("--as", "ana", "doc", "done", "interview-34").status == 0)
