@@ -109,12 +109,19 @@ public enum AnnotationFormat {
   /// The code of each record, for counts (`doc list`, `code list`): the file is read as
   /// `decode` reads it, with the same problems, but no other string is made.
   public static func codes(_ data: Data) throws(Problem) -> [String] {
+    try counted(data, \.code)
+  }
+
+  /// `pick` of each record, for counts: the file is read as `decode` reads it, with the
+  /// same problems, but only the code is made; the other strings are "" when empty and
+  /// " " otherwise, and absent ones nil.
+  public static func counted<T>(_ data: Data, _ pick: (Assignment) -> T) throws(Problem) -> [T] {
     try decodeLines(
       data,
       fast: { bytes, start, end in
         var reader = CanonicalLineReader(bytes: bytes, position: start, end: end, keepText: false)
-        return reader.read()?.code
-      }, \.code)
+        return reader.read().map(pick)
+      }, pick)
   }
 
   /// Each line through `fast` (the canonical form), else the general parser and `slow`.

@@ -197,10 +197,20 @@ public final class Snapshot {
     docs: Set<String>? = nil, coders: Set<String>? = nil,
     _ body: (_ coder: String, _ doc: String, _ codes: [String]) throws -> Void
   ) throws {
+    try forEachAnnotationFileCounted(docs: docs, coders: coders, { $0.code }, body)
+  }
+
+  /// `pick` of every record of every matching file, for counts: the records are read as
+  /// `AnnotationFormat.counted` reads them (the code, and whether each other string is
+  /// there and empty).
+  public func forEachAnnotationFileCounted<T>(
+    docs: Set<String>? = nil, coders: Set<String>? = nil, _ pick: @escaping @Sendable (Assignment) -> T,
+    _ body: (_ coder: String, _ doc: String, _ values: [T]) throws -> Void
+  ) throws {
     try forEachAnnotationFile(
       docs: docs, coders: coders,
-      decode: { _, _, data throws(AnnotationFormat.Problem) in try AnnotationFormat.codes(data) },
-      fromRecords: { _, _, records in records.map(\.code) }, body)
+      decode: { _, _, data throws(AnnotationFormat.Problem) in try AnnotationFormat.counted(data, pick) },
+      fromRecords: { _, _, records in records.map(pick) }, body)
   }
 
   /// Each matching file read and decoded with `decode` on every core, a chunk at a time,

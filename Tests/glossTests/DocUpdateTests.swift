@@ -43,6 +43,12 @@ private func updateSandbox() throws -> (Sandbox, corrected: String) {
     #expect(items.count == 1)
     #expect(items.first?["coder"] as? String == "ben")
     #expect((items.first?["review"] as? String)?.contains("Greenest") == true)
+    // gloss status counts the mark without reading every assignment.
+    let status = try box.gloss("status").stdout
+    #expect(status.contains("1 span(s) marked for review"), "\(status)")
+    #expect(status.contains("  interview-34 (ben): 1"), "\(status)")
+    let pending = (json(try box.gloss("status", "--format", "json").stdout) as? [String: Any])?["review"]
+    #expect((pending as? [String: Any])?["pending"] as? Int == 1, "\(String(describing: pending))")
     #expect(try box.gloss("ls", "--review").stdout.contains("REVIEW"))
     try box.expectHealthy()
   }

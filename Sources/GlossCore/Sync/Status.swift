@@ -123,8 +123,10 @@ extension Project {
       }
       let filter = try AssignmentFilter().visible(to: policy)
       var counts: [String: [String: Int]] = [:]
-      try snapshot.forEachAssignment(coders: filter.coders) { item in
-        if item.assignment.review != nil { counts[item.doc, default: [:]][item.coder, default: 0] += 1 }
+      // Whether each record is marked, not the records themselves: a million would be made.
+      try snapshot.forEachAnnotationFileCounted(coders: filter.coders, { $0.review != nil }) { coder, doc, marked in
+        let count = marked.count { $0 }
+        if count > 0 { counts[doc, default: [:]][coder, default: 0] += count }
       }
       for doc in counts.keys.sorted() {
         for (coder, count) in (counts[doc] ?? [:]).sorted(by: { $0.key < $1.key }) {
