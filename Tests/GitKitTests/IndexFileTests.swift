@@ -53,25 +53,10 @@ struct Seeded: RandomNumberGenerator {
     try FileManager.default.copyItem(atPath: repo.indexPath, toPath: theirs)
     var known = try listedPaths(path)
     for round in 0..<(seed == 3 ? 25 : 80) {
-      var changes: [IndexFile.Change] = []
-      for _ in 0..<Int.random(in: 1...4, using: &random) {
-        switch Int.random(in: 0..<10, using: &random) {
-        case 0..<5 where !known.isEmpty:
-          changes.append((known.randomElement(using: &random)!, randomEntry(&random)))
-        case 5..<7:
-          let folder = ["annotations/ana", "annotations/ben-2", "annotations/new\(round % 3)", "x.y", "z"]
-            .randomElement(using: &random)!
-          let name = "\(folder)/d\(Int.random(in: 0..<700, using: &random)).jsonl"
-          changes.append((name, randomEntry(&random)))
-          known.insert(name)
-        case 7..<9 where !known.isEmpty:
-          let name = known.randomElement(using: &random)!
-          changes.append((name, nil))
-          known.remove(name)
-        default:
-          changes.append(("annotations/absent\(round).jsonl", nil))
-        }
-      }
+      let folders = ["annotations/ana", "annotations/ben-2", "annotations/new\(round % 3)", "x.y", "z"]
+      let changes = randomChanges(
+        &random, known: &known, round: round, count: 1...4, replacing: 5, of: 10,
+        newName: { "\(folders.randomElement(using: &$0)!)/d\(Int.random(in: 0..<700, using: &$0)).jsonl" })
       // From the second round on, the file is checked by the sums the round before wrote,
       // so a wrong checkpoint there shows as a checksum unlike libgit2's.
       let file = try #require(IndexFile(path: ours, sums: sums), "seed \(seed) round \(round)")
@@ -237,6 +222,32 @@ struct Seeded: RandomNumberGenerator {
 
   func listedPaths(_ path: String) throws -> Set<String> {
     Set(try shell("/usr/bin/git", ["-C", path, "ls-files"]).split(separator: "\n").map(String.init))
+  }
+
+  /// Random changes to an index listing `known` (kept up to date): out of `outOf`,
+  /// `replacing` replace an entry, two add one named by `newName`, two remove one, and the
+  /// rest remove a path that is not there.
+  func randomChanges(
+    _ random: inout Seeded, known: inout Set<String>, round: Int, count: ClosedRange<Int>, replacing: Int,
+    of outOf: Int, newName: (inout Seeded) -> String
+  ) -> [IndexFile.Change] {
+    var changes: [IndexFile.Change] = []
+    for _ in 0..<Int.random(in: count, using: &random) {
+      let pick = Int.random(in: 0..<outOf, using: &random)
+      if pick < replacing, let name = known.randomElement(using: &random) {
+        changes.append((name, randomEntry(&random)))
+      } else if pick < replacing + 2 {
+        let name = newName(&random)
+        changes.append((name, randomEntry(&random)))
+        known.insert(name)
+      } else if pick < replacing + 4, let name = known.randomElement(using: &random) {
+        changes.append((name, nil))
+        known.remove(name)
+      } else {
+        changes.append(("annotations/absent\(round).jsonl", nil))
+      }
+    }
+    return changes
   }
 
   func randomEntry(_ random: inout Seeded) -> git_index_entry {

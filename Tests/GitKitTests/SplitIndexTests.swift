@@ -61,23 +61,9 @@ extension IndexFileTests {
     var small = 0
     var offsetsKnown = 0
     for round in 0..<60 {
-      var changes: [IndexFile.Change] = []
-      for _ in 0..<Int.random(in: 1...3, using: &random) {
-        switch Int.random(in: 0..<20, using: &random) {
-        case 0..<15 where !known.isEmpty:
-          changes.append((known.randomElement(using: &random)!, randomEntry(&random)))
-        case 15..<17:
-          let name = "annotations/new\(round % 4)/d\(Int.random(in: 0..<50, using: &random)).jsonl"
-          changes.append((name, randomEntry(&random)))
-          known.insert(name)
-        case 17..<19 where !known.isEmpty:
-          let name = known.randomElement(using: &random)!
-          changes.append((name, nil))
-          known.remove(name)
-        default:
-          changes.append(("annotations/absent\(round).jsonl", nil))
-        }
-      }
+      let changes = randomChanges(
+        &random, known: &known, round: round, count: 1...3, replacing: 15, of: 20,
+        newName: { "annotations/new\(round % 4)/d\(Int.random(in: 0..<50, using: &$0)).jsonl" })
       let file = try #require(IndexFile(path: repo.indexPath, sums: repo.indexSumsPath), "seed \(seed) round \(round)")
       guard case .written(let sums) = try repo.writeScratchIndex(file, changes) else {
         Issue.record("seed \(seed) round \(round): left to libgit2")
