@@ -225,7 +225,8 @@ struct IndexFile {
   }
 
   /// `updated(_:)` as pieces. A split index's own part is updated only where the changes
-  /// replace or remove entries of its shared index (nil otherwise: see `resplit`).
+  /// replace or remove entries of its shared index (nil otherwise: `Repository
+  /// .writeScratchIndex` then writes a new shared index).
   func update(_ changes: [Change]) -> Update? {
     if let link { return link.update(changes, in: self, maxPercentChange: 20) }
     guard let sorted = Self.sortedChanges(changes) else { return nil }
