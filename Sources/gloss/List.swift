@@ -86,6 +86,9 @@ extension List {
     var cellEnds: [Int32] = []
     /// The listing's number of the file's first row.
     var firstRow = 0
+    /// The widest code and span, in characters.
+    var codeWidth = 0
+    var spanWidth = 0
 
     var count: Int { cellEnds.count / 3 }
 
@@ -140,6 +143,16 @@ extension List {
           }
           rows.cellEnds.append(Int32(rows.cells.count))
         }
+        // Kept to the end: at their size, not at the capacity they grew to. Sized here, on
+        // the worker, so the thread that gathers the rows has less to do.
+        (rows.cells, rows.cellEnds) = (Array(rows.cells[...]), Array(rows.cellEnds[...]))
+        rows.cells.withUnsafeBufferPointer { bytes in
+          for row in 0..<rows.count {
+            let cells = rows.cells(row, in: bytes)
+            rows.codeWidth = max(rows.codeWidth, Output.characterCount(cells.code))
+            rows.spanWidth = max(rows.spanWidth, cells.span.count)
+          }
+        }
         return rows
       }
     ) { _, _, rows in
@@ -157,17 +170,10 @@ extension List {
         }
       }
       (rows.ids, rows.idEnds) = ([], [])
-      // Kept to the end: at their size, not at the capacity they grew to.
-      (rows.cells, rows.cellEnds) = (Array(rows.cells[...]), Array(rows.cellEnds[...]))
       widths[1] = max(widths[1], Output.characterCount(rows.coder))
       widths[2] = max(widths[2], Output.characterCount(rows.doc))
-      rows.cells.withUnsafeBufferPointer { bytes in
-        for row in 0..<rows.count {
-          let cells = rows.cells(row, in: bytes)
-          widths[3] = max(widths[3], Output.characterCount(cells.code))
-          widths[4] = max(widths[4], cells.span.count)
-        }
-      }
+      widths[3] = max(widths[3], rows.codeWidth)
+      widths[4] = max(widths[4], rows.spanWidth)
       files.append(rows)
     }
     let handleLengths: [Int]
