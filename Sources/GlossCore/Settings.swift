@@ -110,7 +110,7 @@ public struct Settings: Sendable, Equatable {
       return lines[next - 1].dropFirst(key.utf8.count + 2)
     }
     guard let version = value("gloss").flatMap({ Int($0) }), version >= 1, version <= currentVersion,
-      let name = value("name").flatMap(canonicalScalar), let leadList = value("leads"),
+      let name = value("name").flatMap(YAMLSupport.canonicalScalar), let leadList = value("leads"),
       let leads = canonicalList(leadList), leads.allSatisfy(Identifier.isCoder)
     else { return nil }
     var settings = Settings(name: name, leads: leads)
@@ -155,42 +155,11 @@ public struct Settings: Sendable, Equatable {
       } else {
         end = rest.firstIndex(of: ",") ?? rest.endIndex
       }
-      guard let item = canonicalScalar(rest[..<end]) else { return nil }
+      guard let item = YAMLSupport.canonicalScalar(rest[..<end]) else { return nil }
       items.append(item)
       rest = rest[end...]
     }
     return items
-  }
-
-  /// A scalar as `YAMLSupport.scalar` (or `flowScalar`) writes it: plain, or quoted with the escapes of
-  /// `AnnotationFormat.appendString`. (Whether it was written so is checked by the caller,
-  /// by encoding again.)
-  private static func canonicalScalar(_ text: Substring) -> String? {
-    guard text.first == "\"" else { return text.isEmpty ? nil : String(text) }
-    guard text.count >= 2, text.last == "\"" else { return nil }
-    var out: [UInt8] = []
-    var bytes = Array(text.utf8.dropFirst().dropLast())[...]
-    while let byte = bytes.popFirst() {
-      guard byte == UInt8(ascii: "\\") else {
-        out.append(byte)
-        continue
-      }
-      switch bytes.popFirst() {
-      case UInt8(ascii: "n"): out.append(0x0a)
-      case UInt8(ascii: "t"): out.append(0x09)
-      case UInt8(ascii: "r"): out.append(0x0d)
-      case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
-      case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
-      case UInt8(ascii: "u"):
-        guard bytes.count >= 4, let value = UInt8(String(decoding: bytes.prefix(4), as: UTF8.self), radix: 16) else {
-          return nil
-        }
-        out.append(value)
-        bytes = bytes.dropFirst(4)
-      default: return nil
-      }
-    }
-    return String(decoding: out, as: UTF8.self)
   }
 
   public func encode() -> Data {

@@ -101,4 +101,35 @@ enum YAMLSupport {
       $0.properties.isAlphabetic || ("0"..."9").contains($0) || allowedPunctuation.contains($0)
     }
   }
+
+  /// A scalar as `YAMLSupport.scalar` (or `flowScalar`) writes it: plain, or quoted with the escapes of
+  /// `AnnotationFormat.appendString`. (Whether it was written so is checked by the caller,
+  /// by encoding again.)
+  static func canonicalScalar(_ text: Substring) -> String? {
+    guard text.first == "\"" else { return text.isEmpty ? nil : String(text) }
+    guard text.count >= 2, text.last == "\"" else { return nil }
+    var out: [UInt8] = []
+    var bytes = Array(text.utf8.dropFirst().dropLast())[...]
+    while let byte = bytes.popFirst() {
+      guard byte == UInt8(ascii: "\\") else {
+        out.append(byte)
+        continue
+      }
+      switch bytes.popFirst() {
+      case UInt8(ascii: "n"): out.append(0x0a)
+      case UInt8(ascii: "t"): out.append(0x09)
+      case UInt8(ascii: "r"): out.append(0x0d)
+      case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
+      case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
+      case UInt8(ascii: "u"):
+        guard bytes.count >= 4, let value = UInt8(String(decoding: bytes.prefix(4), as: UTF8.self), radix: 16) else {
+          return nil
+        }
+        out.append(value)
+        bytes = bytes.dropFirst(4)
+      default: return nil
+      }
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
 }
