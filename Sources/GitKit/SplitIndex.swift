@@ -372,6 +372,16 @@ extension Repository {
     return value
   }
 
+  /// The index's size in bytes when it is at least `threshold` and `core.splitIndex` is
+  /// unset: a project where a split index would make each commit write far less.
+  public func indexSizeWorthSplitting(threshold: Int = 4 << 20) -> Int? {
+    var info = stat()
+    guard stat(indexPath, &info) == 0, Int(info.st_size) >= threshold, config("core.splitIndex") == nil else {
+      return nil
+    }
+    return Int(info.st_size)
+  }
+
   var sharedIndexTemporaryPath: String { gitDirectory + "gloss-sharedindex.tmp" }
 
   /// The outcome of `writeScratchIndex`.

@@ -11,7 +11,10 @@ struct Status: ProjectCommand {
       updates it). Uncommitted changes are listed for the project's files (annotations, \\
       codebook.yaml, gloss.yaml, documents, memos). Each coder's documents are listed \\
       as done ('gloss doc done') or not. Review marks are spans re-anchoring \\
-      marked for review ('gloss ls --review'); under blind coding only your own.
+      marked for review ('gloss ls --review'); under blind coding only your own. \
+      A git index of 4 MB or more (some 40,000 files) with core.splitIndex unset gets \
+      a line suggesting git's split index, with which each commit writes only what \
+      changed.
 
       --format json prints {"branch", "upstream", "ahead", "behind", "changes": [{"path", \\
       "state", "staged"}], "review": {"pending", "documents": [{"doc", "coder", "count"}]}, \\
@@ -72,6 +75,11 @@ struct Status: ProjectCommand {
     if status.reviewPending > 0 {
       lines.append("\(status.reviewPending) span(s) marked for review ('gloss ls --review'):")
       for item in status.review { lines.append("  \(item.doc) (\(item.coder)): \(item.count)") }
+    }
+    if let bytes = status.largeIndex {
+      lines.append(
+        "The git index is \(bytes >> 20) MB: 'git config core.splitIndex true' has each commit write only "
+          + "what changed (tools built on libgit2 before 1.8 cannot read a split index)")
     }
     return lines.joined(separator: "\n")
   }

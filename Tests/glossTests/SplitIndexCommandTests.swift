@@ -49,6 +49,24 @@ import Testing
     try box.expectHealthy()
   }
 
+  /// A project whose index has grown past 4 MB hears of the split index from gloss status,
+  /// until core.splitIndex is set either way.
+  @Test func statusSuggestsTheSplitIndexForALargeIndex() throws {
+    let box = try Sandbox.twoCoders()
+    #expect(try box.gloss("status").stdout.contains("core.splitIndex") == false)
+    let blobID = try box.git("rev-parse", "HEAD:gloss.yaml").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let entries = (0..<50_000).map { "100644 \(blobID) 0\tbulk/folder-\($0 / 1000)/file-\($0).txt" }
+    let staged = try Shell.run(
+      "/usr/bin/git", ["update-index", "--index-info"], in: box.path, env: box.env,
+      stdin: entries.joined(separator: "\n") + "\n")
+    #expect(staged.status == 0, "\(staged.stderr)")
+    let status = try box.gloss("status")
+    #expect(status.status == 0, "\(status.stderr)")
+    #expect(status.stdout.contains("'git config core.splitIndex true'"), "\(status.stdout)")
+    try box.git("config", "core.splitIndex", "false")
+    #expect(try box.gloss("status").stdout.contains("core.splitIndex") == false)
+  }
+
   private func sharedIndexes(_ box: Sandbox) throws -> [String] {
     try FileManager.default.contentsOfDirectory(atPath: box.path + "/.git").filter { $0.hasPrefix("sharedindex.") }
   }

@@ -30,6 +30,8 @@ public struct ProjectStatus: Sendable, Equatable {
   public let changes: [ProjectStatus.Change]
   /// Review marks the viewer may see (blind coding: their own).
   public let review: [ReviewCount]
+  /// The git index's size, when it is large and `core.splitIndex` is unset (docs/scale.md).
+  public var largeIndex: Int? = nil
 
   /// One coder's finished work: the documents on their list, marked done or not.
   public struct Work: Sendable, Equatable {
@@ -134,8 +136,10 @@ extension Project {
         }
       }
     }
-    return ProjectStatus(
+    var status = ProjectStatus(
       branch: branch, upstream: upstream, ahead: ahead, behind: behind, changes: changes, review: review,
       work: work)
+    status.largeIndex = repository.indexSizeWorthSplitting()
+    return status
   }
 }
