@@ -159,16 +159,7 @@ extension Repository {
 
   /// Removes the temporaries of `writeThroughTemporary` whose process is gone.
   func removeOrphanedTemporaryFiles() {
-    // readdir, not FileManager: this runs at every commit, and FileManager's listing costs
-    // a commit more than the rest of this check.
-    guard let folder = opendir(gitDirectory) else { return }
-    var names: [String] = []
-    while let entry = readdir(folder) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-      if name.hasPrefix("gloss-tmp-") { names.append(name) }
-    }
-    closedir(folder)
-    for name in names {
+    for name in gitDirectoryNames(withPrefix: "gloss-tmp-") {
       guard let pid = Int32(name.dropFirst(10)), kill(pid, 0) != 0, errno == ESRCH else { continue }
       let record = gitDirectory + name
       if let path = try? String(contentsOfFile: record, encoding: .utf8), path.hasSuffix(".gloss-tmp") {
@@ -176,6 +167,20 @@ extension Repository {
       }
       unlink(record)
     }
+  }
+
+  /// The names in the git folder that start with `prefix`. readdir, not FileManager: this
+  /// runs at every commit, and FileManager's listing costs a commit more than the rest of
+  /// the check it serves.
+  func gitDirectoryNames(withPrefix prefix: String) -> [String] {
+    guard let folder = opendir(gitDirectory) else { return [] }
+    defer { closedir(folder) }
+    var names: [String] = []
+    while let entry = readdir(folder) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+      if name.hasPrefix(prefix) { names.append(name) }
+    }
+    return names
   }
 
   // MARK: index.lock
@@ -433,12 +438,9 @@ extension Repository {
   /// where links fail) and written there as a new file, which replaces the index.
   private func installIndex(_ changes: [(path: String, entry: git_index_entry?)], lock: IndexLock) throws {
     var sums: IndexFile.Checksum?
-    var written = false
     if let file = lock.indexFile(of: self), case .written(let checksum) = try writeScratchIndex(file, changes) {
       sums = checksum
-      written = true
-    }
-    if !written {
+    } else {
       let index = try lock.openIndex(of: self)
       for (path, entry) in changes {
         if var entry {
@@ -525,23 +527,17 @@ extension Repository {
   /// Writes `data` to `path` through a plain file descriptor (no hidden temporary files),
   /// flushed to disk first when `sync`; a failed write removes the partial file.
   static func writeFile(_ path: String, _ data: some ContiguousBytes, mode: mode_t = 0o644, sync: Bool = false) throws {
+    try writeFile(path, mode: mode, sync: sync) { fd in data.withUnsafeBytes { writeAll(fd, $0) } }
+  }
+
+  /// `writeFile` with the bytes written by `body`, which returns the errno of a failed
+  /// write, or 0.
+  static func writeFile(_ path: String, mode: mode_t = 0o644, sync: Bool = false, _ body: (Int32) -> Int32) throws {
     let fd = Glibc.open(path, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, mode)
     guard fd >= 0 else {
       throw GitError(code: .other(-1), message: String(cString: strerror(errno)), operation: "write \(path)")
     }
-    var failure: Int32 = 0
-    data.withUnsafeBytes { buffer in
-      var offset = 0
-      while offset < buffer.count {
-        let written = write(fd, buffer.baseAddress?.advanced(by: offset), buffer.count - offset)
-        if written < 0 {
-          if errno == EINTR { continue }
-          failure = errno
-          return
-        }
-        offset += written
-      }
-    }
+    var failure = body(fd)
     if failure == 0 && sync && fsync(fd) != 0 { failure = errno }
     if close(fd) != 0 && failure == 0 { failure = errno }
     if failure != 0 {
@@ -549,6 +545,20 @@ extension Repository {
       throw GitError(code: .other(-1), message: String(cString: strerror(failure)), operation: "write \(path)")
     }
     _ = chmod(path, mode)
+  }
+
+  /// Writes all of `buffer` to `fd`; the errno of a failed write, or 0.
+  static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Int32 {
+    var offset = 0
+    while offset < buffer.count {
+      let written = write(fd, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+      if written < 0 {
+        if errno == EINTR { continue }
+        return errno
+      }
+      offset += written
+    }
+    return 0
   }
 
   private func hashFile(_ full: String) throws -> String? {

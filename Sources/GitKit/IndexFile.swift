@@ -329,21 +329,15 @@ struct IndexFile {
   /// removes the file.
   func write(_ update: Update, to path: String, sync: Bool) throws -> Checksum {
     let hashing = Pending { self.checksum(of: update) }
-    let fd = Glibc.open(path, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, mode)
-    var failure: Int32 = fd >= 0 ? 0 : errno
-    for piece in update.pieces where failure == 0 {
-      withBytes(of: piece) { failure = Self.writeAll(fd, $0) }
+    try Repository.writeFile(path, mode: mode, sync: sync) { fd in
+      for piece in update.pieces {
+        var failure: Int32 = 0
+        withBytes(of: piece) { failure = Repository.writeAll(fd, $0) }
+        if failure != 0 { return failure }
+      }
+      return hashing.wait().digest.withUnsafeBytes { Repository.writeAll(fd, $0) }
     }
-    let checksum = hashing.wait()
-    if failure == 0 { checksum.digest.withUnsafeBytes { failure = Self.writeAll(fd, $0) } }
-    if failure == 0 && sync && fsync(fd) != 0 { failure = errno }
-    if fd >= 0 && close(fd) != 0 && failure == 0 { failure = errno }
-    guard failure == 0 else {
-      if fd >= 0 { unlink(path) }
-      throw GitError(code: .other(-1), message: String(cString: strerror(failure)), operation: "write \(path)")
-    }
-    _ = chmod(path, mode)
-    return checksum
+    return hashing.wait()
   }
 
   func withBytes(of piece: Update.Piece, _ body: (UnsafeRawBufferPointer) -> Void) {
@@ -351,20 +345,6 @@ struct IndexFile {
     case .old(let range): body(UnsafeRawBufferPointer(rebasing: bytes[range]))
     case .new(let new): new.withUnsafeBytes(body)
     }
-  }
-
-  /// Writes all of `buffer`; the errno of a failed write, or 0.
-  private static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Int32 {
-    var offset = 0
-    while offset < buffer.count {
-      let written = Glibc.write(fd, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-      if written < 0 {
-        if errno == EINTR { continue }
-        return errno
-      }
-      offset += written
-    }
-    return 0
   }
 
   // MARK: Entries
@@ -437,11 +417,7 @@ struct IndexFile {
   }
 
   func oid(at offset: Int) -> Oid {
-    var raw = git_oid()
-    withUnsafeMutableBytes(of: &raw.id) {
-      $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + 20]))
-    }
-    return Oid(raw)
+    Oid(bytes: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + 20]))
   }
 
   /// An entry as libgit2 writes one added with `git_index_add`: stage 0, no extended flags.

@@ -19,6 +19,13 @@ public struct Oid: Hashable, Sendable, CustomStringConvertible, Comparable {
     }
   }
 
+  /// The id held in the first 20 of `bytes` (an index entry's, an index's checksum).
+  init(bytes: UnsafeRawBufferPointer) {
+    head = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+    middle = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+    tail = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
+  }
+
   /// Parses a full 40-digit hex id; nil for anything else.
   public init?(hex: String) {
     guard hex.utf8.count == 40 else { return nil }

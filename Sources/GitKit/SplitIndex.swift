@@ -30,7 +30,7 @@ final class Link {
     guard payload.count >= 20 else { return nil }
     sharedID = Array(payload.prefix(20))
     guard sharedID.contains(where: { $0 != 0 }),
-      let shared = IndexFile(path: folder + "/sharedindex." + Self.hex(sharedID), sums: sums),
+      let shared = IndexFile(path: folder + "/" + Self.sharedIndexName(sharedID), sums: sums),
       shared.link == nil, shared.trailer == sharedID
     else { return nil }
     self.shared = shared
@@ -135,11 +135,9 @@ final class Link {
     return out + payload
   }
 
-  static func hex(_ bytes: [UInt8]) -> String {
-    let digits = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    for byte in bytes { out += [digits[Int(byte >> 4)], digits[Int(byte & 15)]] }
-    return String(decoding: out, as: UTF8.self)
+  /// The file name of the shared index with checksum `id`.
+  static func sharedIndexName(_ id: [UInt8]) -> String {
+    "sharedindex." + id.withUnsafeBytes { Oid(bytes: $0).hex }
   }
 
   private static func contains(_ sorted: [Int], _ value: Int) -> Bool { rank(of: value, in: sorted) != nil }
@@ -404,7 +402,7 @@ extension Repository {
     {
       _ = try file.write(update, to: scratchIndexPath, sync: sync)
       // As git does, so that git does not expire a shared index still in use.
-      utime(gitDirectory + "sharedindex." + Link.hex(link.sharedID), nil)
+      utime(gitDirectory + Link.sharedIndexName(link.sharedID), nil)
       return .written(link.shared.offsetsFromSums ? nil : link.shared.sums)
     }
     guard let flat = file.flattened(), let update = flat.update(changes) else { return .notHandled }
@@ -412,7 +410,7 @@ extension Repository {
     // A new shared index with every entry, then a split part that changes nothing in it.
     unlink(sharedIndexTemporaryPath)
     let shared = try flat.write(IndexFile.Update(entries: update.entries), to: sharedIndexTemporaryPath, sync: sync)
-    let name = "sharedindex." + Link.hex(shared.digest)
+    let name = Link.sharedIndexName(shared.digest)
     guard rename(sharedIndexTemporaryPath, gitDirectory + name) == 0 else {
       let failure = String(cString: strerror(errno))
       unlink(sharedIndexTemporaryPath)
@@ -427,15 +425,9 @@ extension Repository {
   /// Removes shared indexes other than `current` unused for two weeks, as git does with
   /// `splitIndex.sharedIndexExpire` unset (when it is set, git's own writes apply it).
   private func removeExpiredSharedIndexes(keeping current: String) {
-    guard config("splitIndex.sharedIndexExpire") == nil, let folder = opendir(gitDirectory) else { return }
-    var names: [String] = []
-    while let entry = readdir(folder) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-      if name.hasPrefix("sharedindex."), name != current { names.append(name) }
-    }
-    closedir(folder)
+    guard config("splitIndex.sharedIndexExpire") == nil else { return }
     let expiry = time(nil) - 14 * 24 * 3600
-    for name in names {
+    for name in gitDirectoryNames(withPrefix: "sharedindex.") where name != current {
       var info = stat()
       if stat(gitDirectory + name, &info) == 0, info.st_mtim.tv_sec < expiry { unlink(gitDirectory + name) }
     }

@@ -79,7 +79,7 @@ extension IndexFileTests {
       let reread = try #require(IndexFile(path: repo.indexPath, sums: repo.indexSumsPath))
       let link = try #require(reread.link, "seed \(seed) round \(round)")
       if link.shared.offsetsFromSums { offsetsKnown += 1 }
-      if try fileSize(repo.indexPath) * 4 < fileSize(path + "/.git/sharedindex." + Link.hex(link.sharedID)) {
+      if try fileSize(repo.indexPath) * 4 < fileSize(path + "/.git/" + Link.sharedIndexName(link.sharedID)) {
         small += 1
       }
     }
