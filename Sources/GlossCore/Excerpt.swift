@@ -3,34 +3,29 @@ extension String {
   /// and text past `limit` characters is cut, ending in "…". The one such helper, shared
   /// by review reasons, exported labels and every command's output.
   public func excerpt(limit: Int = 60) -> String {
-    // ASCII (most text), byte by byte and only as far as the cut: a character is a byte
-    // except CRLF, which is one line break and becomes one space. A non-ASCII byte before
-    // the cut (which could join the characters kept) takes the general way.
     var flat: [UInt8] = []
-    flat.reserveCapacity(Swift.min(utf8.count, limit + 1))
-    var previousCR = false
-    for byte in utf8 {
-      guard byte < 0x80 else { return characterExcerpt(limit: limit) }
-      if byte == 0x0a && previousCR {
-        previousCR = false
-        continue
-      }
-      previousCR = byte == 0x0d
-      flat.append((0x0a...0x0d).contains(byte) ? 0x20 : byte)
-      if flat.count > limit { return String(decoding: flat.prefix(Swift.max(0, limit - 1)), as: UTF8.self) + "…" }
-    }
-    return String(decoding: flat, as: UTF8.self)
+    flat.reserveCapacity(Swift.min(utf8.count, limit + 3))
+    return appendASCIIExcerpt(limit: limit, to: &flat, plain: false)
+      ? String(decoding: flat, as: UTF8.self) : characterExcerpt(limit: limit)
   }
 
   /// `excerpt(limit:)` appended to `out` as bytes, for text that is ASCII up to the cut and
   /// holds no control character but tab and line breaks there (what a terminal may show
   /// as it stands); false, with `out` as it was, for any other text.
   public func appendPlainExcerpt(limit: Int = 60, to out: inout [UInt8]) -> Bool {
+    appendASCIIExcerpt(limit: limit, to: &out, plain: true)
+  }
+
+  /// ASCII (most text), byte by byte and only as far as the cut: a character is a byte
+  /// except CRLF, which is one line break and becomes one space. False, with `out` as it
+  /// was, at a non-ASCII byte before the cut (which could join the characters kept), or
+  /// with `plain` at a control character other than tab and line breaks.
+  private func appendASCIIExcerpt(limit: Int, to out: inout [UInt8], plain: Bool) -> Bool {
     let start = out.count
     var shown = 0
     var previousCR = false
     for byte in utf8 {
-      guard byte < 0x80, byte >= 0x20 || (0x09...0x0d).contains(byte), byte != 0x7f else {
+      guard byte < 0x80, !plain || (byte >= 0x20 || (0x09...0x0d).contains(byte)) && byte != 0x7f else {
         out.removeSubrange(start...)
         return false
       }
