@@ -224,11 +224,10 @@ struct IndexFile {
     update(changes).map(contents)
   }
 
-  /// `updated(_:)` as pieces. A split index's own part is updated only where the changes
-  /// replace or remove entries of its shared index (nil otherwise: `Repository
-  /// .writeScratchIndex` then writes a new shared index).
+  /// `updated(_:)` as pieces. Nil for a split index's own part, which `Link.update` changes
+  /// (as `Repository.writeScratchIndex` does, with the project's settings).
   func update(_ changes: [Change]) -> Update? {
-    if let link { return link.update(changes, in: self, maxPercentChange: 20) }
+    guard link == nil else { return nil }
     guard let sorted = Self.sortedChanges(changes) else { return nil }
 
     let oldCount = offsets.count - 1
