@@ -257,33 +257,77 @@ private struct CanonicalLineReader {
   var keepText = true
 
   mutating func read() -> Assignment? {
-    guard literal(#"{"id":"#), let id = string(), literal(#","code":"#), let code = string(keep: true),
-      literal(#","start":"#), let start = integer(), literal(#","end":"#), let stop = integer(), start < stop,
-      literal(#","exact":"#), let exact = string()
+    guard let fields = fields(), let id = make(fields.id), let code = make(fields.code, keep: true),
+      let exact = make(fields.exact)
     else { return nil }
     var memo: String?
     var review: String?
     var sources: [String]?
-    if literal(#","memo":"#) {
-      guard let value = string(), !value.isEmpty else { return nil }
+    if let literal = fields.memo {
+      guard let value = make(literal) else { return nil }
       memo = value
     }
-    if literal(#","review":"#) {
-      guard let value = string(), !value.isEmpty else { return nil }
+    if let literal = fields.review {
+      guard let value = make(literal) else { return nil }
       review = value
     }
-    if literal(#","sources":["#) {
+    if let literals = fields.sources {
       var items: [String] = []
+      for literal in literals {
+        guard let item = make(literal) else { return nil }
+        items.append(item)
+      }
+      sources = items
+    }
+    return Assignment(
+      id: id, code: code, start: fields.start, end: fields.end, exact: exact, memo: memo, review: review,
+      sources: sources)
+  }
+
+  /// A canonical line's parts, read and checked but no string made: the one grammar of the
+  /// canonical form, for `read` and for `CanonicalRecords`.
+  fileprivate struct Fields {
+    var id: Literal
+    var code: Literal
+    var start: Int
+    var end: Int
+    var exact: Literal
+    var memo: Literal?
+    var review: Literal?
+    var sources: [Literal]?
+
+    /// Whether every string is valid UTF-8.
+    func isValid(in bytes: [UInt8]) -> Bool {
+      [id, code, exact].allSatisfy { $0.isValid(in: bytes) } && memo?.isValid(in: bytes) ?? true
+        && review?.isValid(in: bytes) ?? true && sources?.allSatisfy { $0.isValid(in: bytes) } ?? true
+    }
+  }
+
+  fileprivate mutating func fields() -> Fields? {
+    guard literal(#"{"id":"#), let id = scanString(), literal(#","code":"#), let code = scanString(),
+      literal(#","start":"#), let start = integer(), literal(#","end":"#), let stop = integer(), start < stop,
+      literal(#","exact":"#), let exact = scanString()
+    else { return nil }
+    var fields = Fields(id: id, code: code, start: start, end: stop, exact: exact)
+    if literal(#","memo":"#) {
+      guard let value = scanString(), !value.content.isEmpty else { return nil }
+      fields.memo = value
+    }
+    if literal(#","review":"#) {
+      guard let value = scanString(), !value.content.isEmpty else { return nil }
+      fields.review = value
+    }
+    if literal(#","sources":["#) {
+      var items: [Literal] = []
       repeat {
-        guard let item = string() else { return nil }
+        guard let item = scanString() else { return nil }
         items.append(item)
       } while literal(",")
       guard literal("]") else { return nil }
-      sources = items
+      fields.sources = items
     }
     guard literal("}"), position == end else { return nil }
-    return Assignment(
-      id: id, code: code, start: start, end: stop, exact: exact, memo: memo, review: review, sources: sources)
+    return fields
   }
 
   /// Consumes `text` if the line continues with it.
@@ -318,9 +362,45 @@ private struct CanonicalLineReader {
     return value
   }
 
-  /// A string literal with only the escapes `AnnotationFormat.appendString` writes: `\"`,
-  /// `\\`, `\n`, `\t`, `\r`, and `\u00xx` (lowercase) for the other control characters.
-  private mutating func string(keep: Bool? = nil) -> String? {
+  /// The string `literal` stands for, nil when it is not valid UTF-8. Unkept (`keep`, else
+  /// `keepText`, false): "" or " ", by whether it is empty.
+  private func make(_ literal: Literal, keep: Bool? = nil) -> String? {
+    let content = literal.content
+    if !(keep ?? keepText) {
+      guard literal.highBits >= 0x80 else { return content.isEmpty ? "" : " " }
+      return literal.isValid(in: bytes) ? " " : nil
+    }
+    guard literal.escapes else {
+      return bytes.withUnsafeBufferPointer { buffer in
+        let raw = UnsafeBufferPointer(rebasing: buffer[content])
+        // ASCII is valid UTF-8 as it stands: no validation pass.
+        return literal.highBits < 0x80 ? String(decoding: raw, as: UTF8.self) : String(validating: raw, as: UTF8.self)
+      }
+    }
+    return String(validating: Array(JSONContent(bytes[content])), as: UTF8.self)
+  }
+
+  /// A string literal's content, read and checked but not made.
+  fileprivate struct Literal {
+    /// The bytes between the quotes, escapes as written.
+    let content: Range<Int>
+    let escapes: Bool
+    /// Every content byte or'ed: 0x80 or more when any is not ASCII.
+    let highBits: UInt8
+
+    /// Whether the content is valid UTF-8. Escapes write ASCII only, so the raw bytes are
+    /// valid exactly when the decoded ones are.
+    func isValid(in bytes: [UInt8]) -> Bool {
+      highBits < 0x80
+        || bytes.withUnsafeBufferPointer {
+          String(validating: UnsafeBufferPointer(rebasing: $0[content]), as: UTF8.self) != nil
+        }
+    }
+  }
+
+  /// Reads a string literal with only the escapes `AnnotationFormat.appendString` writes:
+  /// `\"`, `\\`, `\n`, `\t`, `\r`, and `\u00xx` (lowercase) for the other control characters.
+  fileprivate mutating func scanString() -> Literal? {
     guard position < end, bytes[position] == UInt8(ascii: "\"") else { return nil }
     position += 1
     let contentStart = position
@@ -353,53 +433,112 @@ private struct CanonicalLineReader {
       }
     }
     guard position < end else { return nil }
-    let contentEnd = position
     position += 1
-    if !(keep ?? keepText) {
-      guard highBits >= 0x80 else { return contentEnd > contentStart ? " " : "" }
-      // Escapes write ASCII only, so the raw bytes are valid UTF-8 exactly when the
-      // decoded ones are.
-      let valid = bytes.withUnsafeBufferPointer { buffer in
-        String(validating: UnsafeBufferPointer(rebasing: buffer[contentStart..<contentEnd]), as: UTF8.self) != nil
-      }
-      return valid ? " " : nil
-    }
-    guard escapes else {
-      return bytes.withUnsafeBufferPointer { buffer in
-        let content = UnsafeBufferPointer(rebasing: buffer[contentStart..<contentEnd])
-        // ASCII is valid UTF-8 as it stands: no validation pass.
-        return highBits < 0x80 ? String(decoding: content, as: UTF8.self) : String(validating: content, as: UTF8.self)
-      }
-    }
-    var out: [UInt8] = []
-    out.reserveCapacity(contentEnd - contentStart)
-    var index = contentStart
-    while index < contentEnd {
-      let byte = bytes[index]
-      guard byte == UInt8(ascii: "\\") else {
-        out.append(byte)
-        index += 1
-        continue
-      }
-      switch bytes[index + 1] {
-      case UInt8(ascii: "n"): out.append(0x0a)
-      case UInt8(ascii: "t"): out.append(0x09)
-      case UInt8(ascii: "r"): out.append(0x0d)
-      case UInt8(ascii: "u"):
-        out.append((Self.lowercaseHex(bytes[index + 4]) ?? 0) << 4 | (Self.lowercaseHex(bytes[index + 5]) ?? 0))
-        index += 4
-      default: out.append(bytes[index + 1])
-      }
-      index += 2
-    }
-    return String(validating: out, as: UTF8.self)
+    return Literal(content: contentStart..<position - 1, escapes: escapes, highBits: highBits)
   }
 
-  private static func lowercaseHex(_ byte: UInt8) -> UInt8? {
+  fileprivate static func lowercaseHex(_ byte: UInt8) -> UInt8? {
     switch byte {
     case 0x30...0x39: return byte - 0x30
     case 0x61...0x66: return byte - 0x61 + 10
     default: return nil
+    }
+  }
+}
+
+/// The bytes a canonical literal's content stands for, its escapes undone (the content is
+/// one `scanString` accepted).
+struct JSONContent: Sequence, IteratorProtocol {
+  private let bytes: ArraySlice<UInt8>
+  private var index: Int
+
+  init(_ bytes: ArraySlice<UInt8>) {
+    self.bytes = bytes
+    index = bytes.startIndex
+  }
+
+  mutating func next() -> UInt8? {
+    guard index < bytes.endIndex else { return nil }
+    let byte = bytes[index]
+    guard byte == UInt8(ascii: "\\"), index + 1 < bytes.endIndex else {
+      index += 1
+      return byte
+    }
+    let kind = bytes[index + 1]
+    index += 2
+    switch kind {
+    case UInt8(ascii: "n"): return 0x0a
+    case UInt8(ascii: "t"): return 0x09
+    case UInt8(ascii: "r"): return 0x0d
+    case UInt8(ascii: "u") where index + 4 <= bytes.endIndex:
+      let value =
+        (CanonicalLineReader.lowercaseHex(bytes[index + 2]) ?? 0) << 4
+        | (CanonicalLineReader.lowercaseHex(bytes[index + 3]) ?? 0)
+      index += 4
+      return value
+    default: return kind
+    }
+  }
+}
+
+extension AnnotationFormat {
+  /// An annotation file as gloss writes it, read in place: a listing copies the bytes it
+  /// shows instead of making a million strings. Files in any other form are read by
+  /// `decode`, with its messages.
+  public struct CanonicalRecords: Sendable {
+    /// A record's parts, as ranges of `bytes`.
+    public struct Record: Sendable {
+      /// The bytes between the quotes, which hold no escape.
+      public let id: Range<Int>
+      public let code: Range<Int>
+      public let start: Int
+      public let end: Int
+      /// The exact text's literal, escapes as written.
+      fileprivate let exact: Range<Int>
+    }
+
+    public let bytes: [UInt8]
+    public let records: [Record]
+
+    /// nil unless every line is canonical and valid UTF-8, the lines are in canonical order
+    /// (no two alike), and no id or code holds an escape.
+    public init?(_ data: Data) {
+      let bytes = [UInt8](data)
+      var records: [Record] = []
+      var lineStart = 0
+      while lineStart < bytes.count {
+        guard let lineEnd = bytes[lineStart...].firstIndex(of: 0x0a) else { return nil }
+        var reader = CanonicalLineReader(bytes: bytes, position: lineStart, end: lineEnd)
+        guard let fields = reader.fields(), !fields.id.escapes, !fields.code.escapes, fields.isValid(in: bytes)
+        else { return nil }
+        let record = Record(
+          id: fields.id.content, code: fields.code.content, start: fields.start, end: fields.end,
+          exact: fields.exact.content)
+        if let last = records.last, !Self.precedes(last, record, in: bytes) { return nil }
+        records.append(record)
+        lineStart = lineEnd + 1
+      }
+      (self.bytes, self.records) = (bytes, records)
+    }
+
+    /// `Assignment.canonicalOrder` on two records.
+    private static func precedes(_ a: Record, _ b: Record, in bytes: [UInt8]) -> Bool {
+      if a.start != b.start { return a.start < b.start }
+      if a.end != b.end { return a.end < b.end }
+      if !bytes[a.code].elementsEqual(bytes[b.code]) {
+        return bytes[a.code].lexicographicallyPrecedes(bytes[b.code])
+      }
+      return bytes[a.id].lexicographicallyPrecedes(bytes[b.id])
+    }
+
+    /// The exact text.
+    public func exact(_ record: Record) -> String {
+      String(decoding: Array(JSONContent(bytes[record.exact])), as: UTF8.self)
+    }
+
+    /// `exact(record).appendPlainExcerpt(limit:to:)`, read from the file's bytes.
+    public func appendPlainExcerpt(_ record: Record, limit: Int, to out: inout [UInt8]) -> Bool {
+      String.appendASCIIExcerpt(JSONContent(bytes[record.exact]), limit: limit, to: &out, plain: true)
     }
   }
 }

@@ -5,7 +5,7 @@ extension String {
   public func excerpt(limit: Int = 60) -> String {
     var flat: [UInt8] = []
     flat.reserveCapacity(Swift.min(utf8.count, limit + 3))
-    return appendASCIIExcerpt(limit: limit, to: &flat, plain: false)
+    return Self.appendASCIIExcerpt(utf8, limit: limit, to: &flat, plain: false)
       ? String(decoding: flat, as: UTF8.self) : characterExcerpt(limit: limit)
   }
 
@@ -13,18 +13,20 @@ extension String {
   /// holds no control character but tab and line breaks there (what a terminal may show
   /// as it stands); false, with `out` as it was, for any other text.
   public func appendPlainExcerpt(limit: Int = 60, to out: inout [UInt8]) -> Bool {
-    appendASCIIExcerpt(limit: limit, to: &out, plain: true)
+    Self.appendASCIIExcerpt(utf8, limit: limit, to: &out, plain: true)
   }
 
   /// ASCII (most text), byte by byte and only as far as the cut: a character is a byte
   /// except CRLF, which is one line break and becomes one space. False, with `out` as it
   /// was, at a non-ASCII byte before the cut (which could join the characters kept), or
   /// with `plain` at a control character other than tab and line breaks.
-  private func appendASCIIExcerpt(limit: Int, to out: inout [UInt8], plain: Bool) -> Bool {
+  static func appendASCIIExcerpt(
+    _ text: some Sequence<UInt8>, limit: Int, to out: inout [UInt8], plain: Bool
+  ) -> Bool {
     let start = out.count
     var shown = 0
     var previousCR = false
-    for byte in utf8 {
+    for byte in text {
       guard byte < 0x80, !plain || (byte >= 0x20 || (0x09...0x0d).contains(byte)) && byte != 0x7f else {
         out.removeSubrange(start...)
         return false

@@ -175,20 +175,49 @@ public final class Snapshot {
     transform: @escaping @Sendable (_ coder: String, _ doc: String, _ records: [Assignment]) -> T,
     _ body: (_ coder: String, _ doc: String, _ value: T) throws -> Void
   ) throws {
-    let ordered: @Sendable (String, String, [Assignment]) -> T = { coder, doc, records in
-      var records = records
+    try forEachAnnotationFileContents(
+      docs: docs, coders: coders,
+      transform: { coder, doc, contents throws(AnnotationFormat.Problem) in
+        transform(coder, doc, try contents.records())
+      }, body)
+  }
+
+  /// An annotation file as `forEachAnnotationFileContents` hands it: its bytes, or its
+  /// records when a server has them decoded already.
+  public enum AnnotationContents {
+    case bytes(Data)
+    case records([Assignment])
+
+    /// The records, in canonical order.
+    public func records() throws(AnnotationFormat.Problem) -> [Assignment] {
+      var records: [Assignment]
+      switch self {
+      case .bytes(let data): records = try AnnotationFormat.decode(data)
+      case .records(let decoded): records = decoded
+      }
       // A hand-edited file may be out of order; put it right for the listing.
       if zip(records, records.dropFirst()).contains(where: { !Assignment.canonicalOrder($0, $1) }) {
         records.sort(by: Assignment.canonicalOrder)
       }
-      return transform(coder, doc, records)
+      return records
     }
+  }
+
+  /// `forEachAnnotationFile(transform:)` for a listing that reads files as gloss writes
+  /// them from their bytes (`AnnotationFormat.CanonicalRecords`).
+  public func forEachAnnotationFileContents<T>(
+    docs: Set<String>? = nil, coders: Set<String>? = nil,
+    transform:
+      @escaping @Sendable (_ coder: String, _ doc: String, _ contents: AnnotationContents)
+      throws(AnnotationFormat.Problem) -> T,
+    _ body: (_ coder: String, _ doc: String, _ value: T) throws -> Void
+  ) throws {
     try forEachAnnotationFile(
       docs: docs, coders: coders,
-      decode: { coder, doc, data throws(AnnotationFormat.Problem) in
-        ordered(coder, doc, try AnnotationFormat.decode(data))
-      },
-      fromRecords: ordered, body)
+      decode: { coder, doc, data throws(AnnotationFormat.Problem) in try transform(coder, doc, .bytes(data)) },
+      fromRecords: { coder, doc, records throws(AnnotationFormat.Problem) in
+        try transform(coder, doc, .records(records))
+      }, body)
   }
 
   /// Calls `body` with the code of every record of every matching annotation file, files
@@ -222,7 +251,7 @@ public final class Snapshot {
   private func forEachAnnotationFile<T>(
     docs: Set<String>?, coders: Set<String>?,
     decode: @escaping (_ coder: String, _ doc: String, Data) throws(AnnotationFormat.Problem) -> T,
-    fromRecords: @escaping (_ coder: String, _ doc: String, [Assignment]) -> T,
+    fromRecords: @escaping (_ coder: String, _ doc: String, [Assignment]) throws(AnnotationFormat.Problem) -> T,
     _ body: (String, String, T) throws -> Void
   ) throws {
     let files = try annotationBlobs(coders: coders).filter { docs?.contains($0.doc) ?? true }
@@ -232,18 +261,18 @@ public final class Snapshot {
         let file = chunk[chunk.startIndex + index]
         let path = Layout.annotation(coder: file.coder, doc: file.doc)
         return Result {
-          guard DecodedBlobs.annotations.isEnabled else {
-            do {
+          do {
+            guard DecodedBlobs.annotations.isEnabled else {
               return try decode(file.coder, file.doc, try handle.blob(file.blob))
-            } catch let problem as AnnotationFormat.Problem {
-              throw GlossError.malformed(file: path, line: problem.line, message: problem.message)
             }
+            return try fromRecords(
+              file.coder, file.doc,
+              try DecodedBlobs.annotations.value(for: file.blob) {
+                try Self.decodeAnnotations(try handle.blob(file.blob), path: path)
+              })
+          } catch let problem as AnnotationFormat.Problem {
+            throw GlossError.malformed(file: path, line: problem.line, message: problem.message)
           }
-          return fromRecords(
-            file.coder, file.doc,
-            try DecodedBlobs.annotations.value(for: file.blob) {
-              try Self.decodeAnnotations(try handle.blob(file.blob), path: path)
-            })
         }
       }
     }

@@ -92,6 +92,23 @@ extension List {
 
     var count: Int { cellEnds.count / 3 }
 
+    /// Adds a row; `text` appends its text cell to the cells.
+    mutating func append(
+      id: some Collection<UInt8>, code: some Collection<UInt8>, start: Int, end: Int,
+      text: (inout [UInt8]) -> Void
+    ) {
+      ids.append(contentsOf: id)
+      idEnds.append(ids.count)
+      Output.appendVisible(code, to: &cells)
+      cellEnds.append(Int32(cells.count))
+      AnnotationFormat.appendInteger(start, to: &cells)
+      cells.append(UInt8(ascii: "-"))
+      AnnotationFormat.appendInteger(end, to: &cells)
+      cellEnds.append(Int32(cells.count))
+      text(&cells)
+      cellEnds.append(Int32(cells.count))
+    }
+
     /// The cells of row `row`: code, span, text, in `cells`' bytes.
     func cells(_ row: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (
       code: UnsafeBufferPointer<UInt8>, span: UnsafeBufferPointer<UInt8>, text: UnsafeBufferPointer<UInt8>
@@ -122,26 +139,35 @@ extension List {
     let everything = filter.docs == nil && filter.codes == nil && filter.coders == nil && grep == nil
     var handles = AssignmentHandles.Lengths()
     let codes = filter.codes
-    try snapshot.forEachAnnotationFile(
+    try snapshot.forEachAnnotationFileContents(
       docs: filter.docs, coders: filter.coders,
-      transform: { coder, doc, records in
+      transform: { coder, doc, contents throws(AnnotationFormat.Problem) in
         var rows = Rows()
         rows.coder = Array(Output.visible(coder).utf8)
         rows.doc = Array(Output.visible(doc).utf8)
-        for assignment in records where codes?.contains(assignment.code) ?? true {
-          if let wanted, !wanted(LocatedAssignment(coder: coder, doc: doc, assignment: assignment)) { continue }
-          rows.ids.append(contentsOf: assignment.id.utf8)
-          rows.idEnds.append(rows.ids.count)
-          rows.cells.append(contentsOf: Output.visible(assignment.code).utf8)
-          rows.cellEnds.append(Int32(rows.cells.count))
-          AnnotationFormat.appendInteger(assignment.start, to: &rows.cells)
-          rows.cells.append(UInt8(ascii: "-"))
-          AnnotationFormat.appendInteger(assignment.end, to: &rows.cells)
-          rows.cellEnds.append(Int32(rows.cells.count))
-          if !assignment.exact.appendPlainExcerpt(limit: Output.excerptLimit, to: &rows.cells) {
-            rows.cells.append(contentsOf: Output.visible(Output.excerpt(assignment.exact)).utf8)
+        // A file as gloss writes it is shown from its bytes; any other through its records.
+        if wanted == nil, case .bytes(let data) = contents, let file = AnnotationFormat.CanonicalRecords(data) {
+          for record in file.records
+          where codes?.contains(String(decoding: file.bytes[record.code], as: UTF8.self)) ?? true {
+            rows.append(
+              id: file.bytes[record.id], code: file.bytes[record.code], start: record.start, end: record.end
+            ) { cells in
+              if !file.appendPlainExcerpt(record, limit: Output.excerptLimit, to: &cells) {
+                cells.append(contentsOf: Output.visible(Output.excerpt(file.exact(record))).utf8)
+              }
+            }
           }
-          rows.cellEnds.append(Int32(rows.cells.count))
+        } else {
+          for assignment in try contents.records() where codes?.contains(assignment.code) ?? true {
+            if let wanted, !wanted(LocatedAssignment(coder: coder, doc: doc, assignment: assignment)) { continue }
+            rows.append(
+              id: assignment.id.utf8, code: assignment.code.utf8, start: assignment.start, end: assignment.end
+            ) { cells in
+              if !assignment.exact.appendPlainExcerpt(limit: Output.excerptLimit, to: &cells) {
+                cells.append(contentsOf: Output.visible(Output.excerpt(assignment.exact)).utf8)
+              }
+            }
+          }
         }
         // Kept to the end: at their size, not at the capacity they grew to. Sized here, on
         // the worker, so the thread that gathers the rows has less to do.

@@ -121,4 +121,70 @@ import Testing
     let fast = try #require(AnnotationFormat.parseCanonical(bytes, 0, bytes.count))
     #expect(AnnotationFormat.line(fast) == AnnotationFormat.line(record))
   }
+
+  /// `CanonicalRecords` (what the `ls` table reads) must take only files `decode` reads, see
+  /// in them what `decode` sees, and take every file gloss writes whose ids and codes need
+  /// no escape.
+  @Test func canonicalRecordsSeeWhatDecodeSees() throws {
+    var random = SplitMix64(seed: 0x7AB1E)
+    var (taken, left) = (0, 0)
+    // Often with spans and codes alike, so that the ids set the order.
+    func record() -> Assignment {
+      var record = Self.randomRecord(&random)
+      if random.next() % 2 == 0 { (record.start, record.end, record.code) = (3, 4, "a") }
+      return record
+    }
+    for round in 0..<3_000 {
+      let file: [UInt8]
+      var written: [Assignment]?
+      switch round % 3 {
+      case 0:
+        // As gloss writes it.
+        written = (0..<Int(random.next() % 5)).map { _ in record() }
+        file = Array(AnnotationFormat.encode(written ?? []))
+      case 1:
+        // Lines in any order, some broken.
+        file = (0..<Int(random.next() % 4)).flatMap { _ in Self.randomLine(&random) + [0x0a] }
+      default:
+        // As written, then a line repeated or two swapped, or the last line feed gone.
+        var lines = (0..<2 + Int(random.next() % 3)).map { _ in AnnotationFormat.line(record()) }
+          .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        if random.next() % 2 == 0 { lines.append(lines[0]) } else { lines.swapAt(0, 1) }
+        file = Array((lines.joined(separator: "\n") + (random.next() % 4 == 0 ? "" : "\n")).utf8)
+      }
+      let data = Data(file)
+      let shown = String(decoding: file, as: UTF8.self)
+      guard let raw = AnnotationFormat.CanonicalRecords(data) else {
+        left += 1
+        if let written, Set(written.map { AnnotationFormat.line($0) }).count == written.count {
+          let escaped: (String) -> Bool = { $0.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c } }
+          #expect(written.contains { escaped($0.id) || escaped($0.code) }, "left a file gloss writes: \(shown)")
+        }
+        continue
+      }
+      taken += 1
+      let decoded = try #require(try? AnnotationFormat.decode(data), "took a file decode refuses: \(shown)")
+      #expect(raw.records.count == decoded.count)
+      if let written {
+        // As lines: the encoder leaves out empty memos and reasons.
+        let expected = written.sorted(by: Assignment.canonicalOrder).map(AnnotationFormat.line)
+        #expect(decoded.map(AnnotationFormat.line) == expected)
+      }
+      #expect(zip(decoded, decoded.dropFirst()).allSatisfy { Assignment.canonicalOrder($0, $1) })
+      for (record, assignment) in zip(raw.records, decoded) {
+        #expect(raw.bytes[record.id].elementsEqual(assignment.id.utf8))
+        #expect(raw.bytes[record.code].elementsEqual(assignment.code.utf8))
+        #expect(record.start == assignment.start && record.end == assignment.end)
+        #expect(raw.exact(record) == assignment.exact)
+        for limit in [1, 3, 48] {
+          var (fromBytes, fromString): ([UInt8], [UInt8]) = ([7], [7])
+          #expect(
+            raw.appendPlainExcerpt(record, limit: limit, to: &fromBytes)
+              == assignment.exact.appendPlainExcerpt(limit: limit, to: &fromString))
+          #expect(fromBytes == fromString, "\(shown)")
+        }
+      }
+    }
+    #expect(taken > 500 && left > 500)
+  }
 }
