@@ -1,6 +1,14 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// Generic types our code uses are instantiated through their metadata accessors, with the
+// conformances they need passed in, instead of from mangled names: the runtime would look each
+// conformance up in every conformance record of the static binary, ~0.3 ms apiece on the
+// first use of each type (docs/scale.md, "Start-up").
+let accessors: [SwiftSetting] = [
+  .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"])
+]
+
 let package = Package(
   name: "Gloss",
   platforms: [.macOS(.v14)],
@@ -25,11 +33,12 @@ let package = Package(
       providers: [.apt(["libgit2-dev"])]
     ),
     .target(name: "CSHA1"),
-    .target(name: "GitKit", dependencies: ["CLibgit2", "CSHA1"]),
-    .target(name: "Agreement"),
+    .target(name: "GitKit", dependencies: ["CLibgit2", "CSHA1"], swiftSettings: accessors),
+    .target(name: "Agreement", swiftSettings: accessors),
     .target(
       name: "GlossCore",
-      dependencies: ["GitKit", "Agreement", .product(name: "Yams", package: "Yams")]
+      dependencies: ["GitKit", "Agreement", .product(name: "Yams", package: "Yams")],
+      swiftSettings: accessors
     ),
     .target(
       name: "Interchange",
@@ -45,7 +54,8 @@ let package = Package(
       dependencies: [
         "GlossCore", "Interchange", "Agreement", "GlossReport", "GlossServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]
+      ],
+      swiftSettings: accessors
     ),
     .testTarget(name: "GitKitTests", dependencies: ["GitKit"]),
     .testTarget(

@@ -165,15 +165,14 @@ public struct Settings: Sendable, Equatable {
   public func encode() -> Data {
     var text = "gloss: \(version)\n"
     text += "name: \(YAMLSupport.scalar(name))\n"
-    text += "leads: [\(leads.map(YAMLSupport.flowScalar).joined(separator: ", "))]\n"
+    text += "leads: \(YAMLSupport.flowList(leads))\n"
     if blind { text += "blind: true\n" }
     if codebook != .open { text += "codebook: \(codebook.rawValue)\n" }
     if let gate { text += gate.yaml }
     if !coders.isEmpty {
       text += "coders:\n"
       for coder in coders.keys.sorted() {
-        let emails = (coders[coder] ?? []).map(YAMLSupport.flowScalar).joined(separator: ", ")
-        text += "  \(coder): [\(emails)]\n"
+        text += "  \(coder): \(YAMLSupport.flowList(coders[coder] ?? []))\n"
       }
     }
     return Data(text.utf8)

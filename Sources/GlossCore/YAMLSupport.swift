@@ -89,16 +89,32 @@ enum YAMLSupport {
     return String(decoding: out, as: UTF8.self)
   }
 
+  /// `[a, "b"]`: a flow list of `flowScalar`s.
+  static func flowList(_ values: [String]) -> String {
+    var out = "["
+    for (index, value) in values.enumerated() {
+      if index > 0 { out += ", " }
+      out += flowScalar(value)
+    }
+    return out + "]"
+  }
+
+  // Switches rather than sets: every commit writes settings to check them, and a process's
+  // first `Set` of a type costs more than these few comparisons.
   private static func isPlainSafe(_ value: String) -> Bool {
     guard let first = value.unicodeScalars.first, let last = value.unicodeScalars.last,
       first.properties.isAlphabetic, last != " "
     else { return false }
-    let reserved: Set<String> = ["y", "n", "yes", "no", "on", "off", "true", "false", "null"]
-    guard !reserved.contains(value.lowercased()) else { return false }
+    switch value.lowercased() {
+    case "y", "n", "yes", "no", "on", "off", "true", "false", "null": return false
+    default: break
+    }
     guard !value.contains(": "), !value.contains(" #") else { return false }
-    let allowedPunctuation = Set(" _.,()/+-'".unicodeScalars)
-    return value.unicodeScalars.allSatisfy {
-      $0.properties.isAlphabetic || ("0"..."9").contains($0) || allowedPunctuation.contains($0)
+    return value.unicodeScalars.allSatisfy { scalar in
+      switch scalar {
+      case "0"..."9", " ", "_", ".", ",", "(", ")", "/", "+", "-", "'": return true
+      default: return scalar.properties.isAlphabetic
+      }
     }
   }
 
