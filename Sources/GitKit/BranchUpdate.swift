@@ -340,7 +340,7 @@ extension Repository {
     }
     TestHook.pause("branch-moved")
     do {
-      try syncWorkTree(entries, root: root, lock: lock)
+      try syncWorkTree(entries, writing: updates, root: root, lock: lock)
     } catch {
       lock.release()
       throw WorkTreeNotUpdated(commit: new, paths: entries.map(\.path), reason: Self.describe(error))
@@ -365,7 +365,12 @@ extension Repository {
 
   /// Writes each entry's new content (or removes the file), then installs an index with
   /// those entries through `lock`.
-  private func syncWorkTree(_ entries: [SyncJournal.Entry], root: String, lock: IndexLock) throws {
+  /// Brings each journal entry's path in the work tree and index to its new blob; the bytes
+  /// come from `updates` when they are that blob (the change just wrote them), else from
+  /// the object database.
+  private func syncWorkTree(
+    _ entries: [SyncJournal.Entry], writing updates: [TreeUpdate], root: String, lock: IndexLock
+  ) throws {
     var staged: [(SyncJournal.Entry, git_index_entry?)] = []
     for entry in entries {
       let full = root + entry.path
@@ -378,7 +383,12 @@ extension Repository {
         continue
       }
       let mode = try headMode(of: entry.path) ?? GIT_FILEMODE_BLOB
-      try writeWorkTreeFile(full, contents: try blob(id), mode: mode)
+      let written = updates.lazy.compactMap { update -> Data? in
+        guard case .write(entry.path, let contents) = update else { return nil }
+        return contents
+      }.first
+      let contents = try written.flatMap { Oid(blobHashing: $0) == id ? $0 : nil } ?? blob(id)
+      try writeWorkTreeFile(full, contents: contents, mode: mode)
       staged.append((entry, try indexEntry(path: entry.path, full: full, id: id, mode: mode)))
       TestHook.pause("file-written")
     }

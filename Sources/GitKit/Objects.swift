@@ -154,7 +154,18 @@ extension Repository {
   /// The bytes of the file at `path` in tree `tree`, nil when there is no such file.
   public func file(at path: String, inTree tree: Oid) throws -> Data? {
     guard let entry = try entry(at: path, inTree: tree), entry.kind == .blob else { return nil }
+    if Self.workTreeFirst, let bytes = try? workTreeBytes(path, ifBlob: entry.id) { return bytes }
     return try blob(entry.id)
+  }
+
+  nonisolated(unsafe) private static var workTreeFirst = false
+
+  /// For a process that makes one change and exits (`gloss add`), set before it reads: a
+  /// file whose work-tree copy holds the blob asked for (hashed to check, as `git add`
+  /// hashes it) is read from there instead of inflated from the object database. A process
+  /// that reads many revisions would hash work-tree files in vain.
+  public static func readWorkTreeFilesFirst() {
+    workTreeFirst = true
   }
 
   /// The id bytes would have as a blob, without storing them.

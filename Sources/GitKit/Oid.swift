@@ -1,4 +1,6 @@
 import CLibgit2
+import CSHA1
+import Foundation
 
 /// A git object id (SHA-1), comparable and hashable by value.
 public struct Oid: Hashable, Sendable, CustomStringConvertible, Comparable {
@@ -24,6 +26,31 @@ public struct Oid: Hashable, Sendable, CustomStringConvertible, Comparable {
     head = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
     middle = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
     tail = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
+  }
+
+  /// The id git gives `data` as a blob, hashed here with the CPU's SHA instructions: to
+  /// recognise bytes as a blob the repository has (a work-tree file), a fraction of the time
+  /// of libgit2's collision-detecting SHA-1. Objects are stored by libgit2, never by this.
+  init(blobHashing data: Data) {
+    var header = Array("blob \(data.count)\0".utf8)
+    var digest = [UInt8](repeating: 0, count: 20)
+    data.withUnsafeBytes { bytes in
+      // The header and the start of the data make the first block; whole blocks of the data
+      // follow, and the rest is the tail.
+      let lead = min(bytes.count, 64 - header.count)
+      header.append(contentsOf: bytes.prefix(lead))
+      guard header.count == 64, let base = bytes.baseAddress else {
+        return csha1(header, header.count, &digest)
+      }
+      var context = csha1_context()
+      csha1_init(&context)
+      csha1_blocks(&context, header, 1)
+      let blocks = (bytes.count - lead) / 64
+      csha1_blocks(&context, base + lead, blocks)
+      let tail = lead + blocks * 64
+      csha1_final(&context, base + tail, bytes.count - tail, &digest)
+    }
+    self = digest.withUnsafeBytes { Oid(bytes: $0) }
   }
 
   /// Parses a full 40-digit hex id; nil for anything else.

@@ -10,6 +10,10 @@ func temporaryRepository(bare: Bool = false) throws -> (Repository, String) {
 }
 
 func git(_ arguments: String..., in folder: String) throws -> String {
+  try git(args: arguments, in: folder)
+}
+
+func git(args arguments: [String], in folder: String) throws -> String {
   let process = Process()
   process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
   process.arguments = arguments
@@ -115,8 +119,44 @@ let someone = Signature(name: "Tester", email: "tester@example.org", time: Date(
       "refs/heads/main", from: nil, to: commit, updates: updates, holding: try repo.lockIndex(), logMessage: "m")
     #expect(try git("status", "--porcelain", in: path).isEmpty)
     #expect(try repo.pathsWithLocalChanges(["x/y.txt", "absent.txt"]).isEmpty)
+    // Within the index's second the stat data proves nothing: the bytes are compared. An
+    // edit of the same size is seen; the same bytes written again are not a change.
+    try "hellO\n".write(toFile: path + "/x/y.txt", atomically: true, encoding: .utf8)
+    #expect(try repo.pathsWithLocalChanges(["x/y.txt"]) == ["x/y.txt"])
+    try "hello\n".write(toFile: path + "/x/y.txt", atomically: true, encoding: .utf8)
+    #expect(try repo.pathsWithLocalChanges(["x/y.txt"]).isEmpty)
     try "changed\n".write(toFile: path + "/x/y.txt", atomically: true, encoding: .utf8)
     #expect(try repo.pathsWithLocalChanges(["x/y.txt"]) == ["x/y.txt"])
+  }
+
+  /// Blob ids hashed by gloss (to recognise work-tree files) are git's: every length
+  /// around the first block's boundary, for each header length, and a few large ones, against
+  /// libgit2 and `git hash-object` on the same files.
+  @Test func blobIDsHashedHereAreGits() throws {
+    let (repo, path) = try temporaryRepository()
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    var seed: UInt64 = 0xB10B
+    func byte() -> UInt8 {
+      seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return UInt8(truncatingIfNeeded: seed >> 33)
+    }
+    let lengths = Array(0...130) + [999, 1000, 1001, 9_999, 10_000, 65_536 + 7, 123_457]
+    var files: [String] = []
+    for length in lengths {
+      let data = Data((0..<length).map { _ in byte() })
+      #expect(Oid(blobHashing: data) == (try repo.blobID(of: data)), "length \(length)")
+      if length % 16 == 0 || length > 200 {
+        let file = path + "/f\(length)"
+        try data.write(to: URL(fileURLWithPath: file))
+        files.append(file)
+      }
+    }
+    let witness = try git(args: ["hash-object"] + files, in: path).split(separator: "\n").map(String.init)
+    #expect(witness.count == files.count)
+    for (file, id) in zip(files, witness) {
+      let data = try Data(contentsOf: URL(fileURLWithPath: file))
+      #expect(Oid(blobHashing: data).hex == id, "\(file)")
+    }
   }
 
   @Test func oidsParseAndPrint() {

@@ -160,4 +160,34 @@ import Testing
   static let canTrace =
     FileManager.default.isExecutableFile(atPath: "/usr/bin/strace")
     && (try? Shell.run("/usr/bin/strace", ["-o", "/dev/null", "/bin/true"], in: "/"))?.status == 0
+
+  /// `gloss add` reads a file from the work tree only when its bytes are the committed ones
+  /// (hashed to check): a document, codebook and settings edited and not committed change
+  /// nothing in what it records or which rules it follows, and stay as edited.
+  @Test func uncommittedEditsAreNotReadAsTheCommit() throws {
+    let box = try Sandbox.twoCoders()
+    let document = try box.read("documents/d1.txt")
+    // The same length and the same modification time: only the bytes tell them apart.
+    var info = stat()
+    #expect(stat(box.path + "/documents/d1.txt", &info) == 0)
+    let edited = document.replacingOccurrences(of: "First", with: "Fxrst")
+    try edited.write(toFile: box.path + "/documents/d1.txt", atomically: false, encoding: .utf8)
+    var times = [info.st_atim, info.st_mtim]
+    #expect(utimensat(AT_FDCWD, box.path + "/documents/d1.txt", &times, 0) == 0)
+    // Settings that would refuse ana (a lead list of one and a coders map without her),
+    // and a codebook without `low`.
+    try "gloss: 1\nname: x\nleads: [lead]\ncoders:\n  lead: [\"lead@example.org\"]\n"
+      .write(toFile: box.path + "/gloss.yaml", atomically: true, encoding: .utf8)
+    try "codes: []\n".write(toFile: box.path + "/codebook.yaml", atomically: true, encoding: .utf8)
+    let run = try box.gloss("--as", "ana", "add", "d1", "low", "--chars", "0-5")
+    #expect(run.status == 0, "\(run.stderr)")
+    let listing = try box.gloss("ls", "--format", "csv").stdout
+    #expect(listing.contains("First") && !listing.contains("Fxrst"), "\(listing)")
+    #expect(try box.read("documents/d1.txt") == edited)
+    let status = try box.git("status", "--porcelain").stdout
+    for edited in ["documents/d1.txt", "gloss.yaml", "codebook.yaml"] {
+      #expect(status.contains(" M \(edited)"), "\(status)")
+    }
+    #expect(!status.contains("annotations/"), "\(status)")
+  }
 }

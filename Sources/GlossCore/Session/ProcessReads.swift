@@ -17,11 +17,14 @@ extension Project {
 }
 
 extension Session {
-  /// For a process that makes one commit and exits (`gloss add`), process-wide: objects are
-  /// read without re-hashing (`Project.readObjectsWithoutRehashing`), and blobs up to 1 MB
-  /// stay in libgit2's cache, so the file a change rewrites is inflated once, not again for
-  /// the write rules. A server keeps libgit2's defaults.
+  /// For a process that makes one commit and exits (`gloss add`), process-wide: files whose
+  /// work-tree copy is the committed one are read from the work tree
+  /// (`Repository.readWorkTreeFilesFirst`), other objects without re-hashing
+  /// (`Project.readObjectsWithoutRehashing`), and blobs up to 1 MB stay in libgit2's cache,
+  /// so the file a change rewrites is inflated once, not again for the write rules. A server
+  /// keeps libgit2's defaults.
   public static func readObjectsForOneCommit() {
+    Repository.readWorkTreeFilesFirst()
     Project.readObjectsWithoutRehashing()
     Repository.cacheBlobs(upTo: 1 << 20)
   }

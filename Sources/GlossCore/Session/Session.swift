@@ -184,8 +184,12 @@ public final class Session {
       case .write(_, let contents): after = contents
       case .remove: after = nil
       }
+      // What `WriteRules` needs of the old side, as `Authorship` reads it: the codebook's
+      // bytes; of any other path (a coder's whole annotation file) only whether it exists.
+      let before =
+        update.path == Codebook.path ? try snapshot.file(update.path) : try snapshot.exists(update.path) ? Data() : nil
       violations += WriteRules.violations(
-        path: update.path, before: try snapshot.file(update.path), after: after, author: coder, settings: rules)
+        path: update.path, before: before, after: after, author: coder, settings: rules)
     }
     // The codebook's violations first: for a merge or removal of codes they say what is
     // wrong, and the annotation files rewritten along with them only follow from it.
