@@ -168,13 +168,10 @@ extension Repository {
     workTreeFirst = true
   }
 
-  /// The id bytes would have as a blob, without storing them.
+  /// The id bytes would have as a blob, without storing them: hashed as work-tree files
+  /// are (`Oid(blobHashing:)`), to compare and to key caches; libgit2 hashes what it stores.
   public func blobID(of data: Data) throws -> Oid {
-    var oid = git_oid()
-    try data.withUnsafeBytes { buffer in
-      _ = try check(git_odb_hash(&oid, buffer.baseAddress, buffer.count, GIT_OBJECT_BLOB), "hash blob")
-    }
-    return Oid(oid)
+    Oid(blobHashing: data)
   }
 
   /// Stores bytes as a blob.

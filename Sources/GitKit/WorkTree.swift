@@ -98,6 +98,28 @@ extension Repository {
     return Oid(blobHashing: bytes) == id ? bytes : nil
   }
 
+  /// The top of the work tree holding `path`: the nearest folder up with a `.git`, found
+  /// without libgit2 (which finds repositories with more care), for reading ahead of it
+  /// where a wrong answer costs only the read. nil inside a hook (GIT_DIR set).
+  public static func workTreeRoot(containing path: String) -> String? {
+    guard getenv("GIT_DIR") == nil else { return nil }
+    var folder = path.hasSuffix("/") ? String(path.dropLast()) : path
+    while true {
+      var info = stat()
+      if lstat(folder + "/.git", &info) == 0 { return folder + "/" }
+      guard let slash = folder.lastIndex(of: "/"), !folder.isEmpty else { return nil }
+      folder = String(folder[..<slash])
+    }
+  }
+
+  /// The bytes of the regular file at `full` and the id they have as a blob; nil when there
+  /// is no such file or it cannot be read. Needs nothing of libgit2, so it can run while
+  /// libgit2 sets itself up.
+  public static func blobInWorkTree(_ full: String) -> (bytes: Data, id: Oid)? {
+    guard let bytes = try? regularFileContents(full, named: full) else { return nil }
+    return (bytes, Oid(blobHashing: bytes))
+  }
+
   /// The bytes of the regular file at `full` (not followed if it is a link), nil when there
   /// is none. Read with plain system calls: Foundation's first file read in a process costs
   /// a `gloss add` more than the read itself.

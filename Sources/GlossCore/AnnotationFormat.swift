@@ -7,7 +7,7 @@ public enum AnnotationFormat {
   public static func encode(_ assignments: [Assignment]) -> Data {
     var out: [UInt8] = []
     out.reserveCapacity(assignments.count * 128)
-    for assignment in assignments.sorted(by: Assignment.canonicalOrder) {
+    for assignment in Assignment.canonicallySorted(assignments) {
       appendLine(assignment, to: &out)
     }
     return Data(out)

@@ -35,6 +35,27 @@ public struct Assignment: Hashable, Sendable {
     return a.id.utf8.lexicographicallyPrecedes(b.id.utf8)
   }
 
+  /// `records` sorted by `canonicalOrder` (stably, as `sorted(by:)`), with no sort when it is
+  /// not needed: a file is read in order, and a change appends its new record to it.
+  public static func canonicallySorted(_ records: [Assignment]) -> [Assignment] {
+    guard records.count > 1 else { return records }
+    let head = records.dropLast()
+    guard zip(head, head.dropFirst()).allSatisfy({ canonicalOrder($0, $1) }) else {
+      return records.sorted(by: canonicalOrder)
+    }
+    // The last record goes after every record it does not come before.
+    let last = records[records.count - 1]
+    var (low, high) = (0, records.count - 1)
+    while low < high {
+      let middle = (low + high) / 2
+      if canonicalOrder(last, records[middle]) { high = middle } else { low = middle + 1 }
+    }
+    guard low < records.count - 1 else { return records }
+    var sorted = Array(head)
+    sorted.insert(last, at: low)
+    return sorted
+  }
+
   /// What makes two records the same assignment for a coder, whatever their ids.
   public struct Key: Hashable, Sendable {
     public let code: String

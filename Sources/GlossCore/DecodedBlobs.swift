@@ -5,11 +5,16 @@ import GitKit
 /// (`gloss serve`) that reads the same files for every request; settings and the codebook are
 /// cached in every process, by `ParsedFiles`. Off unless a process enables it.
 public enum DecodedBlobs {
-  /// Turns the cache on for this process, keeping up to `limit` decodings of each kind.
-  public static func enable(limit: Int = 1024) {
+  /// Turns the cache on for this process, keeping up to `limit` decodings of each kind;
+  /// with `rememberingWrites`, also the records of each file a transaction writes.
+  public static func enable(limit: Int = 1024, rememberingWrites: Bool = true) {
     documents.setLimit(max(1, limit))
     annotations.setLimit(max(1, limit))
+    remembersWrites = rememberingWrites
   }
+
+  // Set once, before any transaction.
+  nonisolated(unsafe) private static var remembersWrites = false
 
   static let documents = BlobCache<DocumentText>(limit: 0)
   static let annotations = BlobCache<[Assignment]>(limit: 0)
@@ -30,8 +35,8 @@ public enum DecodedBlobs {
   /// the next request does not parse the file it just wrote. Empty optional fields are dropped
   /// as the canonical encoding drops them, so the value equals what decoding gives.
   static func remember(_ records: [Assignment], encodedAs data: Data, in repository: Repository) {
-    guard annotations.isEnabled, let id = try? repository.blobID(of: data) else { return }
-    let canonical = records.sorted(by: Assignment.canonicalOrder).map { record in
+    guard remembersWrites, annotations.isEnabled, let id = try? repository.blobID(of: data) else { return }
+    let canonical = Assignment.canonicallySorted(records).map { record in
       var record = record
       if record.memo?.isEmpty == true { record.memo = nil }
       if record.review?.isEmpty == true { record.review = nil }

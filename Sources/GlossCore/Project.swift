@@ -44,7 +44,7 @@ public final class Project {
   }
 
   /// The process's working folder ("." when it cannot be named, as when it was removed).
-  private static func currentDirectory() -> String {
+  static func currentDirectory() -> String {
     var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
     guard getcwd(&buffer, buffer.count) != nil else { return "." }
     return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

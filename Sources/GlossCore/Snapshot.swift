@@ -67,16 +67,18 @@ public final class Snapshot {
     let path = Layout.document(id)
     guard
       let text = try DecodedBlobs.decoded(
-        DecodedBlobs.documents, path: path, tree: tree, in: repository,
-        { data in
-          guard let string = String(validating: [UInt8](data), as: UTF8.self) else {
-            throw GlossError.malformed(file: path, line: nil, message: "is not valid UTF-8")
-          }
-          return DocumentText(string)
-        })
+        DecodedBlobs.documents, path: path, tree: tree, in: repository, { try Self.decodeDocument($0, path: path) })
     else { return nil }
     documentCache[id] = text
     return text
+  }
+
+  /// A document file's text, or an error naming the file.
+  static func decodeDocument(_ data: Data, path: String) throws -> DocumentText {
+    guard let string = String(validating: [UInt8](data), as: UTF8.self) else {
+      throw GlossError.malformed(file: path, line: nil, message: "is not valid UTF-8")
+    }
+    return DocumentText(string)
   }
 
   /// A document's text, or an error naming the unknown document.

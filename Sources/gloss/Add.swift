@@ -88,6 +88,7 @@ extension Add {
 
     /// What `GlossCommand.run` does for `Add`, without the parser's values.
     func run() throws {
+      Session.readAhead(at: directory, coder: coder, doc: doc)
       let project = try Project.open(at: directory)
       let session = try project.session(knownAs: try project.coder(explicit: coder))
       let span = try SelectorOptions.selector(para: para, lines: lines, chars: chars, quote: quote)

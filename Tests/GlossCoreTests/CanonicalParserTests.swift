@@ -187,4 +187,28 @@ import Testing
     }
     #expect(taken > 500 && left > 500)
   }
+
+  /// `Assignment.canonicallySorted` is `sorted(by: canonicalOrder)`: for sorted files with a
+  /// record appended anywhere in the order, for shuffled ones, and with records alike.
+  @Test func canonicallySortedIsAStableSort() {
+    var random = SplitMix64(seed: 0x50_47ED)
+    for round in 0..<2_000 {
+      var records = (0..<Int(random.next() % 12)).map { _ in
+        var record = Self.randomRecord(&random)
+        if random.next() % 3 == 0 { (record.start, record.end, record.code) = (3, 4, "a") }
+        return record
+      }
+      // A record alike in order to another, told apart by its text: stability shows.
+      if random.next() % 4 == 0, var twin = records.first {
+        twin.exact += "x"
+        records.append(twin)
+      }
+      switch round % 3 {
+      case 0: records.sort(by: Assignment.canonicalOrder)
+      case 1: records = records.dropLast().sorted(by: Assignment.canonicalOrder) + records.suffix(1)
+      default: break
+      }
+      #expect(Assignment.canonicallySorted(records) == records.sorted(by: Assignment.canonicalOrder))
+    }
+  }
 }
