@@ -39,7 +39,8 @@ extension Session {
   /// when HEAD holds the same bytes; any other bytes are never looked up, so a wrong guess
   /// (an edited file, another folder) costs only the read.
   public static func readAhead(at path: String?, coder: String?, doc: String) {
-    let location = path.map { $0.hasPrefix("/") ? $0 : Project.currentDirectory() + "/" + $0 } ?? Project.currentDirectory()
+    let here = Project.currentDirectory()
+    let location = path.map { $0.hasPrefix("/") ? $0 : here + "/" + $0 } ?? here
     guard Identifier.isDocument(doc), let root = Repository.workTreeRoot(containing: location) else { return }
     let coder = coder ?? getenv("GLOSS_CODER").map { String(cString: $0) }
     // The process exits after its one commit: what it writes is not read again.
