@@ -14,6 +14,9 @@ public struct ProjectFiles {
   /// Makes a reader for another thread (with its own repository handle), so validation can
   /// use every core; nil when the files must be read on one thread.
   let threadReader: (() throws -> (String) throws -> Data?)?
+  /// Starts reading files from the disk ahead of a reader that will read these paths in
+  /// this order (work-tree files only; objects come from one pack).
+  var readAhead: (([String]) -> FileReadAhead)?
 
   public init(
     paths: [String], links: [(path: String, kind: TreeEntry.Kind)] = [], label: String,
@@ -83,9 +86,11 @@ public struct ProjectFiles {
       visit(top)
     }
     let read: (String) throws -> Data? = { path in try readWithoutFollowing(root + path) }
-    return ProjectFiles(
+    var files = ProjectFiles(
       paths: paths.sorted(), links: links.sorted { $0.0 < $1.0 }, label: "the work tree", read: read,
       threadReader: { read })
+    files.readAhead = { paths in FileReadAhead(root: root, paths) }
+    return files
   }
 
   /// A file's bytes, refusing a symbolic link even if one replaced the file since listing.

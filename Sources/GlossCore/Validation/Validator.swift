@@ -145,6 +145,11 @@ public struct Validator {
     var ids = IDSet()
     var done = 0
     let readers = Self.readers(for: files, units: units.count)
+    let readAhead = files.readAhead?(
+      units.flatMap { doc in
+        (documents.contains(doc) ? [Layout.document(doc)] : []) + (filesByDoc[doc] ?? []).map(\.path)
+      })
+    defer { readAhead?.stop() }
     let chunk = 64 * readers.count
     for chunkStart in stride(from: 0, to: units.count, by: chunk) {
       let slice = Array(units[chunkStart..<min(units.count, chunkStart + chunk)])
