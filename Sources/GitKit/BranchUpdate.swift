@@ -364,10 +364,8 @@ extension Repository {
   }
 
   /// Writes each entry's new content (or removes the file), then installs an index with
-  /// those entries through `lock`.
-  /// Brings each journal entry's path in the work tree and index to its new blob; the bytes
-  /// come from `updates` when they are that blob (the change just wrote them), else from
-  /// the object database.
+  /// those entries through `lock`. The bytes come from `updates` when they are the entry's
+  /// new blob (the change just wrote them), else from the object database.
   private func syncWorkTree(
     _ entries: [SyncJournal.Entry], writing updates: [TreeUpdate], root: String, lock: IndexLock
   ) throws {

@@ -170,7 +170,7 @@ extension Repository {
 
   /// The id bytes would have as a blob, without storing them: hashed as work-tree files
   /// are (`Oid(blobHashing:)`), to compare and to key caches; libgit2 hashes what it stores.
-  public func blobID(of data: Data) throws -> Oid {
+  public func blobID(of data: Data) -> Oid {
     Oid(blobHashing: data)
   }
 

@@ -35,7 +35,8 @@ public enum DecodedBlobs {
   /// the next request does not parse the file it just wrote. Empty optional fields are dropped
   /// as the canonical encoding drops them, so the value equals what decoding gives.
   static func remember(_ records: [Assignment], encodedAs data: Data, in repository: Repository) {
-    guard remembersWrites, annotations.isEnabled, let id = try? repository.blobID(of: data) else { return }
+    guard remembersWrites, annotations.isEnabled else { return }
+    let id = repository.blobID(of: data)
     let canonical = Assignment.canonicallySorted(records).map { record in
       var record = record
       if record.memo?.isEmpty == true { record.memo = nil }

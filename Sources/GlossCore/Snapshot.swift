@@ -192,16 +192,13 @@ public final class Snapshot {
 
     /// The records, in canonical order.
     public func records() throws(AnnotationFormat.Problem) -> [Assignment] {
-      var records: [Assignment]
+      let records: [Assignment]
       switch self {
       case .bytes(let data): records = try AnnotationFormat.decode(data)
       case .records(let decoded): records = decoded
       }
       // A hand-edited file may be out of order; put it right for the listing.
-      if zip(records, records.dropFirst()).contains(where: { !Assignment.canonicalOrder($0, $1) }) {
-        records.sort(by: Assignment.canonicalOrder)
-      }
-      return records
+      return Assignment.canonicallySorted(records)
     }
   }
 

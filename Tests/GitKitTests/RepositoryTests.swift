@@ -144,7 +144,7 @@ let someone = Signature(name: "Tester", email: "tester@example.org", time: Date(
     var files: [String] = []
     for length in lengths {
       let data = Data((0..<length).map { _ in byte() })
-      #expect(Oid(blobHashing: data) == (try repo.blobID(of: data)), "length \(length)")
+      #expect(Oid(blobHashing: data) == (try repo.writeBlob(data)), "length \(length)")
       if length % 16 == 0 || length > 200 {
         let file = path + "/f\(length)"
         try data.write(to: URL(fileURLWithPath: file))
