@@ -23,10 +23,11 @@ now() { date +%s%N; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 gloss_times=(); git_times=(); floor_times=(); durable_times=()
 for i in $(seq 1 "$runs"); do
-  # A fresh span each run (re-runs on the same repository must not repeat one).
-  s=$(( ($(date +%s%N) / 1000 + i * 7919) % 19000 )); e=$(( s + 25 ))
+  # A fresh span each run: re-runs on the same repository must not repeat one (gloss
+  # refuses a span already coded), and a refusal would time the wrong thing.
+  r=$(od -An -N4 -tu4 /dev/urandom); s=$(( r % 19000 )); e=$(( s + 1 + r / 19000 % 400 ))
   t0=$(now)
-  "$gloss" --as coder0 add doc-0000 code-1 --chars "$s-$e" >/dev/null 2>&1
+  "$gloss" --as coder0 add doc-0000 code-1 --chars "$s-$e" >/dev/null 2>&1 || { echo "gloss add $s-$e failed" >&2; exit 1; }
   t1=$(now)
   gloss_times+=($(( (t1 - t0) / 1000 )))
   "$floor_bin"

@@ -47,9 +47,12 @@ if [ ! -d "$small/.git" ]; then
   python3 "$here/make_history_repo.py" "$small" --commits 100 --assignments 1000 >/dev/null
 fi
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+# A fresh span each time (gloss refuses a span already coded, and a refusal would time the
+# wrong thing).
 add_once() {
-  local s=$(( ($(date +%s%N) / 1000 + $2 * 7919) % 19000 ))
-  "$gloss" -C "$1" --as coder0 add doc-0000 code-1 --chars "$s-$(( s + 25 ))" >/dev/null 2>&1
+  local r s e
+  r=$(od -An -N4 -tu4 /dev/urandom); s=$(( r % 19000 )); e=$(( s + 1 + r / 19000 % 400 ))
+  "$gloss" -C "$1" --as coder0 add doc-0000 code-1 --chars "$s-$e" >/dev/null 2>&1 || { echo "gloss add $s-$e failed in $1" >&2; exit 1; }
 }
 add_times() {
   local dir="$1" i t0 t1
