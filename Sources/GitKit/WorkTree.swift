@@ -78,15 +78,13 @@ extension Repository {
         Int64(entry.fileSize) == Int64(info.st_size) && Int64(entry.mtimeSeconds) == Int64(info.st_mtim.tv_sec)
         && Int64(entry.mtimeNanoseconds) == Int64(info.st_mtim.tv_nsec)
       if sameStat && Int64(entry.mtimeSeconds) < indexTime { continue }
-      if info.st_mode & S_IFMT == S_IFREG {
-        // A file gloss just wrote is racily clean (written in the index's second), so this
-        // runs at every change: hashed here, in a fraction of libgit2's time.
-        if try workTreeBytes(path, ifBlob: entry.id) == nil { dirty.append(path) }
-        continue
+      // A file gloss just wrote is racily clean (written in the index's second), so this
+      // runs at every change: hashed here, in a fraction of libgit2's time. Anything but a
+      // regular file where one was staged (a link, a FIFO, a folder) is a change, and is
+      // not opened.
+      if try info.st_mode & S_IFMT != S_IFREG || workTreeBytes(path, ifBlob: entry.id) == nil {
+        dirty.append(path)
       }
-      var hashed = git_oid()
-      try check(git_odb_hashfile(&hashed, root + path, GIT_OBJECT_BLOB), "read \(path)")
-      if Oid(hashed) != entry.id { dirty.append(path) }
     }
     return dirty
   }
@@ -120,11 +118,11 @@ extension Repository {
     return (bytes, Oid(blobHashing: bytes))
   }
 
-  /// The bytes of the regular file at `full` (not followed if it is a link), nil when there
-  /// is none. Read with plain system calls: Foundation's first file read in a process costs
-  /// a `gloss add` more than the read itself.
+  /// The bytes of the regular file at `full` (not followed if it is a link, not waited on if
+  /// it is a FIFO), nil when there is none. Read with plain system calls: Foundation's first
+  /// file read in a process costs a `gloss add` more than the read itself.
   static func regularFileContents(_ full: String, named path: String) throws -> Data? {
-    let fd = Glibc.open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+    let fd = Glibc.open(full, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
     guard fd >= 0 else {
       if errno == ENOENT || errno == ELOOP || errno == ENOTDIR { return nil }
       throw GitError(code: .other(-1), message: String(cString: strerror(errno)), operation: "read \(path)")

@@ -190,4 +190,42 @@ import Testing
     }
     #expect(!status.contains("annotations/"), "\(status)")
   }
+
+  /// What an add reads is never waited on: a FIFO where the document was or where the
+  /// coder's own file was (nobody writing to either), and a link out of the project for the
+  /// codebook. Another coder's add commits from HEAD's bytes; the owner's is refused as a
+  /// local change. A watchdog opens the FIFOs for writing after 10 s, so a gloss that
+  /// waited on one ends and the test fails instead of hanging.
+  @Test func readingAheadWaitsOnNothing() throws {
+    let box = try Sandbox.twoCoders()
+    #expect(try box.gloss("--as", "ana", "add", "d1", "low", "--para", "1").status == 0)
+    let fifos = ["documents/d1.txt", "annotations/ana/d1.jsonl"].map { box.path + "/" + $0 }
+    for fifo in fifos {
+      try FileManager.default.removeItem(atPath: fifo)
+      #expect(mkfifo(fifo, 0o644) == 0)
+    }
+    try FileManager.default.removeItem(atPath: box.path + "/codebook.yaml")
+    try FileManager.default.createSymbolicLink(atPath: box.path + "/codebook.yaml", withDestinationPath: "/etc/hostname")
+    let finished = NSLock()
+    nonisolated(unsafe) var done = false
+    Thread.detachNewThread {
+      usleep(10_000_000)
+      while !finished.withLock({ done }) {
+        for fifo in fifos {
+          let fd = open(fifo, O_WRONLY | O_NONBLOCK)
+          if fd >= 0 { close(fd) }
+        }
+        usleep(100_000)
+      }
+    }
+    defer { finished.withLock { done = true } }
+    let start = Date()
+    let ben = try box.gloss("--as", "ben", "add", "d1", "low", "--para", "2")
+    #expect(ben.status == 0, "\(ben.stderr)")
+    let ana = try box.gloss("--as", "ana", "add", "d1", "low", "--para", "3")
+    #expect(ana.status != 0 && ana.stderr.contains("annotations/ana/d1.jsonl"), "\(ana.stderr)")
+    #expect(Date().timeIntervalSince(start) < 10, "gloss waited on a FIFO")
+    var info = stat()
+    #expect(lstat(fifos[1], &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
+  }
 }
