@@ -205,7 +205,8 @@ import Testing
       #expect(mkfifo(fifo, 0o644) == 0)
     }
     try FileManager.default.removeItem(atPath: box.path + "/codebook.yaml")
-    try FileManager.default.createSymbolicLink(atPath: box.path + "/codebook.yaml", withDestinationPath: "/etc/hostname")
+    try FileManager.default.createSymbolicLink(
+      atPath: box.path + "/codebook.yaml", withDestinationPath: "/etc/hostname")
     let finished = NSLock()
     nonisolated(unsafe) var done = false
     Thread.detachNewThread {
