@@ -263,7 +263,7 @@ struct IndexFile {
       Self.appendWord(UInt32(newCount), to: &header)
       pieces[0] = .new(header)
     }
-    if let tree {
+    if tree != nil {
       guard let piece = treeExtension(invalidating: changed) else { return nil }
       extensions.append(piece)
     }
