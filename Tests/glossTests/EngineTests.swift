@@ -194,7 +194,7 @@ import Testing
   /// What an add reads is never waited on: a FIFO where the document was or where the
   /// coder's own file was (nobody writing to either), and a link out of the project for the
   /// codebook. Another coder's add commits from HEAD's bytes; the owner's is refused as a
-  /// local change. A watchdog opens the FIFOs for writing after 10 s, so a gloss that
+  /// local change. A watchdog opens the FIFOs for writing after 30 s, so a gloss that
   /// waited on one ends and the test fails instead of hanging.
   @Test func readingAheadWaitsOnNothing() throws {
     let box = try Sandbox.twoCoders()
@@ -210,7 +210,7 @@ import Testing
     let finished = NSLock()
     nonisolated(unsafe) var done = false
     Thread.detachNewThread {
-      usleep(10_000_000)
+      usleep(30_000_000)
       while !finished.withLock({ done }) {
         for fifo in fifos {
           let fd = open(fifo, O_WRONLY | O_NONBLOCK)
@@ -225,7 +225,7 @@ import Testing
     #expect(ben.status == 0, "\(ben.stderr)")
     let ana = try box.gloss("--as", "ana", "add", "d1", "low", "--para", "3")
     #expect(ana.status != 0 && ana.stderr.contains("annotations/ana/d1.jsonl"), "\(ana.stderr)")
-    #expect(Date().timeIntervalSince(start) < 10, "gloss waited on a FIFO")
+    #expect(Date().timeIntervalSince(start) < 30, "gloss waited on a FIFO")
     var info = stat()
     #expect(lstat(fifos[1], &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
   }
