@@ -370,6 +370,8 @@ extension Repository {
     _ entries: [SyncJournal.Entry], writing updates: [TreeUpdate], root: String, lock: IndexLock
   ) throws {
     var staged: [(SyncJournal.Entry, git_index_entry?)] = []
+    var written: [String: Data] = [:]
+    for case .write(let path, let contents) in updates { written[path] = contents }
     for entry in entries {
       let full = root + entry.path
       guard let newHex = entry.new, let id = Oid(hex: newHex) else {
@@ -381,11 +383,7 @@ extension Repository {
         continue
       }
       let mode = try headMode(of: entry.path) ?? GIT_FILEMODE_BLOB
-      let written = updates.lazy.compactMap { update -> Data? in
-        guard case .write(entry.path, let contents) = update else { return nil }
-        return contents
-      }.first
-      let contents = try written.flatMap { Oid(blobHashing: $0) == id ? $0 : nil } ?? blob(id)
+      let contents = try written[entry.path].flatMap { Oid(blobHashing: $0) == id ? $0 : nil } ?? blob(id)
       try writeWorkTreeFile(full, contents: contents, mode: mode)
       staged.append((entry, try indexEntry(path: entry.path, full: full, id: id, mode: mode)))
       TestHook.pause("file-written")

@@ -106,12 +106,6 @@ public enum AnnotationFormat {
     try decodeLines(data, fast: { parseCanonical($0, $1, $2) }, { $0 })
   }
 
-  /// The code of each record, for counts (`doc list`, `code list`): the file is read as
-  /// `decode` reads it, with the same problems, but no other string is made.
-  public static func codes(_ data: Data) throws(Problem) -> [String] {
-    try counted(data, \.code)
-  }
-
   /// `pick` of each record, for counts: the file is read as `decode` reads it, with the
   /// same problems, but only the code is made; the other strings are "" when empty and
   /// " " otherwise, and absent ones nil.

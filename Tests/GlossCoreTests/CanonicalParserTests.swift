@@ -108,7 +108,7 @@ import Testing
       for _ in 0..<Int(random.next() % 4) { file += Self.randomLine(&random) + [0x0a] }
       let data = Data(file)
       let decoded = Result { () throws(AnnotationFormat.Problem) in try AnnotationFormat.decode(data).map(\.code) }
-      let codes = Result { () throws(AnnotationFormat.Problem) in try AnnotationFormat.codes(data) }
+      let codes = Result { () throws(AnnotationFormat.Problem) in try AnnotationFormat.counted(data, \.code) }
       #expect(decoded == codes, "\(String(decoding: file, as: UTF8.self))")
     }
   }
